@@ -1,0 +1,47 @@
+# Two commands do all the setup (see README.md):
+#   make run    -> environment from uv.lock, the workflow on the embedded default data, the report
+#   make test   -> environment from uv.lock, the test suite
+# Both create or update .venv from the lock file first. Needs only python3 (>= 3.11) and PyPI.
+
+PYTHON   ?= python3
+CORES    ?= 2
+UV_VERSION := 0.13.8
+TOOLS    := .tools
+UV       := $(TOOLS)/bin/uv
+VENV     := .venv
+SNAKE    := $(VENV)/bin/snakemake
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test env lint report clean-results help
+
+help:
+	@echo "make run    - run the workflow on the embedded default data and build the report"
+	@echo "make test   - run the test suite"
+	@echo "make lint   - ruff and snakemake --lint"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# The stamp is rebuilt whenever the lock file or pyproject changes.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+env: $(VENV)/.synced
+
+run: env
+	$(SNAKE) --cores $(CORES) --profile profiles/default paper
+	$(SNAKE) --cores 1 --profile profiles/default --report results/report.html paper
+	@echo "Figures: results/figures/   Report: results/report.html"
+
+test: env
+	$(VENV)/bin/python -m pytest
+
+lint: env
+	$(VENV)/bin/ruff check src scripts tests tools
+	-$(SNAKE) --lint
+
+clean-results:
+	rm -rf results logs benchmarks .snakemake

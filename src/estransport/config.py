@@ -1,0 +1,181 @@
+"""Configuration loading and validation with messages that name the key.
+
+The workflow validates ``config/config.yaml`` against
+``workflow/schemas/config.schema.yaml`` before any rule runs. The same
+functions work in a notebook::
+
+    from estransport.config import load_config
+    cfg = load_config("config/config.yaml")
+
+JSON Schema catches unknown keys, wrong types and out-of-range scalars; the
+cross-field checks in :func:`check_ranges` catch impossible ranges such as an
+altitude minimum above its maximum.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+#: Default schema location inside a source checkout.
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def _dotted(path) -> str:
+    parts = [str(p) for p in path]
+    return ".".join(parts) if parts else "<top level>"
+
+
+def _fill_defaults(instance: Any, schema: Mapping[str, Any]) -> None:
+    """Insert schema defaults for absent keys, recursively (in place)."""
+    if not isinstance(instance, MutableMapping):
+        return
+    for key, sub in schema.get("properties", {}).items():
+        if key not in instance and "default" in sub:
+            default = sub["default"]
+            instance[key] = yaml.safe_load(yaml.safe_dump(default))  # deep copy
+        if key in instance and isinstance(sub, Mapping):
+            _fill_defaults(instance[key], sub)
+
+
+def load_schema(schema_path: str | os.PathLike = SCHEMA_PATH) -> dict[str, Any]:
+    """Load the config schema, inlining ``{$ref: other.schema.yaml}`` file references.
+
+    Each workflow slice owns one schema file (``workflow/schemas/<slice>.schema.yaml``)
+    that the top-level schema references by file name; references are resolved
+    relative to the referring file.
+
+    Parameters
+    ----------
+    schema_path : path-like
+        Top-level schema (JSON Schema written in YAML).
+
+    Returns
+    -------
+    dict
+        The schema with all file references replaced by their contents.
+    """
+    schema_path = Path(schema_path)
+    with open(schema_path) as fh:
+        schema = yaml.safe_load(fh)
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.endswith((".yaml", ".yml")):
+                sub = load_schema(schema_path.parent / ref)
+                sub.pop("$schema", None)
+                extra = {k: v for k, v in node.items() if k != "$ref"}
+                return {**sub, **extra}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(schema)
+
+
+def validate_config(
+    config: MutableMapping[str, Any], schema_path: str | os.PathLike = SCHEMA_PATH
+) -> MutableMapping[str, Any]:
+    """Validate ``config`` against the schema, fill defaults and check ranges.
+
+    Parameters
+    ----------
+    config : mutable mapping
+        Configuration as loaded from YAML (and overridden by ``--config``).
+    schema_path : path-like
+        JSON Schema in YAML.
+
+    Returns
+    -------
+    mutable mapping
+        The same object, with defaults filled in.
+
+    Raises
+    ------
+    ConfigError
+        Naming the dotted key of the first problem found.
+    """
+    import jsonschema
+
+    schema = load_schema(schema_path)
+    _fill_defaults(config, schema)
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(dict(config)), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        key = _dotted(err.absolute_path)
+        if err.validator == "additionalProperties":
+            allowed = sorted(err.schema.get("properties", {}))
+            extra = sorted(set(err.instance) - set(allowed))
+            key = _dotted(list(err.absolute_path) + extra[:1])
+            raise ConfigError(key, f"unknown key; allowed keys here are {allowed}")
+        raise ConfigError(key, err.message)
+    check_ranges(config)
+    return config
+
+
+def _walk(obj: Any, path: tuple = ()):
+    if isinstance(obj, Mapping):
+        yield path, obj
+        for k, v in obj.items():
+            yield from _walk(v, path + (k,))
+
+
+def check_ranges(config: Mapping[str, Any]) -> None:
+    """Check every ``{min, max}`` pair and other cross-field constraints.
+
+    Parameters
+    ----------
+    config : mapping
+        Validated configuration.
+
+    Raises
+    ------
+    ConfigError
+        If a ``min`` is not below its ``max``, or years are not increasing.
+    """
+    for path, node in _walk(config):
+        if "min" in node and "max" in node:
+            lo, hi = node["min"], node["max"]
+            if lo is not None and hi is not None and not lo < hi:
+                raise ConfigError(
+                    _dotted(path + ("min",)), f"minimum {lo} is not below maximum {hi}"
+                )
+    cosmic = config.get("cosmic", {})
+    years = cosmic.get("years", [])
+    if list(years) != sorted(set(years)):
+        raise ConfigError("cosmic.years", f"years must be unique and increasing, got {years}")
+    if cosmic.get("source") == "local" and not cosmic.get("local_archive"):
+        raise ConfigError(
+            "cosmic.local_archive", "source is 'local' but no local_archive directory is given"
+        )
+
+
+def load_config(
+    path: str | os.PathLike = "config/config.yaml", schema_path: str | os.PathLike = SCHEMA_PATH
+) -> dict[str, Any]:
+    """Load and validate a configuration file (for notebooks and scripts).
+
+    Parameters
+    ----------
+    path : path-like
+        YAML configuration file.
+    schema_path : path-like
+        JSON Schema in YAML.
+
+    Returns
+    -------
+    dict
+        Validated configuration with defaults filled in.
+    """
+    with open(path) as fh:
+        config = yaml.safe_load(fh) or {}
+    return dict(validate_config(config, schema_path))

@@ -1,0 +1,103 @@
+"""Exception types that name the file, line or configuration key at fault.
+
+Every error a user can cause with bad input derives from :class:`ValueError`,
+so callers can catch them together, and carries enough context to act on
+without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class EstransportError(Exception):
+    """Base class of all estransport errors."""
+
+
+class ConfigError(EstransportError, ValueError):
+    """A configuration value is missing, of the wrong type or out of range.
+
+    Parameters
+    ----------
+    key : str
+        Dotted path of the offending key, e.g. ``cosmic.qc.altitude_km.min``.
+    message : str
+        What is wrong with it.
+    """
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        super().__init__(f"config key '{key}': {message}")
+
+
+class InputFileError(EstransportError, ValueError):
+    """A raw or intermediate input file cannot be used.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file at fault.
+    message : str
+        What is wrong with it.
+    line : int, optional
+        1-based line number, for text formats.
+    member : str, optional
+        Archive member name, for tarballs.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        message: str,
+        *,
+        line: int | None = None,
+        member: str | None = None,
+    ):
+        self.path = os.fspath(path)
+        self.line = line
+        self.member = member
+        where = self.path
+        if member is not None:
+            where += f" [member {member}]"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+class DownloadError(EstransportError, OSError):
+    """A download failed after all retries, or returned something that is not the data.
+
+    Parameters
+    ----------
+    url : str
+        The URL that was requested (the last one tried, for fallbacks).
+    message : str
+        What went wrong, including the HTTP status where there was one.
+    what : str, optional
+        A human description of the item, e.g. ``"COSMIC scnLv1 day 2008-100"``.
+    """
+
+    def __init__(self, url: str, message: str, *, what: str | None = None):
+        self.url = url
+        self.what = what
+        prefix = f"{what}: " if what else ""
+        super().__init__(f"{prefix}{message} (URL: {url})")
+
+
+class MissingInputsError(EstransportError, FileNotFoundError):
+    """Files that must be placed by hand (login-only archives) are missing.
+
+    Parameters
+    ----------
+    missing : list of str
+        Paths that are expected but absent.
+    instructions : str
+        Where to get them and where to put them.
+    """
+
+    def __init__(self, missing: list[str], instructions: str):
+        self.missing = list(missing)
+        listing = "\n".join(f"  - {m}" for m in self.missing)
+        super().__init__(
+            f"{len(self.missing)} required input file(s) are missing:\n{listing}\n{instructions}"
+        )

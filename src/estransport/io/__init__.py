@@ -1,0 +1,1 @@
+"""Readers, writers and downloads for the raw and intermediate formats."""

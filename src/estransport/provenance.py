@@ -1,0 +1,99 @@
+"""Provenance attributes carried by every output file.
+
+A netCDF output carries ``estransport_version``, ``config_sha256`` (a hash of
+the canonical JSON of the configuration that made it), ``history`` and the
+list of input files, so a figure can always be traced back to its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import __version__
+
+PAPER_REFERENCE = (
+    "Yu, B., Xue, X., Scott, C. J., Wu, J., Yue, X., Feng, W., Chi, Y., Marsh, D. R., "
+    "Liu, H., Dou, X., and Plane, J. M. C. (2021): Interhemispheric transport of metallic "
+    "ions within ionospheric sporadic E layers by the lower thermospheric meridional "
+    "circulation, Atmos. Chem. Phys., 21, 4219-4230, doi:10.5194/acp-21-4219-2021"
+)
+
+
+def _plain(obj: Any) -> Any:
+    """Turn Snakemake's config objects (and tuples, paths) into plain JSON types."""
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if isinstance(obj, (_dt.date, _dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+def config_hash(config: Mapping[str, Any]) -> str:
+    """Return the SHA-256 of the canonical JSON of ``config``.
+
+    Parameters
+    ----------
+    config : mapping
+        The (sub-)configuration that determined an output.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits; equal configs give equal hashes whatever the key order.
+    """
+    text = json.dumps(_plain(config), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def provenance_attrs(
+    config: Mapping[str, Any] | None = None,
+    inputs: Iterable[str | os.PathLike] = (),
+    *,
+    step: str = "",
+    max_inputs: int = 50,
+) -> dict[str, str]:
+    """Global attributes describing how an output was made.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        The configuration that determined the output (hashed, not stored).
+    inputs : iterable of path-like
+        Input files. Long lists are summarised by count, first and last name.
+    step : str
+        Name of the workflow step or function, for ``history``.
+    max_inputs : int
+        Lists longer than this are summarised.
+
+    Returns
+    -------
+    dict of str to str
+        CF-style global attributes (``Conventions``, ``history``, ``source``,
+        ``references``, ``estransport_version``, ``config_sha256``, ``input_files``).
+    """
+    names = [os.fspath(p) for p in inputs]
+    if len(names) > max_inputs:
+        listed = f"{len(names)} files: {names[0]} ... {names[-1]}"
+    else:
+        listed = " ".join(names)
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    attrs = {
+        "Conventions": "CF-1.10",
+        "history": f"{now} estransport {__version__} {step}".strip(),
+        "source": "estransport (https://doi.org/10.5194/acp-21-4219-2021 reproduction workflow)",
+        "references": PAPER_REFERENCE,
+        "estransport_version": __version__,
+        "input_files": listed,
+    }
+    if config is not None:
+        attrs["config_sha256"] = config_hash(config)
+    return attrs
