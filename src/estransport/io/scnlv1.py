@@ -1,0 +1,722 @@
+"""COSMIC-1 CDAAC ``scnLv1`` day tarballs -> per-arc S4max event tables.
+
+A CDAAC day tarball (``scnLv1_repro2013_{YYYY}_{DDD}.tar.gz``, FORMATS.md §1.1)
+holds one netCDF-3 classic file per occultation arc (about 1,500 a day), named
+``scnLv1_C00N.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc`` (§1.2). The per-arc
+summary the paper uses (S4max and the tangent-point location and local time at
+which it occurred) is stored in each file's *global attributes* (§1.3), so the
+reader streams the tarball once, decodes only the header of each member with
+:mod:`estransport.io.netcdf3`, and never extracts anything to disk.
+
+Pipeline of one day (:func:`ingest_day`)::
+
+    read_day_tarball -> apply_qc -> qc_table -> Parquet events + CSV QC table
+
+Warnings
+--------
+The calendar attributes ``year`` ... ``second`` from which ``time`` is built
+are GPS time, not UTC (FORMATS.md §1.4): they run ahead of UTC by the GPS-UTC
+leap-second offset (14 s in 2006-2008, 15 s in 2009-2011, up to 18 s today).
+The column is labelled UTC because the workflow bins by hour, month and season,
+where this offset is irrelevant; do not use it for second-level timing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import gzip
+import logging
+import os
+import re
+import tarfile
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError, InputFileError
+from .netcdf3 import HeaderTruncatedError, read_global_attributes
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "QC_REASONS",
+    "UNITS",
+    "apply_qc",
+    "ingest_day",
+    "parse_member_name",
+    "qc_table",
+    "read_day_tarball",
+    "summarise_qc",
+]
+
+log = logging.getLogger(__name__)
+
+#: CDAAC fill value for missing/invalid attributes (FORMATS.md §1.3).
+FILL_VALUE = -999.0
+#: First read of each member; CDAAC headers are ~2-3 KiB, so one read nearly always suffices.
+HEAD_BYTES = 8192
+
+#: Columns of the event table, in order.
+EVENT_COLUMNS = (
+    "time",
+    "start_time_gps_s",
+    "leo_id",
+    "prn_id",
+    "antenna_id",
+    "lattp_s4max",
+    "lontp_s4max",
+    "alttp_s4max",
+    "lcttp_s4max",
+    "s4max",
+    "s4max9sec",
+    "member",
+)
+#: Units of the event columns (stored in the Parquet metadata via ``df.attrs``).
+UNITS = {
+    "time": "UTC datetime64[ns] from the GPS calendar attributes year..second (GPS-UTC <= 18 s)",
+    "start_time_gps_s": "s since 1980-01-06T00:00:00 GPS",
+    "leo_id": "1",
+    "prn_id": "1",
+    "antenna_id": "1",
+    "lattp_s4max": "degrees_north",
+    "lontp_s4max": "degrees_east",
+    "alttp_s4max": "km",
+    "lcttp_s4max": "h",
+    "s4max": "1",
+    "s4max9sec": "1",
+    "member": "",
+}
+#: Order of the per-day QC table rows; every member lands in exactly one of them.
+QC_REASONS = (
+    "empty_member",
+    "corrupt_member",
+    "fill_value",
+    "s4max_out_of_range",
+    "altitude_out_of_range",
+    "kept",
+)
+
+# Global attributes read from every member: (attribute, required).
+# start_time and s4max9sec are not used downstream, so a file without them is kept (NaN).
+_CALENDAR = ("year", "month", "day", "hour", "minute", "second")
+_NUMERIC_ATTRS = (
+    ("start_time", False),
+    ("leo_id", True),
+    ("prn_id", True),
+    ("antenna_id", True),
+    ("lattp_s4max", True),
+    ("lontp_s4max", True),
+    ("alttp_s4max", True),
+    ("lcttp_s4max", True),
+    ("s4max", True),
+    ("s4max9sec", False),
+)
+_FILL_CHECK = ("s4max", "alttp_s4max", "lattp_s4max", "lontp_s4max", "lcttp_s4max")
+
+_MEMBER_SELECT = re.compile(r"scnLv1_.*_nc\Z")
+_MEMBER_NAME = re.compile(
+    r"scnLv1_(?P<leo>[A-Z0-9]{4})\.(?P<year>\d{4})\.(?P<doy>\d{3})\.(?P<hour>\d{2})"
+    r"\.(?P<minute>\d{2})\.(?P<duration>\d{4})\.(?P<gnss>[A-Z])(?P<prn>\d{2})"
+    r"\.(?P<antenna>\d{2})_(?P<subtype>\d{4})\.(?P<version>\d{4})_nc\Z"
+)
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def _basename(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
+
+
+def parse_member_name(name: str, *, path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """Split a CDAAC scnLv1 member name into its fields.
+
+    Template ``scnLv1_IIII.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc``
+    (CDAAC file-format page; FORMATS.md §1.2). Any leading directories of
+    the member path are ignored.
+
+    Parameters
+    ----------
+    name : str
+        Member name, e.g. ``"scnLv1_C002.2007.002.00.16.0008.G22.01_2013.3520_nc"``
+        or ``"2007.002/scnLv1_..._nc"``.
+    path : str or os.PathLike, optional
+        Tarball the member comes from, for the error message.
+
+    Returns
+    -------
+    dict
+        ``leo`` (str, e.g. ``"C002"``), ``leo_id`` (int for ``Cnnn`` ids, else
+        None), ``year``, ``doy``, ``hour``, ``minute`` (int, start of arc),
+        ``duration_min`` (int, minutes), ``gnss_system`` (str, ``"G"`` = GPS),
+        ``prn`` (int), ``antenna`` (int), ``subtype`` and ``version`` (str,
+        zero-padded as in the name).
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If the name does not follow the template or a field is out of range.
+    """
+    base = _basename(name)
+    where = name if path is None else path
+    m = _MEMBER_NAME.match(base)
+    if m is None:
+        raise InputFileError(
+            where,
+            f"member name {base!r} does not match "
+            "scnLv1_IIII.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc",
+            member=name if path is not None else None,
+        )
+    g = m.groupdict()
+    out: dict[str, Any] = {
+        "leo": g["leo"],
+        "leo_id": int(g["leo"][1:]) if re.fullmatch(r"C\d{3}", g["leo"]) else None,
+        "year": int(g["year"]),
+        "doy": int(g["doy"]),
+        "hour": int(g["hour"]),
+        "minute": int(g["minute"]),
+        "duration_min": int(g["duration"]),
+        "gnss_system": g["gnss"],
+        "prn": int(g["prn"]),
+        "antenna": int(g["antenna"]),
+        "subtype": g["subtype"],
+        "version": g["version"],
+    }
+    ndays = 366 if _dt.date(out["year"], 12, 31).timetuple().tm_yday == 366 else 365
+    for key, lo, hi in (("doy", 1, ndays), ("hour", 0, 23), ("minute", 0, 59)):
+        if not lo <= out[key] <= hi:
+            raise InputFileError(
+                where,
+                f"member name {base!r}: {key} {out[key]} is outside {lo}..{hi}",
+                member=name if path is not None else None,
+            )
+    return out
+
+
+class _Problem(Exception):
+    """A member that cannot become an event (reason is a QC_REASONS key)."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+_INT_KEYS = ("year", "month", "day", "hour", "minute", "leo_id", "prn_id", "antenna_id")
+_FLOAT_KEYS = ("second", *(key for key, _ in _NUMERIC_ATTRS if key not in _INT_KEYS))
+_NUMBER_TYPES = frozenset({int, float})
+assert [k for k, _ in _NUMERIC_ATTRS] == [_FLOAT_KEYS[1], *_INT_KEYS[5:], *_FLOAT_KEYS[2:]]
+
+
+def _event_row(attrs: Mapping[str, Any]) -> tuple[int, list[float]]:
+    """Return (time in ns since 1970 of the GPS calendar, numeric values) of one member."""
+    get = attrs.get
+    ints = [get(k) for k in _INT_KEYS]
+    floats = [get(k) for k in _FLOAT_KEYS]
+    # Fast path: every attribute present with the types CDAAC writes (NC_INT -> int).
+    if set(map(type, ints)) == {int} and set(map(type, floats)) <= _NUMBER_TYPES:
+        y, mo, d, h, mi = ints[:5]
+        sec = floats[0]
+        try:
+            start = _dt.datetime(y, mo, d, h, mi)
+        except ValueError as err:
+            raise _Problem(
+                "corrupt_member", f"invalid calendar attributes {(y, mo, d, h, mi, sec)}: {err}"
+            ) from None
+        if not 0.0 <= sec < 61.0:
+            raise _Problem("corrupt_member", f"invalid calendar attribute second={sec!r}")
+        delta = start - _EPOCH
+        # Seconds are float32; rounding to the millisecond drops float32 noise (15.399999619).
+        ns = (delta.days * 86400 + delta.seconds) * 1_000_000_000 + round(sec * 1000.0) * 1_000_000
+        # Same order as _NUMERIC_ATTRS (checked at import below).
+        return ns, [floats[1], ints[5], ints[6], ints[7], *floats[2:]]
+    return _event_row_checked(attrs)
+
+
+def _event_row_checked(attrs: Mapping[str, Any]) -> tuple[int, list[float]]:
+    """Slow path of :func:`_event_row`: optional attributes absent, odd types, or a problem."""
+    fixed = dict(attrs)
+    for key, required in _NUMERIC_ATTRS:
+        value = fixed.get(key)
+        if value is None and required:
+            raise _Problem("corrupt_member", f"global attribute '{key}' is missing")
+        if value is None:
+            fixed[key] = np.nan
+        elif not (type(value) in _NUMBER_TYPES or isinstance(value, np.number)):
+            raise _Problem(
+                "corrupt_member", f"global attribute '{key}' is {value!r}, expected one number"
+            )
+    for key in _CALENDAR:
+        value = fixed.get(key)
+        if value is None or not (type(value) in _NUMBER_TYPES or isinstance(value, np.number)):
+            raise _Problem("corrupt_member", f"calendar attribute '{key}' missing or not a number")
+    for key in _INT_KEYS:
+        value = float(fixed[key])
+        if not value.is_integer():
+            raise _Problem(
+                "corrupt_member", f"global attribute '{key}' is {fixed[key]!r}, not an integer"
+            )
+        fixed[key] = int(value)
+    fixed["second"] = float(fixed["second"])
+    for key, _ in _NUMERIC_ATTRS:
+        fixed[key] = float(fixed[key])
+    for key in ("leo_id", "prn_id", "antenna_id"):
+        fixed[key] = int(fixed[key])
+    # Everything is now int/float of the right kind: the fast path decides the rest.
+    return _event_row(fixed)
+
+
+def _tracking_tarinfo() -> tuple[type[tarfile.TarInfo], list[tarfile.HeaderError]]:
+    """A TarInfo class that records why the header loop stopped, and the record.
+
+    :class:`tarfile.TarFile` ends iteration quietly on a corrupt, truncated or
+    missing header after the first member; the recorded exception tells a
+    proper end-of-archive block (``EOFHeaderError``) from a damaged archive.
+    """
+    ends: list[tarfile.HeaderError] = []
+
+    class _TrackingTarInfo(tarfile.TarInfo):
+        @classmethod
+        def fromtarfile(cls, tarfile_obj):
+            try:
+                return super().fromtarfile(tarfile_obj)
+            except tarfile.HeaderError as err:
+                ends.append(err)
+                raise
+
+    return _TrackingTarInfo, ends
+
+
+# tarfile, gzip and zlib signal a damaged archive with any of these.
+_ARCHIVE_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
+
+
+def _read_member(tf: tarfile.TarFile, ti: tarfile.TarInfo, path: str) -> dict[str, Any]:
+    """Return the global attributes of one member, reading as little of it as possible."""
+    f = tf.extractfile(ti)
+    size = ti.size
+    head = f.read(min(size, HEAD_BYTES))
+    while True:
+        try:
+            return read_global_attributes(head, path=path, member=ti.name)
+        except HeaderTruncatedError as err:
+            if len(head) >= size:
+                raise _Problem(
+                    "corrupt_member", f"{_what(err)} (the member is only {size} bytes)"
+                ) from None
+            want = min(size, max(err.needed, 2 * len(head)))
+            head += f.read(want - len(head))
+        except InputFileError as err:
+            raise _Problem("corrupt_member", _what(err)) from None
+
+
+def _what(err: InputFileError) -> str:
+    """The message of an InputFileError without its ``path [member m]: `` prefix."""
+    text = str(err)
+    where = err.path + (f" [member {err.member}]" if err.member is not None else "") + ": "
+    return text[len(where) :] if text.startswith(where) else text
+
+
+def read_day_tarball(
+    path: str | os.PathLike, *, strict: bool = False
+) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Read one CDAAC scnLv1 day tarball into a table with one row per arc.
+
+    The gzip stream is read once, in order (``tarfile`` stream mode over
+    :class:`gzip.GzipFile`); nothing is extracted to disk and only the header
+    of each member is decoded (:func:`estransport.io.netcdf3.read_global_attributes`).
+    Members are those regular files whose base name matches ``scnLv1_*_nc``,
+    at any directory depth (FORMATS.md §1.1); other members are skipped.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.tar.gz`` day file.
+    strict : bool, default False
+        False: a zero-byte or corrupt member is logged, listed in ``problems``
+        and skipped. True: it raises :class:`InputFileError` naming the
+        tarball and the member.
+
+    Returns
+    -------
+    events : pandas.DataFrame
+        One row per readable arc, in archive order, columns :data:`EVENT_COLUMNS`:
+        ``time`` (datetime64[ns], from the GPS calendar attributes ``year`` ..
+        ``second``, labelled UTC; see Warnings), ``start_time_gps_s`` (s since
+        the GPS epoch, NaN if absent), ``leo_id``, ``prn_id``, ``antenna_id``
+        (int32), ``lattp_s4max`` (degrees N), ``lontp_s4max`` (degrees E,
+        wrapped to [-180, 180)), ``alttp_s4max`` (km), ``lcttp_s4max`` (h),
+        ``s4max``, ``s4max9sec`` (dimensionless; NaN if absent), all float64,
+        and ``member`` (member name). Fill values (-999) are kept; see
+        :func:`apply_qc`. ``events.attrs`` holds ``units``, ``source`` and
+        ``n_members`` (scnLv1 members seen, including problem ones).
+    problems : list of dict
+        One ``{"member", "reason", "detail"}`` per skipped member, reason
+        ``"empty_member"`` (zero bytes) or ``"corrupt_member"`` (not a
+        readable netCDF-3 header, or required attributes missing/invalid).
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If the file cannot be opened or is not a complete gzip-compressed tar
+        archive (not gzip, e.g. an HTML error page; truncated gzip stream; bad
+        CRC; corrupt or truncated tar), naming the file; with ``strict=True``
+        also for the first problem member, naming it.
+
+    Warnings
+    --------
+    ``time`` is GPS time (FORMATS.md §1.4), up to 18 s ahead of UTC; fine for
+    hourly and seasonal binning only. A member that fails to parse is counted
+    as ``corrupt_member`` also when only its calendar attributes are invalid
+    (there is then no time to bin it by).
+    """
+    path_s = os.fspath(path)
+    times: list[int] = []
+    rows: list[list[float]] = []
+    members: list[str] = []
+    problems: list[dict[str, str]] = []
+    n_members = 0
+    try:
+        raw = open(path_s, "rb")  # closed in the finally clause below
+    except OSError as err:
+        raise InputFileError(path_s, f"cannot open day tarball: {err.strerror or err}") from None
+    try:
+        # GzipFile (not tarfile's own "r|gz") because it raises on a truncated
+        # stream and checks the CRC, where tarfile's stream reader stops quietly.
+        gz = gzip.GzipFile(fileobj=raw, mode="rb")
+        tarinfo_cls, ends = _tracking_tarinfo()
+        tf = tarfile.open(fileobj=gz, mode="r|", tarinfo=tarinfo_cls, bufsize=1 << 16)
+        for ti in tf:
+            if not ti.isreg() or not _MEMBER_SELECT.match(_basename(ti.name)):
+                continue
+            n_members += 1
+            try:
+                if ti.size == 0:
+                    raise _Problem("empty_member", "member is empty (0 bytes)")
+                ns, values = _event_row(_read_member(tf, ti, path_s))
+            except _Problem as prob:
+                if strict:
+                    raise InputFileError(
+                        path_s, f"{prob.reason}: {prob.detail}", member=ti.name
+                    ) from None
+                log.warning(
+                    "%s: skipping member %s: %s (%s)", path_s, ti.name, prob.reason, prob.detail
+                )
+                problems.append({"member": ti.name, "reason": prob.reason, "detail": prob.detail})
+                continue
+            times.append(ns)
+            rows.append(values)
+            members.append(ti.name)
+        end = ends[-1] if ends else None
+        if end is not None and not isinstance(end, tarfile.EOFHeaderError):
+            where = f"after {n_members} scnLv1 member(s)"
+            if isinstance(end, tarfile.EmptyHeaderError):
+                raise InputFileError(
+                    path_s, f"tar archive is truncated: no end-of-archive marker ({where})"
+                )
+            raise InputFileError(path_s, f"corrupt tar header {where}: {end}")
+        # Read the rest of the gzip stream, so its CRC and length are checked.
+        while gz.read(1 << 20):
+            pass
+    except InputFileError:
+        raise
+    except _ARCHIVE_ERRORS as err:
+        kind = type(err).__name__
+        raise InputFileError(
+            path_s,
+            f"not a readable gzip-compressed tar archive ({kind}: {err}) after {n_members} "
+            "scnLv1 member(s)",
+        ) from None
+    finally:
+        raw.close()
+
+    events = _events_frame(times, rows, members)
+    events.attrs = {"units": dict(UNITS), "source": path_s, "n_members": n_members}
+    return events, problems
+
+
+def _events_frame(times: list[int], rows: list[list[float]], members: list[str]) -> pd.DataFrame:
+    """Assemble the event table from per-member values (vectorised)."""
+    names = [key for key, _ in _NUMERIC_ATTRS]
+    data = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
+    col = {key: data[:, i] for i, key in enumerate(names)}
+    lon = col["lontp_s4max"]
+    valid = np.isfinite(lon) & (lon != FILL_VALUE)
+    # Wrap to [-180, 180) but leave -999 fills recognisable for apply_qc.
+    lon[valid] = (lon[valid] + 180.0) % 360.0 - 180.0
+    return pd.DataFrame(
+        {
+            "time": np.array(times, dtype=np.int64).view("datetime64[ns]"),
+            "start_time_gps_s": col["start_time"],
+            "leo_id": col["leo_id"].astype(np.int32),
+            "prn_id": col["prn_id"].astype(np.int32),
+            "antenna_id": col["antenna_id"].astype(np.int32),
+            "lattp_s4max": col["lattp_s4max"],
+            "lontp_s4max": lon,
+            "alttp_s4max": col["alttp_s4max"],
+            "lcttp_s4max": col["lcttp_s4max"],
+            "s4max": col["s4max"],
+            "s4max9sec": col["s4max9sec"],
+            "member": pd.Series(members, dtype=str),
+        },
+        columns=list(EVENT_COLUMNS),
+    )
+
+
+def apply_qc(
+    events: pd.DataFrame,
+    *,
+    altitude_km: tuple[float, float] = (90.0, 130.0),
+    s4max_range: tuple[float, float] = (0.0, 5.0),
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Keep the arcs whose S4max is an Es-height, non-fill, plausible value.
+
+    Each arc is tested against the reasons in order and counted once, under
+    the first reason it fails (SCIENCE.md §2; FORMATS.md §1.3):
+
+    1. ``fill_value``: any of ``s4max``, ``alttp_s4max``, ``lattp_s4max``,
+       ``lontp_s4max``, ``lcttp_s4max`` is -999 or not finite;
+    2. ``s4max_out_of_range``: ``s4max`` outside ``s4max_range`` (inclusive);
+    3. ``altitude_out_of_range``: ``alttp_s4max`` outside ``altitude_km``
+       (inclusive; the Es heights).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Event table from :func:`read_day_tarball`.
+    altitude_km : (float, float)
+        Inclusive tangent-point altitude range of Es, km.
+    s4max_range : (float, float)
+        Inclusive plausible S4max range (dimensionless).
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        The arcs that pass, index reset, ``attrs`` copied from ``events``.
+    qc_counts : dict of str to int
+        Rejected arcs per reason (all three keys present).
+    """
+    if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
+        raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
+    vals = events[list(_FILL_CHECK)].to_numpy(dtype=np.float64)
+    fill = ((vals == FILL_VALUE) | ~np.isfinite(vals)).any(axis=1)
+    s4 = events["s4max"].to_numpy(dtype=np.float64)
+    alt = events["alttp_s4max"].to_numpy(dtype=np.float64)
+    bad_s4 = ~fill & ((s4 < s4max_range[0]) | (s4 > s4max_range[1]))
+    bad_alt = ~fill & ~bad_s4 & ((alt < altitude_km[0]) | (alt > altitude_km[1]))
+    keep = ~(fill | bad_s4 | bad_alt)
+    kept = events.loc[keep].reset_index(drop=True)
+    kept.attrs = dict(events.attrs)
+    counts = {
+        "fill_value": int(fill.sum()),
+        "s4max_out_of_range": int(bad_s4.sum()),
+        "altitude_out_of_range": int(bad_alt.sum()),
+    }
+    return kept, counts
+
+
+def qc_table(
+    day_label: str,
+    n_members: int,
+    problems: Sequence[Mapping[str, str]],
+    qc_counts: Mapping[str, int],
+    n_kept: int,
+) -> pd.DataFrame:
+    """The per-day QC table: how many members ended under each reason.
+
+    Parameters
+    ----------
+    day_label : str
+        Day, e.g. ``"2007-002"`` (year-day of year).
+    n_members : int
+        scnLv1 members in the tarball, problem ones included.
+    problems : sequence of dict
+        From :func:`read_day_tarball` (their ``reason`` is counted).
+    qc_counts : mapping of str to int
+        From :func:`apply_qc`.
+    n_kept : int
+        Arcs that passed QC.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``day``, ``reason``, ``count``; rows ``total_members`` then
+        :data:`QC_REASONS` in order. The reason rows sum to ``total_members``.
+
+    Raises
+    ------
+    ValueError
+        If the counts do not add up (a bug, not a data problem).
+    """
+    counts = dict.fromkeys(QC_REASONS, 0)
+    for prob in problems:
+        counts[prob["reason"]] += 1
+    for reason, count in qc_counts.items():
+        counts[reason] += int(count)
+    counts["kept"] = int(n_kept)
+    if sum(counts.values()) != n_members:
+        raise ValueError(f"QC counts {counts} do not add up to {n_members} members")
+    reasons = ["total_members", *QC_REASONS]
+    return pd.DataFrame(
+        {
+            "day": [day_label] * len(reasons),
+            "reason": reasons,
+            "count": np.array([n_members, *counts.values()], dtype=np.int64),
+        }
+    )
+
+
+def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
+    """Sum per-day QC tables into one table for the whole period.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Per-day QC CSV files written by :func:`ingest_day`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``reason`` and ``count``: first ``days`` (number of day files),
+        then ``total_members`` and each of :data:`QC_REASONS`, summed over days.
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If a file cannot be read, lacks the ``reason``/``count`` columns, or
+        holds an unknown reason or a negative or non-integer count.
+    """
+    reasons = ["total_members", *QC_REASONS]
+    totals = dict.fromkeys(reasons, 0)
+    days = 0
+    for path in paths:
+        try:
+            table = pd.read_csv(path)
+        except (OSError, ValueError) as err:
+            raise InputFileError(path, f"cannot read QC table: {err}") from None
+        missing = {"reason", "count"} - set(table.columns)
+        if missing:
+            raise InputFileError(path, f"QC table lacks column(s) {sorted(missing)}")
+        unknown = set(table["reason"]) - set(reasons)
+        if unknown:
+            raise InputFileError(path, f"QC table has unknown reason(s) {sorted(unknown)}")
+        counts = pd.to_numeric(table["count"], errors="coerce").to_numpy(dtype=np.float64)
+        if not (np.isfinite(counts) & (counts >= 0) & (counts == np.round(counts))).all():
+            raise InputFileError(path, "QC table has a missing, negative or non-integer count")
+        for reason, count in zip(table["reason"], counts, strict=True):
+            totals[reason] += int(count)
+        days += 1
+    return pd.DataFrame(
+        {
+            "reason": ["days", *reasons],
+            "count": np.array([days, *totals.values()], dtype=np.int64),
+        }
+    )
+
+
+def _qc_limits(qc: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Turn the ``cosmic.qc`` config block into apply_qc keyword arguments."""
+    out = {}
+    for key, arg, default in (
+        ("altitude_km", "altitude_km", (90.0, 130.0)),
+        ("s4max", "s4max_range", (0.0, 5.0)),
+    ):
+        block = qc.get(key, {}) or {}
+        try:
+            lo = float(block.get("min", default[0]))
+            hi = float(block.get("max", default[1]))
+        except (TypeError, ValueError, AttributeError):
+            raise ConfigError(
+                f"cosmic.qc.{key}", f"min/max must be numbers, got {block!r}"
+            ) from None
+        if not lo <= hi:
+            raise ConfigError(f"cosmic.qc.{key}", f"min {lo} is above max {hi}")
+        out[arg] = (lo, hi)
+    return out
+
+
+_DAY_IN_PATH = re.compile(r"(?<!\d)(\d{4})[/_.-](\d{3})(?!\d)")
+
+
+def _day_label(tarball: str, events: pd.DataFrame) -> str:
+    """``YYYY-DDD`` from the path (``.../2007/002.tar.gz``, ``..._2007_002.tar.gz``) or the data."""
+    tail = "/".join(Path(tarball).parts[-2:])
+    found = _DAY_IN_PATH.findall(tail)
+    if found:
+        year, doy = found[-1]
+        return f"{year}-{doy}"
+    if len(events):
+        day = events["time"].dt.strftime("%Y-%j").mode()
+        return str(day.iloc[0])
+    return Path(tarball).name
+
+
+def ingest_day(
+    tarball: str | os.PathLike,
+    events_path: str | os.PathLike,
+    qc_path: str | os.PathLike,
+    *,
+    qc: Mapping[str, Any],
+    strict: bool = False,
+) -> pd.DataFrame:
+    """Read a day tarball, apply QC and write the event table and the QC table.
+
+    Parameters
+    ----------
+    tarball : path-like
+        CDAAC scnLv1 day tarball (``.tar.gz``).
+    events_path : path-like
+        Output Parquet file: the arcs that pass QC, columns :data:`EVENT_COLUMNS`,
+        units in the Parquet metadata (``df.attrs["units"]``).
+    qc_path : path-like
+        Output CSV file: the per-day QC table (:func:`qc_table`).
+    qc : mapping
+        The ``cosmic.qc`` config block,
+        ``{"altitude_km": {"min": 90, "max": 130}, "s4max": {"min": 0, "max": 5}}``
+        (km; dimensionless); absent keys take these defaults.
+    strict : bool
+        Passed to :func:`read_day_tarball`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept events, as written.
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        From :func:`read_day_tarball`.
+    estransport.errors.ConfigError
+        If a QC range is not a pair of numbers with min <= max.
+    """
+    from ..provenance import provenance_attrs
+    from .atomic import write_csv, write_parquet
+
+    tarball = os.fspath(tarball)
+    limits = _qc_limits(qc)
+    events, problems = read_day_tarball(tarball, strict=strict)
+    n_members = events.attrs["n_members"]
+    kept, counts = apply_qc(events, **limits)
+    label = _day_label(tarball, events)
+    table = qc_table(label, n_members, problems, counts, len(kept))
+    kept.attrs = {
+        **events.attrs,
+        "day": label,
+        "qc": {k: list(v) for k, v in limits.items()},
+        "time_scale": "GPS calendar attributes (GPS-UTC up to 18 s), labelled UTC",
+        "provenance": provenance_attrs(dict(qc), [tarball], step="ingest_scnlv1_day"),
+    }
+    write_parquet(kept, events_path)
+    write_csv(table, qc_path)
+    log.info(
+        "%s (%s): %d members, %d kept; rejected: %s",
+        tarball,
+        label,
+        n_members,
+        len(kept),
+        ", ".join(
+            f"{r}={c}" for r, c in zip(table["reason"][1:-1], table["count"][1:-1], strict=True)
+        ),
+    )
+    return kept
