@@ -1,0 +1,204 @@
+"""CDAAC specifics for COSMIC-1 ``scnLv1`` day tarballs (FORMATS.md §1.1).
+
+One tarball per processing stream and day of year holds all of that day's
+scintillation arcs. The reprocessed ``repro2013`` stream is preferred and
+``postProc`` is the fallback for days that ``repro2013`` does not cover, as in
+pysatCDAAC. The same layout (``{YYYY}/{DDD}/scnLv1_{stream}_{YYYY}_{DDD}.tar.gz``)
+is expected of a local archive (config ``cosmic.source: local``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+
+from estransport.errors import ConfigError, DownloadError
+from estransport.io.download import NotFound, download, is_gzip_tar
+
+logger = logging.getLogger(__name__)
+
+SCNLV1_URL_TEMPLATE = (
+    "{base_url}/{stream}/level1b/{year:04d}/{doy:03d}/scnLv1_{stream}_{year:04d}_{doy:03d}.tar.gz"
+)
+"""URL of one ``scnLv1`` day tarball on the CDAAC server.
+
+Fields: ``base_url`` (the COSMIC-1 root, e.g.
+``https://data.cosmic.ucar.edu/gnss-ro/cosmic1``, no trailing slash), ``stream``
+(``repro2013`` or ``postProc``), ``year`` (4 digits) and ``doy`` (day of year,
+zero-padded to 3 digits). Verified against FORMATS.md §1.1 [V] [S1], which
+follows pysatCDAAC's download code, and the third-party downloads of Tian et al.
+[V3] [S5] that use the same ``{prefix}_{year}_{doy}.tar.gz`` pattern.
+"""
+
+_LOCAL_NAME = "scnLv1_{stream}_{year:04d}_{doy:03d}.tar.gz"
+
+
+def _check_day(year: int, doy: int) -> None:
+    if not 1 <= doy <= 366:
+        raise ValueError(f"day of year must be 1-366, got {doy} (year {year})")
+
+
+def _check_streams(streams: Sequence[str]) -> None:
+    if isinstance(streams, str) or not streams:
+        raise ConfigError("cosmic.cdaac.streams", f"must be a non-empty list, got {streams!r}")
+
+
+def scnlv1_day_urls(year: int, doy: int, base_url: str, streams: Sequence[str]) -> list[str]:
+    """URLs of one day's ``scnLv1`` tarball, one per stream, in the order given.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year, e.g. 2008.
+    doy : int
+        Day of year, 1-366.
+    base_url : str
+        Root of the COSMIC-1 tree (``cosmic.cdaac.base_url``); a trailing
+        slash is ignored.
+    streams : sequence of str
+        Processing streams in order of preference (``cosmic.cdaac.streams``).
+
+    Returns
+    -------
+    list of str
+        One URL per stream, built from :data:`SCNLV1_URL_TEMPLATE`.
+    """
+    _check_day(year, doy)
+    _check_streams(streams)
+    base = base_url.rstrip("/")
+    return [
+        SCNLV1_URL_TEMPLATE.format(base_url=base, stream=s, year=year, doy=doy) for s in streams
+    ]
+
+
+def download_scnlv1_day(
+    year: int,
+    doy: int,
+    dest: str | os.PathLike,
+    *,
+    base_url: str,
+    streams: Sequence[str],
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Download one day's ``scnLv1`` tarball, trying each stream in turn.
+
+    A stream is skipped only when the server says the file does not exist
+    (HTTP 404/410). Any other failure (server errors that outlast the retries,
+    a login page, a corrupt tarball) is raised at once, so that a flaky
+    ``repro2013`` never silently turns into a ``postProc`` day.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year.
+    doy : int
+        Day of year, 1-366.
+    dest : str or os.PathLike
+        Destination file; written atomically and only if the tarball is a
+        complete gzip tar (:func:`~estransport.io.download.is_gzip_tar`).
+    base_url : str
+        Root of the COSMIC-1 tree on the server (``cosmic.cdaac.base_url``).
+    streams : sequence of str
+        Streams in order of preference, e.g. ``["repro2013", "postProc"]``.
+    retries : int
+        Extra attempts per URL after a transient failure.
+    backoff_s : float
+        First retry delay in seconds; doubles on every retry.
+    timeout_s : float
+        Socket timeout per connect/read, in seconds.
+    sleep : callable, default time.sleep
+        Called with each backoff delay in seconds; injectable for tests.
+
+    Returns
+    -------
+    str
+        The URL that was downloaded (records which stream the day came from).
+
+    Raises
+    ------
+    estransport.errors.DownloadError
+        If every stream answered 404/410 (the message names the day and every
+        URL tried), or on any non-fallback failure.
+    """
+    day = f"{year:04d}-{doy:03d}"
+    urls = scnlv1_day_urls(year, doy, base_url, streams)
+    missing: list[str] = []
+    for stream, url in zip(streams, urls, strict=True):
+        try:
+            download(
+                url,
+                dest,
+                retries=retries,
+                backoff_s=backoff_s,
+                timeout_s=timeout_s,
+                validate=is_gzip_tar,
+                what=f"COSMIC scnLv1 day {day} ({stream})",
+                sleep=sleep,
+            )
+        except NotFound as err:
+            logger.info(
+                "scnLv1 day %s not in stream %s (HTTP %d): %s", day, stream, err.status, url
+            )
+            missing.append(f"{url} (HTTP {err.status})")
+            continue
+        logger.info("scnLv1 day %s taken from stream %s", day, stream)
+        return url
+    tried = "\n".join(f"  - {m}" for m in missing)
+    raise DownloadError(
+        urls[-1],
+        f"day {day} not found on the server in any stream; tried:\n{tried}\n"
+        "CDAAC has no file for some days; check the day, or remove it from the run.",
+        what=f"COSMIC scnLv1 day {day}",
+    )
+
+
+def local_archive_path(
+    root: str | os.PathLike | None, year: int, doy: int, streams: Sequence[str]
+) -> str:
+    """Path of one day's tarball in a local archive with the CDAAC layout.
+
+    The layout is ``{root}/{YYYY}/{DDD}/scnLv1_{stream}_{YYYY}_{DDD}.tar.gz``.
+    The first stream whose file exists wins; if none exists, the first
+    stream's path is returned so that Snakemake reports the missing input by
+    name. This is called once per day while the DAG is built (about 2,100
+    days for 2006-2011), so it makes at most one :func:`os.path.exists` call
+    per stream and reads nothing.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Archive root (``cosmic.local_archive``).
+    year : int
+        Calendar year.
+    doy : int
+        Day of year, 1-366.
+    streams : sequence of str
+        Streams in order of preference (``cosmic.cdaac.streams``).
+
+    Returns
+    -------
+    str
+        Path of the tarball to read.
+
+    Raises
+    ------
+    estransport.errors.ConfigError
+        If ``root`` is unset or ``streams`` is empty.
+    """
+    if root is None or os.fspath(root) == "":
+        raise ConfigError("cosmic.local_archive", "must be set when cosmic.source is 'local'")
+    _check_day(year, doy)
+    _check_streams(streams)
+    day_dir = os.path.join(os.fspath(root), f"{year:04d}", f"{doy:03d}")
+    candidates = [
+        os.path.join(day_dir, _LOCAL_NAME.format(stream=s, year=year, doy=doy)) for s in streams
+    ]
+    for path in candidates:
+        if os.path.exists(path):
+            return path
+    return candidates[0]

@@ -1,0 +1,394 @@
+"""Honest, safe HTTP downloads with the standard library only.
+
+:func:`download` streams one URL to a temporary file beside the destination,
+checks that the body is as long as the server announced, optionally validates
+the content, and only then renames it onto the destination (DESIGN.md,
+"Downloads are honest and safe"). Transient failures are retried with
+exponential backoff; permanent ones (404, 403, a login page) fail at once with
+a message that names the URL and the HTTP status.
+
+The module is source-agnostic: CDAAC (:mod:`estransport.io.cdaac`) and the
+ionosonde archives (GIRO, UKSSDC) use the same function with their own
+validator. :func:`is_gzip_tar` is the validator for tarballs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import logging
+import os
+import tarfile
+import time
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+from estransport import __version__
+from estransport.errors import DownloadError, InputFileError
+from estransport.io.atomic import atomic_path
+
+logger = logging.getLogger(__name__)
+
+#: Bytes read per ``read`` call while streaming (1 MiB).
+CHUNK_BYTES = 1 << 20
+
+#: HTTP statuses worth retrying: server-side trouble and rate limiting.
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+#: Upper bound, in seconds, on a server's ``Retry-After`` that we honour.
+MAX_RETRY_AFTER_S = 600.0
+
+#: Some servers refuse the default ``Python-urllib`` agent; say who we are instead.
+USER_AGENT = f"estransport/{__version__} (Python urllib; research workflow)"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_HTML_STARTS = (b"<!doctype", b"<html")
+
+
+class NotFound(DownloadError):
+    """The server says the resource does not exist (HTTP 404 or 410).
+
+    Raised at once, without retries, so that callers can fall back to another
+    URL (e.g. CDAAC's ``postProc`` stream when ``repro2013`` has no such day).
+
+    Attributes
+    ----------
+    status : int
+        The HTTP status (404 or 410).
+    """
+
+    def __init__(self, url: str, message: str, *, status: int, what: str | None = None):
+        self.status = status
+        super().__init__(url, message, what=what)
+
+
+class _Transient(Exception):
+    """Internal: a failure worth retrying; ``delay_s`` overrides the backoff if set."""
+
+    def __init__(self, message: str, delay_s: float | None = None):
+        self.delay_s = delay_s
+        super().__init__(message)
+
+
+def download(
+    url: str,
+    dest: str | os.PathLike,
+    *,
+    retries: int = 4,
+    backoff_s: float = 2.0,
+    timeout_s: float = 120,
+    validate: Callable[[Path], None] | None = None,
+    what: str | None = None,
+    session_log: logging.Logger = logger,
+    sleep: Callable[[float], None] = time.sleep,
+    allow_html: bool = False,
+) -> Path:
+    """Download ``url`` to ``dest`` atomically, with retries and checks.
+
+    The body is streamed to a temporary file in ``dest``'s directory (see
+    :func:`estransport.io.atomic.atomic_path`), its length is compared with
+    ``Content-Length``, ``validate`` is run on it, and only then is it renamed
+    onto ``dest``. On any failure no new file is left at ``dest`` and the
+    temporary file is removed.
+
+    Parameters
+    ----------
+    url : str
+        The URL to fetch (``http``, ``https`` or ``file``). Redirects are
+        followed.
+    dest : str or os.PathLike
+        Destination file; parent directories are created.
+    retries : int, default 4
+        Extra attempts after a transient failure, so at most ``retries + 1``
+        requests are made.
+    backoff_s : float, default 2.0
+        Delay before the first retry, in seconds; retry ``k`` (0-based) waits
+        ``backoff_s * 2**k`` seconds. A ``Retry-After`` header on a 429/503
+        reply lengthens the wait (capped at :data:`MAX_RETRY_AFTER_S`).
+    timeout_s : float, default 120
+        Socket timeout in seconds, applied to the connection and to each read
+        (not to the whole transfer, so a slow but steady download is fine).
+    validate : callable, optional
+        Called as ``validate(tmp_path)`` on the complete temporary file. It
+        raises :class:`~estransport.errors.InputFileError` or
+        :class:`~estransport.errors.DownloadError` if the content is unusable.
+        Validation failures are not retried: the server sent a complete body
+        that is wrong, and asking again would give the same body.
+    what : str, optional
+        Human description of the item for messages, e.g.
+        ``"COSMIC scnLv1 day 2008-100 (repro2013)"``.
+    session_log : logging.Logger, optional
+        Logger for progress messages (start, retries, completion).
+    sleep : callable, default time.sleep
+        Called with the backoff delay in seconds; injectable for tests.
+    allow_html : bool, default False
+        Accept an HTML body. By default an HTML reply is taken to be a login
+        or error page, since none of the archives we read serve data as HTML.
+
+    Returns
+    -------
+    pathlib.Path
+        ``dest``.
+
+    Raises
+    ------
+    NotFound
+        HTTP 404 or 410 (not retried).
+    estransport.errors.DownloadError
+        HTTP 401/403 or another non-retryable 4xx (not retried); an HTML page
+        where data was expected (not retried); a body that fails ``validate``;
+        or a transient failure (5xx, 408, 429, timeout, connection reset,
+        truncated body) that persisted through every retry.
+
+    Notes
+    -----
+    Only the standard library is used (:mod:`urllib.request`), so proxies
+    configured through ``http_proxy``/``https_proxy``/``no_proxy`` are honoured.
+    """
+    dest = Path(dest)
+    attempts = retries + 1
+    last_error = "no attempt made"
+    session_log.info("downloading %s -> %s", url, dest)
+    for attempt in range(1, attempts + 1):
+        try:
+            with atomic_path(dest) as tmp:
+                nbytes, seconds, sha256, final_url = _fetch_once(
+                    url, tmp, timeout_s=timeout_s, what=what, allow_html=allow_html
+                )
+                if validate is not None:
+                    _run_validator(validate, tmp, url=url, what=what)
+        except _Transient as err:
+            last_error = str(err)
+            if attempt == attempts:
+                break
+            delay = backoff_s * 2 ** (attempt - 1)
+            if err.delay_s is not None:
+                delay = max(delay, min(err.delay_s, MAX_RETRY_AFTER_S))
+            session_log.warning(
+                "attempt %d/%d for %s failed (%s); retrying in %.1f s",
+                attempt,
+                attempts,
+                url,
+                last_error,
+                delay,
+            )
+            sleep(delay)
+            continue
+        rate = nbytes / seconds if seconds > 0 else float("inf")
+        session_log.info(
+            "downloaded %s: %d bytes in %.2f s (%.2f MB/s), attempt %d/%d, sha256 %s%s",
+            dest.name,
+            nbytes,
+            seconds,
+            rate / 1e6,
+            attempt,
+            attempts,
+            sha256,
+            "" if final_url == url else f" (redirected to {final_url})",
+        )
+        return dest
+    raise DownloadError(
+        url,
+        f"failed after {attempts} attempt(s); last error: {last_error}",
+        what=what,
+    )
+
+
+def _fetch_once(
+    url: str, tmp: Path, *, timeout_s: float, what: str | None, allow_html: bool
+) -> tuple[int, float, str, str]:
+    """One request streamed into ``tmp``.
+
+    Returns
+    -------
+    tuple
+        (bytes received, elapsed seconds, sha256 hex digest, final URL after
+        redirects).
+
+    Raises
+    ------
+    _Transient
+        For anything worth retrying.
+    NotFound, DownloadError
+        For permanent failures.
+    """
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as resp:
+            final_url = resp.geturl()
+            status = getattr(resp, "status", None)
+            if status is not None and status != 200:
+                # urllib raises for >= 400 itself; 204/206 and friends are not a file.
+                raise DownloadError(url, f"unexpected HTTP status {status}", what=what)
+            content_type = resp.headers.get("Content-Type", "") or ""
+            length_header = resp.headers.get("Content-Length")
+            expected = _parse_length(length_header)
+            digest = hashlib.sha256()
+            received = 0
+            with open(tmp, "wb") as out:
+                first = True
+                while chunk := resp.read(CHUNK_BYTES):
+                    if first:
+                        first = False
+                        if not allow_html:
+                            _reject_html(url, content_type, chunk, what=what)
+                    out.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+            if first and not allow_html and content_type.lower().startswith("text/html"):
+                _reject_html(url, content_type, b"", what=what)
+    except urllib.error.HTTPError as err:
+        err.close()  # HTTPError holds the response socket open
+        raise _classify_http_error(url, err, what=what) from None
+    except urllib.error.URLError as err:
+        # Connection refused/reset, DNS failure, timeout while connecting.
+        if isinstance(err.reason, OSError):
+            raise _Transient(f"connection error: {err.reason}") from None
+        raise DownloadError(url, f"cannot open URL: {err.reason}", what=what) from None
+    except (TimeoutError, ConnectionError) as err:
+        raise _Transient(f"{type(err).__name__}: {err or 'timed out'}") from None
+    except http.client.HTTPException as err:
+        # IncompleteRead (chunked body cut short), RemoteDisconnected, BadStatusLine.
+        raise _Transient(f"{type(err).__name__}: {err!r}") from None
+    elapsed = time.monotonic() - start
+    if expected is not None and received != expected:
+        raise _Transient(
+            f"truncated body: received {received} of {expected} bytes announced by Content-Length"
+        )
+    if expected is None:
+        logger.debug("%s: no Content-Length header; body size %d bytes unchecked", url, received)
+    return received, elapsed, digest.hexdigest(), final_url
+
+
+def _parse_length(header: str | None) -> int | None:
+    """``Content-Length`` as an int, or None if absent or malformed."""
+    if header is None:
+        return None
+    try:
+        value = int(header.strip())
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _reject_html(url: str, content_type: str, head: bytes, *, what: str | None) -> None:
+    """Raise if the reply is an HTML page (login, auth wall or error page)."""
+    sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16].lower()
+    if content_type.lower().startswith("text/html") or sniff.startswith(_HTML_STARTS):
+        raise DownloadError(
+            url,
+            "server returned an HTML page instead of data (HTTP 200, Content-Type "
+            f"{content_type or 'unset'!r}); it looks like a login/error page. Check "
+            "the URL and whether the archive needs a login, or fetch the file by hand.",
+            what=what,
+        )
+
+
+def _classify_http_error(url: str, err: urllib.error.HTTPError, *, what: str | None) -> Exception:
+    """Map an HTTP error status to NotFound, DownloadError or a retryable _Transient."""
+    code = err.code
+    reason = f"HTTP {code} {err.reason}".rstrip()
+    if code in (404, 410):
+        return NotFound(url, f"{reason}: no such file on the server", status=code, what=what)
+    if code in (401, 403):
+        return DownloadError(
+            url,
+            f"{reason}: access denied; the archive may need a login or the URL is wrong",
+            what=what,
+        )
+    if code in RETRY_STATUSES or 500 <= code < 600:
+        return _Transient(reason, delay_s=_retry_after_s(err.headers.get("Retry-After")))
+    return DownloadError(url, f"{reason} (not retried)", what=what)
+
+
+def _retry_after_s(header: str | None) -> float | None:
+    """``Retry-After`` in seconds if given as a number (HTTP-date form is ignored)."""
+    if header is None:
+        return None
+    try:
+        return max(0.0, float(header.strip()))
+    except ValueError:
+        return None
+
+
+def _run_validator(
+    validate: Callable[[Path], None], tmp: Path, *, url: str, what: str | None
+) -> None:
+    """Run ``validate``; re-raise an InputFileError as a DownloadError naming the URL.
+
+    The temporary file is deleted on failure, so an error naming only its
+    path would not tell the user where the bad content came from.
+    """
+    try:
+        validate(tmp)
+    except InputFileError as err:
+        raise DownloadError(url, f"downloaded content is unusable: {err}", what=what) from err
+
+
+def is_gzip_tar(path: str | os.PathLike) -> None:
+    """Check that ``path`` is a complete, readable gzip-compressed tar archive.
+
+    The whole file is decompressed once: every tar header is read and every
+    member's data skipped over, and the gzip stream is then read to its end so
+    that its CRC-32 and length trailer are checked. This catches truncation
+    anywhere in the file, including in the tar end-of-archive padding that a
+    plain walk over the members never reads.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File to check.
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If the file is empty, does not start with the gzip magic bytes, is a
+        truncated or corrupt gzip stream, or does not decompress to a tar
+        archive. The message says which.
+
+    Warnings
+    --------
+    An archive with no members is accepted (CDAAC may publish an empty day),
+    but a warning is logged.
+    """
+    path = Path(path)
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if not magic:
+        raise InputFileError(path, "empty file (0 bytes), expected a gzip-compressed tar")
+    if magic != _GZIP_MAGIC:
+        raise InputFileError(
+            path, f"not a gzip file (starts with {magic!r}, expected {_GZIP_MAGIC!r})"
+        )
+    members = 0
+    try:
+        with gzip.open(path, "rb") as gz:
+            try:
+                with tarfile.open(fileobj=gz, mode="r|") as tar:
+                    for _member in tar:
+                        members += 1
+            except tarfile.ReadError as err:
+                if "unexpected end of data" in str(err):
+                    # The gzip stream ended cleanly but the tar inside is cut short.
+                    raise InputFileError(
+                        path, f"tar archive truncated inside a complete gzip stream ({err})"
+                    ) from err
+                raise InputFileError(path, f"gzip data is not a tar archive ({err})") from err
+            # Drain what is left (tar padding, trailer) so the CRC and size are checked.
+            while gz.read(CHUNK_BYTES):
+                pass
+    except EOFError as err:
+        raise InputFileError(path, f"truncated gzip stream (download cut short?): {err}") from err
+    except (gzip.BadGzipFile, zlib.error) as err:
+        raise InputFileError(path, f"corrupt gzip stream: {err}") from err
+    except tarfile.TarError as err:
+        raise InputFileError(path, f"not a readable tar archive: {err}") from err
+    if members == 0:
+        logger.warning("%s: valid gzip tar archive with no members (empty day?)", path)
+    else:
+        logger.debug("%s: gzip tar archive with %d members", path, members)
