@@ -1,0 +1,32 @@
+# estransport: Yu et al. (2021, ACP 21, 4219) from raw data.
+# The Snakefile holds no logic: configuration, includes and target rules only.
+# Helpers, validation and wildcard constraints live in workflow/rules/common.smk.
+
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/cosmic_raw.smk"
+include: "workflow/rules/occultation.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    """Default target: every figure and table implemented so far."""
+    default_target: True
+    input:
+        figure_targets(),
+
+
+rule paper:
+    """Every figure of the paper implemented so far (PNG and PDF)."""
+    input:
+        figure_targets(),

@@ -1,0 +1,1 @@
+"""Figures of the paper, sharing one matplotlib style (:mod:`.style`)."""

@@ -1,0 +1,83 @@
+# Shared helpers: config validation, day lists, input functions, wildcard constraints.
+import datetime as _dt
+import os
+import sys
+from pathlib import Path
+
+# The library lives in src/; putting it on PYTHONPATH lets rule scripts import it
+# in any software deployment (plain venv, --sdm conda, cluster jobs), because
+# every job re-reads this file and inherits the variable.
+_SRC = str(Path(workflow.basedir) / "src")
+if _SRC not in sys.path:
+    sys.path.insert(0, _SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (_SRC, os.environ.get("PYTHONPATH", "")) if p
+)
+
+from snakemake.exceptions import WorkflowError  # noqa: E402
+
+from estransport.config import validate_config  # noqa: E402
+from estransport.errors import ConfigError  # noqa: E402
+
+try:
+    validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+except ConfigError as err:
+    raise WorkflowError(f"Invalid configuration: {err}") from None
+
+
+ENV = "../../envs/estransport.yaml"
+SCRIPTS = Path(workflow.basedir) / "scripts"
+
+
+wildcard_constraints:
+    year=r"\d{4}",
+    doy=r"\d{3}",
+    season="DJF|MAM|JJA|SON",
+
+
+def cosmic_days():
+    """(year, doy) pairs of the configured COSMIC period, as zero-padded strings."""
+    step = config["cosmic"]["day_step"]
+    days = []
+    for year in config["cosmic"]["years"]:
+        ndays = 366 if _dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
+        days.extend((f"{year:04d}", f"{doy:03d}") for doy in range(1, ndays + 1, step))
+    return days
+
+
+def cosmic_event_tables():
+    return [f"results/occultation/events/{y}/{d}.parquet" for y, d in cosmic_days()]
+
+
+def cosmic_qc_tables():
+    return [f"results/occultation/qc/{y}/{d}.csv" for y, d in cosmic_days()]
+
+
+def cosmic_raw_path(wildcards):
+    """The day tarball an ingest job reads: resources/ for synthetic/cdaac, the archive for local."""
+    if config["cosmic"]["source"] == "local":
+        from estransport.io.cdaac import local_archive_path
+
+        return local_archive_path(
+            config["cosmic"]["local_archive"],
+            int(wildcards.year),
+            int(wildcards.doy),
+            config["cosmic"]["cdaac"]["streams"],
+        )
+    return f"resources/cosmic/scnLv1/{wildcards.year}/{wildcards.doy}.tar.gz"
+
+
+FIGURE_EXTS = [".png"] + [f".{e}" for e in config["figures"]["extra_formats"]]
+
+
+def figure_outputs(stem):
+    return [f"results/figures/{stem}{ext}" for ext in FIGURE_EXTS]
+
+
+# Each rules file appends the final products it makes (figures, tables) here;
+# the `all` and `paper` targets in the Snakefile collect them.
+PAPER_TARGETS = []
+
+
+def figure_targets():
+    return list(PAPER_TARGETS)

@@ -1,0 +1,61 @@
+# COSMIC occultation events: day tarball -> event table -> seasonal maps.
+
+PAPER_TARGETS.append("results/occultation/qc_summary.csv")
+
+
+rule ingest_scnlv1_day:
+    """Read one day tarball (no extraction to disk) into an event table and a QC table."""
+    input:
+        tarball=cosmic_raw_path,
+    output:
+        events="results/occultation/events/{year}/{doy}.parquet",
+        qc="results/occultation/qc/{year}/{doy}.csv",
+    params:
+        qc=config["cosmic"]["qc"],
+        strict=config["cosmic"]["ingest"]["strict"],
+    log:
+        "logs/occultation/ingest/{year}/{doy}.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=10,
+    script:
+        "../../scripts/ingest_scnlv1_day.py"
+
+
+rule cosmic_qc_summary:
+    """Sum the per-day QC counts into one table (rejections per reason, per day and total)."""
+    input:
+        qc=cosmic_qc_tables(),
+    output:
+        summary="results/occultation/qc_summary.csv",
+    log:
+        "logs/occultation/qc_summary.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/cosmic_qc_summary.py"
+
+
+rule seasonal_maps:
+    """Stream the event tables into 1x1 degree seasonal mean S4max and counts (CF netCDF)."""
+    input:
+        events=cosmic_event_tables(),
+    output:
+        maps=expand("results/occultation/maps_{season}.nc", season=["DJF", "MAM", "JJA", "SON"]),
+    params:
+        maps=config["cosmic"]["maps"],
+        years=config["cosmic"]["years"],
+        config=config["cosmic"],
+    log:
+        "logs/occultation/seasonal_maps.log",
+    benchmark:
+        "benchmarks/occultation/seasonal_maps.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../../scripts/seasonal_maps.py"
