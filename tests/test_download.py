@@ -492,3 +492,21 @@ def test_local_archive_path_falls_back_to_first_stream(tmp_path):
 def test_local_archive_path_needs_a_root():
     with pytest.raises(ConfigError, match="local_archive"):
         local_archive_path(None, 2008, 5, STREAMS)
+
+
+def test_missing_day_empty_policy_writes_valid_empty_day(server, tmp_path):
+    """missing_day='empty' records an archive gap as a valid, member-less day tarball."""
+    import pandas as pd
+
+    from estransport.io.scnlv1 import read_day_tarball
+
+    dest = tmp_path / "2008" / "150.tar.gz"
+    url = download_scnlv1_day(2008, 150, dest, base_url=server.base_url, streams=STREAMS, retries=0,
+                              backoff_s=0.0, timeout_s=5, missing_day="empty", sleep=lambda s: None)
+    assert url is None
+    is_gzip_tar(dest)
+    events, problems = read_day_tarball(dest)
+    assert len(events) == 0 and problems == [] and isinstance(events, pd.DataFrame)
+    with pytest.raises(ConfigError, match="missing_day"):
+        download_scnlv1_day(2008, 150, tmp_path / "x.tar.gz", base_url=server.base_url, streams=STREAMS,
+                            retries=0, backoff_s=0.0, timeout_s=5, missing_day="skip", sleep=lambda s: None)

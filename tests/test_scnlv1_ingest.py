@@ -413,7 +413,7 @@ def test_day_label_from_path():
 
 def test_summarise_qc(tmp_path):
     paths = []
-    for i, counts in enumerate(([10, 1, 0, 2, 1, 3, 3], [5, 0, 1, 0, 0, 1, 3])):
+    for i, counts in enumerate(([10, 1, 0, 2, 1, 3, 3], [5, 0, 1, 0, 0, 1, 3], [0] * 7)):
         table = pd.DataFrame(
             {"day": f"2007-00{i}", "reason": ["total_members", *scnlv1.QC_REASONS], "count": counts}
         )
@@ -421,7 +421,8 @@ def test_summarise_qc(tmp_path):
         table.to_csv(paths[-1], index=False)
     summary = summarise_qc(paths)
     assert dict(zip(summary["reason"], summary["count"], strict=True)) == {
-        "days": 2,
+        "days": 3,
+        "days_without_data": 1,
         "total_members": 15,
         "empty_member": 1,
         "corrupt_member": 1,
@@ -475,7 +476,7 @@ def test_rule_scripts_run_with_a_snakemake_object(day, tmp_path, restore_logging
         str(REPO / "scripts" / "cosmic_qc_summary.py"), init_globals={"snakemake": summary}
     )
     out = pd.read_csv(tmp_path / "summary.csv")
-    assert out["count"].tolist() == [1, 21, 1, 4, 4, 2, 3, 7]
+    assert out["count"].tolist() == [1, 0, 21, 1, 4, 4, 2, 3, 7]
 
 
 def test_other_attribute_types_and_missing_optional_attributes(tmp_path):

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from estransport.errors import ConfigError, DownloadError
+from estransport.io.atomic import atomic_path
 from estransport.io.download import NotFound, download, is_gzip_tar
 
 logger = logging.getLogger(__name__)
@@ -83,8 +84,9 @@ def download_scnlv1_day(
     retries: int,
     backoff_s: float,
     timeout_s: float,
+    missing_day: str = "error",
     sleep: Callable[[float], None] = time.sleep,
-) -> str:
+) -> str | None:
     """Download one day's ``scnLv1`` tarball, trying each stream in turn.
 
     A stream is skipped only when the server says the file does not exist
@@ -111,13 +113,20 @@ def download_scnlv1_day(
         First retry delay in seconds; doubles on every retry.
     timeout_s : float
         Socket timeout per connect/read, in seconds.
+    missing_day : {"error", "empty"}
+        What to do when every stream answers 404/410 (CDAAC has no file for
+        some days). ``"error"`` raises; ``"empty"`` writes a valid gzip tar
+        with no members at ``dest``, logs a warning, and lets ingest record the
+        day with zero members (counted as ``days_without_data`` in the QC
+        summary), so a multi-year run is not stopped by the archive's gaps.
     sleep : callable, default time.sleep
         Called with each backoff delay in seconds; injectable for tests.
 
     Returns
     -------
-    str
-        The URL that was downloaded (records which stream the day came from).
+    str or None
+        The URL that was downloaded (records which stream the day came from),
+        or None when an empty day was written for a missing day.
 
     Raises
     ------
@@ -149,12 +158,40 @@ def download_scnlv1_day(
         logger.info("scnLv1 day %s taken from stream %s", day, stream)
         return url
     tried = "\n".join(f"  - {m}" for m in missing)
+    if missing_day == "empty":
+        write_empty_day(dest)
+        logger.warning(
+            "scnLv1 day %s is in no stream; wrote an empty day tarball %s "
+            "(cosmic.cdaac.missing_day = empty). Tried:\n%s", day, dest, tried,
+        )
+        return None
+    if missing_day != "error":
+        raise ConfigError("cosmic.cdaac.missing_day", f"must be 'error' or 'empty', got {missing_day!r}")
     raise DownloadError(
         urls[-1],
         f"day {day} not found on the server in any stream; tried:\n{tried}\n"
         "CDAAC has no file for some days; check the day, or remove it from the run.",
         what=f"COSMIC scnLv1 day {day}",
     )
+
+
+def write_empty_day(dest: str | os.PathLike) -> None:
+    """Write a valid, member-less gzip tar atomically (a day with no data at the source).
+
+    Parameters
+    ----------
+    dest : str or os.PathLike
+        Destination ``.tar.gz``.
+    """
+    import gzip
+    import io
+    import tarfile
+
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w"):
+        pass
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(gzip.compress(raw.getvalue(), mtime=0))
 
 
 def local_archive_path(

@@ -578,8 +578,8 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``reason`` and ``count``: first ``days`` (number of day files),
-        then ``total_members`` and each of :data:`QC_REASONS`, summed over days.
+        Columns ``reason`` and ``count``: first ``days`` (number of day files)
+        and ``days_without_data`` (days whose tarball had no members), then ``total_members`` and each of :data:`QC_REASONS`, summed over days.
 
     Raises
     ------
@@ -589,7 +589,7 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
     """
     reasons = ["total_members", *QC_REASONS]
     totals = dict.fromkeys(reasons, 0)
-    days = 0
+    days = empty_days = 0
     for path in paths:
         try:
             table = pd.read_csv(path)
@@ -604,13 +604,17 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
         counts = pd.to_numeric(table["count"], errors="coerce").to_numpy(dtype=np.float64)
         if not (np.isfinite(counts) & (counts >= 0) & (counts == np.round(counts))).all():
             raise InputFileError(path, "QC table has a missing, negative or non-integer count")
-        for reason, count in zip(table["reason"], counts, strict=True):
+        day_counts = dict(zip(table["reason"], counts, strict=True))
+        for reason, count in day_counts.items():
             totals[reason] += int(count)
         days += 1
+        # A day tarball with no members: a gap in the archive (cosmic.cdaac.missing_day: empty).
+        if day_counts.get("total_members", 0) == 0:
+            empty_days += 1
     return pd.DataFrame(
         {
-            "reason": ["days", *reasons],
-            "count": np.array([days, *totals.values()], dtype=np.int64),
+            "reason": ["days", "days_without_data", *reasons],
+            "count": np.array([days, empty_days, *totals.values()], dtype=np.int64),
         }
     )
 

@@ -1,0 +1,107 @@
+"""The real download rule, run by Snakemake against a CDAAC-layout server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import stat
+import threading
+
+import pandas as pd
+import pytest
+
+from estransport.synthetic.cosmic import day_tarball_name, write_day_tarball
+
+from .workflow_helpers import make_workdir, snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def cdaac_server(tmp_path_factory):
+    """Serve synthetic day tarballs in CDAAC's tree: DOY 1 in repro2013, DOY 201 only in postProc."""
+    root = tmp_path_factory.mktemp("cdaac")
+    served = {}
+    for doy, stream in ((1, "repro2013"), (201, "postProc")):
+        d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
+        d.mkdir(parents=True)
+        path = d / day_tarball_name(2008, doy, stream)
+        write_day_tarball(path, 2008, doy, arcs_per_day=200, seed=11)
+        served[doy] = path.read_bytes()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/gnss-ro/cosmic1", served
+    httpd.shutdown()
+
+
+def _config(base_url, years, day_step):
+    return {
+        "cosmic": {"source": "cdaac", "years": years, "day_step": day_step,
+                   "cdaac": {"base_url": base_url, "retries": 1, "backoff_s": 0.01, "timeout_s": 10},
+                   "maps": {"resolution_deg": 10.0}},
+        "figures": {"extra_formats": [], "dpi": 60},
+    }
+
+
+def test_download_rule_fetches_both_streams_and_protects(cdaac_server, tmp_path):
+    base_url, served = cdaac_server
+    wd = make_workdir(tmp_path, _config(base_url, [2008], 200))  # DOY 1 and 201
+    snakemake(wd, "--cores", "2", "results/occultation/qc_summary.csv")
+    for doy in (1, 201):
+        raw = wd / "resources" / "cosmic" / "scnLv1" / "2008" / f"{doy:03d}.tar.gz"
+        assert raw.read_bytes() == served[doy]
+        # protected(): no write permission for anyone.
+        assert not raw.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        events = pd.read_parquet(wd / "results" / "occultation" / "events" / "2008" / f"{doy:03d}.parquet")
+        assert len(events) > 100
+    log = (wd / "logs" / "download" / "scnlv1" / "2008" / "201.log").read_text()
+    assert "postProc" in log
+    # Nothing left half-written, and a rerun has nothing to do (no re-download).
+    assert not list((wd / "resources").rglob(".tmp-*"))
+    proc = snakemake(wd, "--cores", "1", "--dry-run", "results/occultation/qc_summary.csv")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_missing_day_fails_naming_day_and_urls(cdaac_server, tmp_path):
+    base_url, _ = cdaac_server
+    wd = make_workdir(tmp_path, _config(base_url, [2009], 366))  # 2009-001 is not served
+    proc = snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv", check=False)
+    assert proc.returncode != 0
+    log = (wd / "logs" / "download" / "scnlv1" / "2009" / "001.log").read_text()
+    assert "2009-001" in log
+    assert "repro2013/level1b/2009/001" in log and "postProc/level1b/2009/001" in log
+    assert not (wd / "resources" / "cosmic" / "scnLv1" / "2009" / "001.tar.gz").exists()
+    assert not list(wd.rglob(".tmp-*"))
+
+
+def test_missing_day_policy_empty_records_the_gap(cdaac_server, tmp_path):
+    base_url, _ = cdaac_server
+    cfg = _config(base_url, [2009], 366)
+    cfg["cosmic"]["cdaac"]["missing_day"] = "empty"
+    wd = make_workdir(tmp_path, cfg)
+    snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv")
+    summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index("reason")["count"]
+    assert summary["days"] == 1 and summary["days_without_data"] == 1 and summary["total_members"] == 0
+    log = (wd / "logs" / "download" / "scnlv1" / "2009" / "001.log").read_text()
+    assert "WARNING" in log and "2009-001" in log
+
+
+def test_full_paper_period_dry_run_is_offline_and_complete(tmp_path):
+    """`snakemake -n` for the 2006-2011 cdaac configuration lists the whole graph without network."""
+    wd = make_workdir(tmp_path, {"cosmic": {"source": "cdaac", "years": list(range(2006, 2012)), "day_step": 1}})
+    # Timing is reported by tools/benchmark_cosmic.py, never asserted in a test.
+    proc = snakemake(wd, "--dry-run", "--cores", "2", "--scheduler", "greedy", "paper")
+    out = proc.stdout
+    n_days = sum(366 if y % 4 == 0 else 365 for y in range(2006, 2012))
+    assert n_days == 2191
+    for rule, count in (("download_scnlv1_day", n_days), ("ingest_scnlv1_day", n_days), ("seasonal_maps", 1)):
+        line = next(x for x in out.splitlines() if x.split()[:1] == [rule])
+        assert int(line.split()[1]) == count, line
+    assert not (wd / "resources").exists()
