@@ -16,16 +16,53 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
+import os
 
 import numpy as np
 
 
-@functools.lru_cache(maxsize=1)
-def _igrf_coefficients():
-    from ppigrf.ppigrf import read_shc, shc_fn
+def igrf_shc_path() -> str:
+    """Path of the IGRF-14 coefficient file shipped with ``ppigrf`` (``IGRF14.shc``).
 
-    g, h = read_shc(shc_fn)
-    return g, h
+    Found without importing ``ppigrf`` (which imports pandas): generator jobs
+    that only need three coefficients then start in a fraction of a second.
+    """
+    spec = importlib.util.find_spec("ppigrf")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("ppigrf is required for IGRF-14 coefficients")
+    return os.path.join(spec.submodule_search_locations[0], "IGRF14.shc")
+
+
+@functools.lru_cache(maxsize=1)
+def _degree1_table() -> tuple[np.ndarray, dict[tuple[int, int], np.ndarray]]:
+    """Epochs (decimal years) and degree-1 rows of the .shc file (m = -1 holds h11)."""
+    epochs, rows = None, {}
+    header_seen = False
+    with open(igrf_shc_path()) as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            if not header_seen:  # N_MIN N_MAX NTIMES SP_ORDER N_STEPS ...
+                header_seen = True
+                continue
+            if epochs is None:
+                epochs = np.array(line.split(), dtype=float)
+                continue
+            parts = line.split()
+            n, m = int(parts[0]), int(parts[1])
+            if n == 1:
+                rows[(n, m)] = np.array(parts[2:], dtype=float)
+            elif n > 1:
+                break
+    return epochs, rows
+
+
+def _decimal_year(date: dt.date | dt.datetime) -> float:
+    start = dt.datetime(date.year, 1, 1)
+    end = dt.datetime(date.year + 1, 1, 1)
+    when = date if isinstance(date, dt.datetime) else dt.datetime(date.year, date.month, date.day)
+    return date.year + (when - start).total_seconds() / (end - start).total_seconds()
 
 
 def dipole_coefficients(date: dt.datetime | dt.date) -> tuple[float, float, float]:
@@ -41,15 +78,9 @@ def dipole_coefficients(date: dt.datetime | dt.date) -> tuple[float, float, floa
     g10, g11, h11 : float
         Gauss coefficients in nT.
     """
-    g, h = _igrf_coefficients()
-    when = dt.datetime(date.year, date.month, date.day) if not isinstance(date, dt.datetime) else date
-    times = g.index.to_pydatetime()
-    t = np.array([(x - times[0]).total_seconds() for x in times])
-    x = (when - times[0]).total_seconds()
-    g10 = float(np.interp(x, t, g[(1, 0)].to_numpy()))
-    g11 = float(np.interp(x, t, g[(1, 1)].to_numpy()))
-    h11 = float(np.interp(x, t, h[(1, 1)].to_numpy()))
-    return g10, g11, h11
+    epochs, rows = _degree1_table()
+    x = _decimal_year(date)
+    return tuple(float(np.interp(x, epochs, rows[key])) for key in ((1, 0), (1, 1), (1, -1)))
 
 
 def dipole_north_pole(date: dt.datetime | dt.date) -> tuple[float, float]:
