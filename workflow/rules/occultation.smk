@@ -1,10 +1,12 @@
 # COSMIC occultation events: day tarball -> event table -> seasonal maps.
 
-PAPER_TARGETS.append("results/occultation/qc_summary.csv")
+PAPER_TARGETS.extend(["results/occultation/qc_summary.csv", "results/occultation/monthly_lat_alt.nc"])
 
 
 rule ingest_scnlv1_day:
     """Read one day tarball (no extraction to disk) into an event table and a QC table."""
+    group:
+        "cosmic_day"  # one cluster job per batch of days (profiles/slurm: group-components)
     input:
         tarball=cosmic_raw_path,
     output:
@@ -59,3 +61,27 @@ rule seasonal_maps:
         runtime=30,
     script:
         "../../scripts/seasonal_maps.py"
+
+
+rule monthly_lat_alt:
+    """Stream the event tables into the monthly zonal-mean latitude-altitude climatology (Fig. 3)."""
+    input:
+        events=cosmic_event_tables(),
+    output:
+        monthly="results/occultation/monthly_lat_alt.nc",
+    params:
+        monthly=config["cosmic"]["monthly"],
+        altitude_km=config["cosmic"]["qc"]["altitude_km"],
+        years=config["cosmic"]["years"],
+        config=config["cosmic"],
+    log:
+        "logs/occultation/monthly_lat_alt.log",
+    benchmark:
+        "benchmarks/occultation/monthly_lat_alt.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    script:
+        "../../scripts/monthly_lat_alt.py"

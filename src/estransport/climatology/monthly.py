@@ -1,0 +1,265 @@
+"""Monthly zonal-mean S4max on a latitude x altitude grid, and the column-density ratio.
+
+This is the Es climatology of the paper's Fig. 3: for each calendar month, the
+mean S4max of all events (any longitude, any year) falling in a latitude band
+and a tangent-altitude bin within the Es heights. Events are streamed from the
+daily tables into running sums, so memory is bounded by the grid.
+
+Column-density ratio
+--------------------
+For month m and latitude band j the *column density* is the vertical integral
+of the Es intensity over the Es height range,
+
+    C(m, j) = sum_k  S(m, k, j) * dz          (S = mean S4max of altitude bin k; km)
+
+with empty bins counted as zero intensity. The ratio is C divided by its
+**area-weighted (cos latitude) global mean** over the latitude bands of the
+same month,
+
+    R(m, j) = C(m, j) / ( sum_j cos(phi_j) C(m, j) / sum_j cos(phi_j) ),
+
+so that the cos-weighted mean of R is exactly 1 in every month (SCIENCE.md
+section 2). Bands without any event are excluded from the mean and are NaN.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import xarray as xr
+
+log = logging.getLogger(__name__)
+
+MONTH_COLUMNS = ["time", "lattp_s4max", "alttp_s4max", "s4max"]
+
+
+class MonthlyLatAltGrid:
+    """Running sums of S4max per calendar month, altitude bin and latitude band.
+
+    Parameters
+    ----------
+    lat_resolution_deg : float
+        Latitude band width in degrees; must divide 180.
+    altitude_km : (float, float)
+        Es height range (km); bins of ``alt_resolution_km`` span it.
+    alt_resolution_km : float
+        Altitude bin height (km); must divide the range.
+    years : sequence of int, optional
+        Years whose events are used (all if None).
+    """
+
+    def __init__(self, lat_resolution_deg: float = 5.0, altitude_km: Sequence[float] = (90.0, 130.0),
+                 alt_resolution_km: float = 2.0, years: Sequence[int] | None = None):
+        nlat = 180.0 / lat_resolution_deg
+        nalt = (altitude_km[1] - altitude_km[0]) / alt_resolution_km
+        if abs(nlat - round(nlat)) > 1e-9:
+            raise ValueError(f"lat_resolution_deg={lat_resolution_deg} does not divide 180 degrees")
+        if abs(nalt - round(nalt)) > 1e-9 or nalt < 1:
+            raise ValueError(f"alt_resolution_km={alt_resolution_km} does not divide {altitude_km}")
+        self.lat_res, self.alt_res = float(lat_resolution_deg), float(alt_resolution_km)
+        self.alt0, self.alt1 = float(altitude_km[0]), float(altitude_km[1])
+        self.nlat, self.nalt = int(round(nlat)), int(round(nalt))
+        self.years = None if years is None else sorted(years)
+        shape = (12, self.nalt, self.nlat)
+        self.total = np.zeros(shape)
+        self.count = np.zeros(shape, dtype=np.int64)
+        self.n_events = 0
+
+    @property
+    def lat(self) -> np.ndarray:
+        """Band-centre latitudes (degrees N)."""
+        return -90.0 + self.lat_res * (np.arange(self.nlat) + 0.5)
+
+    @property
+    def altitude(self) -> np.ndarray:
+        """Bin-centre altitudes (km)."""
+        return self.alt0 + self.alt_res * (np.arange(self.nalt) + 0.5)
+
+    def add(self, lat, alt_km, s4max, year, month) -> None:
+        """Accumulate events.
+
+        Parameters
+        ----------
+        lat : array_like
+            Tangent-point latitude (degrees N).
+        alt_km : array_like
+            Tangent-point altitude (km); events outside the range are ignored.
+        s4max : array_like
+            S4max (dimensionless), quality controlled.
+        year, month : array_like of int
+            Calendar year and month (1-12).
+        """
+        lat, alt, s4 = (np.asarray(a, float) for a in (lat, alt_km, s4max))
+        year, month = np.asarray(year), np.asarray(month)
+        keep = np.isfinite(lat) & np.isfinite(alt) & np.isfinite(s4) & (alt >= self.alt0) & (alt <= self.alt1)
+        if self.years is not None:
+            keep &= np.isin(year, self.years)
+        lat, alt, s4, month = lat[keep], alt[keep], s4[keep], month[keep]
+        i = np.clip(((lat + 90.0) // self.lat_res).astype(np.int64), 0, self.nlat - 1)
+        k = np.clip(((alt - self.alt0) // self.alt_res).astype(np.int64), 0, self.nalt - 1)
+        flat = ((month - 1) * self.nalt + k) * self.nlat + i
+        self.count += np.bincount(flat, minlength=self.count.size).reshape(self.count.shape)
+        self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(self.total.shape)
+        self.n_events += int(keep.sum())
+
+    def to_dataset(self, *, min_count: int = 1) -> xr.Dataset:
+        """Monthly mean S4max, counts, column density and its ratio as a CF Dataset.
+
+        Parameters
+        ----------
+        min_count : int
+            Bins with fewer events are NaN in the mean (and count as zero intensity
+            in the column density).
+
+        Returns
+        -------
+        xarray.Dataset
+            ``s4max_mean`` and ``count`` on (month, altitude, lat);
+            ``column_density`` (km) and ``column_density_ratio`` (1) on (month, lat).
+        """
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = self.total / self.count
+        mean = np.where(self.count >= min_count, mean, np.nan)
+        column, ratio = column_density_ratio(mean, self.lat, self.alt_res, self.count.sum(axis=1) > 0)
+        lat, alt = self.lat, self.altitude
+        ds = xr.Dataset(
+            {
+                "s4max_mean": (("month", "altitude", "lat"), mean.astype(np.float32), {
+                    "long_name": "zonal-mean S4max of Es-height occultation events",
+                    "units": "1",
+                    "cell_methods": "time: mean within month (all years) longitude: mean (events)",
+                }),
+                "count": (("month", "altitude", "lat"), self.count.astype(np.int32), {
+                    "long_name": "number of occultation events in the bin", "units": "1"}),
+                "column_density": (("month", "lat"), column.astype(np.float32), {
+                    "long_name": "vertical integral of zonal-mean S4max over the Es heights",
+                    "units": "km",
+                    "comment": "sum over altitude bins of s4max_mean * bin height; empty bins count as 0",
+                }),
+                "column_density_ratio": (("month", "lat"), ratio.astype(np.float32), {
+                    "long_name": "column density divided by its cos(latitude)-weighted global mean",
+                    "units": "1",
+                    "comment": "the cos(latitude)-weighted mean over bands with data is 1 in every month",
+                }),
+            },
+            coords={
+                "month": ("month", np.arange(1, 13), {"long_name": "calendar month", "units": "1"}),
+                "altitude": ("altitude", alt, {"standard_name": "altitude", "units": "km", "positive": "up",
+                                               "long_name": "tangent-point altitude (bin centre)"}),
+                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north"}),
+            },
+        )
+        ds.attrs.update({
+            "title": "Monthly zonal-mean S4max of COSMIC occultation events at Es heights",
+            "n_events": self.n_events, "lat_resolution_deg": self.lat_res,
+            "alt_resolution_km": self.alt_res, "min_count": min_count,
+        })
+        return ds
+
+
+def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float,
+                         has_data: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Column density and its ratio to the cos(latitude)-weighted global mean.
+
+    Parameters
+    ----------
+    mean : numpy.ndarray
+        Mean S4max, shape (month, altitude, lat); NaN = no data (counted as 0).
+    lat : numpy.ndarray
+        Band-centre latitudes (degrees N), shape (lat,).
+    dz_km : float
+        Altitude bin height (km).
+    has_data : numpy.ndarray of bool, optional
+        (month, lat) mask of bands with any event; others are NaN and excluded.
+
+    Returns
+    -------
+    column : numpy.ndarray
+        Column density (km), shape (month, lat).
+    ratio : numpy.ndarray
+        Column density over its area-weighted mean (dimensionless), shape (month, lat).
+    """
+    column = np.nansum(mean, axis=1) * dz_km
+    if has_data is None:
+        has_data = np.isfinite(mean).any(axis=1)
+    column = np.where(has_data, column, np.nan)
+    w = np.cos(np.radians(lat))[None, :] * has_data
+    with np.errstate(invalid="ignore", divide="ignore"):
+        global_mean = np.nansum(column * w, axis=1, keepdims=True) / w.sum(axis=1, keepdims=True)
+        ratio = column / global_mean
+    return column, ratio
+
+
+def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: float = 5.0,
+                 altitude_km: Sequence[float] = (90.0, 130.0), alt_resolution_km: float = 2.0,
+                 years: Sequence[int] | None = None, progress_every: int = 100) -> MonthlyLatAltGrid:
+    """Stream daily event tables (Parquet) into a :class:`MonthlyLatAltGrid`.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Event tables with ``time``, ``lattp_s4max``, ``alttp_s4max``, ``s4max``.
+    lat_resolution_deg, altitude_km, alt_resolution_km, years
+        See :class:`MonthlyLatAltGrid`.
+    progress_every : int
+        Log progress every this many files.
+
+    Returns
+    -------
+    MonthlyLatAltGrid
+    """
+    import pyarrow.parquet as pq
+
+    grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km, alt_resolution_km, years)
+    paths = list(paths)
+    t0 = time.perf_counter()
+    for n, path in enumerate(paths, 1):
+        table = pq.read_table(path, columns=MONTH_COLUMNS)
+        t = table.column("time").to_numpy()
+        if t.size:
+            tm = t.astype("datetime64[M]")
+            year = tm.astype("datetime64[Y]").astype(int) + 1970
+            month = (tm - tm.astype("datetime64[Y]")).astype(int) + 1
+            grid.add(table.column("lattp_s4max").to_numpy(), table.column("alttp_s4max").to_numpy(),
+                     table.column("s4max").to_numpy(), year, month)
+        if n % progress_every == 0 or n == len(paths):
+            log.info("gridded %d/%d day tables, %d events, %.1f s", n, len(paths), grid.n_events,
+                     time.perf_counter() - t0)
+    return grid
+
+
+def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: str | os.PathLike, *,
+                          monthly: dict, altitude_km: dict, years: Sequence[int],
+                          config: dict | None = None) -> None:
+    """Grid the event tables into the monthly latitude-altitude climatology (CF netCDF).
+
+    Parameters
+    ----------
+    event_paths : sequence of path-like
+        Daily event tables.
+    out_path : path-like
+        Output ``monthly_lat_alt.nc``.
+    monthly : dict
+        The ``cosmic.monthly`` configuration (lat_resolution_deg, alt_resolution_km, min_count).
+    altitude_km : dict
+        The ``cosmic.qc.altitude_km`` range ({min, max}, km).
+    years : sequence of int
+        Configured years.
+    config : dict, optional
+        Configuration hashed into the provenance attributes.
+    """
+    from ..io.atomic import write_netcdf
+    from ..provenance import provenance_attrs
+
+    grid = grid_monthly(event_paths, lat_resolution_deg=monthly["lat_resolution_deg"],
+                        altitude_km=(altitude_km["min"], altitude_km["max"]),
+                        alt_resolution_km=monthly["alt_resolution_km"], years=years)
+    ds = grid.to_dataset(min_count=monthly["min_count"])
+    ds.attrs.update(provenance_attrs(config, event_paths, step="monthly_lat_alt"))
+    ds.attrs["years"] = " ".join(map(str, years))
+    write_netcdf(ds, out_path)
+    log.info("%s: %d events", out_path, grid.n_events)

@@ -1,0 +1,52 @@
+"""Monthly latitude-altitude climatology and the column-density ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from estransport.climatology.monthly import MonthlyLatAltGrid, column_density_ratio
+
+
+def test_monthly_grid_matches_naive_reference():
+    rng = np.random.default_rng(5)
+    n = 5000
+    lat = rng.uniform(-90, 90, n)
+    alt = rng.uniform(85, 135, n)  # some outside 90-130: ignored
+    s4 = rng.gamma(2, 0.2, n)
+    month = rng.integers(1, 13, n)
+    grid = MonthlyLatAltGrid(10.0, (90, 130), 5.0)
+    grid.add(lat, alt, s4, np.full(n, 2008), month)
+    inside = (alt >= 90) & (alt <= 130)
+    assert grid.n_events == inside.sum()
+    ds = grid.to_dataset(min_count=1)
+    for _ in range(50):
+        m, k, i = rng.integers(1, 13), rng.integers(0, 8), rng.integers(0, 18)
+        sel = inside & (month == m) & (np.minimum((alt - 90) // 5, 7) == k) & (np.minimum((lat + 90) // 10, 17) == i)
+        assert ds["count"].values[m - 1, k, i] == sel.sum()
+        if sel.sum():
+            assert ds["s4max_mean"].values[m - 1, k, i] == pytest.approx(s4[sel].mean(), rel=1e-6)
+
+
+def test_ratio_has_unit_area_weighted_mean_every_month():
+    rng = np.random.default_rng(0)
+    lat = -87.5 + 5.0 * np.arange(36)
+    mean = rng.gamma(2, 0.2, (12, 20, 36))
+    mean[rng.random(mean.shape) < 0.3] = np.nan  # gaps
+    has = np.ones((12, 36), bool)
+    has[:, :3] = False  # no data near the south pole
+    column, ratio = column_density_ratio(mean, lat, 2.0, has)
+    w = np.cos(np.radians(lat))
+    for m in range(12):
+        ok = has[m]
+        assert np.sum(ratio[m, ok] * w[ok]) / np.sum(w[ok]) == pytest.approx(1.0, abs=1e-12)
+        assert np.isnan(ratio[m, ~ok]).all()
+    # Column density is the altitude sum times the bin height, gaps counted as zero.
+    np.testing.assert_allclose(column[:, 5], np.nansum(mean[:, :, 5], axis=1) * 2.0)
+
+
+def test_uniform_intensity_gives_ratio_one():
+    lat = -87.5 + 5.0 * np.arange(36)
+    column, ratio = column_density_ratio(np.full((12, 20, 36), 0.3), lat, 2.0)
+    np.testing.assert_allclose(ratio, 1.0)
+    np.testing.assert_allclose(column, 0.3 * 20 * 2.0)
