@@ -17,6 +17,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/cosmic_raw.smk"
 include: "workflow/rules/occultation.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/model.smk"
 
 
 rule all:

@@ -13,6 +13,15 @@ synthetic
     documented planted truth.
 climatology
     Streaming gridding of events into seasonal and monthly climatologies.
+model
+    WACCM/CESM history reader, the model state on an altitude grid, and the
+    TEM residual circulation from history files.
+physics
+    IGRF-14 field, collision and gyro frequencies, the generalized wind-shear
+    ion drift (with an electric field) and the TEM equations.
+ionosonde
+    foEs parsers (SAO, SAO.XML, DIDBase, IIWG/UKSSDC), the station registry,
+    sources and the summer-peak analysis.
 plotting
     The paper's figures, with one shared matplotlib style.
 """

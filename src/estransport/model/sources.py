@@ -1,0 +1,88 @@
+"""Where the model history files come from (light module: imported when the workflow is parsed).
+
+Real WACCM output cannot be downloaded automatically (NSSDC/UKSSDC need a
+login), so with ``model.source: files`` the files are placed by hand and a
+missing one stops the run with a list of what is missing and where to put it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Mapping, Sequence
+
+from ..errors import MissingInputsError
+
+#: What to tell a user whose real WACCM files are missing.
+WACCM_INSTRUCTIONS = (
+    "Real WACCM / WACCM-X history files cannot be downloaded automatically "
+    "(the NSSDC/UKSSDC archives need a login). Download the monthly (cam.h0) or "
+    "instantaneous (cam.h1) history files of your run, with at least T, U, V, OMEGA, "
+    "Z3 (or Z3GM), PS and Fep, place them where model.files.paths points (default "
+    "resources/model/waccm/), and rerun. Or set model.source: synthetic for the "
+    "embedded default."
+)
+
+
+def check_user_files(patterns: Sequence[str], base: str | os.PathLike = ".") -> list[str]:
+    """Resolve the configured history files; stop with a "place files here" message if absent.
+
+    Parameters
+    ----------
+    patterns : sequence of str
+        File paths or glob patterns, relative to ``base``.
+    base : path-like
+        Directory the patterns are relative to (the working directory).
+
+    Returns
+    -------
+    list of str
+        The matching files, sorted, duplicates removed.
+
+    Raises
+    ------
+    MissingInputsError
+        Listing every explicit path that does not exist and every pattern that
+        matches nothing, with instructions.
+    """
+    found, missing = [], []
+    for pat in patterns:
+        full = os.path.join(os.fspath(base), pat)
+        if glob.has_magic(pat):
+            hits = sorted(glob.glob(full))
+            if hits:
+                found.extend(hits)
+            else:
+                missing.append(f"{pat} (pattern matched no file)")
+        elif os.path.exists(full):
+            found.append(full)
+        else:
+            missing.append(pat)
+    if missing or not found:
+        raise MissingInputsError(missing or list(patterns), WACCM_INSTRUCTIONS)
+    return sorted(dict.fromkeys(found))
+
+
+def history_inputs(model_cfg: Mapping, synthetic_files: Sequence[str] = ()) -> list[str]:
+    """History files a model rule reads: the synthetic ones, or the user's placed files.
+
+    Parameters
+    ----------
+    model_cfg : mapping
+        The ``model`` config section (``source``, ``files.paths``).
+    synthetic_files : sequence of str
+        The generator's outputs (used when ``source`` is synthetic).
+
+    Returns
+    -------
+    list of str
+        Paths relative to the working directory.
+
+    Raises
+    ------
+    MissingInputsError
+        For ``source: files`` when files are missing (see :func:`check_user_files`).
+    """
+    if model_cfg.get("source", "synthetic") == "synthetic":
+        return list(synthetic_files)
+    return [os.path.relpath(p) for p in check_user_files(model_cfg["files"]["paths"], base=".")]

@@ -1,0 +1,208 @@
+"""Paper Fig. 2c,d: the TEM residual mean meridional circulation, winter and summer.
+
+A latitude-height section of the seasonal mean v* (colour, with its zero
+contour marking the cell boundaries) and (v*, w*) arrows, red northward and
+blue southward. w* is a few cm/s against v* of m/s, so the arrows use their
+own vertical exaggeration (``ratio``: by default 1 cm/s vertical is drawn as
+long as 5 m/s meridional), stated in the key.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+from .style import SINGLE_WIDTH_IN, apply_style, save_figure
+from .vectors import (
+    ArrowScale,
+    add_arrow_key,
+    arrow_spacing_inches,
+    quiver_latitude_height,
+    resolve_scale,
+)
+
+log = logging.getLogger(__name__)
+
+#: Calendar months of each season.
+SEASON_MONTHS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+
+
+def seasonal_mean(da: xr.DataArray, season: str) -> xr.DataArray:
+    """Mean over the history times whose month falls in ``season``.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Field with a ``time`` coordinate.
+    season : {"DJF", "MAM", "JJA", "SON"}
+
+    Returns
+    -------
+    xarray.DataArray
+        Without ``time``.
+    """
+    months = SEASON_MONTHS[season.upper()]
+    sel = np.isin(da["time"].dt.month.values, months)
+    if not sel.any():
+        raise ValueError(f"no model time in {season}")
+    return da.isel(time=sel).mean("time")
+
+
+def plot_fig2cd(
+    tem_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    season: str = "DJF",
+    panel: str = "c",
+    altitude_km: tuple[float, float] = (80.0, 150.0),
+    ratio: float = 200.0,
+    ref_speed: float | None = None,
+    inch_per_ms: float | None = None,
+    lat_stride: int = 2,
+    altitude_stride_km: float = 3.0,
+    vmax: float | None = None,
+    dpi: int = 200,
+) -> None:
+    """Draw one panel of Fig. 2c,d (one season) from ``tem.nc``.
+
+    Parameters
+    ----------
+    tem_path : path-like
+        TEM netCDF (``results/model/tem.nc``).
+    png_path : path-like
+        PNG output.
+    extra_paths : sequence of path-like
+        Further outputs.
+    season : {"DJF", "JJA", "MAM", "SON"}
+        Season averaged.
+    panel : str
+        Panel letter for the title.
+    altitude_km : tuple of float
+        Altitude range, km.
+    ratio : float
+        Meridional speed drawn as long as 1 m/s vertical (500: 1 cm/s : 5 m/s).
+    ref_speed : float or None
+        Meridional speed of the key arrow, m s-1 (None: automatic round number).
+    inch_per_ms : float or None
+        Page inches per m/s of meridional speed (None: automatic from the data).
+    lat_stride : int
+        Draw every n-th latitude.
+    altitude_stride_km : float
+        Vertical spacing of the arrows, km.
+    vmax : float, optional
+        Colour limit of v*, m s-1 (default the 98th percentile of |v*|).
+    dpi : int
+        Raster resolution.
+    """
+    import matplotlib.pyplot as plt
+
+    apply_style()
+    with xr.open_dataset(tem_path) as tem:
+        v = seasonal_mean(tem["v_star"], season).sel(altitude=slice(*altitude_km)).load()
+        w = seasonal_mean(tem["w_star"], season).sel(altitude=slice(*altitude_km)).load()
+    if vmax is None:
+        vmax = float(np.nanpercentile(np.abs(v.values), 98)) or 1.0
+    levels = np.linspace(-vmax, vmax, 17)
+
+    fig = plt.figure(figsize=(SINGLE_WIDTH_IN * 1.3, 3.2))
+    ax = fig.add_axes((0.15, 0.13, 0.66, 0.66))
+    cax = fig.add_axes((0.84, 0.13, 0.03, 0.66))
+    cf = ax.contourf(
+        v["lat"], v["altitude"], v.values, levels=levels, cmap="RdBu_r", extend="both", zorder=1
+    )
+    ax.contour(
+        v["lat"], v["altitude"], v.values, levels=[0.0], colors="k", linewidths=0.6, zorder=2
+    )
+    cb = fig.colorbar(cf, cax=cax)
+    cb.set_label("v* (m/s)")
+    cb.set_ticks(np.round(np.linspace(-vmax, vmax, 5), 1))
+    ax.set_xlim(-90, 90)
+    ax.set_ylim(altitude_km)
+    alts = v["altitude"].values
+    pick = alts[np.mod(alts - alts[0] + 1e-6, altitude_stride_km) < 1e-3]
+    lat_pick = v["lat"].values[::lat_stride]
+    vv = v.sel(altitude=pick, lat=lat_pick).values
+    ww = w.sel(altitude=pick, lat=lat_pick).values
+    dlat = float(np.median(np.diff(lat_pick))) if lat_pick.size > 1 else 10.0
+    scale = resolve_scale(
+        ArrowScale(ratio=ratio, ref_speed=ref_speed, inch_per_ms=inch_per_ms),
+        vv,
+        ww,
+        arrow_spacing_inches(ax, dlat, altitude_stride_km),
+    )
+    # white-edged arrows stay readable on the red/blue background
+    q = quiver_latitude_height(
+        ax, lat_pick, pick, vv, ww, scale=scale, width=0.005, edgecolor="white", linewidth=0.2
+    )
+    ax.set_xticks(range(-90, 91, 30))
+    ax.set_xlabel("Latitude (°N)")
+    ax.set_ylabel("Altitude (km)")
+    season = season.upper()
+    hemis = {"DJF": "NH winter", "JJA": "NH summer", "MAM": "NH spring", "SON": "NH autumn"}[season]
+    fig.text(
+        0.02, 0.98, f"({panel}) TEM residual circulation, {season} ({hemis})", fontsize=8, va="top"
+    )
+    fig.text(
+        0.02,
+        0.925,
+        f"colour v*; arrows (v*, w*), vertical exaggerated {scale.ratio:g}x",
+        fontsize=6,
+        va="top",
+        color="0.25",
+    )
+    add_arrow_key(q, scale, 0.58, 0.86, coordinates="figure", gap=0.14)
+    save_figure(fig, png_path, extra_paths, dpi=dpi)
+    log.info("wrote %s", png_path)
+
+
+#: Season of each panel letter of Fig. 2c,d.
+PANEL_SEASON = {"c": "DJF", "d": "JJA"}
+
+
+def plot_fig2cd_from_config(
+    tem_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike],
+    fig_cfg: dict,
+    *,
+    panel: str,
+    season: str,
+    dpi: int = 200,
+) -> None:
+    """One panel of Fig. 2c,d with the settings of config ``model.fig2cd``.
+
+    Parameters
+    ----------
+    tem_path, png_path, extra_paths
+        As :func:`plot_fig2cd`.
+    fig_cfg : dict
+        ``model.fig2cd``: altitude_km {min, max}, ratio, lat_stride,
+        altitude_stride_km, vmax.
+    panel : {"c", "d"}
+        Panel letter; must match ``season`` (c = DJF, d = JJA).
+    season : str
+        Season (case-insensitive).
+    dpi : int
+        Raster resolution.
+    """
+    if PANEL_SEASON.get(panel) != season.upper():
+        raise ValueError(f"Fig. 2{panel} is {PANEL_SEASON.get(panel)}, not {season}")
+    alt = fig_cfg.get("altitude_km", {})
+    plot_fig2cd(
+        tem_path,
+        png_path,
+        extra_paths,
+        season=season.upper(),
+        panel=panel,
+        altitude_km=(float(alt.get("min", 80.0)), float(alt.get("max", 150.0))),
+        ratio=float(fig_cfg.get("ratio", 200.0)),
+        lat_stride=int(fig_cfg.get("lat_stride", 2)),
+        altitude_stride_km=float(fig_cfg.get("altitude_stride_km", 3.0)),
+        vmax=fig_cfg.get("vmax"),
+        dpi=dpi,
+    )

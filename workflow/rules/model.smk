@@ -1,0 +1,172 @@
+# Model fields and the Fe+ drift (paper Figs. 1 and 2c,d; SCIENCE.md 3-5, 8):
+#   WACCM/CESM history files (synthetic generator, or real files placed by hand)
+#   -> results/model/state.nc (time x altitude x lat x lon, CF)
+#   -> results/drift/drift.nc (Fe+ drift and its U, V, W, ExB, Pedersen parts)
+#   history files -> results/model/tem.nc (TEM residual circulation)
+#   -> Fig. 1 and Fig. 2c,d.
+# Computation and plotting are separate rules, so restyling never reruns the analysis.
+
+from estransport.model.sources import history_inputs as _model_history_inputs
+
+MODEL = config["model"]
+MODEL_HISTORY = []  # synthetic history files (source synthetic)
+
+if MODEL["source"] == "synthetic":
+    from estransport.synthetic.waccm import SyntheticWaccmParameters as _SyntheticWaccm
+    from estransport.synthetic.waccm import history_file_names as _waccm_file_names
+
+    MODEL_SYNTHETIC_DIR = "resources/model/synthetic"
+    MODEL_HISTORY = [
+        f"{MODEL_SYNTHETIC_DIR}/{name}"
+        for name in _waccm_file_names(_SyntheticWaccm.from_config(MODEL["synthetic"]))
+    ]
+
+    rule model_synthetic_history:
+        """Write synthetic WACCM history files (CESM layout, planted truth) for the CESM reader."""
+        output:
+            history=MODEL_HISTORY,
+            truth=f"{MODEL_SYNTHETIC_DIR}/planted_truth.nc",
+        params:
+            synthetic=MODEL["synthetic"],
+            msis=MODEL["msis"],
+        log:
+            "logs/model/synthetic_history.log",
+        conda:
+            ENV
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        script:
+            "../../scripts/model_synthetic_history.py"
+
+
+# Each computation rule gets only the keys it depends on, so that changing a
+# figure setting never reruns the analysis (params are a rerun trigger).
+_MODEL_KEYS = {
+    "state": ("altitude_km", "scale_height", "composition", "electric_field", "ps_fallback", "msis"),
+    "drift": ("drift", "igrf_date"),
+    "tem": ("altitude_km", "scale_height", "ps_fallback", "msis"),
+}
+MODEL_PARAMS = {step: {k: MODEL[k] for k in keys} for step, keys in _MODEL_KEYS.items()}
+
+PAPER_TARGETS.extend(
+    figure_outputs("fig1_ion_drift")
+    + figure_outputs("fig2c_residual_circulation_djf")
+    + figure_outputs("fig2d_residual_circulation_jja")
+)
+
+
+rule model_state:
+    """Read the history files (lazily) into the CF model state on fixed altitudes."""
+    input:
+        history=lambda wc: _model_history_inputs(MODEL, MODEL_HISTORY),
+    output:
+        state="results/model/state.nc",
+    params:
+        model=MODEL_PARAMS["state"],
+    log:
+        "logs/model/state.log",
+    benchmark:
+        "benchmarks/model/state.tsv"
+    conda:
+        ENV
+    threads: min(workflow.cores, 2)
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../../scripts/model_state.py"
+
+
+rule model_drift:
+    """Fe+ drift from the generalized wind-shear theory, split by driver (U, V, W, ExB, Pedersen)."""
+    input:
+        state=rules.model_state.output.state,
+    output:
+        drift="results/drift/drift.nc",
+    params:
+        model=MODEL_PARAMS["drift"],
+    log:
+        "logs/model/drift.log",
+    benchmark:
+        "benchmarks/model/drift.tsv"
+    conda:
+        ENV
+    threads: min(workflow.cores, 2)
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../../scripts/model_drift.py"
+
+
+rule model_tem:
+    """TEM residual circulation (v*, w*) from 3-D history fields on model levels."""
+    input:
+        history=lambda wc: _model_history_inputs(MODEL, MODEL_HISTORY),
+    output:
+        tem="results/model/tem.nc",
+    params:
+        model=MODEL_PARAMS["tem"],
+    log:
+        "logs/model/tem.log",
+    benchmark:
+        "benchmarks/model/tem.tsv"
+    conda:
+        ENV
+    threads: min(workflow.cores, 2)
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    script:
+        "../../scripts/model_tem.py"
+
+
+rule fig1_ion_drift:
+    """Paper Fig. 1: meridional and vertical Fe+ drift driven by U, V and W (January, July)."""
+    input:
+        drift=rules.model_drift.output.drift,
+    output:
+        png=report(
+            "results/figures/fig1_ion_drift.png",
+            caption="../report/fig1.rst",
+            category="Figure 1",
+            labels={"figure": "Fig. 1"},
+        ),
+        extra=[f"results/figures/fig1_ion_drift{e}" for e in FIGURE_EXTS[1:]],
+    params:
+        fig=MODEL["fig1"],
+        dpi=config["figures"]["dpi"],
+    log:
+        "logs/figures/fig1_ion_drift.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_fig1.py"
+
+
+rule fig2cd_residual_circulation:
+    """Paper Fig. 2c,d: TEM residual mean meridional circulation, DJF and JJA."""
+    input:
+        tem=rules.model_tem.output.tem,
+    output:
+        png=report(
+            "results/figures/fig2{panel}_residual_circulation_{season}.png",
+            caption="../report/fig2cd.rst",
+            category="Figure 2",
+            subcategory="Residual circulation",
+            labels={"figure": "Fig. 2{panel}", "season": "{season}"},
+        ),
+        extra=[f"results/figures/fig2{{panel}}_residual_circulation_{{season}}{e}" for e in FIGURE_EXTS[1:]],
+    params:
+        fig=MODEL["fig2cd"],
+        dpi=config["figures"]["dpi"],
+    wildcard_constraints:
+        panel="c|d",
+        season="djf|jja",
+    log:
+        "logs/figures/fig2{panel}_residual_circulation_{season}.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_fig2cd.py"
