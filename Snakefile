@@ -18,6 +18,7 @@ include: "workflow/rules/cosmic_raw.smk"
 include: "workflow/rules/occultation.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/model.smk"
+include: "workflow/rules/ionosonde.smk"
 
 
 rule all:

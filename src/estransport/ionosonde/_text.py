@@ -1,0 +1,122 @@
+"""Shared helpers of the text parsers: strict line reading and fixed-width fields.
+
+Every helper raises :class:`~estransport.errors.InputFileError` naming the
+file and the 1-based line, so a parser built from them never fails with any
+other exception type on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+from ..errors import InputFileError
+
+_INT = re.compile(r"^ *-?\d+$")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # any control character except LF
+_CONTROL_TAB_OK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FIXED = re.compile(r"^ *-?\d*\.\d*$")
+
+#: Years accepted as plausible ionosonde data (the first ionosondes ran in the 1930s).
+MIN_YEAR = 1930
+#: Latest year accepted.
+MAX_YEAR = 2100
+
+
+def read_lines(path: str | os.PathLike, *, allow_tabs: bool = False) -> list[str]:
+    """Read an ASCII text file into lines, accepting LF and CRLF endings.
+
+    Parameters
+    ----------
+    path : path-like
+        File to read.
+    allow_tabs : bool
+        Accept TAB characters (whitespace-separated formats); fixed-width
+        formats must not contain them.
+
+    Returns
+    -------
+    list of str
+        Lines without their line endings; a final line ending does not create
+        an empty last line.
+
+    Raises
+    ------
+    InputFileError
+        Empty file, a non-ASCII byte, or a control character (including a
+        stray CR inside a line), naming the line.
+    """
+    data = Path(path).read_bytes()
+    if not data:
+        raise InputFileError(path, "empty file (0 bytes)", line=1)
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputFileError(
+            path, f"non-ASCII byte 0x{data[err.start]:02x}; not a text export", line=line
+        ) from None
+    text = text.replace("\r\n", "\n")
+    bad = (_CONTROL_TAB_OK if allow_tabs else _CONTROL).search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputFileError(
+            path, f"control character 0x{ord(bad.group()):02x} in a text line", line=line
+        )
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def parse_int(path, text: str, lineno: int, what: str) -> int:
+    """Parse a right-justified Fortran ``I`` field (blanks before the digits allowed).
+
+    Raises
+    ------
+    InputFileError
+        If ``text`` is not an integer.
+    """
+    if not _INT.match(text):
+        raise InputFileError(path, f"{what}: expected an integer, found {text!r}", line=lineno)
+    return int(text)
+
+
+def parse_fixed(path, text: str, lineno: int, what: str) -> float:
+    """Parse a Fortran ``F`` field such as ``   4.530`` or ``9999.000``.
+
+    Raises
+    ------
+    InputFileError
+        If ``text`` is not a fixed-point number.
+    """
+    if not _FIXED.match(text) or text.strip() in ("", ".", "-", "-."):
+        raise InputFileError(path, f"{what}: expected a number, found {text!r}", line=lineno)
+    return float(text)
+
+
+def make_datetime(
+    path, lineno: int, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+    second: int = 0,
+) -> dt.datetime:
+    """A datetime from fields, with a clear error for impossible dates.
+
+    Raises
+    ------
+    InputFileError
+        Year outside :data:`MIN_YEAR`-:data:`MAX_YEAR` or an impossible
+        calendar date or time of day.
+    """
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputFileError(path, f"implausible year {year}", line=lineno)
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError as err:
+        raise InputFileError(
+            path,
+            f"impossible date/time {year:04d}-{month:02d}-{day:02d} "
+            f"{hour:02d}:{minute:02d}:{second:02d} ({err})",
+            line=lineno,
+        ) from None

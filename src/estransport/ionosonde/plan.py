@@ -1,0 +1,133 @@
+"""What the workflow needs to know about the stations: years, raw files, hand-placed checks.
+
+``workflow/rules/ionosonde.smk`` builds one :class:`IonosondePlan` from the
+``ionosonde`` config section and asks it for file lists, so the rules file
+holds no logic of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .sources import check_manual, check_manual_all, raw_path
+from .stations import FORMAT_EXTENSIONS, Station, load_stations
+
+#: Hourly table of one station, relative to the working directory.
+HOURLY_PATTERN = "results/ionosonde/{station}/hourly.parquet"
+
+
+def resolve(path: str | os.PathLike, basedir: str | os.PathLike) -> str:
+    """A relative path as given if it exists from the working directory, else under ``basedir``.
+
+    Parameters
+    ----------
+    path : path-like
+        Path from the configuration.
+    basedir : path-like
+        The workflow's directory (where the Snakefile is).
+
+    Returns
+    -------
+    str
+    """
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return str(p)
+    alt = Path(basedir) / p
+    return str(alt) if alt.exists() else str(p)
+
+
+class IonosondePlan:
+    """The stations, their years and their raw files, for one configuration.
+
+    Parameters
+    ----------
+    config : mapping
+        The validated ``ionosonde`` config section.
+    basedir : path-like
+        The workflow's directory: ``stations`` is looked up there if it is not
+        found from the working directory, and the station schema is read from it.
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If the station registry is invalid.
+    estransport.errors.ConfigError
+        If a station is left with no years.
+    """
+
+    def __init__(self, config: Mapping[str, Any], basedir: str | os.PathLike):
+        self.config = config
+        self.stations_file = resolve(config["stations"], basedir)
+        self.schema = str(Path(basedir) / "workflow" / "schemas" / "stations.schema.yaml")
+        self.stations: dict[str, Station] = {
+            s.code: s for s in load_stations(self.stations_file, self.schema)
+        }
+        self.codes = list(self.stations)
+        self.raw_dir = config["raw_dir"]
+        self.raw_pattern = str(Path(self.raw_dir) / "{station}" / "{station}_{year}.{ext}")
+        self.extensions = "|".join(sorted(set(FORMAT_EXTENSIONS.values())))
+        self.station_years = {c: self.years(c) for c in self.codes}
+
+    def years(self, code: str) -> list[int]:
+        """Years of one station: ``synthetic.years`` of its chain (synthetic), else its registry
+        period clipped by ``year_range`` (real)."""
+        st = self.stations[code]
+        first, last = st.first_year, st.last_year
+        if self.config["source"] == "synthetic" and st.chain in self.config["synthetic"]["years"]:
+            first, last = self.config["synthetic"]["years"][st.chain]
+        elif self.config["source"] == "real" and self.config.get("year_range"):
+            lo, hi = self.config["year_range"]
+            first, last = max(first, lo), min(last, hi)
+        if first > last:
+            raise ConfigError("ionosonde", f"station {code} has no years left ({first} > {last})")
+        return list(range(first, last + 1))
+
+    def station_params(self, code: str) -> dict[str, Any]:
+        """The registry row as a plain dict (for rule params)."""
+        return dataclasses.asdict(self.stations[code])
+
+    def by_hand(self, code: str) -> bool:
+        """True if the station's real files must be placed by hand."""
+        st = self.stations[code]
+        return st.source == "manual" or (
+            st.source == "ukssdc" and not self.config["ukssdc"]["url_template"]
+        )
+
+    def codes_regex(self, source: str | None = None) -> str:
+        """Wildcard constraint matching the station codes (of one ``source``, if given)."""
+        codes = [c for c, s in self.stations.items() if source is None or s.source == source]
+        return "|".join(codes) if codes else "(?!)"  # (?!) matches nothing
+
+    def raw_files(self, code: str) -> list[str]:
+        """Raw files of one station; for hand-placed real sources, stops if any is missing.
+
+        Raises
+        ------
+        estransport.errors.MissingInputsError
+            Listing the station's missing files and where to get them.
+        """
+        st = self.stations[code]
+        if self.config["source"] == "real" and self.by_hand(code):
+            return check_manual(st, self.station_years[code], self.raw_dir)
+        return [raw_path(self.raw_dir, st, y) for y in self.station_years[code]]
+
+    def hourly_tables(self) -> list[str]:
+        """Every station's hourly table; first checks all hand-placed stations at once.
+
+        Raises
+        ------
+        estransport.errors.MissingInputsError
+            Listing every missing file of every hand-placed station.
+        """
+        if self.config["source"] == "real":
+            check_manual_all(
+                [(self.stations[c], self.station_years[c]) for c in self.codes if self.by_hand(c)],
+                self.raw_dir,
+            )
+        return [HOURLY_PATTERN.format(station=c) for c in self.codes]

@@ -1,0 +1,210 @@
+"""The one table schema that every ionosonde parser produces.
+
+One row is one sounding (or one tabulated hourly value) of one station:
+
+==============  ===============  ==========================================================
+column          dtype            meaning
+==============  ===============  ==========================================================
+time_ut         datetime64[ns]   time of the sounding, UT (timezone-naive, always UT)
+station         str              station code of ``config/stations.tsv``
+foEs_MHz        float64          foEs in MHz; NaN where the record has no value
+qualifier       str              URSI qualifying letter (QL), ``""`` if none
+descriptor      str              URSI descriptive letter (DL), ``""`` if none
+confidence      int16            0-100 autoscaling confidence, 999 manual scaling, -1 unknown
+hEs_km          float64          h'Es in km; NaN where absent
+fbEs_MHz        float64          fbEs in MHz; NaN where absent
+es_type         str              type of Es as the source gives it, ``""`` if absent
+source_file     str              file the row was read from
+source_line     int32            1-based line of that file (first line of a multi-line record)
+==============  ===============  ==========================================================
+
+The confidence convention is GIRO's (FORMATS.md 3.4, [V]): 0-100 is the
+autoscaling confidence score, 999 means manually scaled and -1 unknown.
+Letter-only entries (a descriptive letter in place of a value, FORMATS.md 3.0)
+are rows with ``foEs_MHz`` NaN and the letters kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError
+
+#: Column order of the table.
+COLUMNS: tuple[str, ...] = (
+    "time_ut",
+    "station",
+    "foEs_MHz",
+    "qualifier",
+    "descriptor",
+    "confidence",
+    "hEs_km",
+    "fbEs_MHz",
+    "es_type",
+    "source_file",
+    "source_line",
+)
+
+#: dtype of each column; ``str`` is pandas' string dtype (object-backed before pandas 3).
+DTYPES: dict[str, str] = {
+    "time_ut": "datetime64[ns]",
+    "station": "str",
+    "foEs_MHz": "float64",
+    "qualifier": "str",
+    "descriptor": "str",
+    "confidence": "int16",
+    "hEs_km": "float64",
+    "fbEs_MHz": "float64",
+    "es_type": "str",
+    "source_file": "str",
+    "source_line": "int32",
+}
+#: The string columns.
+STRING_COLUMNS = tuple(c for c, t in DTYPES.items() if t == "str")
+
+#: Plausible range of each numeric column; values outside are read errors, not data.
+#: foEs and fbEs: ionosondes sound 0.5-30 MHz, 50 MHz leaves a margin; h'Es: the
+#: ionosphere below 1000 km.
+PHYSICAL_RANGES: dict[str, tuple[float, float]] = {
+    "foEs_MHz": (0.0, 50.0),
+    "fbEs_MHz": (0.0, 50.0),
+    "hEs_km": (0.0, 1000.0),
+}
+
+#: Confidence code for manually scaled values (GIRO convention, FORMATS.md 3.4 [V]).
+CONFIDENCE_MANUAL = 999
+#: Confidence code for "unknown" (GIRO convention, FORMATS.md 3.4 [V]).
+CONFIDENCE_UNKNOWN = -1
+
+_DEFAULTS: dict[str, Any] = {
+    "foEs_MHz": np.nan,
+    "qualifier": "",
+    "descriptor": "",
+    "confidence": CONFIDENCE_UNKNOWN,
+    "hEs_km": np.nan,
+    "fbEs_MHz": np.nan,
+    "es_type": "",
+}
+
+
+def empty_table() -> pd.DataFrame:
+    """An empty table with the schema's columns and dtypes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Zero rows, columns :data:`COLUMNS`.
+    """
+    return pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
+
+
+def make_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Build a schema table from row dictionaries, filling absent optional columns.
+
+    Parameters
+    ----------
+    records : iterable of mapping
+        Each mapping has at least ``time_ut`` (datetime, UT), ``station``,
+        ``source_file`` and ``source_line``; ``foEs_MHz`` (MHz), ``hEs_km`` (km),
+        ``fbEs_MHz`` (MHz), letters, ``confidence`` and ``es_type`` default to
+        missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS` with :data:`DTYPES`, sorted by time (stable).
+    """
+    rows = [{**_DEFAULTS, **r} for r in records]
+    if not rows:
+        return empty_table()
+    return _finish(pd.DataFrame(rows, columns=list(COLUMNS)))
+
+
+def table_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
+    """Build a schema table from whole columns (faster than :func:`make_table` for big files).
+
+    Parameters
+    ----------
+    columns : mapping of str to array_like
+        Equal-length columns; absent optional columns are filled as in :func:`make_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS` with :data:`DTYPES`, sorted by time (stable).
+    """
+    n = len(next(iter(columns.values())))
+    if n == 0:
+        return empty_table()
+    data = {c: columns[c] if c in columns else [_DEFAULTS[c]] * n for c in COLUMNS}
+    return _finish(pd.DataFrame(data))
+
+
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.astype(DTYPES)
+    check_physical_ranges(df)
+    return df.sort_values("time_ut", kind="stable").reset_index(drop=True)
+
+
+def check_physical_ranges(df: pd.DataFrame) -> None:
+    """Reject values outside :data:`PHYSICAL_RANGES`, naming the file and line they came from.
+
+    A digit lost or gained in a fixed-width field turns 4.5 MHz into 45 or 450;
+    a range check is what stops such a value from passing silently.
+
+    Raises
+    ------
+    InputFileError
+        For the first row with a value outside its range.
+    """
+    for col, (lo, hi) in PHYSICAL_RANGES.items():
+        v = df[col].to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isnan(v) & ((v < lo) | (v > hi)))
+        if len(bad):
+            k = int(bad[0])
+            raise InputFileError(
+                df["source_file"].iloc[k],
+                f"{col} = {v[k]:g} outside the physical range {lo}-{hi}",
+                line=int(df["source_line"].iloc[k]),
+            )
+
+
+def validate_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` follows the schema (columns, dtypes, value ranges).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table produced by a parser.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or has the wrong dtype, or a value is out of
+        its physical range (:data:`PHYSICAL_RANGES`; confidence not in -1..100 or 999).
+    """
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"ionosonde table lacks columns {missing}")
+    for col in COLUMNS:
+        ok = (pd.api.types.is_string_dtype(df[col]) if DTYPES[col] == "str"
+              else str(df[col].dtype) == DTYPES[col])
+        if not ok:
+            raise ValueError(f"column {col} has dtype {df[col].dtype}, expected {DTYPES[col]}")
+    for col, (lo, hi) in PHYSICAL_RANGES.items():
+        v = df[col].dropna()
+        if ((v < lo) | (v > hi)).any():
+            raise ValueError(f"{col} outside {lo}-{hi}")
+    c = df["confidence"]
+    if not (c.between(-1, 100) | (c == CONFIDENCE_MANUAL)).all():
+        raise ValueError("confidence outside -1..100 and not 999")
+    return df

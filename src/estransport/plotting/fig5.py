@@ -1,0 +1,127 @@
+"""Paper Fig. 5: the ionosonde stations and their long-term smoothed foEs.
+
+Panel (a) maps the stations of every chain (offline coastlines, see
+:mod:`.maps`). One further panel per chain shows each station's smoothed daily
+foEs (the 30-day centred moving average of the analysis), coloured from red
+(lowest latitude of all stations) to blue (highest), as in the paper.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ..ionosonde.stations import load_stations
+from .maps import add_coastlines
+from .style import FULL_WIDTH_IN, apply_style, save_figure
+
+#: Colours from low (red) to high (blue) latitude, as the paper's Fig. 5; the purple
+#: middle keeps mid-latitude lines saturated (a diverging map's pale middle is hard to read).
+LATITUDE_COLOURS = ("#b2182b", "#d6604d", "#8e44ad", "#4393c3", "#2166ac", "#053061")
+#: Map extent (lon min, lon max, lat min, lat max), degrees; widened to include every station.
+MAP_EXTENT = (-25.0, 140.0, -5.0, 72.0)
+
+
+def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
+    """Normaliser and colour map for station latitudes (red = lowest, blue = highest).
+
+    Parameters
+    ----------
+    lats : sequence of float
+        Station latitudes, degrees N.
+
+    Returns
+    -------
+    (matplotlib.colors.Normalize, matplotlib.colors.Colormap)
+    """
+    lo, hi = min(lats), max(lats)
+    if hi == lo:
+        hi = lo + 1.0
+    cmap = mcolors.LinearSegmentedColormap.from_list("lat_red_blue", LATITUDE_COLOURS)
+    return mcolors.Normalize(lo, hi), cmap
+
+
+def plot_fig5(
+    daily_path: str | os.PathLike,
+    stations_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    figures: Mapping[str, Any],
+    codes: Sequence[str] | None = None,
+    stations_schema: str | os.PathLike | None = None,
+) -> None:
+    """Draw Fig. 5 from the analysis' daily table.
+
+    Parameters
+    ----------
+    daily_path : path-like
+        ``results/ionosonde/daily.parquet`` (station, date, ``foEs_smoothed_MHz`` in MHz).
+    stations_path : path-like
+        ``stations.tsv``.
+    png_path : path-like
+        PNG output.
+    extra_paths : sequence of path-like
+        Further outputs (PDF, SVG).
+    figures : mapping
+        The ``figures`` config section (``dpi``, ``coastline_shapefile``).
+    codes : sequence of str, optional
+        Stations to show (default: every station in the daily table).
+    stations_schema : path-like, optional
+        Schema of ``stations.tsv``.
+    """
+    import cartopy.crs as ccrs
+
+    apply_style()
+    kw = {} if stations_schema is None else {"schema_path": stations_schema}
+    daily = pd.read_parquet(daily_path)
+    shown = set(codes) if codes is not None else set(daily["station"])
+    stations = [s for s in load_stations(stations_path, **kw) if s.code in shown]
+    chains = list(dict.fromkeys(s.chain for s in stations))
+    norm, cmap = latitude_colours([s.lat for s in stations])
+
+    fig = plt.figure(figsize=(FULL_WIDTH_IN, 2.9 + 1.7 * len(chains)))
+    gs = fig.add_gridspec(1 + len(chains), 1, height_ratios=[2.6] + [1.5] * len(chains),
+                          hspace=0.35)
+    ax_map = fig.add_subplot(gs[0], projection=ccrs.PlateCarree())
+    lon0, lon1, lat0, lat1 = MAP_EXTENT
+    lon0 = min(lon0, min(s.lon for s in stations) - 5)
+    lon1 = max(lon1, max(s.lon for s in stations) + 5)
+    lat0 = min(lat0, min(s.lat for s in stations) - 5)
+    lat1 = max(lat1, max(s.lat for s in stations) + 5)
+    ax_map.set_extent([lon0, lon1, lat0, lat1], crs=ccrs.PlateCarree())
+    add_coastlines(ax_map, figures.get("coastline_shapefile"))
+    gl = ax_map.gridlines(crs=ccrs.PlateCarree(), draw_labels=True, linewidth=0.3,
+                          color="0.6", linestyle=":", xlocs=range(-180, 181, 30),
+                          ylocs=range(-90, 91, 15))
+    gl.top_labels = gl.right_labels = False
+    for s in stations:
+        ax_map.plot(s.lon, s.lat, marker="^", ms=6, mec="k", mew=0.4,
+                    color=cmap(norm(s.lat)), transform=ccrs.PlateCarree(), zorder=5)
+        ax_map.text(s.lon + 3.5, s.lat, s.name, fontsize=6, va="center",
+                    transform=ccrs.PlateCarree(), zorder=6)
+    ax_map.set_title("(a) Ionosonde stations", loc="left")
+
+    letters = "bcdefghij"
+    for k, chain in enumerate(chains):
+        ax = fig.add_subplot(gs[1 + k])
+        members = sorted((s for s in stations if s.chain == chain), key=lambda s: s.lat)
+        for s in members:
+            d = daily.loc[daily["station"] == s.code]
+            ax.plot(pd.to_datetime(d["date"]), d["foEs_smoothed_MHz"], lw=0.9,
+                    color=cmap(norm(s.lat)), label=f"{s.name} ({s.lat:.1f}°N)")
+        ax.set_ylabel("smoothed foEs (MHz)")
+        ax.set_title(f"({letters[k]}) {chain} chain: 30-day smoothed daily mean foEs", loc="left")
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[::-1], labels[::-1], loc="center left", fontsize=6,
+                  bbox_to_anchor=(1.01, 0.5), frameon=False)  # highest latitude on top
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+    cbar = fig.colorbar(sm, ax=ax_map, orientation="vertical", shrink=0.8, pad=0.02,
+                        fraction=0.03)
+    cbar.set_label("latitude (°N)")
+    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))

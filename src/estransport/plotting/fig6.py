@@ -1,0 +1,110 @@
+"""Paper Fig. 6: latitude against summer-peak day of year, with the chain and all-station fits.
+
+One small point per station-year, a box at each station's mean peak DOY with
+its standard error as a horizontal bar, and one fit line per row of the
+regression table (each chain and all stations) whose legend entry gives the
+slope (degrees/day and m/s), r and p.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..ionosonde.analysis import ALL_FIT
+from .style import SINGLE_WIDTH_IN, apply_style, save_figure
+
+#: Colours of the chain fits (in regression-table order); the all-station fit is black.
+CHAIN_COLOURS = ("tab:blue", "tab:red", "tab:green", "tab:purple", "tab:brown")
+
+
+def format_p(p: float) -> str:
+    """A p value for a legend: ``p < 0.01`` below 0.01, else two significant digits."""
+    if not np.isfinite(p):
+        return "p = n/a"
+    return "p < 0.01" if p < 0.01 else f"p = {p:.2g}"
+
+
+def fit_label(row: Mapping[str, Any]) -> str:
+    """Legend text of one fit: slope +- SE in deg/day and m/s, r and p."""
+    name = "all stations" if row["fit"] == ALL_FIT else f"{row['fit']} chain"
+    return (
+        f"{name}: {row['slope_deg_per_day']:.2f} ± {row['slope_se_deg_per_day']:.2f} °/day "
+        f"({row['speed_m_per_s']:.2f} m/s), r = {row['r']:.2f}, {format_p(row['p_value'])}"
+    )
+
+
+def plot_fig6(
+    peaks_path: str | os.PathLike,
+    means_path: str | os.PathLike,
+    regression_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    figures: Mapping[str, Any],
+) -> None:
+    """Draw Fig. 6 from the analysis tables.
+
+    Parameters
+    ----------
+    peaks_path : path-like
+        ``peaks.csv`` (station-year ``peak_doy_local`` in days, ``lat_deg``, ``valid``).
+    means_path : path-like
+        ``station_means.csv`` (``mean_peak_doy``, ``se_peak_doy`` in days).
+    regression_path : path-like
+        ``regression.csv`` (one row per fit).
+    png_path : path-like
+        PNG output.
+    extra_paths : sequence of path-like
+        Further outputs (PDF, SVG).
+    figures : mapping
+        The ``figures`` config section (``dpi``).
+    """
+    apply_style()
+    peaks = pd.read_csv(peaks_path)
+    means = pd.read_csv(means_path)
+    reg = pd.read_csv(regression_path)
+    chains = [f for f in reg["fit"] if f != ALL_FIT]
+    colour = {c: CHAIN_COLOURS[i % len(CHAIN_COLOURS)] for i, c in enumerate(chains)}
+    colour[ALL_FIT] = "black"
+
+    fig, ax = plt.subplots(figsize=(2 * SINGLE_WIDTH_IN, 2 * SINGLE_WIDTH_IN * 0.72))
+    ok = peaks.loc[peaks["valid"].astype(bool)]
+    for chain in chains:
+        sub = ok.loc[ok["chain"] == chain]
+        ax.scatter(sub["peak_doy_local"], sub["lat_deg"], s=9, color=colour[chain],
+                   alpha=0.45, lw=0, label=f"{chain} station-years")
+        m = means.loc[means["chain"] == chain]
+        ax.errorbar(m["mean_peak_doy"], m["lat_deg"], xerr=m["se_peak_doy"].fillna(0),
+                    fmt="s", ms=7, mfc="none", mec=colour[chain], mew=1.0,
+                    ecolor=colour[chain], elinewidth=1.0, capsize=2.5,
+                    label=f"{chain} station mean ± SE")
+        # alternate chains label above-left / below-right, clear of the error bars
+        first = chains.index(chain) % 2 == 0
+        for row in m.itertuples():
+            ax.annotate(row.name, (row.mean_peak_doy, row.lat_deg),
+                        xytext=(-6, 9) if first else (6, -9), textcoords="offset points",
+                        ha="right" if first else "left", va="center", fontsize=6,
+                        color=colour[chain])
+    xs = np.concatenate([ok["peak_doy_local"].to_numpy(float),
+                         means["mean_peak_doy"].to_numpy(float)])
+    xs = xs[np.isfinite(xs)]
+    lo, hi = (xs.min() - 8, xs.max() + 8) if len(xs) else (91, 273)
+    grid = np.linspace(lo, hi, 50)
+    for row in reg.to_dict("records"):
+        if not np.isfinite(row["slope_deg_per_day"]):
+            continue
+        ax.plot(grid, row["intercept_deg"] + row["slope_deg_per_day"] * grid,
+                color=colour.get(row["fit"], "0.3"),
+                ls="--" if row["fit"] == ALL_FIT else "-", lw=1.1, label=fit_label(row))
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("summer-peak day of year")
+    ax.set_ylabel("latitude (°N)")
+    ax.set_title("Summer peak of foEs: latitude against day of year", loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, fontsize=6)
+    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))

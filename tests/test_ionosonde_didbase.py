@@ -1,0 +1,119 @@
+"""GIRO DIDBase export reader on the real Millstone Hill file, and its edge cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from estransport.errors import InputFileError
+from estransport.ionosonde.analysis import filter_confidence
+from estransport.ionosonde.didbase import read_didbase, read_didbase_table
+from estransport.ionosonde.schema import validate_table
+
+pytestmark = pytest.mark.realdata
+
+MILLSTONE = "giro_didbase/MilstonHill_2019_part2.txt"
+
+
+@pytest.fixture(scope="module")
+def millstone(realdata):
+    return realdata / MILLSTONE
+
+
+def test_millstone_hill_parses_to_571_rows(millstone):
+    wide = read_didbase(millstone)
+    assert len(wide) == 571
+    assert list(wide.columns) == ["time_ut", "CS", "foF2", "foF2_QD", "source_line"]
+    assert wide.attrs["units"] == {"foF2": "MHz"}
+    first, last = wide.iloc[0], wide.iloc[-1]
+    assert first["time_ut"] == dt.datetime(2019, 12, 30, 0, 0)
+    assert (first["CS"], first["foF2"], first["foF2_QD"]) == (70, 2.575, "//")
+    assert first["source_line"] == 21  # 20 header lines
+    assert last["time_ut"] == dt.datetime(2019, 12, 31, 23, 55)
+    assert (last["CS"], last["foF2"]) == (60, 2.875)
+    # the confidence score is kept as it is: 0-90 in this file, modal value 70
+    assert (wide["CS"].min(), wide["CS"].max()) == (0, 90)
+    assert wide["CS"].mode().iloc[0] == 70
+    assert int((wide["CS"] >= 70).sum()) == 310
+    assert wide["foF2"].notna().all()
+
+
+def test_columns_are_mapped_by_header_not_position(millstone, tmp_path):
+    """A two-characteristic export with the columns in the server's order, foEs second."""
+    text = millstone.read_text().splitlines()
+    head = [ln for ln in text if ln.startswith("#")][:-1]
+    head.insert(13, "# foEs [MHz] - Es layer critical frequency")
+    rows = [
+        "#Time                     CS   foF2 QD   foEs QD",
+        "2019-12-30T00:00:00.000Z  70  2.575 //   3.40 U/",
+        "2019-12-30T00:05:00.000Z 999  2.425 //    --- /A",
+        "2019-12-30T00:10:00.000Z  20  2.575 //   9.90 //",
+    ]
+    f = tmp_path / "two.txt"
+    f.write_text("\n".join(head + rows) + "\n")
+    table = read_didbase_table(f, station="MHJ45")
+    validate_table(table)
+    assert table["foEs_MHz"].iloc[0] == 3.40  # not foF2's 2.575
+    assert np.isnan(table["foEs_MHz"].iloc[1])  # '---' is missing
+    assert table["qualifier"].tolist() == ["U", "", ""]
+    assert table["descriptor"].tolist() == ["", "A", ""]
+    assert table["confidence"].tolist() == [70, 999, 20]
+    assert table["source_line"].tolist() == [len(head) + 2, len(head) + 3, len(head) + 4]
+
+
+def test_min_confidence_filter_keeps_manual(millstone, tmp_path):
+    table = read_didbase_table(millstone, station="MHJ45", characteristic="foF2")
+    assert len(table) == 571
+    kept = filter_confidence(table, 70)
+    assert len(kept) == 310
+    assert kept["confidence"].min() >= 70
+    # a manual (999) record survives any threshold; an unknown (-1) one only if asked
+    lines = millstone.read_text().splitlines()
+    lines[20] = lines[20].replace("  70  2.575", " 999  2.575")
+    lines[21] = lines[21].replace("  20  2.425", "  -1  2.425")
+    f = tmp_path / "manual.txt"
+    f.write_text("\n".join(lines) + "\n")
+    t = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    strict = filter_confidence(t, 100, keep_unknown=False)
+    assert strict["confidence"].tolist() == [999] + [100] * int((t["confidence"] == 100).sum())
+    assert -1 in filter_confidence(t, 100, keep_unknown=True)["confidence"].tolist()
+
+
+def test_no_data_status_is_empty_and_errors_are_errors(tmp_path):
+    nodata = tmp_path / "nodata.txt"
+    nodata.write_text("# Global Ionospheric Radio Observatory\n"
+                      "# STATUS: ERROR (No measurement data found for the query)\n")
+    assert read_didbase_table(nodata, station="WU430").empty
+    err = tmp_path / "err.txt"
+    err.write_text("ERROR: unknown URSI code XX000\n")
+    with pytest.raises(InputFileError, match=r"err\.txt, line 1: server error"):
+        read_didbase(err)
+
+
+def test_bad_lines_name_file_and_line(millstone, tmp_path):
+    lines = millstone.read_text().splitlines()
+    cases = {
+        "2019-02-30T00:00:00.000Z  70  2.575 //": "impossible date",
+        "2019-12-30T00:00:00.000Z 170  2.575 //": "confidence score 170",
+        "2019-12-30T00:00:00.000Z  70  2.5x5 //": "is not a number",
+        "2019-12-30T00:00:00.000Z  70  2.575": "3 fields",
+        "2019-12-30T00:00:00.000Z  70  2.575 /": "QD token",
+    }
+    for k, (bad, message) in enumerate(cases.items()):
+        f = tmp_path / f"bad{k}.txt"
+        f.write_text("\n".join(lines[:30] + [bad] + lines[30:40]) + "\n")
+        with pytest.raises(InputFileError, match=message) as info:
+            read_didbase(f)
+        assert info.value.line == 31 and info.value.path == str(f)
+
+
+def test_wrong_unit_is_rejected(millstone, tmp_path):
+    text = millstone.read_text().replace("#Time                     CS   foF2 QD",
+                                         "#Time                     CS   foEs QD")
+    text = text.replace("# foF2 [MHz]", "# foEs [kHz]")
+    f = tmp_path / "units.txt"
+    f.write_text(text)
+    with pytest.raises(InputFileError, match=r"foEs is in \[kHz\], expected \[MHz\]"):
+        read_didbase_table(f, station="MHJ45")

@@ -1,0 +1,137 @@
+"""Digisonde SAO 4.x reader: the real sample files and their traps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from estransport.errors import InputFileError
+from estransport.ionosonde.sao import iter_sao_records, read_sao
+from estransport.ionosonde.schema import COLUMNS, validate_table
+
+pytestmark = pytest.mark.realdata
+
+# The table of shared/realdata/README.md, read by hand from the files:
+# file -> (time UT, number of scaled values, foEs MHz or None, h'Es km or None, preface)
+REAL_SAO = {
+    "BC840_2009336000005.SAO": (dt.datetime(2009, 12, 2, 0, 0, 5), 43, None, None, "FE"),
+    "BL841_2006003000500.SAO": (dt.datetime(2006, 1, 3, 0, 5, 0), 40, None, None, "AA"),
+    "DW41K_2008020070000.SAO": (dt.datetime(2008, 1, 20, 7, 0, 0), 49, 4.530, 106.400, "AA"),
+    "KJ609_2009005001000.SAO": (dt.datetime(2009, 1, 5, 0, 10, 0), 49, 5.100, 104.000, "FF"),
+    "test.sao": (dt.datetime(2017, 9, 5, 12, 45, 0), 49, 2.825, 107.500, "FF"),
+}
+
+
+def _same(value: float, expected: float | None) -> bool:
+    return math.isnan(value) if expected is None else value == pytest.approx(expected, abs=5e-4)
+
+
+@pytest.mark.parametrize("name", sorted(REAL_SAO))
+def test_real_file_matches_readme_table(realdata, name):
+    when, count, foes, hes, preface = REAL_SAO[name]
+    path = realdata / "sao" / name
+    records = list(iter_sao_records(path))
+    assert len(records) == 1
+    rec = records[0]
+    assert rec.time == when
+    assert rec.preface == preface
+    assert len(rec.characteristics) == count
+    table = read_sao(path, station="X")
+    validate_table(table)
+    assert list(table.columns) == list(COLUMNS)
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert row["time_ut"] == when
+    assert _same(row["foEs_MHz"], foes)
+    assert _same(row["hEs_km"], hes)
+    assert row["source_line"] == 1 and row["source_file"] == str(path)
+
+
+def test_values_running_together_are_sliced_by_width(realdata):
+    # BC840 group 4 line 1 is "   3.7509999.000   3.828  14.353 ..." (foF2 then a missing foF1)
+    rec = next(iter_sao_records(realdata / "sao" / "BC840_2009336000005.SAO"))
+    assert rec.characteristics[0] == pytest.approx(3.750)
+    assert math.isnan(rec.characteristics[1])
+    assert rec.characteristics[2] == pytest.approx(3.828)
+    assert rec.characteristics[3] == pytest.approx(14.353)
+
+
+def test_dynasonde_three_line_group2_is_skipped_by_line_count(realdata):
+    rec = next(iter_sao_records(realdata / "sao" / "BL841_2006003000500.SAO"))
+    assert len(rec.system) == 3 and rec.system[0].strip() == ""
+    assert rec.system[1].startswith("DYNASONDE")
+    assert rec.characteristics[0] == pytest.approx(4.639)  # foF2, first element after group 3
+
+
+def test_fbes_and_confidence(realdata):
+    dw = read_sao(realdata / "sao" / "DW41K_2008020070000.SAO").iloc[0]
+    assert dw["fbEs_MHz"] == pytest.approx(4.105)  # group 4 element 48
+    assert dw["confidence"] == -1  # no analysis flags (group 5 absent)
+    # analysis flag 10 "11" -> 125 - 25 = 100; "22" -> 75 (Perl Data::SAO4 rule, [V3])
+    assert read_sao(realdata / "sao" / "KJ609_2009005001000.SAO").iloc[0]["confidence"] == 100
+    assert read_sao(realdata / "sao" / "test.sao").iloc[0]["confidence"] == 75
+
+
+def test_crlf_variant_reads_identically(realdata, tmp_path):
+    src = realdata / "sao" / "KJ609_2009005001000.SAO"
+    data = src.read_bytes()
+    assert b"\r" not in data
+    crlf = tmp_path / "KJ609_crlf.SAO"
+    crlf.write_bytes(data.replace(b"\n", b"\r\n"))
+    a = read_sao(src, station="KJ609")
+    b = read_sao(crlf, station="KJ609")
+    cols = ["time_ut", "foEs_MHz", "hEs_km", "fbEs_MHz", "confidence", "source_line"]
+    assert a[cols].equals(b[cols])
+    assert b.iloc[0]["foEs_MHz"] == pytest.approx(5.1)
+
+
+def test_multi_record_file_yields_all_records(realdata, tmp_path):
+    names = ["KJ609_2009005001000.SAO", "BL841_2006003000500.SAO", "DW41K_2008020070000.SAO",
+             "test.sao"]
+    parts = [(realdata / "sao" / n).read_bytes() for n in names]
+    multi = tmp_path / "multi.SAO"
+    multi.write_bytes(b"".join(parts))
+    table = read_sao(multi, station="M")
+    assert len(table) == 4
+    # rows come sorted by time; every record keeps the line where its index starts
+    by_time = table.set_index("time_ut")
+    assert by_time.loc[dt.datetime(2009, 1, 5, 0, 10), "foEs_MHz"] == pytest.approx(5.1)
+    assert by_time.loc[dt.datetime(2017, 9, 5, 12, 45), "hEs_km"] == pytest.approx(107.5)
+    starts = sorted(table["source_line"])
+    n = [p.count(b"\n") for p in parts]
+    assert starts == [1, 1 + n[0], 1 + n[0] + n[1], 1 + n[0] + n[1] + n[2]]
+
+
+def test_truncated_record_names_file_and_line(realdata, tmp_path):
+    lines = (realdata / "sao" / "test.sao").read_text().splitlines(keepends=True)
+    cut = tmp_path / "cut.SAO"
+    cut.write_text("".join(lines[:20]))
+    with pytest.raises(InputFileError, match=r"cut\.SAO, line 20: .*truncated") as info:
+        read_sao(cut)
+    assert info.value.line == 20
+
+
+def test_impossible_date_and_doy_mismatch(realdata, tmp_path):
+    text = (realdata / "sao" / "KJ609_2009005001000.SAO").read_text()
+    bad = tmp_path / "bad.SAO"
+    # FF2009 005 01 05 ... -> month 13
+    bad.write_text(text.replace("FF2009005010500", "FF2009005130500", 1))
+    with pytest.raises(InputFileError, match=r"bad\.SAO, line 5: impossible date"):
+        read_sao(bad)
+    bad.write_text(text.replace("FF2009005010500", "FF2009006010500", 1))
+    with pytest.raises(InputFileError, match="day of year 6 disagrees"):
+        read_sao(bad)
+
+
+def test_unknown_preface_and_not_an_sao_file(realdata, tmp_path):
+    text = (realdata / "sao" / "KJ609_2009005001000.SAO").read_text()
+    bad = tmp_path / "bad.SAO"
+    bad.write_text(text.replace("FF2009005", "ZZ2009005", 1))
+    with pytest.raises(InputFileError, match="unknown group-3 preface 'ZZ'"):
+        read_sao(bad)
+    other = tmp_path / "other.SAO"
+    other.write_text((realdata / "giro_didbase" / "MilstonHill_2019_part2.txt").read_text())
+    with pytest.raises(InputFileError, match=r"other\.SAO, line 1: index element"):
+        read_sao(other)

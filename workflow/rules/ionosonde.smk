@@ -1,0 +1,191 @@
+# Ionosonde foEs (paper Figs. 5 and 6; SCIENCE.md 7):
+#   raw station-year files (synthetic generator, GIRO/UKSSDC download, or placed by hand)
+#   -> results/ionosonde/{station}/hourly.parquet (one table schema for every format)
+#   -> results/ionosonde/{peaks,station_means,regression}.csv, daily.parquet
+#   -> Figs. 5 and 6.
+# Station lists, years and file names come from estransport.ionosonde.plan.IonosondePlan;
+# hand-placed sources (manual, ukssdc without a URL template) stop the DAG with one list
+# of every missing file (MissingInputsError) before any job runs.
+from estransport.errors import InputFileError as _IonoInputFileError
+from estransport.ionosonde.plan import IonosondePlan
+
+IONO = config["ionosonde"]
+try:
+    IONO_PLAN = IonosondePlan(IONO, workflow.basedir)
+except (_IonoInputFileError, ConfigError, OSError) as err:
+    raise WorkflowError(f"Invalid ionosonde configuration: {err}") from None
+
+PAPER_TARGETS.extend(
+    [
+        "results/ionosonde/peaks.csv",
+        "results/ionosonde/regression.csv",
+        *figure_outputs("fig5_ionosondes"),
+        *figure_outputs("fig6_peak_doy_latitude"),
+    ]
+)
+
+
+if IONO["source"] == "synthetic":
+
+    rule ionosonde_synthetic:
+        """Write one synthetic station-year in the station's format (planted truth)."""
+        output:
+            raw=IONO_PLAN.raw_pattern,
+        params:
+            station=lambda wc: IONO_PLAN.station_params(wc.station),
+            seed=config["seed"],
+            truth=IONO["synthetic"],
+        wildcard_constraints:
+            station=IONO_PLAN.codes_regex(),
+            ext=IONO_PLAN.extensions,
+        log:
+            "logs/ionosonde/synthetic/{station}_{year}.{ext}.log",
+        conda:
+            ENV
+        resources:
+            mem_mb=500,
+            runtime=5,
+        script:
+            "../../scripts/ionosonde_synthetic.py"
+
+else:
+
+    rule ionosonde_download_giro:
+        """Download one station-year from GIRO DIDBase (DIDBGetValues, FastChar fallback)."""
+        localrule: True
+        output:
+            raw=protected(IONO_PLAN.raw_pattern),
+        params:
+            station=lambda wc: IONO_PLAN.station_params(wc.station),
+            giro=IONO["giro"],
+        wildcard_constraints:
+            station=IONO_PLAN.codes_regex("giro"),
+            ext=IONO_PLAN.extensions,
+        log:
+            "logs/download/ionosonde/{station}_{year}.{ext}.log",
+        conda:
+            ENV
+        retries: 0  # the library retries with backoff itself
+        script:
+            "../../scripts/ionosonde_download_giro.py"
+
+    if IONO["ukssdc"]["url_template"]:
+
+        rule ionosonde_download_ukssdc:
+            """Download one station-year from UKSSDC with the configured URL template."""
+            localrule: True
+            output:
+                raw=protected(IONO_PLAN.raw_pattern),
+            params:
+                station=lambda wc: IONO_PLAN.station_params(wc.station),
+                ukssdc=IONO["ukssdc"],
+            wildcard_constraints:
+                station=IONO_PLAN.codes_regex("ukssdc"),
+                ext=IONO_PLAN.extensions,
+            log:
+                "logs/download/ionosonde/{station}_{year}.{ext}.log",
+            conda:
+                ENV
+            retries: 0
+            script:
+                "../../scripts/ionosonde_download_ukssdc.py"
+
+
+rule ionosonde_hourly:
+    """Parse one station's raw files into the hourly table (confidence filter, one value per UT hour)."""
+    input:
+        raw=lambda wc: IONO_PLAN.raw_files(wc.station),
+    output:
+        hourly="results/ionosonde/{station}/hourly.parquet",
+    params:
+        station=lambda wc: IONO_PLAN.station_params(wc.station),
+        min_confidence=IONO["min_confidence"],
+        keep_unknown_confidence=IONO["keep_unknown_confidence"],
+        hourly=IONO["hourly"],
+    wildcard_constraints:
+        station=IONO_PLAN.codes_regex(),
+    log:
+        "logs/ionosonde/hourly/{station}.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/ionosonde_hourly.py"
+
+
+rule ionosonde_analysis:
+    """Daily means, smoothing, summer-peak DOY, station means and latitude-DOY fits (SCIENCE.md 7)."""
+    input:
+        hourly=lambda wc: IONO_PLAN.hourly_tables(),
+        stations=IONO_PLAN.stations_file,
+    output:
+        peaks="results/ionosonde/peaks.csv",
+        means="results/ionosonde/station_means.csv",
+        regression="results/ionosonde/regression.csv",
+        daily="results/ionosonde/daily.parquet",
+    params:
+        codes=IONO_PLAN.codes,
+        station_years=IONO_PLAN.station_years,
+        analysis=IONO["analysis"],
+        seed=config["seed"],
+        stations_schema=IONO_PLAN.schema,
+    log:
+        "logs/ionosonde/analysis.log",
+    conda:
+        ENV
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../../scripts/ionosonde_analysis.py"
+
+
+rule fig5_ionosondes:
+    """Paper Fig. 5: station map and long-term smoothed foEs per chain."""
+    input:
+        daily="results/ionosonde/daily.parquet",
+        stations=IONO_PLAN.stations_file,
+    output:
+        png=report(
+            "results/figures/fig5_ionosondes.png",
+            caption="../report/fig5.rst",
+            category="Figure 5",
+            labels={"figure": "Fig. 5"},
+        ),
+        extra=[f"results/figures/fig5_ionosondes{e}" for e in FIGURE_EXTS[1:]],
+    params:
+        figures=config["figures"],
+        codes=IONO_PLAN.codes,
+        stations_schema=IONO_PLAN.schema,
+    log:
+        "logs/figures/fig5_ionosondes.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_fig5.py"
+
+
+rule fig6_peak_doy_latitude:
+    """Paper Fig. 6: latitude against summer-peak DOY with the three fits."""
+    input:
+        peaks="results/ionosonde/peaks.csv",
+        means="results/ionosonde/station_means.csv",
+        regression="results/ionosonde/regression.csv",
+    output:
+        png=report(
+            "results/figures/fig6_peak_doy_latitude.png",
+            caption="../report/fig6.rst",
+            category="Figure 6",
+            labels={"figure": "Fig. 6"},
+        ),
+        extra=[f"results/figures/fig6_peak_doy_latitude{e}" for e in FIGURE_EXTS[1:]],
+    params:
+        figures=config["figures"],
+    log:
+        "logs/figures/fig6_peak_doy_latitude.log",
+    conda:
+        ENV
+    script:
+        "../../scripts/plot_fig6.py"
