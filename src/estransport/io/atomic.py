@@ -78,7 +78,8 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike, **kwargs) -> None:
         df.to_csv(tmp, **kwargs)
 
 
-def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = True) -> None:
+def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = True,
+                 encoding: dict | None = None) -> None:
     """Write a Dataset to netCDF-4 atomically, with zlib compression on data variables.
 
     Parameters
@@ -89,9 +90,13 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = Tr
         Destination ``.nc`` file.
     compress : bool, default True
         Apply ``zlib`` level 4 to every data variable.
+    encoding : dict, optional
+        Per-variable encodings (e.g. ``{"T": {"dtype": "float32"}}``), merged
+        over the compression settings.
     """
-    encoding = {}
-    if compress:
-        encoding = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars}
+    base = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars} if compress else {}
+    for name, enc in (encoding or {}).items():
+        base[name] = {**base.get(name, {}), **enc}
+    encoding = base
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)
