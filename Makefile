@@ -32,8 +32,8 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 env: $(VENV)/.synced
 
 run: env
-	$(SNAKE) --cores $(CORES) --profile profiles/default paper
-	$(SNAKE) --cores 1 --profile profiles/default --report results/report.html paper
+	$(SNAKE) --cores $(CORES) --profile profiles/default all
+	$(SNAKE) --cores 1 --profile profiles/default --report results/report.html all
 	@echo "Figures: results/figures/   Report: results/report.html"
 
 test: env

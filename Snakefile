@@ -22,10 +22,10 @@ include: "workflow/rules/ionosonde.smk"
 
 
 rule all:
-    """Default target: every figure and table implemented so far."""
+    """Default target: the paper's figures and tables plus the other products (QC, climatologies)."""
     default_target: True
     input:
-        figure_targets(),
+        all_targets(),
 
 
 rule paper:

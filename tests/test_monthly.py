@@ -32,17 +32,32 @@ def test_ratio_has_unit_area_weighted_mean_every_month():
     rng = np.random.default_rng(0)
     lat = -87.5 + 5.0 * np.arange(36)
     mean = rng.gamma(2, 0.2, (12, 20, 36))
-    mean[rng.random(mean.shape) < 0.3] = np.nan  # gaps
-    has = np.ones((12, 36), bool)
-    has[:, :3] = False  # no data near the south pole
-    column, ratio = column_density_ratio(mean, lat, 2.0, has)
+    mean[rng.random(mean.shape) < 0.3] = np.nan  # scattered gaps: bands stay usable
+    mean[:, :, :3] = np.nan  # no data near the south pole
+    mean[:, :15, 3] = np.nan  # a band with only 25 % valid bins: excluded
+    column, ratio = column_density_ratio(mean, lat, 2.0, min_valid_fraction=0.5)
     w = np.cos(np.radians(lat))
     for m in range(12):
-        ok = has[m]
+        ok = np.isfinite(mean[m]).sum(axis=0) >= 10  # at least half of the 20 bins
+        assert not ok[:4].any() and ok[4:].sum() > 25
         assert np.sum(ratio[m, ok] * w[ok]) / np.sum(w[ok]) == pytest.approx(1.0, abs=1e-12)
         assert np.isnan(ratio[m, ~ok]).all()
-    # Column density is the altitude sum times the bin height, gaps counted as zero.
-    np.testing.assert_allclose(column[:, 5], np.nansum(mean[:, :, 5], axis=1) * 2.0)
+    # Column density: mean over valid bins times the layer thickness (20 bins x 2 km).
+    np.testing.assert_allclose(column[:, 5], np.nanmean(mean[:, :, 5], axis=1) * 40.0)
+
+
+def test_sparse_sampling_does_not_bias_the_column():
+    """A uniform layer seen through random gaps keeps its column density (gaps are not zeros)."""
+    rng = np.random.default_rng(1)
+    lat = -87.5 + 5.0 * np.arange(36)
+    mean = np.full((12, 20, 36), 0.3)
+    # Southern bands sampled sparsely: 40 % of their bins missing.
+    south = mean[:, :, :18]
+    south[rng.random(south.shape) < 0.4] = np.nan
+    column, ratio = column_density_ratio(mean, lat, 2.0, min_valid_fraction=0.5)
+    usable = np.isfinite(ratio)
+    np.testing.assert_allclose(column[usable], 0.3 * 40.0)
+    np.testing.assert_allclose(ratio[usable], 1.0)
 
 
 def test_uniform_intensity_gives_ratio_one():

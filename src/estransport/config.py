@@ -62,6 +62,11 @@ def load_schema(schema_path: str | os.PathLike = SCHEMA_PATH) -> dict[str, Any]:
         The schema with all file references replaced by their contents.
     """
     schema_path = Path(schema_path)
+    if not schema_path.exists():
+        raise FileNotFoundError(
+            f"config schema {schema_path} not found; outside a source checkout of the workflow "
+            "pass schema_path=<checkout>/workflow/schemas/config.schema.yaml"
+        )
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
 
@@ -129,8 +134,35 @@ def _walk(obj: Any, path: tuple = ()):
             yield from _walk(v, path + (k,))
 
 
+#: Arrays that must be strictly increasing (dotted keys; ``*`` matches any key of a mapping).
+INCREASING_KEYS = (
+    "cosmic.years",
+    "figures.s4max_limits",
+    "ionosonde.year_range",
+    "ionosonde.analysis.summer_window_doy",
+    "ionosonde.synthetic.years.*",
+    "model.synthetic.cell_bounds_km",
+)
+
+
+def _lookup(config: Mapping[str, Any], dotted: str):
+    """Yield (dotted key, value) for a key pattern whose last part may be ``*``."""
+    parts = dotted.split(".")
+    node: Any = config
+    for i, part in enumerate(parts):
+        if part == "*" and i == len(parts) - 1:
+            if isinstance(node, Mapping):
+                for k, v in node.items():
+                    yield ".".join(parts[:-1] + [str(k)]), v
+            return
+        if not isinstance(node, Mapping) or part not in node:
+            return
+        node = node[part]
+    yield dotted, node
+
+
 def check_ranges(config: Mapping[str, Any]) -> None:
-    """Check every ``{min, max}`` pair and other cross-field constraints.
+    """Check every ``{min, max}`` pair, ordered arrays and other cross-field constraints.
 
     Parameters
     ----------
@@ -140,7 +172,8 @@ def check_ranges(config: Mapping[str, Any]) -> None:
     Raises
     ------
     ConfigError
-        If a ``min`` is not below its ``max``, or years are not increasing.
+        If a ``min`` is not below its ``max``, an array of :data:`INCREASING_KEYS`
+        is not strictly increasing, or a source lacks what it needs.
     """
     for path, node in _walk(config):
         if "min" in node and "max" in node:
@@ -149,14 +182,27 @@ def check_ranges(config: Mapping[str, Any]) -> None:
                 raise ConfigError(
                     _dotted(path + ("min",)), f"minimum {lo} is not below maximum {hi}"
                 )
+    for pattern in INCREASING_KEYS:
+        for key, value in _lookup(config, pattern):
+            if value is None or not isinstance(value, (list, tuple)):
+                continue
+            if any(not a < b for a, b in zip(value[:-1], value[1:], strict=True)):
+                raise ConfigError(key, f"values must be strictly increasing, got {list(value)}")
     cosmic = config.get("cosmic", {})
-    years = cosmic.get("years", [])
-    if list(years) != sorted(set(years)):
-        raise ConfigError("cosmic.years", f"years must be unique and increasing, got {years}")
     if cosmic.get("source") == "local" and not cosmic.get("local_archive"):
         raise ConfigError(
             "cosmic.local_archive", "source is 'local' but no local_archive directory is given"
         )
+    monthly = cosmic.get("monthly")
+    alt = cosmic.get("qc", {}).get("altitude_km")
+    if monthly and alt:
+        n = (alt["max"] - alt["min"]) / monthly["alt_resolution_km"]
+        if abs(n - round(n)) > 1e-9:
+            raise ConfigError(
+                "cosmic.monthly.alt_resolution_km",
+                f"{monthly['alt_resolution_km']} km does not divide the Es range "
+                f"{alt['min']}-{alt['max']} km (cosmic.qc.altitude_km)",
+            )
 
 
 def load_config(

@@ -74,10 +74,23 @@ def figure_outputs(stem):
     return [f"results/figures/{stem}{ext}" for ext in FIGURE_EXTS]
 
 
-# Each rules file appends the final products it makes (figures, tables) here;
-# the `all` and `paper` targets in the Snakefile collect them.
+# Each rules file appends what it makes: the paper's figures and tables to
+# PAPER_TARGETS (the `paper` target), further products (QC summaries,
+# climatologies) to PRODUCT_TARGETS; `all` builds both.
 PAPER_TARGETS = []
+PRODUCT_TARGETS = []
 
 
 def figure_targets():
     return list(PAPER_TARGETS)
+
+
+def all_targets():
+    return list(PAPER_TARGETS) + [t for t in PRODUCT_TARGETS if t not in PAPER_TARGETS]
+
+
+def cosmic_provenance(product):
+    """The cosmic config keys that determine a climatology, recorded as a hash in its attributes."""
+    c = config["cosmic"]
+    return {"source": c["source"], "years": c["years"], "day_step": c["day_step"], "qc": c["qc"],
+            product: c[product]}

@@ -34,6 +34,9 @@ elif config["cosmic"]["source"] == "cdaac":
             "logs/download/scnlv1/{year}/{doy}.log",
         conda:
             ENV
+        resources:
+            mem_mb=200,
+            runtime=30,
         retries: 0  # the library retries with backoff itself
         script:
             "../../scripts/download_scnlv1_day.py"

@@ -27,5 +27,8 @@ rule fig2ab_s4max_map:
         "logs/figures/fig2{panel}_{season}.log",
     conda:
         ENV
+    resources:
+        mem_mb=1500,
+        runtime=10,
     script:
         "../../scripts/plot_fig2ab.py"

@@ -1,6 +1,6 @@
 # COSMIC occultation events: day tarball -> event table -> seasonal maps.
 
-PAPER_TARGETS.extend(["results/occultation/qc_summary.csv", "results/occultation/monthly_lat_alt.nc"])
+PRODUCT_TARGETS.extend(["results/occultation/qc_summary.csv", "results/occultation/monthly_lat_alt.nc"])
 
 
 rule ingest_scnlv1_day:
@@ -36,6 +36,9 @@ rule cosmic_qc_summary:
         "logs/occultation/qc_summary.log",
     conda:
         ENV
+    resources:
+        mem_mb=500,
+        runtime=10,
     script:
         "../../scripts/cosmic_qc_summary.py"
 
@@ -49,7 +52,8 @@ rule seasonal_maps:
     params:
         maps=config["cosmic"]["maps"],
         years=config["cosmic"]["years"],
-        config=config["cosmic"],
+        # Only the keys that determine the maps: other cosmic keys must not trigger a rerun.
+        config=cosmic_provenance("maps"),
     log:
         "logs/occultation/seasonal_maps.log",
     benchmark:
@@ -73,7 +77,7 @@ rule monthly_lat_alt:
         monthly=config["cosmic"]["monthly"],
         altitude_km=config["cosmic"]["qc"]["altitude_km"],
         years=config["cosmic"]["years"],
-        config=config["cosmic"],
+        config=cosmic_provenance("monthly"),
     log:
         "logs/occultation/monthly_lat_alt.log",
     benchmark:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr
+
+from .events import iter_event_tables
 
 log = logging.getLogger(__name__)
 
@@ -213,23 +214,9 @@ def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: flo
     -------
     SeasonalGrid
     """
-    import pyarrow.parquet as pq
-
     grid = SeasonalGrid(resolution_deg, years, complete_winters_only)
-    paths = list(paths)
-    t0 = time.perf_counter()
-    for k, path in enumerate(paths, 1):
-        table = pq.read_table(path, columns=EVENT_COLUMNS)
-        t = table.column("time").to_numpy()
-        if t.size:
-            t = t.astype("datetime64[M]")
-            year = t.astype("datetime64[Y]").astype(int) + 1970
-            month = (t - t.astype("datetime64[Y]")).astype(int) + 1
-            grid.add(table.column("lattp_s4max").to_numpy(), table.column("lontp_s4max").to_numpy(),
-                     table.column("s4max").to_numpy(), year, month)
-        if k % progress_every == 0 or k == len(paths):
-            log.info("gridded %d/%d day tables, %d events, %.1f s", k, len(paths), grid.n_events,
-                     time.perf_counter() - t0)
+    for ev in iter_event_tables(paths, EVENT_COLUMNS, progress_every=progress_every):
+        grid.add(ev["lattp_s4max"], ev["lontp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 
 

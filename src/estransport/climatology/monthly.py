@@ -8,29 +8,33 @@ daily tables into running sums, so memory is bounded by the grid.
 Column-density ratio
 --------------------
 For month m and latitude band j the *column density* is the vertical integral
-of the Es intensity over the Es height range,
+of the Es intensity over the Es height range of thickness L,
 
-    C(m, j) = sum_k  S(m, k, j) * dz          (S = mean S4max of altitude bin k; km)
+    C(m, j) = L * mean_k S(m, k, j)          (S = mean S4max of altitude bin k; km)
 
-with empty bins counted as zero intensity. The ratio is C divided by its
-**area-weighted (cos latitude) global mean** over the latitude bands of the
-same month,
+where the mean runs over the altitude bins with at least ``min_count`` events
+(bins below it have too few events for a mean; treating them as zero would
+bias sparsely sampled bands low). A band is used only when at least
+``min_valid_fraction`` of its bins are valid; otherwise C is NaN. The ratio is
+C divided by its **area-weighted (cos latitude) global mean** over the valid
+bands of the same month,
 
     R(m, j) = C(m, j) / ( sum_j cos(phi_j) C(m, j) / sum_j cos(phi_j) ),
 
 so that the cos-weighted mean of R is exactly 1 in every month (SCIENCE.md
-section 2). Bands without any event are excluded from the mean and are NaN.
+section 2).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import xarray as xr
+
+from .events import iter_event_tables
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +110,16 @@ class MonthlyLatAltGrid:
         self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(self.total.shape)
         self.n_events += int(keep.sum())
 
-    def to_dataset(self, *, min_count: int = 1) -> xr.Dataset:
+    def to_dataset(self, *, min_count: int = 1, min_valid_fraction: float = 0.5) -> xr.Dataset:
         """Monthly mean S4max, counts, column density and its ratio as a CF Dataset.
 
         Parameters
         ----------
         min_count : int
-            Bins with fewer events are NaN in the mean (and count as zero intensity
-            in the column density).
+            Bins with fewer events are NaN in the mean.
+        min_valid_fraction : float
+            Latitude bands with a smaller fraction of valid altitude bins get no
+            column density (see :func:`column_density_ratio`).
 
         Returns
         -------
@@ -124,7 +130,7 @@ class MonthlyLatAltGrid:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = self.total / self.count
         mean = np.where(self.count >= min_count, mean, np.nan)
-        column, ratio = column_density_ratio(mean, self.lat, self.alt_res, self.count.sum(axis=1) > 0)
+        column, ratio = column_density_ratio(mean, self.lat, self.alt_res, min_valid_fraction)
         lat, alt = self.lat, self.altitude
         ds = xr.Dataset(
             {
@@ -138,12 +144,13 @@ class MonthlyLatAltGrid:
                 "column_density": (("month", "lat"), column.astype(np.float32), {
                     "long_name": "vertical integral of zonal-mean S4max over the Es heights",
                     "units": "km",
-                    "comment": "sum over altitude bins of s4max_mean * bin height; empty bins count as 0",
+                    "comment": "mean of s4max_mean over altitude bins with >= min_count events, times the "
+                               "Es layer thickness; NaN where fewer than min_valid_fraction of the bins are valid",
                 }),
                 "column_density_ratio": (("month", "lat"), ratio.astype(np.float32), {
                     "long_name": "column density divided by its cos(latitude)-weighted global mean",
                     "units": "1",
-                    "comment": "the cos(latitude)-weighted mean over bands with data is 1 in every month",
+                    "comment": "the cos(latitude)-weighted mean over bands with a column density is 1 in every month",
                 }),
             },
             coords={
@@ -157,38 +164,42 @@ class MonthlyLatAltGrid:
             "title": "Monthly zonal-mean S4max of COSMIC occultation events at Es heights",
             "n_events": self.n_events, "lat_resolution_deg": self.lat_res,
             "alt_resolution_km": self.alt_res, "min_count": min_count,
+            "min_valid_fraction": min_valid_fraction,
         })
         return ds
 
 
 def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float,
-                         has_data: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                         min_valid_fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Column density and its ratio to the cos(latitude)-weighted global mean.
 
     Parameters
     ----------
     mean : numpy.ndarray
-        Mean S4max, shape (month, altitude, lat); NaN = no data (counted as 0).
+        Mean S4max (dimensionless), shape (month, altitude, lat); NaN = too few events.
     lat : numpy.ndarray
         Band-centre latitudes (degrees N), shape (lat,).
     dz_km : float
         Altitude bin height (km).
-    has_data : numpy.ndarray of bool, optional
-        (month, lat) mask of bands with any event; others are NaN and excluded.
+    min_valid_fraction : float
+        Bands with a smaller fraction of valid altitude bins are NaN and excluded
+        from the global mean.
 
     Returns
     -------
     column : numpy.ndarray
-        Column density (km), shape (month, lat).
+        Column density (km): the mean over valid bins times the layer thickness,
+        shape (month, lat).
     ratio : numpy.ndarray
         Column density over its area-weighted mean (dimensionless), shape (month, lat).
     """
-    column = np.nansum(mean, axis=1) * dz_km
-    if has_data is None:
-        has_data = np.isfinite(mean).any(axis=1)
-    column = np.where(has_data, column, np.nan)
-    w = np.cos(np.radians(lat))[None, :] * has_data
+    valid = np.isfinite(mean)
+    fraction = valid.mean(axis=1)
+    usable = fraction >= min_valid_fraction
+    thickness = mean.shape[1] * dz_km
     with np.errstate(invalid="ignore", divide="ignore"):
+        column = np.where(usable, np.nansum(mean, axis=1) / np.maximum(valid.sum(axis=1), 1) * thickness, np.nan)
+        w = np.cos(np.radians(lat))[None, :] * usable
         global_mean = np.nansum(column * w, axis=1, keepdims=True) / w.sum(axis=1, keepdims=True)
         ratio = column / global_mean
     return column, ratio
@@ -212,23 +223,9 @@ def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: floa
     -------
     MonthlyLatAltGrid
     """
-    import pyarrow.parquet as pq
-
     grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km, alt_resolution_km, years)
-    paths = list(paths)
-    t0 = time.perf_counter()
-    for n, path in enumerate(paths, 1):
-        table = pq.read_table(path, columns=MONTH_COLUMNS)
-        t = table.column("time").to_numpy()
-        if t.size:
-            tm = t.astype("datetime64[M]")
-            year = tm.astype("datetime64[Y]").astype(int) + 1970
-            month = (tm - tm.astype("datetime64[Y]")).astype(int) + 1
-            grid.add(table.column("lattp_s4max").to_numpy(), table.column("alttp_s4max").to_numpy(),
-                     table.column("s4max").to_numpy(), year, month)
-        if n % progress_every == 0 or n == len(paths):
-            log.info("gridded %d/%d day tables, %d events, %.1f s", n, len(paths), grid.n_events,
-                     time.perf_counter() - t0)
+    for ev in iter_event_tables(paths, MONTH_COLUMNS, progress_every=progress_every):
+        grid.add(ev["lattp_s4max"], ev["alttp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 
 
@@ -244,7 +241,8 @@ def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: st
     out_path : path-like
         Output ``monthly_lat_alt.nc``.
     monthly : dict
-        The ``cosmic.monthly`` configuration (lat_resolution_deg, alt_resolution_km, min_count).
+        The ``cosmic.monthly`` configuration (lat_resolution_deg, alt_resolution_km,
+        min_count, min_valid_fraction).
     altitude_km : dict
         The ``cosmic.qc.altitude_km`` range ({min, max}, km).
     years : sequence of int
@@ -258,7 +256,7 @@ def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: st
     grid = grid_monthly(event_paths, lat_resolution_deg=monthly["lat_resolution_deg"],
                         altitude_km=(altitude_km["min"], altitude_km["max"]),
                         alt_resolution_km=monthly["alt_resolution_km"], years=years)
-    ds = grid.to_dataset(min_count=monthly["min_count"])
+    ds = grid.to_dataset(min_count=monthly["min_count"], min_valid_fraction=monthly["min_valid_fraction"])
     ds.attrs.update(provenance_attrs(config, event_paths, step="monthly_lat_alt"))
     ds.attrs["years"] = " ".join(map(str, years))
     write_netcdf(ds, out_path)

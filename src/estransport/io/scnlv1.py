@@ -206,7 +206,9 @@ class _Problem(Exception):
 _INT_KEYS = ("year", "month", "day", "hour", "minute", "leo_id", "prn_id", "antenna_id")
 _FLOAT_KEYS = ("second", *(key for key, _ in _NUMERIC_ATTRS if key not in _INT_KEYS))
 _NUMBER_TYPES = frozenset({int, float})
-assert [k for k, _ in _NUMERIC_ATTRS] == [_FLOAT_KEYS[1], *_INT_KEYS[5:], *_FLOAT_KEYS[2:]]
+if [k for k, _ in _NUMERIC_ATTRS] != [_FLOAT_KEYS[1], *_INT_KEYS[5:], *_FLOAT_KEYS[2:]]:
+    # The fast row decoder relies on this order; fail loudly at import, also under -O.
+    raise ImportError("estransport.io.scnlv1: _NUMERIC_ATTRS order does not match the row layout")
 
 
 def _event_row(attrs: Mapping[str, Any]) -> tuple[int, list[float]]:

@@ -55,7 +55,7 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     count = ds["count"].isel(season=0)
     vmin, vmax = figures.get("s4max_limits", [0.0, 1.0])
 
-    fig = plt.figure(figsize=(FULL_WIDTH_IN, 3.9))
+    fig = plt.figure(figsize=(FULL_WIDTH_IN, 3.6))
     ax = global_map_axes(fig)
     lon_edges = np.append(ds["lon_bnds"].values[:, 0], ds["lon_bnds"].values[-1, 1])
     lat_edges = np.append(ds["lat_bnds"].values[:, 0], ds["lat_bnds"].values[-1, 1])
@@ -70,8 +70,9 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     levels = sorted(figures.get("geomagnetic_latitudes", [-80, -70, -60, 0, 60, 70, 80]))
     nonzero = [lv for lv in levels if lv != 0]
     if nonzero:
+        # linestyles given explicitly: matplotlib dashes negative levels by default.
         cs = ax.contour(glon, glat, mlat, levels=nonzero, colors="white", linewidths=0.8,
-                        transform=ccrs.PlateCarree(), zorder=4)
+                        linestyles="solid", transform=ccrs.PlateCarree(), zorder=4)
         ax.clabel(cs, fmt=lambda v: f"{v:+.0f}°", fontsize=6, inline=True, colors="white")
     if 0 in levels:
         ax.contour(glon, glat, mlat, levels=[0], colors="white", linewidths=1.0, linestyles="--",
@@ -84,6 +85,7 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     cbar = fig.colorbar(mesh, ax=ax, orientation="vertical", shrink=0.85, pad=0.02, extend="max")
     alt = ds.attrs.get("comment", "")
     cbar.set_label("S4max (Es heights, 90–130 km)" if not alt else "S4max (Es heights)")
-    fig.text(0.01, -0.01, "White lines: geomagnetic latitude ±60°, ±70°, ±80° (solid) and the "
-             f"geomagnetic equator (dashed), centred dipole IGRF-14 {epoch.year}.", fontsize=6)
+    ax.text(0.0, -0.13, "White lines: geomagnetic latitude ±60°, ±70°, ±80° (solid) and the "
+            f"geomagnetic equator (dashed), centred dipole IGRF-14 {epoch.year}.", fontsize=6,
+            transform=ax.transAxes, va="top")
     save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))

@@ -24,11 +24,51 @@ def bundled_coastline_path() -> str:
     return str(resources.files("estransport") / "data" / "coastlines" / "GSHHS_c_L1.shp")
 
 
+#: Vertices this close to a pole are artificial edges that close polar polygons
+#: (Antarctica in GSHHS L1 is closed along the pole and a seam meridian).
+POLE_EDGE_DEG = 89.5
+
+
+def _coast_lines(geom):
+    """Boundary lines of a polygon, split where they run through a pole edge."""
+    import numpy as np
+    import shapely
+
+    lines = []
+    for ring in shapely.get_parts(shapely.boundary(geom)):
+        xy = np.asarray(ring.coords)
+        polar = np.abs(xy[:, 1]) >= POLE_EDGE_DEG
+        if not polar.any():
+            lines.append(ring)
+            continue
+        # Keep the runs of non-polar vertices; segments that touch the pole edge
+        # (the bottom edge and the seam down to it) are dropped.
+        start = None
+        for i, is_polar in enumerate([*polar, True]):
+            if not is_polar and start is None:
+                start = i
+            elif is_polar and start is not None:
+                if i - start >= 2:
+                    lines.append(shapely.LineString(xy[start:i]))
+                start = None
+    return lines
+
+
 @functools.lru_cache(maxsize=4)
 def _coastline_geometries(shapefile: str) -> tuple:
     if not os.path.exists(shapefile):
         raise InputFileError(shapefile, "coastline shapefile does not exist")
-    return tuple(shapereader.Reader(shapefile).geometries())
+    import shapefile as pyshp
+
+    # pyshp reports GSHHS rings stored as holes; irrelevant once rings become lines.
+    verbose, pyshp.VERBOSE = pyshp.VERBOSE, False
+    try:
+        lines = []
+        for geom in shapereader.Reader(shapefile).geometries():
+            lines.extend(_coast_lines(geom))
+    finally:
+        pyshp.VERBOSE = verbose
+    return tuple(lines)
 
 
 def add_coastlines(ax, shapefile: str | None = None, **kwargs) -> None:

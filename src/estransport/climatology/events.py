@@ -1,0 +1,68 @@
+"""Stream daily event tables (Parquet) one at a time, for the climatology gridders."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def year_month(times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar year and month (1-12) of datetime64 values.
+
+    Parameters
+    ----------
+    times : numpy.ndarray of datetime64
+        Event times (UTC).
+
+    Returns
+    -------
+    year, month : numpy.ndarray of int
+    """
+    tm = times.astype("datetime64[M]")
+    ty = tm.astype("datetime64[Y]")
+    return ty.astype(int) + 1970, (tm - ty).astype(int) + 1
+
+
+def iter_event_tables(paths: Iterable[str | os.PathLike], columns: Sequence[str], *,
+                      progress_every: int = 100, label: str = "gridded") -> Iterator[dict[str, np.ndarray]]:
+    """Yield the requested columns of each non-empty day table, plus ``year`` and ``month``.
+
+    Only one table is in memory at a time, so gridding stays bounded by the grid.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Daily event tables; ``columns`` must include ``time``.
+    columns : sequence of str
+        Columns to read.
+    progress_every : int
+        Log progress every this many files.
+    label : str
+        Verb for the progress message.
+
+    Yields
+    ------
+    dict of str to numpy.ndarray
+        One entry per column, and ``year``, ``month`` (int arrays).
+    """
+    import pyarrow.parquet as pq
+
+    paths = list(paths)
+    t0 = time.perf_counter()
+    n_events = 0
+    for k, path in enumerate(paths, 1):
+        table = pq.read_table(path, columns=list(columns))
+        if table.num_rows:
+            arrays = {c: table.column(c).to_numpy() for c in columns}
+            arrays["year"], arrays["month"] = year_month(arrays["time"])
+            n_events += table.num_rows
+            yield arrays
+        if k % progress_every == 0 or k == len(paths):
+            log.info("%s %d/%d day tables, %d events, %.1f s", label, k, len(paths), n_events,
+                     time.perf_counter() - t0)
