@@ -75,6 +75,13 @@ def test_errors_name_the_key(cfg, mutate, key):
     assert f"'{key}'" in str(info.value)
 
 
+def test_single_year_ranges_are_allowed(cfg):
+    ok = copy.deepcopy(cfg)
+    ok["ionosonde"]["year_range"] = [2009, 2009]
+    ok["ionosonde"]["synthetic"]["years"]["Greenwich"] = [1996, 1996]
+    validate_config(ok)
+
+
 def test_snakemake_stops_before_any_rule_on_bad_config(tmp_path):
     wd = make_workdir(tmp_path, {"cosmic": {"qc": {"altitude_km": {"min": 130, "max": 90}}}})
     proc = snakemake(wd, "--cores", "1", "--dry-run", check=False)

@@ -165,3 +165,91 @@ def test_station_means_and_standard_error():
     assert m.loc["a", "n_years"] == 3 and m.loc["a", "mean_peak_doy"] == 174.0
     assert m.loc["a", "se_peak_doy"] == pytest.approx(4.0 / math.sqrt(3))
     assert np.isnan(m.loc["b", "se_peak_doy"])
+
+
+def _peaks_table(station_years: dict[str, tuple[float, list[float]]]) -> pd.DataFrame:
+    """Valid station-year rows from {station: (lat, [peak DOY of each year])}."""
+    rows = [{"station": code, "chain": "X", "lat_deg": lat, "year": 2000 + i,
+             "peak_doy_local": d, "valid": True}
+            for code, (lat, doys) in station_years.items() for i, d in enumerate(doys)]
+    return pd.DataFrame(rows)
+
+
+def _ci(peaks, method):
+    row = analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
+                                    bootstrap_samples=500, seed=3,
+                                    bootstrap_method=method).iloc[0]
+    assert row["bootstrap_method"] == method
+    return row["slope_ci_low_deg_per_day"], row["slope_ci_high_deg_per_day"], row["slope_deg_per_day"]
+
+
+def test_bootstrap_designs_resample_what_they_say():
+    # no year-to-year scatter, station means off the line: only station draws move the slope
+    fixed_years = _peaks_table({"a": (10.0, [150.0] * 3), "b": (30.0, [175.0] * 3),
+                                "c": (40.0, [178.0] * 3), "d": (50.0, [196.0] * 3),
+                                "e": (20.0, [158.0] * 3)})
+    lo, hi, slope = _ci(fixed_years, "years")
+    assert lo == pytest.approx(slope, abs=1e-12) and hi == pytest.approx(slope, abs=1e-12)
+    for method in ("stations", "hierarchical"):
+        lo, hi, _ = _ci(fixed_years, method)
+        assert hi - lo > 0.1
+    # station means exactly on a line, years scattered about them: every draw of whole
+    # stations (with all their years) refits the same line
+    on_line = _peaks_table({code: (lat, [130.0 + lat - 4, 130.0 + lat, 130.0 + lat + 4])
+                            for code, lat in zip("abcde", (10.0, 20.0, 30.0, 40.0, 50.0),
+                                                 strict=True)})
+    lo, hi, slope = _ci(on_line, "stations")
+    assert slope == pytest.approx(1.0) and hi - lo < 1e-9
+    for method in ("years", "hierarchical"):
+        lo, hi, _ = _ci(on_line, method)
+        assert hi - lo > 0.05
+
+
+@pytest.mark.parametrize("samples", [0, 100])
+def test_unknown_bootstrap_method_is_an_error(samples):
+    peaks = _peaks_table({"a": (10.0, [150.0, 152.0]), "b": (30.0, [170.0, 171.0]),
+                          "c": (50.0, [190.0, 195.0])})
+    with pytest.raises(ValueError, match=r"'station'.*hierarchical, stations, years"):
+        analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
+                                  bootstrap_samples=samples, bootstrap_method="station")
+    # the resampler itself refuses too (it used to resample nothing: a zero-width interval)
+    groups = [np.array([150.0, 152.0]), np.array([170.0, 171.0]), np.array([190.0, 195.0])]
+    with pytest.raises(ValueError, match="'bogus'"):
+        analysis._bootstrap_slopes(groups, np.array([10.0, 30.0, 50.0]), 10,
+                                   np.random.default_rng(0), "station_mean", "bogus")
+
+
+def test_summer_peaks_on_the_window_edge():
+    # the bump peaks on DOY 300, after the window: the maximum is the window's last day
+    late = _seasonal(2000, 0, lambda y: 300)
+    drop = analysis.summer_peaks(late, [2000], hemisphere="N", window_doy=(91, 273),
+                                 min_year_coverage=0.8)
+    assert drop["peak_doy"].iloc[0] == 273 and drop["at_window_edge"].iloc[0]
+    assert not drop["valid"].iloc[0]
+    assert "window edge" in drop["drop_reason"].iloc[0]
+    keep = analysis.summer_peaks(late, [2000], hemisphere="N", window_doy=(91, 273),
+                                 min_year_coverage=0.8, edge_peaks="keep")
+    assert keep["valid"].iloc[0] and keep["at_window_edge"].iloc[0]
+    assert keep["drop_reason"].iloc[0] == "" and keep["peak_doy"].iloc[0] == 273
+    # a peak before a leading gap: the maximum is the first window day with a value
+    early = _seasonal(2000, 0, lambda y: 80)
+    early.loc["2000-03-31":"2000-04-09"] = np.nan  # DOY 91-100
+    p = analysis.summer_peaks(early, [2000], hemisphere="N", window_doy=(91, 273),
+                              min_year_coverage=0.8)
+    assert p["peak_doy"].iloc[0] == 101 and p["at_window_edge"].iloc[0]
+    assert p["window_coverage"].iloc[0] > 0.8 and not p["valid"].iloc[0]
+    # both reasons are given when both apply
+    thin = late.copy()
+    thin.loc["2000-04-01":"2000-07-01"] = np.nan
+    p = analysis.summer_peaks(thin, [2000], hemisphere="N", window_doy=(91, 273),
+                              min_year_coverage=0.8)
+    assert "coverage" in p["drop_reason"].iloc[0] and "window edge" in p["drop_reason"].iloc[0]
+    # an interior peak is not an edge peak under either rule
+    mid = _seasonal(2000, 0, lambda y: 180)
+    for rule in analysis.EDGE_PEAKS:
+        p = analysis.summer_peaks(mid, [2000], hemisphere="N", window_doy=(91, 273),
+                                  min_year_coverage=0.8, edge_peaks=rule)
+        assert p["valid"].iloc[0] and not p["at_window_edge"].iloc[0] and p["peak_doy"].iloc[0] == 180
+    with pytest.raises(ValueError, match="'clip'"):
+        analysis.summer_peaks(mid, [2000], hemisphere="N", window_doy=(91, 273),
+                              min_year_coverage=0.8, edge_peaks="clip")

@@ -13,7 +13,7 @@ from estransport.errors import InputFileError
 from estransport.ionosonde.pipeline import read_raw
 from estransport.ionosonde.schema import validate_table
 from estransport.ionosonde.stations import Station
-from estransport.ionosonde.ukssdc import lmt_to_ut, read_iiwg
+from estransport.ionosonde.ukssdc import lmt_to_ut, read_iiwg, read_ukssdc_daily, wrap_meridian
 from estransport.synthetic.ionosonde import LETTER_ONLY, generate_station_year, iiwg_meridian
 
 LISBON = Station("lisbon", "Lisbon", 38.72, -9.27, "Greenwich", 1975, 1998, "ukssdc", "iiwg")
@@ -156,3 +156,34 @@ def test_saoxml_errors_name_file_and_line(tmp_path):
     f.write_text("<SAORecordList>\n<SAORecord>\n")
     with pytest.raises(InputFileError, match=r"x\.xml, line 2"):
         read_raw(f, SHAOYANG)
+
+
+def test_meridians_beyond_180_are_wrapped(tmp_path):
+    """A header meridian of 345 (= 15 W in 0-360 degrees) gives the same UT as -15."""
+    assert [wrap_meridian(m) for m in (345, -15, 180, -180, 360, 0, 190, 120)] == [
+        -15, -15, 180, 180, 0, 0, -170, 120]
+    noon = dt.datetime(1996, 7, 1, 12)
+    assert lmt_to_ut(noon, 345) == lmt_to_ut(noon, -15) == dt.datetime(1996, 7, 1, 13)
+    assert lmt_to_ut(noon, 360) == noon
+    path = tmp_path / "lisbon_1996.iiwg"
+    generate_station_year(LISBON, 1996, path, seed=7)
+    text = path.read_text()
+    west = read_iiwg(path, "lisbon")
+    lines = text.splitlines()
+    headers = [i for i, ln in enumerate(lines) if ln[35:39] == " -15" and ln.startswith("Lisbon")]
+    assert len(headers) == 12  # one station-month header per month
+    for i in headers:
+        lines[i] = lines[i][:35] + " 345" + lines[i][39:]
+    east = tmp_path / "lisbon_1996_345.iiwg"
+    east.write_text("\r\n".join(lines) + "\r\n")
+    wrapped = read_iiwg(east, "lisbon")
+    assert wrapped["time_ut"].tolist() == west["time_ut"].tolist()
+    assert wrapped["time_ut"].iloc[0] == pd.Timestamp("1996-01-01 01:00")
+    # the Data File's meridian (registry lon or time_meridian_deg) is wrapped the same way
+    st = dataclasses.replace(LISBON, format="ukssdc_daily")
+    dat = tmp_path / "lisbon_1996.dat"
+    generate_station_year(st, 1996, dat, seed=7)
+    a = read_ukssdc_daily(dat, "lisbon", meridian_deg_e=-9.27)
+    b = read_ukssdc_daily(dat, "lisbon", meridian_deg_e=360 - 9.27)
+    assert (b["time_ut"] - a["time_ut"]).abs().max() < pd.Timedelta(microseconds=1)
+    assert a["time_ut"].iloc[0] == pd.Timestamp("1996-01-01 00:37:04.8")

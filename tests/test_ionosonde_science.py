@@ -4,7 +4,9 @@ The generator writes the ten stations of config/stations.tsv in their real
 formats (IIWG for the Greenwich chain; SAO, SAO.XML and DIDBase for the
 120 E chain) for the default synthetic years, with day-to-day variability,
 gaps, letter-only entries and wrong low-confidence values. The real parsers
-read the files, and the analysis must return the planted slope.
+read the files, and the analysis - through run_analysis, the rule's entry,
+with the schema's ``ionosonde.analysis`` section as the workflow passes it -
+must return the planted slope.
 
 Stated tolerances (from the scatter of the estimator over seeds 1-8, which
 gave errors of -7 % to +6 % for the all-station fit):
@@ -21,7 +23,7 @@ from scipy import stats
 
 from estransport.config import load_schema
 from estransport.ionosonde import analysis
-from estransport.ionosonde.pipeline import build_hourly
+from estransport.ionosonde.pipeline import build_hourly, run_analysis
 from estransport.ionosonde.sources import raw_path
 from estransport.ionosonde.stations import load_stations
 from estransport.synthetic.ionosonde import PlantedTruth, generate_station_year
@@ -51,7 +53,8 @@ def pipeline(repo, defaults, tmp_path_factory):
     truth = PlantedTruth.from_config(cfg["synthetic"])
     stations = load_stations(repo / "config" / "stations.tsv")
     raw = tmp_path_factory.mktemp("raw")
-    hourly, years, written = {}, {}, {}
+    results = tmp_path_factory.mktemp("results")
+    hourly, years, written, hourly_paths = {}, {}, {}, {}
     for st in stations:
         first, last = cfg["synthetic"]["years"][st.chain]
         years[st.code] = list(range(first, last + 1))
@@ -64,10 +67,13 @@ def pipeline(repo, defaults, tmp_path_factory):
             paths, st, min_confidence=cfg["min_confidence"],
             keep_unknown_confidence=cfg["keep_unknown_confidence"], **cfg["hourly"],
         )
-    a = cfg["analysis"]
-    res = analysis.analyse(
-        hourly, stations, years, seed=seed,
-        **{k: (tuple(v) if isinstance(v, list) else v) for k, v in a.items()},
+        hourly_paths[st.code] = results / f"{st.code}_hourly.parquet"
+        hourly[st.code].to_parquet(hourly_paths[st.code])
+    res = run_analysis(
+        hourly_paths, repo / "config" / "stations.tsv", years,
+        out_peaks=results / "peaks.csv", out_means=results / "station_means.csv",
+        out_regression=results / "regression.csv", out_daily=results / "daily.parquet",
+        analysis_params=cfg["analysis"], seed=seed,
     )
     return {"truth": truth, "stations": stations, "hourly": hourly, "written": written,
             "res": res, "cfg": cfg}
@@ -83,6 +89,7 @@ def test_all_station_fit_recovers_planted_speed(pipeline):
     reg = pipeline["res"]["regression"].set_index("fit")
     row = reg.loc["all"]
     assert row["n_points"] == 10
+    assert (reg["bootstrap_method"] == pipeline["cfg"]["analysis"]["bootstrap_method"]).all()
     planted = truth.slope_deg_per_day
     assert abs(row["slope_deg_per_day"] / planted - 1) < ALL_TOLERANCE
     assert row["slope_ci_low_deg_per_day"] < planted < row["slope_ci_high_deg_per_day"]
@@ -96,6 +103,7 @@ def test_all_station_fit_recovers_planted_speed(pipeline):
 def test_low_latitudes_peak_earlier(pipeline):
     means = pipeline["res"]["means"]
     assert (means["n_years"] == 3).all()
+    assert not pipeline["res"]["peaks"]["at_window_edge"].any()  # planted peaks are interior
     rho = stats.spearmanr(means["lat_deg"], means["mean_peak_doy"]).statistic
     assert rho > 0.9
     m = means.set_index("station")["mean_peak_doy"]

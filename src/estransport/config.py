@@ -138,10 +138,13 @@ def _walk(obj: Any, path: tuple = ()):
 INCREASING_KEYS = (
     "cosmic.years",
     "figures.s4max_limits",
-    "ionosonde.year_range",
     "ionosonde.analysis.summer_window_doy",
-    "ionosonde.synthetic.years.*",
     "model.synthetic.cell_bounds_km",
+)
+#: Inclusive [first, last] year ranges: first <= last (a single year is allowed).
+NONDECREASING_KEYS = (
+    "ionosonde.year_range",
+    "ionosonde.synthetic.years.*",
 )
 
 
@@ -173,7 +176,8 @@ def check_ranges(config: Mapping[str, Any]) -> None:
     ------
     ConfigError
         If a ``min`` is not below its ``max``, an array of :data:`INCREASING_KEYS`
-        is not strictly increasing, or a source lacks what it needs.
+        is not strictly increasing, a range of :data:`NONDECREASING_KEYS` has
+        first > last, or a source lacks what it needs.
     """
     for path, node in _walk(config):
         if "min" in node and "max" in node:
@@ -182,12 +186,16 @@ def check_ranges(config: Mapping[str, Any]) -> None:
                 raise ConfigError(
                     _dotted(path + ("min",)), f"minimum {lo} is not below maximum {hi}"
                 )
-    for pattern in INCREASING_KEYS:
-        for key, value in _lookup(config, pattern):
-            if value is None or not isinstance(value, (list, tuple)):
-                continue
-            if any(not a < b for a, b in zip(value[:-1], value[1:], strict=True)):
-                raise ConfigError(key, f"values must be strictly increasing, got {list(value)}")
+    for patterns, ordered, wording in (
+        (INCREASING_KEYS, lambda a, b: a < b, "strictly increasing"),
+        (NONDECREASING_KEYS, lambda a, b: a <= b, "in order [first, last]"),
+    ):
+        for pattern in patterns:
+            for key, value in _lookup(config, pattern):
+                if value is None or not isinstance(value, (list, tuple)):
+                    continue
+                if any(not ordered(a, b) for a, b in zip(value[:-1], value[1:], strict=True)):
+                    raise ConfigError(key, f"values must be {wording}, got {list(value)}")
     cosmic = config.get("cosmic", {})
     if cosmic.get("source") == "local" and not cosmic.get("local_archive"):
         raise ConfigError(

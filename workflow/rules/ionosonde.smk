@@ -66,6 +66,9 @@ else:
         conda:
             ENV
         retries: 0  # the library retries with backoff itself
+        resources:
+            mem_mb=500,  # one station-year of 5-minute DIDBase records, a few MB
+            runtime=60,  # min; worst case 5 attempts x 300 s timeout + backoff, plus fallback
         script:
             "../../scripts/ionosonde_download_giro.py"
 
@@ -87,6 +90,9 @@ else:
             conda:
                 ENV
             retries: 0
+            resources:
+                mem_mb=500,  # one station-year file, well under 1 MB
+                runtime=60,  # min; worst case 5 attempts x 300 s timeout + backoff
             script:
                 "../../scripts/ionosonde_download_ukssdc.py"
 
@@ -163,6 +169,9 @@ rule fig5_ionosondes:
         "logs/figures/fig5_ionosondes.log",
     conda:
         ENV
+    resources:
+        mem_mb=1500,  # one matplotlib figure from the small ionosonde tables
+        runtime=10,
     script:
         "../../scripts/plot_fig5.py"
 
@@ -187,5 +196,8 @@ rule fig6_peak_doy_latitude:
         "logs/figures/fig6_peak_doy_latitude.log",
     conda:
         ENV
+    resources:
+        mem_mb=1500,  # one matplotlib figure from the small ionosonde tables
+        runtime=10,
     script:
         "../../scripts/plot_fig6.py"

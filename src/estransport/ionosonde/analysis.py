@@ -8,12 +8,13 @@ The steps, each with its bracketed choice as a parameter:
 3. :func:`smooth` - centred moving average [30 days; minimum coverage].
 4. :func:`summer_peaks` - DOY of the maximum of the smoothed series within the
    local summer half-year of each year [NH DOY 91-273; the southern window is
-   the northern one shifted by :data:`SH_SHIFT_DAYS`; minimum coverage].
+   the northern one shifted by :data:`SH_SHIFT_DAYS`; minimum coverage; a
+   maximum on the edge of the window is dropped or kept].
 5. :func:`station_means` - mean peak DOY per station and its standard error.
 6. :func:`fit_latitude_vs_doy` and :func:`regression_table` - least-squares
    fits of latitude against peak DOY per chain and over all stations, with a
-   bootstrap confidence interval of the slope, and the slope as a speed
-   (:func:`speed_m_per_s`).
+   bootstrap confidence interval of the slope [resampling design], and the
+   slope as a speed (:func:`speed_m_per_s`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ SH_SHIFT_DAYS = 182
 ALL_FIT = "all"
 #: Fewest points for which a fit is reported (two points always give r = 1).
 MIN_FIT_POINTS = 3
+#: What :func:`summer_peaks` does with a maximum on the edge of the summer window.
+EDGE_PEAKS = ("drop", "keep")
 
 
 def filter_confidence(
@@ -242,6 +245,7 @@ def summer_peaks(
     hemisphere: str,
     window_doy: Sequence[int],
     min_year_coverage: float,
+    edge_peaks: str = "drop",
 ) -> pd.DataFrame:
     """Summer-peak day of each station-year.
 
@@ -258,6 +262,15 @@ def summer_peaks(
     min_year_coverage : float
         Smallest fraction (0-1) of window days with a smoothed value for the
         year to be used.
+    edge_peaks : {"drop", "keep"}, default "drop"
+        What to do with a year whose maximum is on the edge of the window, i.e.
+        on the first or last window day that has a smoothed value (the first
+        or last window day itself when the window is fully covered). The
+        series is then still rising towards that edge, so the true peak lies
+        outside the window (or in the gap beyond the last value) and the
+        window edge is not its date. ``drop``: the year is listed with
+        ``valid = False`` and the reason; ``keep``: it is used, and still
+        flagged by ``at_window_edge``.
 
     Returns
     -------
@@ -266,10 +279,17 @@ def summer_peaks(
         of ``year``, plus one, minus the hemisphere shift: comparable between
         hemispheres, equal to the calendar DOY in the north), ``peak_doy``
         (calendar DOY of the peak), ``peak_date``, ``peak_foEs_smoothed_MHz``,
-        ``window_coverage`` (0-1), ``at_window_edge`` (the maximum is on the
-        first or last window day, so the true peak may lie outside),
-        ``valid`` and ``drop_reason``.
+        ``window_coverage`` (0-1), ``at_window_edge`` (see ``edge_peaks``),
+        ``valid`` and ``drop_reason`` (every reason that applies, joined by
+        ``"; "``; empty for a valid year).
+
+    Raises
+    ------
+    ValueError
+        If ``edge_peaks`` is not one of :data:`EDGE_PEAKS`.
     """
+    if edge_peaks not in EDGE_PEAKS:
+        raise ValueError(f"edge_peaks {edge_peaks!r} is not one of {EDGE_PEAKS}")
     rows = []
     for year in years:
         first, last = summer_window(year, hemisphere, window_doy)
@@ -284,17 +304,24 @@ def summer_peaks(
         else:
             when = seg.idxmax()
             shift = 0 if hemisphere == "N" else SH_SHIFT_DAYS
+            have = seg.index[seg.notna().to_numpy()]
+            edge = bool(when in (have[0], have[-1]))
             row.update(
                 peak_date=when,
                 peak_doy=when.day_of_year,
                 peak_doy_local=(when - pd.Timestamp(year=year, month=1, day=1)).days + 1 - shift,
                 peak_foEs_smoothed_MHz=float(seg.max()),
-                at_window_edge=bool(when in (first, last)),
+                at_window_edge=edge,
             )
+            reasons = []
             if cov < min_year_coverage:
-                row["drop_reason"] = f"window coverage {cov:.2f} < {min_year_coverage}"
-            else:
-                row["valid"] = True
+                reasons.append(f"window coverage {cov:.2f} < {min_year_coverage}")
+            if edge and edge_peaks == "drop":
+                reasons.append(
+                    f"maximum on the window edge ({when.date()}): the peak lies outside the window"
+                )
+            row["valid"] = not reasons
+            row["drop_reason"] = "; ".join(reasons)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -389,11 +416,25 @@ def fit_latitude_vs_doy(doy, lat) -> dict[str, float]:
 BOOTSTRAP_METHODS = ("hierarchical", "stations", "years")
 
 
+def _check_bootstrap_method(method: str) -> None:
+    if method not in BOOTSTRAP_METHODS:
+        raise ValueError(
+            f"bootstrap method {method!r} is not one of {', '.join(BOOTSTRAP_METHODS)}"
+        )
+
+
 def _bootstrap_slopes(
     groups: list[np.ndarray], lats: np.ndarray, samples: int, rng: np.random.Generator,
     fit_points: str, method: str = "hierarchical",
 ) -> np.ndarray:
-    """Slopes of ``samples`` refits of resampled data (see :func:`regression_table`)."""
+    """Slopes of ``samples`` refits of resampled data (see :func:`regression_table`).
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not one of :data:`BOOTSTRAP_METHODS`.
+    """
+    _check_bootstrap_method(method)
     ns = len(groups)
     if method in ("hierarchical", "stations"):
         pick = rng.integers(0, ns, size=(samples, ns))
@@ -458,14 +499,22 @@ def regression_table(
         ``station_mean`` (the paper): one point per station, its mean peak DOY.
         ``station_year``: one point per valid station-year.
     bootstrap_samples : int
-        Number of bootstrap refits (0 = no interval). Each resamples every
-        station's valid years with replacement, keeping the set of stations,
-        so the interval reflects the year-to-year scatter of the peak DOY.
+        Number of bootstrap refits (0 = no interval); each refit resamples
+        the fit's data as ``bootstrap_method`` says and fits it with the same
+        ``fit_points``.
     ci_level : float
         Two-sided level of the percentile interval (0-1).
     seed : int
         Seed of the bootstrap generator (``numpy.random.default_rng``); each
         fit uses its own stream, so results do not depend on the fit order.
+    bootstrap_method : {"hierarchical", "stations", "years"}, default "hierarchical"
+        Resampling design (:data:`BOOTSTRAP_METHODS`). ``hierarchical``:
+        draw the fit's stations with replacement, then each drawn station's
+        valid years with replacement (nested data: the interval reflects both
+        the between-station and the year-to-year scatter). ``stations``: draw
+        stations with replacement, each with all its valid years. ``years``:
+        keep the set of stations and draw each station's valid years with
+        replacement (year-to-year scatter only; narrow with few years).
 
     Returns
     -------
@@ -475,11 +524,18 @@ def regression_table(
         ``intercept_deg``, ``intercept_se_deg``, ``r``, ``p_value``,
         ``speed_m_per_s``, ``speed_se_m_per_s``, ``slope_ci_low_deg_per_day``,
         ``slope_ci_high_deg_per_day``, ``speed_ci_low_m_per_s``,
-        ``speed_ci_high_m_per_s``, ``ci_level``, ``bootstrap_samples`` and
-        ``earth_radius_km``.
+        ``speed_ci_high_m_per_s``, ``ci_level``, ``bootstrap_samples``,
+        ``bootstrap_method`` and ``earth_radius_km``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``fit_points`` or ``bootstrap_method`` (checked even
+        when ``bootstrap_samples`` is 0).
     """
     if fit_points not in ("station_mean", "station_year"):
         raise ValueError(f"fit_points {fit_points!r} is not station_mean or station_year")
+    _check_bootstrap_method(bootstrap_method)
     valid = peaks.loc[peaks["valid"].astype(bool)]
     rows = []
     for k, fit in enumerate([*chains, ALL_FIT]):
@@ -522,6 +578,7 @@ def regression_table(
             "speed_ci_high_m_per_s": float(speed_m_per_s(hi, earth_radius_km)),
             "ci_level": ci_level,
             "bootstrap_samples": bootstrap_samples,
+            "bootstrap_method": bootstrap_method,
             "earth_radius_km": earth_radius_km,
         })
     return pd.DataFrame(rows)
@@ -537,6 +594,7 @@ def analyse_station(
     smoothing_min_coverage: float,
     summer_window_doy: Sequence[int],
     min_year_coverage: float,
+    edge_peaks: str = "drop",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Steps 2-4 for one station: daily mean, smoothing and summer peaks.
 
@@ -548,7 +606,7 @@ def analyse_station(
         Station-years; the daily index spans them (plus the following year's
         first half for a southern station, whose summer crosses the new year).
     hemisphere : {"N", "S"}
-    min_hours_per_day, window_days, smoothing_min_coverage, summer_window_doy, min_year_coverage
+    min_hours_per_day, window_days, smoothing_min_coverage, summer_window_doy, min_year_coverage, edge_peaks
         See :func:`daily_mean`, :func:`smooth` and :func:`summer_peaks`.
 
     Returns
@@ -567,7 +625,8 @@ def analyse_station(
     daily["foEs_smoothed_MHz"] = sm["smoothed"]
     daily["smoothing_coverage"] = sm["coverage"]
     peaks = summer_peaks(daily["foEs_smoothed_MHz"], years, hemisphere=hemisphere,
-                         window_doy=summer_window_doy, min_year_coverage=min_year_coverage)
+                         window_doy=summer_window_doy, min_year_coverage=min_year_coverage,
+                         edge_peaks=edge_peaks)
     return daily, peaks
 
 
@@ -587,6 +646,7 @@ def analyse(
     ci_level: float,
     seed: int,
     bootstrap_method: str = "hierarchical",
+    edge_peaks: str = "drop",
 ) -> dict[str, pd.DataFrame]:
     """The whole analysis over all stations (SCIENCE.md 7, steps 2-7).
 
@@ -598,9 +658,9 @@ def analyse(
         Registry rows of the stations in ``hourly`` (order sets the output order).
     station_years : mapping of str to sequence of int
         Years analysed per station.
-    min_hours_per_day, window_days, smoothing_min_coverage, summer_window_doy, min_year_coverage
-        See :func:`analyse_station`.
-    fit_points, earth_radius_km, bootstrap_samples, ci_level, seed
+    min_hours_per_day, window_days, smoothing_min_coverage, summer_window_doy, min_year_coverage, edge_peaks
+        See :func:`analyse_station` and :func:`summer_peaks`.
+    fit_points, earth_radius_km, bootstrap_samples, ci_level, seed, bootstrap_method
         See :func:`regression_table`.
 
     Returns
@@ -608,14 +668,24 @@ def analyse(
     dict of str to pandas.DataFrame
         ``daily`` (station, date, daily and smoothed foEs), ``peaks``
         (station-years), ``means`` (per station) and ``regression`` (per fit).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``bootstrap_method``, ``edge_peaks`` or ``fit_points``.
     """
+    _check_bootstrap_method(bootstrap_method)  # both checked before the per-station work
+    if edge_peaks not in EDGE_PEAKS:
+        raise ValueError(f"edge_peaks {edge_peaks!r} is not one of {EDGE_PEAKS}")
     dailies, peak_tables = [], []
+    n_edge = 0
     for st in stations:
         daily, peaks = analyse_station(
             hourly[st.code], station_years[st.code], hemisphere=st.hemisphere,
             min_hours_per_day=min_hours_per_day, window_days=window_days,
             smoothing_min_coverage=smoothing_min_coverage,
             summer_window_doy=summer_window_doy, min_year_coverage=min_year_coverage,
+            edge_peaks=edge_peaks,
         )
         ident = {"station": st.code, "name": st.name, "chain": st.chain,
                  "lat_deg": st.lat, "lon_deg": st.lon, "hemisphere": st.hemisphere}
@@ -625,7 +695,14 @@ def analyse(
         d.insert(0, "station", st.code)
         dailies.append(d)
         n_ok = int(peaks["valid"].sum())
-        logger.info("%s: %d of %d station-years with a summer peak", st.code, n_ok, len(peaks))
+        edge = int(peaks["at_window_edge"].sum())
+        n_edge += edge
+        logger.info("%s: %d of %d station-years with a summer peak; %d with the maximum on "
+                    "the window edge (%s)", st.code, n_ok, len(peaks), edge,
+                    "dropped" if edge_peaks == "drop" else "kept")
+    logger.info("%d station-years with the maximum on the summer-window edge %s "
+                "(edge_peaks = %s)", n_edge,
+                "dropped" if edge_peaks == "drop" else "kept", edge_peaks)
     peaks_all = pd.concat(peak_tables, ignore_index=True)
     chains = list(dict.fromkeys(st.chain for st in stations))
     regression = regression_table(

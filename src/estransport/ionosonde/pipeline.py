@@ -162,8 +162,10 @@ def run_analysis(
     analysis_params : mapping
         The ``ionosonde.analysis`` config section: ``min_hours_per_day``,
         ``window_days``, ``smoothing_min_coverage``, ``summer_window_doy``,
-        ``min_year_coverage``, ``fit_points``, ``earth_radius_km``,
-        ``bootstrap_samples``, ``ci_level``.
+        ``min_year_coverage``, ``edge_peaks``, ``fit_points``,
+        ``earth_radius_km``, ``bootstrap_samples``, ``bootstrap_method``,
+        ``ci_level``. Every key is required (the validated config has them
+        all): a missing key is an error, never a silent library default.
     seed : int
         Bootstrap seed (config ``seed``).
     stations_schema : path-like, optional
@@ -186,9 +188,11 @@ def run_analysis(
         smoothing_min_coverage=float(p["smoothing_min_coverage"]),
         summer_window_doy=tuple(p["summer_window_doy"]),
         min_year_coverage=float(p["min_year_coverage"]),
+        edge_peaks=str(p["edge_peaks"]),
         fit_points=p["fit_points"],
         earth_radius_km=float(p["earth_radius_km"]),
         bootstrap_samples=int(p["bootstrap_samples"]),
+        bootstrap_method=str(p["bootstrap_method"]),
         ci_level=float(p["ci_level"]),
         seed=int(seed),
     )
@@ -203,9 +207,10 @@ def run_analysis(
     write_parquet(daily, out_daily)
     for row in res["regression"].itertuples():
         logger.info(
-            "fit %s: n=%d slope %.3f +- %.3f deg/day (%.3f m/s), r=%.3f, p=%.3g, CI [%.3f, %.3f]",
+            "fit %s: n=%d slope %.3f +- %.3f deg/day (%.3f m/s), r=%.3f, p=%.3g, "
+            "%s bootstrap CI [%.3f, %.3f]",
             row.fit, row.n_points, row.slope_deg_per_day, row.slope_se_deg_per_day,
-            row.speed_m_per_s, row.r, row.p_value, row.slope_ci_low_deg_per_day,
-            row.slope_ci_high_deg_per_day,
+            row.speed_m_per_s, row.r, row.p_value, p["bootstrap_method"],
+            row.slope_ci_low_deg_per_day, row.slope_ci_high_deg_per_day,
         )
     return res

@@ -29,7 +29,9 @@ below, so it can be changed in one place once a real file settles it:
 * :data:`MERIDIAN_IN_DEGREES_EAST` - the IIWG "meridian time used by station"
   ``I4`` is the longitude, in degrees east, of the meridian whose mean time
   the sample times use (``0`` = UT, ``120`` = 120 E time) [I]; UT = local time
-  - meridian / 15 h [I].
+  - meridian / 15 h [I]. Values -180..360 are accepted; 180-360 are west
+  longitudes written as east ones (345 = 15 W) and are wrapped to
+  (-180, 180] first (:func:`wrap_meridian`), so they give the same UT.
 * :data:`DAY_STARTS_NEW_LINE` - each day's time list and value list start on a
   new line [I] (the ``*`` repeat per day).
 * "Total number of measurements" is the sum of the per-day counts, or that sum
@@ -96,6 +98,22 @@ IIWG_MAX_LINE = 120
 MAX_PER_DAY = 1440
 
 
+def wrap_meridian(meridian_deg_e: float) -> float:
+    """Wrap a longitude in degrees east to (-180, 180].
+
+    Parameters
+    ----------
+    meridian_deg_e : float
+        Longitude in degrees east, any value (e.g. 0-360 convention: 345 = 15 W).
+
+    Returns
+    -------
+    float
+        The same meridian in (-180, 180] degrees east (345 -> -15, -180 -> 180).
+    """
+    return 180.0 - (180.0 - meridian_deg_e) % 360.0
+
+
 def lmt_to_ut(local: dt.datetime, meridian_deg_e: float) -> dt.datetime:
     """Convert a local (mean) time to UT.
 
@@ -104,14 +122,17 @@ def lmt_to_ut(local: dt.datetime, meridian_deg_e: float) -> dt.datetime:
     local : datetime.datetime
         Local mean time of the meridian ``meridian_deg_e``.
     meridian_deg_e : float
-        Longitude of that meridian in degrees east (negative = west).
+        Longitude of that meridian in degrees east (negative = west); any
+        value, wrapped to (-180, 180] first (:func:`wrap_meridian`), so 345
+        and -15 give the same UT.
 
     Returns
     -------
     datetime.datetime
-        UT = local - meridian / 15 h (the Earth turns 15 degrees an hour) [I].
+        UT = local - wrapped meridian / 15 h (the Earth turns 15 degrees an
+        hour), within 12 h of ``local`` [I].
     """
-    return local - dt.timedelta(hours=meridian_deg_e / 15.0)
+    return local - dt.timedelta(hours=wrap_meridian(meridian_deg_e) / 15.0)
 
 
 def parse_cell(path, cell: str, lineno: int, what: str) -> tuple[int | None, str, str]:
@@ -293,6 +314,7 @@ def _read_station_month(cur: _Cursor, station: str | None) -> list[dict]:
     path = cur.path
     head = _read_header(cur)
     meridian = head.meridian_deg_e if MERIDIAN_IN_DEGREES_EAST else head.meridian_deg_e * 15
+    meridian = wrap_meridian(meridian)  # 345 (= 15 W) must not shift every time by 24 h
     times: list[list[tuple[dt.datetime, int]]] = []
     for day, n in enumerate(head.per_day, start=1):
         day_times = []
@@ -408,7 +430,8 @@ def read_ukssdc_daily(
     Returns
     -------
     pandas.DataFrame
-        24 rows per record, ``time_ut`` = date + hour (LMT) - meridian/15 h.
+        24 rows per record, ``time_ut`` = date + hour (LMT) - meridian/15 h,
+        with the meridian wrapped to (-180, 180] (:func:`wrap_meridian`).
 
     Raises
     ------
