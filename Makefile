@@ -24,9 +24,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# The stamp is rebuilt whenever the lock file or pyproject changes.
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --locked --python $(PYTHON)
+# The stamp is rebuilt whenever the lock file or pyproject changes. Bytecode is
+# compiled at install time so that the many short rule jobs start fast even where
+# PYTHONDONTWRITEBYTECODE is set (every job would otherwise recompile its imports).
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml Makefile
+	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 env: $(VENV)/.synced
