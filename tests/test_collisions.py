@@ -98,3 +98,125 @@ def test_r_i_profile_over_beijing():
         assert got == pytest.approx(expected, rel=0.2), f"r_i({alt} km) = {got:.1f}"
     # collision dominated below 125 km, r_i < 1 well above (crossing near 130-135 km)
     assert r[3] > 1.0 and r[4] < 1.0
+
+
+def test_cgs_constants_are_named_and_give_the_schunk_nagy_prefactor():
+    """e = 4.80320471e-10 statC and u = 1.66053906660e-24 g (CODATA 2018), as named constants."""
+    import inspect
+
+    from estransport.physics import collisions
+    from estransport.physics.constants import ATOMIC_MASS_UNIT_CGS, ELEMENTARY_CHARGE_CGS
+
+    assert ELEMENTARY_CHARGE_CGS == pytest.approx(4.80320471257e-10, rel=1e-11)
+    assert ATOMIC_MASS_UNIT_CGS == pytest.approx(1.66053906660e-24, rel=1e-12)
+    # 2.21 pi (e^2 x 1e-24 cm3 / 1 u)^1/2 = 2.59e-9 cm3/s (Schunk and Nagy 2009, eq. 4.88)
+    assert collisions.LANGEVIN_CGS_PREFACTOR == pytest.approx(2.5879e-9, rel=1e-4)
+    # no inline CGS literals left in the module
+    src = inspect.getsource(collisions)
+    assert "4.8032" not in src and "1.6605" not in src
+
+
+def test_langevin_without_mass_factor_vs_momentum_transfer():
+    """What drift.nc and the Fig. 1 caption state for model.drift.momentum_transfer: false."""
+    ratios = {
+        n: langevin_rate_coefficient(n) / langevin_rate_coefficient(n, momentum_transfer=True)
+        for n in ("N2", "O2", "O")
+    }
+    # (m_i + m_n) / m_n: (55.845 + 28.014)/28.014, (55.845 + 31.998)/31.998, (55.845 + 15.999)/15.999
+    assert ratios["N2"] == pytest.approx(2.99, abs=0.01)
+    assert ratios["O2"] == pytest.approx(2.75, abs=0.01)
+    assert ratios["O"] == pytest.approx(4.49, abs=0.01)
+    alts = np.arange(100.0, 151.0, 10.0)
+    msis = msis_point(DATE, *BEIJING, alts, f107=68.0, f107a=68.0, ap=4.0)
+    dens = (msis["n_N2"].values, msis["n_O2"].values, msis["n_O"].values)
+    total = ion_neutral_collision_frequency(*dens) / ion_neutral_collision_frequency(
+        *dens, momentum_transfer=True
+    )
+    assert np.all((total > 2.95) & (total < 3.25)), total
+
+
+def test_r_i_crossing_near_132_km_without_and_120_km_with_mass_factor():
+    alts = np.arange(110.0, 146.0, 1.0)
+    msis = msis_point(DATE, *BEIJING, alts, f107=68.0, f107a=68.0, ap=4.0)
+    B = field_at(BEIJING[0], BEIJING[1], alts, DATE)[2]
+    crossing = {}
+    for mt in (False, True):
+        nu = ion_neutral_collision_frequency(
+            msis["n_N2"].values, msis["n_O2"].values, msis["n_O"].values, momentum_transfer=mt
+        )
+        r = collision_ratio(nu, gyrofrequency(B))
+        crossing[mt] = float(np.interp(0.0, -np.log(r), alts))  # r decreases with height
+    assert crossing[False] == pytest.approx(132.0, abs=3.0)
+    assert crossing[True] == pytest.approx(120.0, abs=3.0)
+
+
+def _tiny_state():
+    import cftime
+    import xarray as xr
+
+    coords = {
+        "time": [cftime.DatetimeNoLeap(2008, 7, 16)],
+        "altitude": [100.0, 130.0],
+        "lat": [-30.0, 30.0],
+        "lon": [0.0, 180.0],
+    }
+    dims = tuple(coords)
+    ones = np.ones((1, 2, 2, 2))
+    n = {"n_N2": 2e18, "n_O2": 4e17, "n_O": 3e17}
+    data = {k: (dims, ones * 10.0) for k in ("U", "V")}
+    data["W"] = (dims, ones * 0.01)
+    data.update({k: (dims, ones * v) for k, v in n.items()})
+    return xr.Dataset(data, coords=coords)
+
+
+@pytest.mark.parametrize("momentum_transfer", [False, True])
+def test_drift_attributes_state_the_collision_frequency_form(momentum_transfer):
+    from estransport.model.steps import compute_drift
+
+    ds = compute_drift(_tiny_state(), igrf_date="2008-07-01", momentum_transfer=momentum_transfer)
+    note = ds.attrs["collision_frequency"]
+    assert "m_n/(m_i+m_n)" in note
+    if momentum_transfer:
+        assert "120 km" in note and "without" not in note
+    else:
+        assert "without" in note and "132 km" in note and "120 km" in note
+        assert "3.0 (N2), 2.7 (O2) and 4.5 (O)" in note and "momentum_transfer: false" in note
+
+
+@pytest.mark.parametrize("bad", ["2008/07/01", "July 2008", "2008-7-1", "20080701"])
+def test_igrf_date_format_is_checked_by_the_schema(bad):
+    import copy
+
+    import yaml
+
+    from estransport.config import validate_config
+    from estransport.errors import ConfigError
+
+    from .workflow_helpers import REPO
+
+    cfg = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    good = copy.deepcopy(cfg)
+    good["model"]["igrf_date"] = "2008-07-01"
+    validate_config(good)
+    cfg["model"]["igrf_date"] = bad
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg)
+    assert info.value.key == "model.igrf_date"
+
+
+@pytest.mark.parametrize(
+    "bad,why",
+    [("2008/07/01", "YYYY-MM-DD"), ("2008-13-01", "calendar date"), ("1850-01-01", "IGRF-14")],
+)
+def test_igrf_date_errors_name_the_key(tmp_path, bad, why):
+    """Where model.igrf_date is parsed (before the state is read): ConfigError naming the key."""
+    from estransport.errors import ConfigError
+    from estransport.model.steps import make_drift, parse_igrf_date
+
+    assert parse_igrf_date("2008-07-01") == dt.date(2008, 7, 1)
+    assert parse_igrf_date(dt.date(2008, 7, 1)) == dt.date(2008, 7, 1)  # YAML-made date
+    assert parse_igrf_date(None) is None
+    with pytest.raises(ConfigError, match=why) as info:
+        make_drift(tmp_path / "no_state.nc", tmp_path / "drift.nc", {"igrf_date": bad})
+    assert info.value.key == "model.igrf_date" and "'model.igrf_date'" in str(info.value)
+    assert not (tmp_path / "drift.nc").exists()

@@ -94,7 +94,7 @@ def test_missing_variable_names_variable_and_file(cesm_dir):
         and "geopotential height" in str(err.value)
         and str(path) in str(err.value)
     )
-    # the model state needs U, V, OMEGA, Fep...: the first missing one is named
+    # the model state needs U, V, OMEGA (Fep is optional): the first missing one is named
     from estransport.model.state import build_model_state
 
     with pytest.raises(InputFileError, match=r"variable '(U|Z3)'"):

@@ -201,3 +201,113 @@ def test_ed1_ed2_electric_field(tmp_path):
     _with_ed_fields(paths[0], magnetic, magnetic=True)
     with pytest.raises(InputFileError, match="magnetic grid"):
         build_model_state([magnetic])
+
+
+def _without(src: Path, dst: Path, names: tuple[str, ...]) -> None:
+    """Copy a history file without some variables (netCDF-3, as WACCM writes)."""
+    with xr.open_dataset(src, decode_times=False) as ds:
+        ds = ds.load().drop_vars(list(names))
+    ds.to_netcdf(dst, format="NETCDF3_64BIT")
+
+
+def test_reader_and_state_without_fep(tmp_path, caplog):
+    """WACCM without metal chemistry: no Fep -> state without n_Fep (warning), drift and TEM
+    still work (Figs. 1, 2c,d); the Fe+ flux's accessor stops naming Fep and the file."""
+    import logging
+
+    from estransport.model.circulation import tem_from_history
+    from estransport.model.state import require_fep
+    from estransport.model.steps import compute_drift
+
+    paths, _, _ = synthetic_run()
+    dst = tmp_path / "nofe.cam.h0.2008-07.nc"
+    _without(paths[6], dst, ("Fep",))
+    ds = cesm.open_history(dst)  # default variables no longer require Fep
+    assert "Fep" not in ds and "T" in ds
+    with caplog.at_level(logging.WARNING):
+        st = build_model_state([dst])
+    assert "'Fep'" in caplog.text and str(dst) in caplog.text
+    assert "n_Fep" not in st and "absent" in st.attrs["fe_ion"] and "'Fep'" in st.attrs["fe_ion"]
+    for name in ("U", "V", "W", "n_N2", "n_O2", "n_O", "E_east"):
+        assert name in st, name
+    # the same fields as with Fep
+    full = synthetic_state().isel(time=[6])
+    sub = st.isel(altitude=slice(10, 40))
+    np.testing.assert_allclose(sub["V"].values, full["V"].isel(altitude=slice(10, 40)).values)
+    # Fig. 1's input (drift) and Fig. 2c,d's (TEM) are made without Fe+
+    drift = compute_drift(st.isel(altitude=[20, 26]), igrf_date="2008-07-01")
+    assert np.isfinite(drift["v_ion_total"].values).all()
+    tem = tem_from_history([dst])
+    assert np.isfinite(tem["v_star"].sel(altitude=105.0).values).all()
+    # the Fe+ flux needs it: a clear error naming Fep, the state file and the history file
+    state_nc = tmp_path / "state.nc"
+    with pytest.raises(InputFileError) as info:
+        require_fep(st, state_nc)
+    msg = str(info.value)
+    assert "'Fep'" in msg and str(state_nc) in msg and dst.name in msg and "Fe+ flux" in msg
+    # and with Fep it hands over n_Fep
+    assert list(require_fep(full).data_vars) == ["n_Fep"]
+
+
+def test_open_run_and_mean_molecular_mass():
+    """The shared prologue of the state and TEM steps, and the shared mean-mass formula."""
+    paths, _, _ = synthetic_run()
+    files, ds = cesm.open_run(paths[:2], ["T"], optional=["O", "O2"])
+    assert files == [str(p) for p in paths[:2]]
+    assert {"T", "Z3", "O", "O2", "z"} <= set(ds.variables) and "Fep" not in ds
+    assert ds["z"].attrs["units"] == "m" and "Z3" in ds["z"].attrs["comment"]
+    # hand value: 0.7 x 28.014 + 0.1 x 31.998 + 0.2 x 15.999 = 26.0094 u
+    assert float(cesm.mean_molecular_mass(0.2, 0.1)) == pytest.approx(26.0094, abs=1e-9)
+    assert float(cesm.mean_molecular_mass(0.0, 0.0)) == pytest.approx(28.014)
+    st = synthetic_state()  # the state uses it: its mean mass from its own O/O2 densities
+    n = st["n_air"].isel(time=0, altitude=30)
+    expect = cesm.mean_molecular_mass(
+        st["n_O"].isel(time=0, altitude=30) / n, st["n_O2"].isel(time=0, altitude=30) / n
+    )
+    np.testing.assert_allclose(st["mean_mass"].isel(time=0, altitude=30), expect, rtol=1e-10)
+
+
+def test_state_is_written_float32_through_the_shared_writer(tmp_path, monkeypatch):
+    """make_model_state writes with estransport.io.atomic.write_netcdf: float32, zlib, time chunks."""
+    from estransport.io import atomic
+    from estransport.model import steps
+
+    calls = []
+
+    def spy(ds, path, **kw):
+        calls.append(kw)
+        return atomic.write_netcdf(ds, path, **kw)
+
+    monkeypatch.setattr(steps, "write_netcdf", spy)
+    paths, _, _ = synthetic_run()
+    out = tmp_path / "state.nc"
+    steps.make_model_state(paths[:2], out, {"altitude_km": {"min": 90, "max": 110, "step": 5}})
+    assert len(calls) == 1
+    with netCDF4.Dataset(out) as nc:
+        for name in ("U", "n_Fep", "mean_mass"):
+            v = nc[name]
+            assert v.dtype == np.float32, name
+            assert v.filters()["zlib"] and v.filters()["complevel"] == 4, name
+            assert v.chunking() == [1, 5, 18, 12], name
+        assert nc["time"].dtype != np.float32  # coordinates are left alone
+    assert not hasattr(steps, "_write_float32")
+
+
+def test_ed2_at_the_equator_gives_zero_north_field():
+    """ED2 is equatorward: south (-) north of the equator, north (+) south of it, 0 on it."""
+    from estransport.model.state import _electric_field
+
+    lat = np.array([-10.0, 0.0, 10.0])
+    dims = ("time", "lat", "lon")
+    ds = xr.Dataset(
+        {
+            "ED1": (dims, np.full((1, 3, 2), 2e-3)),
+            "ED2": (dims, np.full((1, 3, 2), 1e-3)),
+        },
+        coords={"lat": lat, "lon": [0.0, 180.0]},
+    )
+    e = _electric_field(ds, "x.nc")
+    north = e["E_north"].transpose(*dims).values[0, :, 0]
+    np.testing.assert_array_equal(north, [1e-3, 0.0, -1e-3])
+    assert np.isfinite(e["E_north"].values).all()
+    assert float(np.abs(e["E_up"]).max()) == 0.0

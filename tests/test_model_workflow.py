@@ -111,3 +111,48 @@ def test_real_file_source_stops_with_place_files_here(run):
     assert rc != 0
     assert "required input file(s) are missing" in out
     assert "resources/model/waccm/*.cam.h0.*.nc" in out and "login" in out
+
+
+def _rule_blocks(text: str) -> dict[str, str]:
+    """Rule name -> its text, for a .smk file (rules may be indented inside if blocks)."""
+    import re
+
+    heads = list(re.finditer(r"^\s*rule (\w+):", text, flags=re.M))
+    ends = [h.start() for h in heads[1:]] + [len(text)]
+    return {h.group(1): text[h.start() : end] for h, end in zip(heads, ends, strict=True)}
+
+
+def test_every_model_rule_declares_memory_and_runtime():
+    """Cluster profiles need mem_mb (MB) and runtime (minutes) on every rule of the slice."""
+    import re
+
+    blocks = _rule_blocks((REPO / "workflow" / "rules" / "model.smk").read_text())
+    assert {"fig1_ion_drift", "fig2cd_residual_circulation", "model_state"} <= set(blocks)
+    for name, block in blocks.items():
+        mem = re.search(r"^\s*mem_mb=(\d+),", block, flags=re.M)
+        runtime = re.search(r"^\s*runtime=(\d+),", block, flags=re.M)
+        assert mem and runtime, f"rule {name} lacks resources mem_mb/runtime"
+        assert 200 <= int(mem.group(1)) <= 64_000, name
+        assert 1 <= int(runtime.group(1)) <= 24 * 60, name
+
+
+@pytest.mark.parametrize("momentum_transfer", [False, True])
+def test_fig1_caption_states_the_collision_frequency_form(momentum_transfer):
+    import types
+
+    import jinja2
+
+    from .workflow_helpers import default_config
+
+    cfg = default_config()
+    cfg["model"]["drift"]["momentum_transfer"] = momentum_transfer
+    text = (REPO / "workflow" / "report" / "fig1.rst").read_text()
+    out = jinja2.Template(text).render(snakemake=types.SimpleNamespace(config=cfg))
+    out = " ".join(out.split())
+    assert "m_n/(m_i+m_n)" in out
+    if momentum_transfer:
+        assert "near 120 km" in out and "132 km" not in out
+    else:
+        assert "**without** Schunk and Nagy's momentum-transfer mass factor" in out
+        assert "near 132 km instead of about 120 km" in out
+        assert "3.0 (N2), 2.7 (O2) and 4.5 (O)" in out

@@ -4,7 +4,14 @@ Tolerance: in the 95-115 km cell (reference altitude of the pressure levels)
 the recovered v* correlates with the planted v* with r > 0.95 and its
 amplitude (regression slope) is within 10 %; the Eulerian mean v_bar, which
 carries the planted eddy-induced flow, fails the same test, so the eddy heat
-fluxes are really used.
+fluxes are really used. The eddy streamfunction psi = [v'theta'] / (d theta_bar/dp)
+is recovered at 90-110 km with r > 0.95 and its amplitude within 5 %.
+
+The generator builds theta_bar and d theta_bar/dp in closed form with its own
+literal R/c_p (:mod:`estransport.synthetic.waccm`), never with
+:mod:`estransport.physics.tem`, so these tests check the library's kappa,
+theta and d/dp: :func:`test_recovery_detects_a_wrong_kappa` shows that a wrong
+``KAPPA`` makes them fail.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -22,6 +30,7 @@ from .test_model_synthetic import synthetic_run
 
 MIN_CORRELATION = 0.95
 AMPLITUDE_TOLERANCE = 0.10
+PSI_AMPLITUDE_TOLERANCE = 0.05
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,15 +51,33 @@ def _fit(x, y):
     return r, slope
 
 
+def _v_star_fit(tem, truth):
+    """(r, slope) of recovered against planted v* in the 95-115 km cell."""
+    sel = _layer(truth, 95.0, 115.0)
+    planted = truth["v_star"].values[:, sel, :].ravel()
+    return _fit(tem["v_star_plev"].values[:, sel, :].ravel(), planted)
+
+
+def _psi_fit(tem, truth):
+    """(r, slope) of recovered against planted psi at 90-110 km (the eddy centre is at 100 km)."""
+    sel = _layer(truth, 90.0, 110.0)
+    got = tem["psi_plev"].values[:, sel, :]
+    planted = np.broadcast_to(truth["psi"].values[sel, :], got.shape)
+    return _fit(got.ravel(), planted.ravel())
+
+
+def _within(r, slope, tolerance):
+    return r > MIN_CORRELATION and abs(slope - 1.0) <= tolerance
+
+
 def test_recovers_planted_v_star_in_the_lower_thermospheric_cell():
     _, truth, _ = synthetic_run()
     tem = tem_run()
-    sel = _layer(truth, 95.0, 115.0)
-    planted = truth["v_star"].values[:, sel, :].ravel()
-    got = tem["v_star_plev"].values[:, sel, :].ravel()
-    r, slope = _fit(got, planted)
+    r, slope = _v_star_fit(tem, truth)
     assert r > MIN_CORRELATION
     assert slope == pytest.approx(1.0, abs=AMPLITUDE_TOLERANCE)
+    sel = _layer(truth, 95.0, 115.0)
+    planted = truth["v_star"].values[:, sel, :].ravel()
     # the Eulerian mean is not the residual circulation here
     eul = tem["v_bar_plev"].values[:, sel, :].ravel()
     r_e, slope_e = _fit(eul, planted)
@@ -66,6 +93,81 @@ def test_recovers_planted_omega_star_80_150_km():
         truth["omega_star"].values[:, sel, :].ravel(),
     )
     assert r > MIN_CORRELATION and slope == pytest.approx(1.0, abs=AMPLITUDE_TOLERANCE)
+
+
+def test_recovers_planted_eddy_streamfunction():
+    _, truth, _ = synthetic_run()
+    r, slope = _psi_fit(tem_run(), truth)
+    assert r > MIN_CORRELATION
+    assert slope == pytest.approx(1.0, abs=PSI_AMPLITUDE_TOLERANCE)
+
+
+@pytest.mark.parametrize(
+    "wrong_kappa,check",
+    [
+        # R/c_p of a monatomic gas (2/5): the mistake of treating the O-rich
+        # thermosphere as monatomic; psi comes back ~30 % too small
+        (0.4, "psi"),
+        # the value of the code review: the residual v* itself fails
+        (1.5, "v_star"),
+    ],
+)
+def test_recovery_detects_a_wrong_kappa(monkeypatch, wrong_kappa, check):
+    """Mutation test: with a wrong library kappa the recovery fails its own tolerance.
+
+    (Before the generator had its own kappa, it imported the library's, and
+    KAPPA = 1.5 still passed every recovery test.)
+    """
+    import estransport.physics.tem as tem_module
+
+    paths, truth, _ = synthetic_run()
+    monkeypatch.setattr(tem_module, "KAPPA", wrong_kappa)
+    tem = tem_from_history(paths).compute()
+    if check == "psi":
+        r, slope = _psi_fit(tem, truth)
+        assert not _within(r, slope, PSI_AMPLITUDE_TOLERANCE), (r, slope)
+        assert slope < 1.0 - 2 * PSI_AMPLITUDE_TOLERANCE  # degraded well beyond the tolerance
+    else:
+        r, slope = _v_star_fit(tem, truth)
+        assert not _within(r, slope, AMPLITUDE_TOLERANCE), (r, slope)
+        assert r < MIN_CORRELATION - 0.05
+    # and with the right kappa the same checks pass (the difference is kappa alone)
+    right = tem_run()
+    assert _within(*_psi_fit(right, truth), PSI_AMPLITUDE_TOLERANCE)
+    assert _within(*_v_star_fit(right, truth), AMPLITUDE_TOLERANCE)
+
+
+def test_generator_does_not_use_the_library_tem(monkeypatch):
+    """The planted eddy heat flux is independent of estransport.physics.tem.
+
+    With the library's KAPPA, potential_temperature and d_dp broken, the
+    generator writes the same fields (so a library error cannot cancel out in
+    the recovery tests, as it did when the generator imported them).
+    """
+    import estransport.physics.tem as tem_module
+    from estransport.synthetic.waccm import SyntheticWaccmParameters, planted_fields
+
+    params = SyntheticWaccmParameters(lat_step_deg=10.0, lon_step_deg=30.0, months=(1, 7))
+    ref = planted_fields(params)
+
+    def broken(*args, **kwargs):
+        raise AssertionError("the generator must not call estransport.physics.tem")
+
+    monkeypatch.setattr(tem_module, "KAPPA", 1.5)
+    monkeypatch.setattr(tem_module, "potential_temperature", broken)
+    monkeypatch.setattr(tem_module, "d_dp", broken)
+    again = planted_fields(params)
+    for a, b in zip(ref["records"], again["records"], strict=True):
+        np.testing.assert_array_equal(a["T"], b["T"])
+        np.testing.assert_array_equal(a["V"], b["V"])
+
+
+def test_potential_temperature_hand_value():
+    """theta(250 K, 500 hPa) = 250 x 2^(2/7) = 250 x 1.219014 = 304.753 K (R/c_p = 2/7 for dry air)."""
+    assert float(potential_temperature(250.0, 5.0e4)) == pytest.approx(304.753, abs=0.005)
+    assert float(potential_temperature(250.0, 1.0e5)) == pytest.approx(250.0, abs=1e-12)
+    # 1 Pa (about 80 km): 190 K x (1e5)^(2/7) = 190 x 26.827 = 5097.1 K
+    assert float(potential_temperature(190.0, 1.0)) == pytest.approx(5097.1, rel=1e-4)
 
 
 @pytest.mark.parametrize("month,summer_sign", [(1, -1), (7, +1)])
@@ -107,10 +209,74 @@ def test_no_eddies_means_v_star_is_v_bar():
     out = residual_circulation(v, T, om)
     np.testing.assert_allclose(out["v_star"].values, out["v_bar"].values, atol=1e-12)
     np.testing.assert_allclose(out["omega_star"].values, 1e-6, atol=1e-18)
-    # with a wave-1 eddy in phase: psi = [v'theta'] / dtheta/dp and v* shifts by -dpsi/dp
-    wave = np.cos(np.radians(lon))
-    v2 = v + 5.0 * wave
-    theta_bar = potential_temperature(T, T["plev"])
-    T2 = T + (2.0 * wave) * (T / theta_bar)  # theta' = 2 K cos(lon)
-    out2 = residual_circulation(v2, T2, om)
-    np.testing.assert_allclose(out2["vtheta"].values, 5.0 * 2.0 / 2.0, rtol=1e-10)
+
+
+def test_wave_eddy_gives_the_analytic_psi_and_v_star_shift():
+    """A wave-1 eddy in phase in v and theta: psi and the v* shift -dpsi/dp against closed forms.
+
+    T(p) = 200 + 10 ln(10/p) K, so with kappa = R/c_p = 2/7 (written out here, not
+    the library's) theta_bar = T (p0/p)^kappa and
+    d theta_bar/dp = -(p0/p)^kappa (10 + kappa T) / p. v' = 5 cos(lon) m/s and
+    theta' = 2 cos(lon) K give [v'theta'] = 5 K m/s, so
+    psi = -5 p (p/p0)^kappa / g with g = 10 + kappa T, and
+    d psi/dp = -5 (p/p0)^kappa ((1 + kappa) g + 10 kappa) / g^2.
+    """
+    kappa, p0 = 2.0 / 7.0, 1.0e5
+    plev = np.geomspace(1e-3, 10.0, 200)  # 2nd-order differences good to ~1e-3 here
+    lat = np.linspace(-80, 80, 9)
+    lon = np.arange(0, 360, 30.0)
+    shape = (1, plev.size, lat.size, lon.size)
+    coords = {"time": [0], "plev": plev, "lat": lat, "lon": lon}
+    dims = ("time", "plev", "lat", "lon")
+    T_col = 200 + np.log(10 / plev) * 10
+    v = xr.DataArray(
+        np.broadcast_to(np.cos(np.radians(lat))[None, None, :, None], shape),
+        dims=dims,
+        coords=coords,
+    )
+    T = xr.DataArray(np.broadcast_to(T_col[None, :, None, None], shape), dims=dims, coords=coords)
+    om = xr.DataArray(np.full(shape, 1e-6), dims=dims, coords=coords)
+    wave = xr.DataArray(np.cos(np.radians(lon)), dims="lon", coords={"lon": lon})
+    exner = xr.DataArray((plev / p0) ** kappa, dims="plev", coords={"plev": plev})
+    out = residual_circulation(v, T, om)
+    out2 = residual_circulation(v + 5.0 * wave, T + 2.0 * wave * exner, om)  # theta' = 2 cos(lon) K
+    np.testing.assert_allclose(out2["vtheta"].values, 5.0, rtol=1e-4)  # CESM kappa vs 2/7
+    g = 10.0 + kappa * T_col
+    psi = -5.0 * plev * (plev / p0) ** kappa / g
+    dpsi_dp = -5.0 * (plev / p0) ** kappa * ((1 + kappa) * g + 10 * kappa) / g**2
+    got_psi = out2["psi"].isel(time=0).values  # (plev, lat): psi does not depend on lat here
+    np.testing.assert_allclose(got_psi, np.broadcast_to(psi[:, None], got_psi.shape), rtol=5e-3)
+    shift = (out2["v_star"] - out["v_star"]).isel(time=0).values
+    inner = slice(2, -2)  # psi's one-sided end differences spoil the two outer levels
+    np.testing.assert_allclose(
+        shift[inner], np.broadcast_to(-dpsi_dp[inner, None], shift[inner].shape), rtol=3e-3
+    )
+    # the Eulerian mean is unchanged (the wave has zero zonal mean), so the shift is all in v*
+    np.testing.assert_allclose(out2["v_bar"].values, out["v_bar"].values, atol=1e-12)
+
+
+def test_fig2cd_docs_state_the_default_ratio_and_seasons_are_shared():
+    """The docstrings give what the default ratio draws; seasons come from the climatology."""
+    import inspect
+    import re
+
+    from estransport.climatology.gridding import MONTH_TO_SEASON, SEASONS
+    from estransport.plotting import fig2cd
+
+    ratio = inspect.signature(fig2cd.plot_fig2cd).parameters["ratio"].default
+    assert ratio == 200.0
+    drawn = 0.01 * ratio  # m/s meridional drawn as long as 1 cm/s vertical
+    doc = " ".join(fig2cd.__doc__.split())
+    m = re.search(r"1 cm/s vertical is drawn as long as ([\d.]+) m/s", doc)
+    assert m and float(m.group(1)) == pytest.approx(drawn), doc
+    param_doc = " ".join(fig2cd.plot_fig2cd.__doc__.split())
+    assert f"as long as {drawn:g} m/s" in param_doc
+    for month in range(1, 13):
+        (season,) = [s for s, months in fig2cd.SEASON_MONTHS.items() if month in months]
+        assert season == SEASONS[MONTH_TO_SEASON[month]]
+    stamps = pd.to_datetime(["2008-01-15", "2008-02-15", "2008-03-15", "2008-12-15"])
+    time = xr.DataArray([1.0, 2.0, 3.0, 4.0], dims="time", coords={"time": stamps})
+    assert float(fig2cd.seasonal_mean(time, "DJF")) == pytest.approx(7.0 / 3.0)  # Jan, Feb, Dec
+    assert float(fig2cd.seasonal_mean(time, "mam")) == pytest.approx(3.0)
+    with pytest.raises(ValueError, match="season"):
+        fig2cd.seasonal_mean(time, "JAS")

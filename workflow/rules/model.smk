@@ -141,6 +141,11 @@ rule fig1_ion_drift:
         "logs/figures/fig1_ion_drift.log",
     conda:
         ENV
+    resources:
+        # streams drift.nc one time step at a time (a few MB per step even on a
+        # 1.9 x 2.5 degree WACCM grid) into monthly zonal means; the rest is matplotlib
+        mem_mb=2000,
+        runtime=15,
     script:
         "../../scripts/plot_fig1.py"
 
@@ -168,5 +173,9 @@ rule fig2cd_residual_circulation:
         "logs/figures/fig2{panel}_residual_circulation_{season}.log",
     conda:
         ENV
+    resources:
+        # tem.nc is zonal-mean (time x altitude x lat): a few MB even for real WACCM
+        mem_mb=1000,
+        runtime=10,
     script:
         "../../scripts/plot_fig2cd.py"

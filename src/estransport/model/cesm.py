@@ -40,6 +40,9 @@ from ..physics.constants import (
     CESM_GRAVITY,
     CESM_P0,
     GAS_CONSTANT_KMOL,
+    MASS_N2_U,
+    MASS_O2_U,
+    MASS_O_U,
 )
 
 log = logging.getLogger(__name__)
@@ -67,9 +70,13 @@ VARIABLE_MEANING = {
 }
 
 #: Variables the model state needs (besides PS and the hybrid coefficients).
-STATE_VARIABLES = ("T", "U", "V", "OMEGA", "Fep")
+STATE_VARIABLES = ("T", "U", "V", "OMEGA")
+#: The Fe+ mixing ratio: optional (WACCM without metal chemistry has none). The
+#: state then has no ``n_Fep``; Figs. 1 and 2c,d do not need it, the Fe+ flux does
+#: (see :func:`estransport.model.state.require_fep`).
+FE_ION_VARIABLE = "Fep"
 #: Optional variables used when present.
-OPTIONAL_VARIABLES = ("Z3GM", "PHIS", "O", "O2", "EX", "EY", "EZ", "ED1", "ED2")
+OPTIONAL_VARIABLES = ("Z3GM", "PHIS", "O", "O2", "EX", "EY", "EZ", "ED1", "ED2", FE_ION_VARIABLE)
 
 
 def _paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str]:
@@ -324,8 +331,8 @@ def open_history(
         and sorted by time).
     variables : iterable of str, optional
         History variables that must be present (error otherwise), e.g.
-        ``["T"]``. Default: those of the model state, ``T U V OMEGA Fep`` and
-        ``Z3`` unless ``Z3GM`` is present.
+        ``["T"]``. Default: those of the model state, ``T U V OMEGA`` and
+        ``Z3`` unless ``Z3GM`` is present (``Fep`` is optional).
     optional : iterable of str
         Variables read when present (e.g. ``PHIS``, ``O``, ``EX``).
     ps_fallback : {"error", "reference"}
@@ -487,6 +494,70 @@ def altitude_from_history(ds: xr.Dataset) -> xr.DataArray:
         "comment": f"from {how} (FORMATS.md 4.4)",
     }
     return z
+
+
+def open_run(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    variables: Iterable[str],
+    *,
+    optional: Iterable[str] = (),
+    ps_fallback: str = "error",
+) -> tuple[list[str], xr.Dataset]:
+    """Open the history files of one run for a step that needs geometric altitude.
+
+    The common prologue of the model state and the TEM step: the files are
+    resolved, ``Z3GM`` (WACCM-X geometric height) is required when the first
+    file has it and ``Z3`` otherwise, the files are opened with
+    :func:`open_history` and the geometric altitude is added as ``z``.
+
+    Parameters
+    ----------
+    paths : path-like or iterable of path-like
+        History files of one run.
+    variables : iterable of str
+        Variables that must be present besides the height (e.g. ``T``, ``V``).
+    optional : iterable of str
+        Variables read when present (``PHIS`` is always among them).
+    ps_fallback : {"error", "reference"}
+        See :func:`open_history`.
+
+    Returns
+    -------
+    files : list of str
+        The history file paths, in the order given.
+    ds : xarray.Dataset
+        As :func:`open_history`, plus ``z``, the geometric altitude in m on
+        (time, lev, lat, lon) (see :func:`altitude_from_history`).
+
+    Raises
+    ------
+    InputFileError
+        A required variable is missing (the message names it and the file).
+    """
+    files = _paths(paths)
+    zvar = "Z3GM" if "Z3GM" in file_variables(files[0]) else "Z3"
+    optional = [v for v in dict.fromkeys([*optional, "PHIS"]) if v != zvar]
+    ds = open_history(files, [*variables, zvar], optional=optional, ps_fallback=ps_fallback)
+    ds["z"] = altitude_from_history(ds)
+    return files, ds
+
+
+def mean_molecular_mass(x_o, x_o2):
+    """Mean molecular mass of an N2/O2/O mixture, N2 being the remainder 1 - x(O) - x(O2).
+
+    He, Ar, H and N are below about 1 % at 80-150 km and are neglected.
+
+    Parameters
+    ----------
+    x_o, x_o2 : array_like
+        Mole (volume mixing) fractions of O and O2.
+
+    Returns
+    -------
+    array_like
+        m = (1 - x_O - x_O2) m_N2 + x_O2 m_O2 + x_O m_O, in u (kg kmol-1).
+    """
+    return (1.0 - x_o - x_o2) * MASS_N2_U + x_o2 * MASS_O2_U + x_o * MASS_O_U
 
 
 # --------------------------------------------------------------------------------------

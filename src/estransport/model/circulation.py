@@ -23,7 +23,6 @@ import numpy as np
 import xarray as xr
 
 from ..physics.atmosphere import msis_profiles
-from ..physics.constants import MASS_N2_U, MASS_O2_U, MASS_O_U
 from ..physics.tem import residual_circulation, residual_vertical_velocity
 from ..provenance import provenance_attrs
 from . import cesm
@@ -109,13 +108,9 @@ def tem_from_history(
         ``v_bar_plev``, ``omega_bar_plev``, ``psi_plev``, ``vtheta_plev``,
         ``z_plev`` (km), ``H_plev`` (m).
     """
-    files = cesm._paths(paths)
-    first = cesm.file_variables(files[0])
-    zvar = "Z3GM" if "Z3GM" in first else "Z3"
-    ds = cesm.open_history(
-        files, ["V", "T", "OMEGA", zvar], optional=["PHIS", "O", "O2"], ps_fallback=ps_fallback
+    files, ds = cesm.open_run(
+        paths, ["V", "T", "OMEGA"], optional=["PHIS", "O", "O2"], ps_fallback=ps_fallback
     )
-    ds["z"] = cesm.altitude_from_history(ds)
     names = ["V", "T", "OMEGA", "z"] + [n for n in ("O", "O2") if n in ds]
     pl = to_pressure_levels(ds, names)
     tem = residual_circulation(pl["V"], pl["T"], pl["OMEGA"])
@@ -126,7 +121,7 @@ def tem_from_history(
     if scale_height == "local":
         if "O" in pl and "O2" in pl:
             xO, xO2 = pl["O"].mean("lon"), pl["O2"].mean("lon")
-            mean_mass = (1 - xO - xO2) * MASS_N2_U + xO2 * MASS_O2_U + xO * MASS_O_U
+            mean_mass = cesm.mean_molecular_mass(xO, xO2)
             m_note = "model O/O2"
         else:
             zb = zbar_km.compute()

@@ -18,7 +18,8 @@ WACCM_INSTRUCTIONS = (
     "Real WACCM / WACCM-X history files cannot be downloaded automatically "
     "(the NSSDC/UKSSDC archives need a login). Download the monthly (cam.h0) or "
     "instantaneous (cam.h1) history files of your run, with at least T, U, V, OMEGA, "
-    "Z3 (or Z3GM), PS and Fep, place them where model.files.paths points (default "
+    "Z3 (or Z3GM) and PS (and Fep for the Fe+ flux; Figs. 1 and 2c,d do not need it), "
+    "place them where model.files.paths points (default "
     "resources/model/waccm/), and rerun. Or set model.source: synthetic for the "
     "embedded default."
 )

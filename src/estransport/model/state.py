@@ -13,9 +13,16 @@ n_air      m-3     total number density p / (k_B T)
 n_N2 ...   m-3     N2, O2, O number densities
 mean_mass  u       mean molecular mass
 H          m       scale height used for W
-n_Fep      m-3     Fe+ number density (``Fep`` mixing ratio x n_air)
+n_Fep      m-3     Fe+ number density (``Fep`` mixing ratio x n_air),
+                   when the files have ``Fep``
 E_east ... V m-1   electric field, when the files have one
 ========== ======= ==================================================
+
+Fe+: ``Fep`` is optional. WACCM(-X) runs without metal chemistry have none;
+their state simply has no ``n_Fep`` (a warning is logged and the global
+attribute ``fe_ion`` says so). Figs. 1 and 2c,d do not use Fe+ density; the
+products that do (the Fe+ flux) must get it through :func:`require_fep`, which
+raises an error naming ``Fep`` and the file.
 
 Composition: with ``O`` and ``O2`` mixing ratios in the files (WACCM), the
 model's own composition is used, N2 being the remainder
@@ -27,8 +34,14 @@ same altitude, latitude and date ("total density plus MSIS composition").
 Electric field: ``EX``/``EY``/``EZ`` (3-D, taken as east/north/up) are
 interpolated like the winds. 2-D ``ED1``/``ED2`` on the geographic grid are
 mapped approximately, magnetic east taken as geographic east and
-equatorward as -sign(lat) north, with no vertical part; ``ED1``/``ED2`` on a
-magnetic (mlat, mlon) grid are not supported (error naming the file).
+equatorward as south in the northern and north in the southern hemisphere,
+with no vertical part. On the equator itself (lat = 0 exactly) "equatorward"
+has no horizontal direction (the apex base vector d2 that ED2 is measured
+along is vertical at the magnetic equator, and this mapping has no vertical
+part), so E_north is set to 0 there: the horizontal equatorward field of a
+field antisymmetric about the equator is 0 on it by symmetry.
+``ED1``/``ED2`` on a magnetic (mlat, mlon) grid are not supported (error
+naming the file).
 """
 
 from __future__ import annotations
@@ -42,7 +55,7 @@ import xarray as xr
 
 from ..errors import InputFileError
 from ..physics.atmosphere import msis_profiles
-from ..physics.constants import CAM_TEM_SCALE_HEIGHT, MASS_N2_U, MASS_O2_U, MASS_O_U
+from ..physics.constants import CAM_TEM_SCALE_HEIGHT
 from ..provenance import provenance_attrs
 from . import cesm
 
@@ -129,10 +142,13 @@ def _electric_field(ds: xr.Dataset, path: str) -> dict[str, xr.DataArray] | None
                 f"variables 'ED1'/'ED2' are on dimensions {ds['ED1'].dims} (magnetic grid); "
                 "only ED1/ED2 on the geographic lat/lon grid or EX/EY/EZ are supported",
             )
-        sign = np.sign(ds["lat"])
+        lat = ds["lat"]
+        # equatorward = south (-1) north of the equator, north (+1) south of it, and
+        # no horizontal direction on it: E_north = 0 at lat = 0 (see the module notes)
+        equatorward_north = xr.where(lat > 0, -1.0, xr.where(lat < 0, 1.0, 0.0))
         return {
             "E_east": ds["ED1"],
-            "E_north": -ds["ED2"] * sign,
+            "E_north": ds["ED2"] * equatorward_north,
             "E_up": xr.zeros_like(ds["ED1"]),
         }
     return None
@@ -185,22 +201,29 @@ def build_model_state(
     ------
     InputFileError
         A required variable is missing (the message names it and the file).
+        ``Fep`` is not required: without it the state has no ``n_Fep``.
     """
-    files = cesm._paths(paths)
-    first = cesm.file_variables(files[0])
-    zvar = "Z3GM" if "Z3GM" in first else "Z3"
-    required = [*cesm.STATE_VARIABLES, zvar]
+    required = list(cesm.STATE_VARIABLES)
     if composition == "model":
         required += ["O", "O2"]
     elif composition not in ("auto", "msis"):
         raise ValueError(f"composition must be auto, model or msis, not {composition!r}")
-    ds = cesm.open_history(
-        files, required, optional=cesm.OPTIONAL_VARIABLES, ps_fallback=ps_fallback
+    files, ds = cesm.open_run(
+        paths, required, optional=cesm.OPTIONAL_VARIABLES, ps_fallback=ps_fallback
     )
     alts = altitude_grid(altitude_km)
-    z = cesm.altitude_from_history(ds)
+    z = ds["z"]
     T = ds["T"].astype(float)
     n_air = cesm.air_number_density(ds["p"], T)
+    fep = cesm.FE_ION_VARIABLE
+    has_fep = fep in ds
+    if not has_fep:
+        log.warning(
+            "%s: no '%s' (Fe+ mixing ratio); the state will have no n_Fep. Figs. 1 and 2c,d "
+            "do not need it; the Fe+ flux does and will stop",
+            files[0],
+            fep,
+        )
 
     use_model_comp = composition == "model" or (composition == "auto" and "O" in ds and "O2" in ds)
     fields = {
@@ -208,10 +231,11 @@ def build_model_state(
         "U": ds["U"].astype(float),
         "V": ds["V"].astype(float),
         "OMEGA": ds["OMEGA"].astype(float),
-        "Fep": ds["Fep"].astype(float),
         "p": ds["p"],
         "n_air": n_air,
     }
+    if has_fep:
+        fields["Fep"] = ds[fep].astype(float)
     if use_model_comp:
         fields["xO"] = ds["O"].astype(float)
         fields["xO2"] = ds["O2"].astype(float)
@@ -233,7 +257,7 @@ def build_model_state(
         xO, xO2 = out["xO"], out["xO2"]
         xN2 = 1.0 - xO - xO2
         n_N2, n_O2, n_O = xN2 * n_air_z, xO2 * n_air_z, xO * n_air_z
-        mean_mass = xN2 * MASS_N2_U + xO2 * MASS_O2_U + xO * MASS_O_U
+        mean_mass = cesm.mean_molecular_mass(xO, xO2)
         comp_note = "model O and O2 mixing ratios; N2 = 1 - x(O) - x(O2)"
     else:
         prof = msis_profiles(
@@ -276,8 +300,9 @@ def build_model_state(
         "n_O": n_O,
         "mean_mass": mean_mass,
         "H": H,
-        "n_Fep": out["Fep"] * n_air_z,
     }
+    if has_fep:
+        state["n_Fep"] = out["Fep"] * n_air_z
     if efield is not None:
         for k, v in efield.items():
             state[k] = out[k] if e_levels else v.astype(float).broadcast_like(out["T"])
@@ -308,6 +333,9 @@ def build_model_state(
             "altitude_source": str(z.attrs.get("comment", "")),
             "scale_height": h_note,
             "composition": comp_note,
+            "fe_ion": f"n_Fep from the history variable '{fep}'"
+            if has_fep
+            else f"absent: the history files have no '{fep}' (Fe+ mixing ratio); no n_Fep",
             "electric_field": "none"
             if efield is None
             else ("EX/EY/EZ" if "EX" in ds else "ED1/ED2"),
@@ -317,3 +345,41 @@ def build_model_state(
         }
     )
     return result
+
+
+def require_fep(state: xr.Dataset, path: str | os.PathLike | None = None) -> xr.Dataset:
+    """The Fe+ density of a model state, or an error naming ``Fep`` and the file.
+
+    Products that need Fe+ (the Fe+ flux) call this instead of indexing
+    ``state["n_Fep"]``, so a state built from history files without ``Fep``
+    (WACCM without metal chemistry) stops them with a clear message.
+
+    Parameters
+    ----------
+    state : xarray.Dataset
+        Model state (:func:`build_model_state`, or ``state.nc`` opened).
+    path : path-like, optional
+        The state file, for the message (default the file the dataset was
+        opened from, if known).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``state[["n_Fep"]]``.
+
+    Raises
+    ------
+    InputFileError
+        ``n_Fep`` is absent; the message names the history variable ``Fep``,
+        the state file and the history files it was built from.
+    """
+    if "n_Fep" in state:
+        return state[["n_Fep"]]
+    where = os.fspath(path) if path is not None else state.encoding.get("source", "<model state>")
+    history = state.attrs.get("input_files", "the model history files")
+    raise InputFileError(
+        where,
+        f"has no 'n_Fep' because its history files ({history}) have no variable "
+        f"'{cesm.FE_ION_VARIABLE}' (Fe+ mixing ratio), which the Fe+ flux needs; use WACCM(-X) "
+        "output with metal (Fe) chemistry. Figs. 1 and 2c,d do not need it",
+    )

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from ..io.atomic import atomic_path
+from ..errors import ConfigError
+from ..io.atomic import write_netcdf
 from ..physics.collisions import collision_ratio, gyrofrequency, ion_neutral_collision_frequency
 from ..physics.drift import DRIVERS, field_unit_vector, ion_drift_contributions
 from ..physics.igrf import field_on_grid
@@ -108,12 +110,13 @@ def make_synthetic_history(
     )
 
 
-def _write_float32(ds: xr.Dataset, path: str | os.PathLike) -> None:
-    """Write atomically as netCDF-4: float32 data variables (model output precision),
-    zlib level 4, one chunk per time step (so later steps can stream by time)."""
+def _float32_encoding(ds: xr.Dataset) -> dict:
+    """Encodings for :func:`estransport.io.atomic.write_netcdf`: float32 data variables
+    (model output precision) and one chunk per time step (so later steps can stream by
+    time); write_netcdf adds zlib level 4."""
     encoding = {}
     for name, da in ds.data_vars.items():
-        enc = {"zlib": True, "complevel": 4}
+        enc = {}
         if da.dtype.kind == "f":
             enc["dtype"] = "float32"
         if da.ndim:
@@ -121,8 +124,61 @@ def _write_float32(ds: xr.Dataset, path: str | os.PathLike) -> None:
                 1 if d in ("time", "driver") else n for d, n in zip(da.dims, da.shape, strict=True)
             )
         encoding[name] = enc
-    with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)
+    return encoding
+
+
+#: ``collision_frequency`` attribute of drift.nc, by ``model.drift.momentum_transfer``.
+COLLISION_FREQUENCY_NOTE = {
+    True: "momentum-transfer frequency of Schunk and Nagy (2009, eq. 4.88), with the "
+    "mass factor m_n/(m_i+m_n); r_i = 1 near 120 km",
+    False: "Langevin rate without Schunk and Nagy's (2009, eq. 4.88) momentum-transfer mass "
+    "factor m_n/(m_i+m_n) (model.drift.momentum_transfer: false; reproduces SCIENCE.md 4, "
+    "r_i = 24 at 106 km): nu_in and r_i are (m_i+m_n)/m_n = 3.0 (N2), 2.7 (O2) and 4.5 (O) "
+    "times the momentum-transfer values (3.0-3.2 for the 100-150 km mixture), and r_i = 1 is "
+    "crossed near 132 km instead of about 120 km",
+}
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Years covered by IGRF-14 (definitive and secular-variation coefficients).
+_IGRF_YEARS = (1900, 2030)
+
+
+def parse_igrf_date(value) -> dt.date | None:
+    """``model.igrf_date`` -> a date (None = the middle of the model period).
+
+    Parameters
+    ----------
+    value : str, datetime.date or None
+        ISO date ``YYYY-MM-DD`` (YAML may already have made it a date).
+
+    Returns
+    -------
+    datetime.date or None
+
+    Raises
+    ------
+    ConfigError
+        Naming ``model.igrf_date``: not ``YYYY-MM-DD``, not a calendar date, or
+        outside IGRF-14 (1900-2030).
+    """
+    key = "model.igrf_date"
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        text = str(value).strip()
+        if not _ISO_DATE.match(text):
+            raise ConfigError(key, f"{value!r} is not an ISO date YYYY-MM-DD (e.g. '2008-07-01')")
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError as err:
+            raise ConfigError(key, f"{text!r} is not a calendar date ({err})") from None
+    if not _IGRF_YEARS[0] <= value.year <= _IGRF_YEARS[1]:
+        raise ConfigError(
+            key, f"{value.isoformat()} is outside IGRF-14 ({_IGRF_YEARS[0]}-{_IGRF_YEARS[1]})"
+        )
+    return value
 
 
 def make_model_state(
@@ -167,7 +223,7 @@ def make_model_state(
         **_msis_kwargs(model_cfg),
     )
     with _dask_threads(threads):
-        _write_float32(state, out_path)
+        write_netcdf(state, out_path, encoding=_float32_encoding(state))
     log.info("wrote %s %s in %.1f s", out_path, dict(state.sizes), time.perf_counter() - t0)
     return state
 
@@ -248,6 +304,8 @@ def compute_drift(
     """
     if not state.chunks:  # stream by time step: bounded temporaries, parallel chunks
         state = state.chunk({"time": 1})
+    if isinstance(igrf_date, str):
+        igrf_date = parse_igrf_date(igrf_date)
     when = igrf_date if igrf_date is not None else _mid_time(state["time"].values)
     field = field_on_grid(state["altitude"].values, state["lat"].values, state["lon"].values, when)
     inc, dec, B = field["inclination"], field["declination"], field["B"]
@@ -311,9 +369,7 @@ def compute_drift(
         ds[c].attrs = dict(state[c].attrs)
     ds.attrs = {
         "igrf_epoch": field.attrs["igrf_epoch"],
-        "collision_frequency": "momentum-transfer (with m_n/(m_i+m_n))"
-        if momentum_transfer
-        else "Langevin rate without mass factor (SCIENCE.md 4)",
+        "collision_frequency": COLLISION_FREQUENCY_NOTE[bool(momentum_transfer)],
         "electric_field": "none"
         if not has_E
         else ("projected perpendicular to B" if project_E else "as in the state"),
@@ -352,10 +408,11 @@ def make_drift(
     """
     t0 = time.perf_counter()
     d = model_cfg.get("drift", {})
+    igrf_date = parse_igrf_date(model_cfg.get("igrf_date"))  # before any work
     with xr.open_dataset(state_path, chunks={"time": 1}) as state:
         ds = compute_drift(
             state,
-            igrf_date=model_cfg.get("igrf_date"),
+            igrf_date=igrf_date,
             momentum_transfer=bool(d.get("momentum_transfer", False)),
             project_E=bool(d.get("project_E", True)),
             use_E=bool(d.get("electric_field", True)),
@@ -369,7 +426,7 @@ def make_drift(
             **ds.attrs,
         }
         with _dask_threads(threads):
-            _write_float32(ds, out_path)
+            write_netcdf(ds, out_path, encoding=_float32_encoding(ds))
     log.info("wrote %s %s in %.1f s", out_path, dict(ds.sizes), time.perf_counter() - t0)
     return ds
 
@@ -414,7 +471,7 @@ def make_tem(
             config=config if config is not None else model_cfg,
             **_msis_kwargs(model_cfg),
         ).compute()
-    _write_float32(tem, out_path)
+    write_netcdf(tem, out_path, encoding=_float32_encoding(tem))
     log.info("wrote %s in %.1f s", out_path, time.perf_counter() - t0)
     return tem
 

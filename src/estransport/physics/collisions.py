@@ -24,8 +24,9 @@ mass factor. Numerically, :math:`2.21\\pi (e^2 \\cdot 10^{-24}\\,\\mathrm{cm^3}/
 **Default: without** :math:`f_m` (``momentum_transfer=False``). This is the form
 behind the sanity numbers of SCIENCE.md section 4 (r_i = 24 at 106 km over
 Beijing; 73 at 100 km; 3 at 120 km). Including :math:`f_m` (S&N's
-momentum-transfer frequency) lowers nu_in and r_i for Fe+ by a factor of 3.0
-(N2) to 4.5 (O), which moves r_i = 1 from about 132 km down to about 120 km;
+momentum-transfer frequency) lowers nu_in and r_i for Fe+ by (m_i+m_n)/m_n = 3.0
+(N2), 2.7 (O2) and 4.5 (O), 3.0-3.2 for the 100-150 km mixture, which moves
+r_i = 1 from about 132 km down to about 120 km;
 set ``momentum_transfer=True`` (config ``model.drift.momentum_transfer``) to
 use it. The paper does not say which form it used.
 
@@ -42,7 +43,9 @@ import numpy as np
 
 from .constants import (
     ATOMIC_MASS_UNIT,
+    ATOMIC_MASS_UNIT_CGS,
     ELEMENTARY_CHARGE,
+    ELEMENTARY_CHARGE_CGS,
     MASS_FE_U,
     MASS_N2_U,
     MASS_O2_U,
@@ -54,7 +57,9 @@ POLARISABILITY_1E24_CM3 = {"N2": 1.76, "O2": 1.59, "O": 0.77}
 #: Neutral masses, u.
 NEUTRAL_MASS_U = {"N2": MASS_N2_U, "O2": MASS_O2_U, "O": MASS_O_U}
 #: 2.21 pi (e^2 x 1e-24 cm3 / 1 u)^(1/2) in CGS, cm3 s-1 (Schunk and Nagy 2009, eq. 4.88).
-LANGEVIN_CGS_PREFACTOR = 2.21 * np.pi * np.sqrt((4.80320471e-10) ** 2 * 1e-24 / 1.66053906660e-24)
+LANGEVIN_CGS_PREFACTOR = (
+    2.21 * np.pi * np.sqrt(ELEMENTARY_CHARGE_CGS**2 * 1e-24 / ATOMIC_MASS_UNIT_CGS)
+)
 
 
 def langevin_rate_coefficient(

@@ -18,6 +18,16 @@ AVOGADRO = 6.02214076e23
 GAS_CONSTANT_KMOL = AVOGADRO * BOLTZMANN * 1.0e3
 #: Atomic mass constant (unified atomic mass unit), kg (CODATA 2018).
 ATOMIC_MASS_UNIT = 1.66053906660e-27
+#: Speed of light in vacuum, m s-1 (exact, SI).
+SPEED_OF_LIGHT = 299_792_458.0
+
+# CGS (Gaussian) forms, for formulas quoted in CGS (Schunk and Nagy 2009, eq. 4.88).
+#: Elementary charge in Gaussian units, statC (esu): e[C] x c[m s-1] x 10
+#: = 4.803204712570263e-10, exact from the SI 2019 / CODATA 2018 values of e and c
+#: (1 C = 10 c[m s-1] statC).
+ELEMENTARY_CHARGE_CGS = ELEMENTARY_CHARGE * SPEED_OF_LIGHT * 10.0
+#: Atomic mass constant in g (CODATA 2018: 1.660 539 066 60(50) x 1e-27 kg).
+ATOMIC_MASS_UNIT_CGS = ATOMIC_MASS_UNIT * 1.0e3
 
 #: Standard atomic weight of Fe, u (IUPAC/CIAAW 2021: 55.845). SCIENCE.md section 4.
 MASS_FE_U = 55.845

@@ -3,8 +3,8 @@
 A latitude-height section of the seasonal mean v* (colour, with its zero
 contour marking the cell boundaries) and (v*, w*) arrows, red northward and
 blue southward. w* is a few cm/s against v* of m/s, so the arrows use their
-own vertical exaggeration (``ratio``: by default 1 cm/s vertical is drawn as
-long as 5 m/s meridional), stated in the key.
+own vertical exaggeration (``ratio``: with the default ``ratio = 200``,
+1 cm/s vertical is drawn as long as 2 m/s meridional), stated in the key.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from ..climatology.gridding import MONTH_TO_SEASON, SEASONS
 from .style import SINGLE_WIDTH_IN, apply_style, save_figure
 from .vectors import (
     ArrowScale,
@@ -27,8 +28,13 @@ from .vectors import (
 
 log = logging.getLogger(__name__)
 
-#: Calendar months of each season.
-SEASON_MONTHS = {"DJF": (12, 1, 2), "MAM": (3, 4, 5), "JJA": (6, 7, 8), "SON": (9, 10, 11)}
+#: Calendar months of each season, from the climatology's own month -> season
+#: table (:data:`estransport.climatology.gridding.MONTH_TO_SEASON`), so the model
+#: and the observations use one definition of DJF/MAM/JJA/SON.
+SEASON_MONTHS = {
+    name: tuple(m for m in (12, *range(1, 12)) if MONTH_TO_SEASON[m] == i)
+    for i, name in enumerate(SEASONS)
+}
 
 
 def seasonal_mean(da: xr.DataArray, season: str) -> xr.DataArray:
@@ -45,7 +51,10 @@ def seasonal_mean(da: xr.DataArray, season: str) -> xr.DataArray:
     xarray.DataArray
         Without ``time``.
     """
-    months = SEASON_MONTHS[season.upper()]
+    try:
+        months = SEASON_MONTHS[season.upper()]
+    except KeyError:
+        raise ValueError(f"unknown season {season!r}; expected one of {SEASONS}") from None
     sel = np.isin(da["time"].dt.month.values, months)
     if not sel.any():
         raise ValueError(f"no model time in {season}")
@@ -85,7 +94,8 @@ def plot_fig2cd(
     altitude_km : tuple of float
         Altitude range, km.
     ratio : float
-        Meridional speed drawn as long as 1 m/s vertical (500: 1 cm/s : 5 m/s).
+        Meridional speed drawn as long as 1 m/s vertical (default 200: 1 cm/s
+        vertical as long as 2 m/s meridional).
     ref_speed : float or None
         Meridional speed of the key arrow, m s-1 (None: automatic round number).
     inch_per_ms : float or None

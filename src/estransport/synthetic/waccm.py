@@ -32,6 +32,9 @@ What is planted (every number is a field of :class:`SyntheticWaccmParameters`):
   ``eddy_mean_flow``. The Eulerian mean flow written to the files is
   v_bar = v* + d(psi)/dp and omega_bar = omega* - (1/(a cos lat)) d(psi cos lat)/d(lat),
   so the TEM step has to use the eddy fluxes to recover v* and omega*.
+  theta_bar and d(theta_bar)/dp are computed here in closed form with a
+  literal R/c_p = 2/7, never with :mod:`estransport.physics.tem`, so the
+  recovery tests check the library's kappa, theta and d/dp.
 * **Zonal wind**: solstitial jets ``jet`` s(month) sin(2 lat), reversing sign
   across ``jet_reversal_km`` over +-20 km, plus migrating diurnal and
   semidiurnal tides (amplitudes ``diurnal_tide``, ``semidiurnal_tide``,
@@ -70,7 +73,7 @@ from ..physics.constants import (
     CESM_P0,
 )
 
-if TYPE_CHECKING:  # xarray, MSIS and the TEM helpers are imported where used: the
+if TYPE_CHECKING:  # xarray and MSIS are imported where used: the
     import xarray as xr  # workflow imports this module at parse time for file names
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,20 @@ log = logging.getLogger(__name__)
 #: Days in each month of the noleap calendar.
 _NOLEAP_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _OMEGA_EARTH = 2.0 * np.pi / 86400.0  # solar-day angular frequency, rad s-1 (tides)
+
+#: R/c_p of dry air, written out here on purpose and NOT imported from
+#: :mod:`estransport.physics.tem`: the TEM recovery test must fail if the
+#: library's kappa, potential temperature or d/dp were wrong, which it could not
+#: if the generator built the eddy heat flux with the same code. An ideal
+#: diatomic gas has c_p = (7/2) R, so R/c_p = 2/7 = 0.2857 (equivalently
+#: gamma = c_p/c_v = 1.40, the ratio of specific heats of the U.S. Standard
+#: Atmosphere 1976); Wallace and Hobbs (2006, *Atmospheric Science*, 2nd ed.,
+#: sections 3.1 and 3.3) give R_d = 287.0 and c_p = 1004 J kg-1 K-1, i.e. 0.286
+#: to 3 decimals. (CESM's 287.04/1004.64 = 0.285716 differs from 2/7 by 1e-5
+#: relative, far below the test tolerances.)
+_KAPPA_DRY_AIR = 2.0 / 7.0
+#: Reference pressure of potential temperature, Pa (1000 hPa; it cancels in psi).
+_THETA_P0 = 1.0e5
 
 
 @dataclass(frozen=True)
@@ -440,8 +457,6 @@ def planted_fields(params: SyntheticWaccmParameters) -> dict:
     """
     import xarray as xr
 
-    from ..physics.tem import KAPPA, d_dp, potential_temperature
-
     lats = np.arange(-90.0 + params.lat_step_deg / 2, 90.0, params.lat_step_deg)
     lons = np.arange(0.0, 360.0, params.lon_step_deg)
     hy = hybrid_coefficients(params)
@@ -500,21 +515,33 @@ def planted_fields(params: SyntheticWaccmParameters) -> dict:
     v_bar = v_star + dpsi_dp[None]
     omega_bar = omega_star - eddy_omega[None]
 
-    # zonal-mean background theta on the reference pressure levels -> eddy heat flux
-    T_ref = np.stack(
-        [
-            np.stack(
-                [np.interp(z_month_lat[m, :, j], z_grid, T_bg[m, :, j]) for j in range(lats.size)],
-                axis=-1,
-            )
-            for m in range(len(kmon))
-        ]
-    )  # (month, lev, lat)
-    theta_bar = potential_temperature(
-        xr.DataArray(T_ref, dims=("month", "plev", "lat"), coords={"plev": plev, "lat": lats}),
-        xr.DataArray(plev, dims="plev", coords={"plev": plev}),
-    )
-    dtheta_dp = d_dp(theta_bar, "plev").values  # (month, lev, lat)
+    # zonal-mean background theta on the reference pressure levels -> eddy heat flux.
+    # Independent of estransport.physics.tem: theta_bar = T (P0/p)^kappa with the
+    # literal kappa above, and its p-derivative in closed form,
+    #   d theta_bar / dp = (P0/p)^kappa (dT/d ln p - kappa T) / p,
+    # with dT/d ln p = (dT/dz) / (d ln p/dz) taken on the MSIS 1-km column (not a
+    # finite difference on the model levels, which is what the TEM step does).
+    dT_dlnp_bg = np.gradient(T_bg, axis=1) / np.gradient(lnp_bg, axis=1)  # (month, alt, lat), K
+
+    def _on_levels(col):
+        """Column field (month, alt, lat) at the reference-level altitudes -> (month, lev, lat)."""
+        return np.stack(
+            [
+                np.stack(
+                    [
+                        np.interp(z_month_lat[m, :, j], z_grid, col[m, :, j])
+                        for j in range(lats.size)
+                    ],
+                    axis=-1,
+                )
+                for m in range(len(kmon))
+            ]
+        )
+
+    T_ref = _on_levels(T_bg)  # (month, lev, lat), K
+    dT_dlnp = _on_levels(dT_dlnp_bg)  # (month, lev, lat), K
+    exner_inv = ((_THETA_P0 / plev) ** _KAPPA_DRY_AIR)[None, :, None]  # (P0/p)^kappa
+    dtheta_dp = exner_inv * (dT_dlnp - _KAPPA_DRY_AIR * T_ref) / plev[None, :, None]  # K Pa-1
     flux = psi[None] * dtheta_dp  # [v'theta'], K m s-1
     amp_v = params.eddy_wave_v * (np.sqrt(q) + 0.05)  # (lev,)
     amp_theta = 2.0 * flux / amp_v[None, :, None]  # (month, lev, lat), K
@@ -548,7 +575,7 @@ def planted_fields(params: SyntheticWaccmParameters) -> dict:
             xO[:, j, :] = np.interp(zc, z_grid, frac["O"][m_i, :, j])
             xO2[:, j, :] = np.interp(zc, z_grid, frac["O2"][m_i, :, j])
         theta_prime = amp_theta[m_i][:, :, None] * wave[None, None, :]
-        T_total = T_lev + theta_prime * (p_full / 1.0e5) ** KAPPA
+        T_total = T_lev + theta_prime * (p_full / _THETA_P0) ** _KAPPA_DRY_AIR
         V = (
             v_bar[m_i][:, :, None]
             + (amp_v[:, None, None] * np.ones(lats.size)[None, :, None]) * wave[None, None, :]
