@@ -262,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
         tarball = build_benchmark_tarball(args.build, n_members=args.members)
     if tarball is None:
         parser.error("give a tarball or --build PATH")
-    r = benchmark_ingest(tarball, repeats=args.repeats)
+    print_report(tarball, benchmark_ingest(tarball, repeats=args.repeats))
+    return 0
+
+
+def print_report(tarball: Path, r: dict) -> None:
+    """Print the timings and ratios returned by :func:`benchmark_ingest`."""
     size = Path(tarball).stat().st_size / 1e6
     print(f"{tarball} ({size:.1f} MB, {r['n_events']:.0f} events)")
     for key in ("untar_cli_s", "untar_python_s", "ours_s", "extract_s", "xarray_s"):
@@ -270,7 +275,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ours / untar (tar -xzOf)   = {r['ours_over_untar']:.2f}  (target <= 1.5)")
     print(f"  ours / untar (tarfile)     = {r['ours_over_untar_python']:.2f}")
     print(f"  xarray / ours              = {r['xarray_over_ours']:.1f}  (target >= 15)")
-    return 0
 
 
 if __name__ == "__main__":
