@@ -19,6 +19,7 @@ include: "workflow/rules/occultation.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/ionosonde.smk"
+include: "workflow/rules/transport.smk"
 
 
 rule all:

@@ -12,4 +12,6 @@ drift
     Steady ion drift in a neutral wind and electric field (Yu et al. 2021, A2-A5).
 tem
     Transformed Eulerian Mean residual circulation from 3-D model fields.
+flux
+    Fe+ flux n(Fe+) v_i, its zonal mean, level maps, divergence and ranges.
 """

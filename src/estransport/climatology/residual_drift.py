@@ -1,0 +1,166 @@
+"""Ion drift driven by the zonal-mean residual circulation, per calendar month (paper Fig. 3 arrows).
+
+For each calendar month the Fe+ drift is evaluated with the generalized
+wind-shear theory (Yu et al. 2021, A3-A5; :func:`estransport.physics.drift.ion_drift_contributions`)
+from zonal means only:
+
+* the neutral wind is (U_bar, v*, w*): the monthly zonal-mean zonal wind of
+  the model state and the TEM residual meridional and vertical velocities
+  (``tem.nc``; Andrews, Holton and Leovy 1987);
+* the field geometry and collisions are the zonal means of the inclination
+  I, the declination D (IGRF-14) and r_i = nu_in / omega_i of ``drift.nc``
+  (r_i also averaged over the month's history times);
+* no electric field (the arrows show the transport by the circulation).
+
+The result is kept at 100-120 km only (config ``transport.residual_drift.altitude_km``):
+below 100 km the ion lifetimes fall to hours or minutes and the paper omits
+the arrows (SCIENCE.md 5). Velocities are in m s-1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from ..model.steps import monthly_zonal_mean
+from ..physics.drift import ion_drift_contributions
+
+log = logging.getLogger(__name__)
+
+#: Default altitude range of the Fig. 3 arrows, km (the paper: 100-120 km).
+DEFAULT_ALTITUDE_KM = (100.0, 120.0)
+
+
+def _months_present(da: xr.DataArray) -> list[int]:
+    return sorted(set(np.asarray(da["time"].dt.month.values).astype(int).tolist()))
+
+
+def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
+                   altitude_km: Sequence[float] = DEFAULT_ALTITUDE_KM,
+                   months: Sequence[int] | None = None) -> xr.Dataset:
+    """Monthly zonal-mean Fe+ drift driven by (U_bar, v*, w*) at the arrow altitudes.
+
+    Parameters
+    ----------
+    tem : xarray.Dataset
+        ``v_star``, ``w_star`` (m s-1) on (time, altitude, lat).
+    state : xarray.Dataset
+        ``U`` (m s-1) on (time, altitude, lat, lon).
+    drift : xarray.Dataset
+        ``inclination``, ``declination`` (degree) on (altitude, lat, lon) and
+        ``r_i`` (1) on (time, altitude, lat, lon).
+    altitude_km : (float, float)
+        Altitude range kept, km (both ends included).
+    months : sequence of int, optional
+        Calendar months; default every month the TEM and the state both have.
+
+    Returns
+    -------
+    xarray.Dataset
+        On (month, altitude, lat): ``u_ion``, ``v_ion``, ``w_ion`` (m s-1,
+        eastward, northward, upward), their parts ``*_by_driver`` on
+        (driver = U, V, W, ...), and the inputs ``U_bar``, ``v_star``,
+        ``w_star`` (m s-1), ``inclination``, ``declination`` (degree) and
+        ``r_i`` (1).
+    """
+    lo, hi = float(altitude_km[0]), float(altitude_km[1])
+    if months is None:
+        months = sorted(set(_months_present(tem["v_star"])) & set(_months_present(state["U"])))
+    if not months:
+        raise ValueError("the TEM and the model state have no calendar month in common")
+    zsel = {"altitude": slice(lo, hi)}
+    z_state = state["altitude"].sel(zsel).values
+    if z_state.size == 0:
+        raise ValueError(f"no model level in {lo}-{hi} km")
+    inc = drift["inclination"].sel(zsel).mean("lon")
+    dec = drift["declination"].sel(zsel).mean("lon")
+    rows = []
+    for m in months:
+        U = monthly_zonal_mean(state["U"].sel(zsel), m)
+        r = monthly_zonal_mean(drift["r_i"].sel(zsel), m)
+        v = monthly_zonal_mean(tem["v_star"], m).interp(altitude=z_state, lat=U["lat"])
+        w = monthly_zonal_mean(tem["w_star"], m).interp(altitude=z_state, lat=U["lat"])
+        parts = ion_drift_contributions(U, v, w, inc, dec, r)
+        drivers = list(parts)
+        month_ds = xr.Dataset({
+            f"{c}_ion_by_driver": xr.concat([parts[d][i] for d in drivers], dim="driver")
+            for i, c in enumerate(("u", "v", "w"))
+        }).assign_coords(driver=("driver", drivers))
+        for c in ("u", "v", "w"):
+            month_ds[f"{c}_ion"] = month_ds[f"{c}_ion_by_driver"].sum("driver")
+        month_ds["U_bar"] = U
+        month_ds["v_star"] = v
+        month_ds["w_star"] = w
+        month_ds["r_i"] = r
+        rows.append(month_ds)
+    ds = xr.concat(rows, dim=xr.DataArray(list(months), dims="month", name="month"))
+    ds["inclination"] = inc
+    ds["declination"] = dec
+    ds = ds.transpose("driver", "month", "altitude", "lat").compute()
+    ds = ds.drop_vars([c for c in ds.coords if c not in ("driver", "month", "altitude", "lat")])
+    names = {"u": "eastward", "v": "northward", "w": "upward"}
+    for c, name in names.items():
+        ds[f"{c}_ion"].attrs = {"units": "m s-1",
+                                "long_name": f"{name} Fe+ drift driven by the zonal-mean residual circulation"}
+        ds[f"{c}_ion_by_driver"].attrs = {"units": "m s-1",
+                                          "long_name": f"{name} Fe+ drift by driver (U = U_bar, V = v*, W = w*)"}
+    ds["U_bar"].attrs = {"units": "m s-1", "long_name": "monthly zonal-mean zonal wind"}
+    ds["v_star"].attrs = {"units": "m s-1", "long_name": "TEM residual meridional velocity v*"}
+    ds["w_star"].attrs = {"units": "m s-1", "long_name": "TEM residual vertical velocity w*"}
+    ds["r_i"].attrs = {"units": "1", "long_name": "monthly zonal-mean nu_in / omega_i of Fe+"}
+    ds["inclination"].attrs = {"units": "degree", "long_name": "zonal-mean IGRF-14 inclination (positive down)"}
+    ds["declination"].attrs = {"units": "degree", "long_name": "zonal-mean IGRF-14 declination (positive east)"}
+    ds["driver"].attrs = {"long_name": "wind component driving this part",
+                          "comment": "U: zonal-mean U; V: residual v*; W: residual w*. Parts add up."}
+    ds["month"].attrs = {"long_name": "calendar month", "units": "1"}
+    for c in ("altitude", "lat"):
+        ds[c].attrs = dict(state[c].attrs)
+    ds.attrs = {
+        "title": "Fe+ drift driven by the zonal-mean residual circulation (paper Fig. 3 arrows)",
+        "altitude_range_km": f"{lo:g}-{hi:g}",
+        "method": "A3-A5 with zonal-mean U, v*, w*, I, D and r_i; E = 0",
+    }
+    return ds
+
+
+def make_residual_drift(tem_path: str | os.PathLike, state_path: str | os.PathLike,
+                        drift_path: str | os.PathLike, out_path: str | os.PathLike,
+                        transport_cfg: Mapping, *, config: Mapping | None = None) -> xr.Dataset:
+    """``tem.nc`` + ``state.nc`` + ``drift.nc`` -> ``residual_drift_monthly.nc``.
+
+    Parameters
+    ----------
+    tem_path, state_path, drift_path : path-like
+        TEM, model state and drift netCDF.
+    out_path : path-like
+        Destination netCDF (velocities in m s-1).
+    transport_cfg : mapping
+        The ``transport`` config section (``residual_drift.altitude_km``).
+    config : mapping, optional
+        Hashed into the provenance (default ``transport_cfg``).
+
+    Returns
+    -------
+    xarray.Dataset
+        What was written.
+    """
+    from ..io.atomic import write_netcdf
+    from ..provenance import provenance_attrs
+
+    t0 = time.perf_counter()
+    alt = transport_cfg.get("residual_drift", {}).get("altitude_km", {})
+    rng = (float(alt.get("min", DEFAULT_ALTITUDE_KM[0])), float(alt.get("max", DEFAULT_ALTITUDE_KM[1])))
+    with xr.open_dataset(tem_path) as tem, xr.open_dataset(state_path, chunks={"time": 1}) as state, \
+            xr.open_dataset(drift_path, chunks={"time": 1}) as drift:
+        ds = residual_drift(tem[["v_star", "w_star"]], state[["U"]],
+                            drift[["inclination", "declination", "r_i"]], altitude_km=rng)
+    ds.attrs.update(provenance_attrs(config if config is not None else transport_cfg,
+                                     [tem_path, state_path, drift_path], step="fig3_drift"))
+    write_netcdf(ds, out_path)
+    log.info("wrote %s (%d months) in %.1f s", out_path, ds.sizes["month"], time.perf_counter() - t0)
+    return ds

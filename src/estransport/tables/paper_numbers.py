@@ -1,0 +1,449 @@
+"""This run's numbers next to the paper's: ``results/tables/paper_numbers.csv``.
+
+One row per quantity, with the columns
+
+========== ================================================================
+quantity   what is compared (region, months)
+value_this_run  this run's value as text (a range "low to high", a band
+           "lo–hi°", or "value ± standard error")
+paper_value  the paper's value as the paper states it (SCIENCE.md 2, 5, 6, 7)
+units      units of both values
+source     the workflow file the value comes from
+notes      the definition used
+value_low, value_high  this run's value as numbers (equal for a single value)
+paper_low, paper_high  the paper's value as numbers (sorted)
+========== ================================================================
+
+Definitions (each bound is a ``transport`` config key)
+------------------------------------------------------
+**Range** of a field over a region (rows a and b): by default the 5th to 95th
+percentile of the values, cos(latitude) area weighted
+(``transport.range``: method ``percentile`` with ``percentiles`` [5, 95], or
+``minmax`` for the minimum and maximum); see
+:func:`estransport.physics.flux.field_range`.
+
+a. Meridional ion velocity at 107-118 km, 10-60 deg N, in northern summer
+   (June-August): the range of ``v_ion`` of ``residual_drift_monthly.nc``
+   (the Fe+ drift driven by the zonal-mean residual circulation and zonal-mean
+   U) over all model points of the region and months.
+b. Fe+ meridional flux at 106 km, January and July: the range of the
+   meridional flux map (``flux_106km_range.csv``).
+c. Latitude band of flux convergence at 105-115 km, January (southern summer)
+   and July (northern summer): :func:`estransport.physics.flux.convergence_band`
+   of the layer-mean zonal-mean convergence (``transport.convergence``).
+d. Latitude band of the summer Es maximum: in the summer hemisphere (June-August
+   north, December-February south), the contiguous latitude bands around the
+   hemispheric maximum of the season-mean column-density ratio where the ratio
+   is at least ``transport.es_band.threshold`` (default 1, i.e. above the
+   cos-weighted global mean); edges are band edges.
+e. Winter-trough S4max: the mean S4max of all events (count-weighted cell
+   means) in the cells of ``maps_DJF.nc`` (north) and ``maps_JJA.nc``
+   (south) whose centre lies at 60-80 deg geomagnetic latitude in the winter
+   hemisphere (centred dipole of IGRF-14 at the middle configured year, as
+   Fig. 2a,b).
+f. Ionosonde summer-peak slopes and speeds from ``regression.csv`` (slope ±
+   standard error), one row per fit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..physics.flux import (
+    DIVERGENCE_UNITS,
+    FLUX_UNITS,
+    convergence_band,
+    convergence_profile,
+    cos_lat_weights,
+    field_range,
+    summer_hemisphere,
+)
+
+log = logging.getLogger(__name__)
+
+#: Columns of paper_numbers.csv, in order.
+COLUMNS = ["quantity", "value_this_run", "paper_value", "units", "source", "notes",
+           "value_low", "value_high", "paper_low", "paper_high"]
+
+#: The paper's values (Yu et al. 2021, as recorded in SCIENCE.md): text, low, high.
+PAPER = {
+    "velocity": ("-1.08 to 7.45", -1.08, 7.45),  # SCIENCE.md 5 (abstract of the paper)
+    "flux_jan": ("-3.3e7 to -2.3e9 (mostly southward)", -2.3e9, -3.3e7),  # SCIENCE.md 6
+    "flux_jul": ("1.6e7 to 4.9e9 (mostly northward)", 1.6e7, 4.9e9),  # SCIENCE.md 6
+    "convergence": ("25–45° (summer hemisphere)", 25.0, 45.0),  # SCIENCE.md 6
+    "es_band": ("10–60°", 10.0, 60.0),  # SCIENCE.md 2
+    "trough": ("< 0.3", 0.0, 0.3),  # SCIENCE.md 2 (S4max is non-negative)
+}
+#: The paper's ionosonde fits (SCIENCE.md 7): slope (deg/day) ± se, speed (m/s) ± se.
+PAPER_FITS = {
+    "Greenwich": ((8.06, 0.15), (10.35, 0.19)),
+    "120E": ((0.99, 0.29), (1.27, 0.37)),
+    "all": ((3.16, 0.13), (4.06, 0.17)),
+}
+#: Hemispheric summer months (June-August north, December-February south).
+SUMMER_MONTHS = {"N": (6, 7, 8), "S": (12, 1, 2)}
+_HEMI = {"N": "°N", "S": "°S"}
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    """A number as short text: ``digits`` significant digits, or e-notation (2 digits) if large or small."""
+    if not np.isfinite(x):
+        return "nan"
+    if x != 0 and (abs(x) >= 1e4 or abs(x) < 1e-2):
+        return f"{x:.2g}".replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
+    return f"{x:.{digits}g}"
+
+
+def _range_label(rng: Mapping) -> str:
+    """Words for the ``transport.range`` definition in use."""
+    method = rng.get("method", "percentile")
+    if method == "minmax":
+        return "min–max"
+    p = rng.get("percentiles", (5, 95))
+    w = ", cos(lat) weighted" if rng.get("area_weighted", True) else ""
+    return f"{p[0]:g}th–{p[1]:g}th percentile{w}"
+
+
+def _row(quantity, lo, hi, paper_key_or_tuple, units, source, notes, text=None):
+    """One table row; ``paper_key_or_tuple`` is a :data:`PAPER` key or a (text, low, high) tuple."""
+    paper = PAPER[paper_key_or_tuple] if isinstance(paper_key_or_tuple, str) else paper_key_or_tuple
+    return {
+        "quantity": quantity,
+        "value_this_run": text if text is not None else f"{_fmt(lo)} to {_fmt(hi)}",
+        "paper_value": paper[0],
+        "units": units,
+        "source": source,
+        "notes": notes,
+        "value_low": float(lo),
+        "value_high": float(hi),
+        "paper_low": float(paper[1]),
+        "paper_high": float(paper[2]),
+    }
+
+
+def velocity_rows(drift: xr.Dataset, region: Mapping, rng: Mapping, *,
+                  source: str = "results/drift/residual_drift_monthly.nc") -> list[dict]:
+    """Row (a): range of the meridional ion velocity in the summer region.
+
+    Parameters
+    ----------
+    drift : xarray.Dataset
+        Residual-circulation drift (``v_ion`` or ``v_ion_by_driver`` in m s-1
+        on month, altitude, lat).
+    region : mapping
+        ``transport.velocity_region``: altitude_km {min, max}, lat_deg {min,
+        max}, months, drivers (null = the total).
+    rng : mapping
+        ``transport.range``.
+
+    Returns
+    -------
+    list of dict
+        One row, m s-1.
+    """
+    alt, lat = region.get("altitude_km", {}), region.get("lat_deg", {})
+    a0, a1 = float(alt.get("min", 107.0)), float(alt.get("max", 118.0))
+    l0, l1 = float(lat.get("min", 10.0)), float(lat.get("max", 60.0))
+    months = [int(m) for m in region.get("months", (6, 7, 8))]
+    drivers = region.get("drivers")
+    v = drift["v_ion"] if drivers is None else drift["v_ion_by_driver"].sel(driver=list(drivers)).sum("driver")
+    have = [m for m in months if m in set(int(x) for x in v["month"].values)]
+    sub = v.sel(month=have, altitude=slice(a0, a1), lat=slice(l0, l1))
+    lo, hi = field_range(sub.values, cos_lat_weights(sub).values, method=rng.get("method", "percentile"),
+                         percentiles=tuple(rng.get("percentiles", (5, 95)))) if sub.size else (np.nan, np.nan)
+    parts = "all drift parts (U, v*, w*)" if drivers is None else "drift driven by " + "+".join(drivers)
+    return [_row(
+        f"meridional ion velocity, {a0:g}–{a1:g} km, {l0:g}–{l1:g}°N, months {','.join(map(str, have))}",
+        lo, hi, "velocity", "m s-1", source,
+        f"{_range_label(rng)} over {sub.size} model points; {parts} of the zonal-mean residual circulation",
+    )]
+
+
+def flux_rows(ranges: pd.DataFrame, months: Sequence[int] = (1, 7), *,
+              source: str = "results/flux/flux_106km_range.csv") -> list[dict]:
+    """Rows (b): range of the meridional Fe+ flux at the map level, January and July.
+
+    Parameters
+    ----------
+    ranges : pandas.DataFrame
+        :func:`estransport.physics.flux.flux_range_table` (m-2 s-1).
+    months : sequence of int
+        Months reported (the paper: 1 and 7).
+
+    Returns
+    -------
+    list of dict
+        One row per month, m-2 s-1.
+    """
+    rows = []
+    for m in months:
+        r = ranges.loc[ranges["month"] == m]
+        if r.empty:
+            raise ValueError(f"month {m} is not in the flux range table")
+        r = r.iloc[0]
+        key = {1: "flux_jan", 7: "flux_jul"}.get(int(m))
+        paper = PAPER[key] if key else ("not given", np.nan, np.nan)
+        name = pd.Timestamp(2000, int(m), 1).strftime("%B")
+        rows.append(_row(
+            f"Fe+ meridional flux at {r['level_km']:g} km, {name}", r["flux_north_low"],
+            r["flux_north_high"], paper, FLUX_UNITS, source,
+            f"{r['range_method']} of the monthly-mean map; southward over "
+            f"{100 * r['southward_area_fraction']:.0f}% of the area; min {_fmt(r['flux_north_min'])}, "
+            f"max {_fmt(r['flux_north_max'])}",
+        ))
+    return rows
+
+
+def convergence_rows(flux: xr.Dataset, conv_cfg: Mapping, *,
+                     source: str = "results/flux/fe_flux.nc") -> list[dict]:
+    """Rows (c): latitude band of Fe+ flux convergence in the summer hemisphere.
+
+    Parameters
+    ----------
+    flux : xarray.Dataset
+        :func:`estransport.physics.flux.compute_fe_flux` output.
+    conv_cfg : mapping
+        ``transport.convergence``: altitude_km {min, max}, months, component,
+        threshold.
+
+    Returns
+    -------
+    list of dict
+        One row per month, degrees (absolute latitude in the summer hemisphere).
+    """
+    alt = conv_cfg.get("altitude_km", {})
+    layer = (float(alt.get("min", 105.0)), float(alt.get("max", 115.0)))
+    comp = conv_cfg.get("component", "meridional")
+    thr = float(conv_cfg.get("threshold", 0.5))
+    rows = []
+    for m in conv_cfg.get("months", (1, 7)):
+        hemi = summer_hemisphere(int(m))
+        prof = convergence_profile(flux, int(m), layer, component=comp)
+        band = convergence_band(prof, hemi, threshold=thr)
+        name = pd.Timestamp(2000, int(m), 1).strftime("%B")
+        text = (f"{band['lat_low']:.0f}–{band['lat_high']:.0f}{_HEMI[hemi]} "
+                f"(peak {band['lat_peak']:.0f}{_HEMI[hemi]})")
+        rows.append(_row(
+            f"latitude band of Fe+ flux convergence, {layer[0]:g}–{layer[1]:g} km, {name} "
+            f"(summer hemisphere {hemi})", band["lat_low"], band["lat_high"], "convergence", "degree",
+            source,
+            f"{comp} convergence of the zonal-mean flux, layer mean; band where it is >= "
+            f"{thr:g} x its hemispheric maximum ({_fmt(band['peak'])} {DIVERGENCE_UNITS})",
+            text=text,
+        ))
+    return rows
+
+
+def es_band_rows(monthly: xr.Dataset, threshold: float = 1.0, *,
+                 source: str = "results/occultation/monthly_lat_alt.nc") -> list[dict]:
+    """Rows (d): latitude band of the summer Es maximum in each hemisphere.
+
+    Parameters
+    ----------
+    monthly : xarray.Dataset
+        Monthly climatology with ``column_density_ratio`` (1) on (month, lat)
+        and attribute ``lat_resolution_deg``.
+    threshold : float
+        Lowest column-density ratio inside the band (1 = the global mean).
+
+    Returns
+    -------
+    list of dict
+        Rows for the northern (June-August) and southern (December-February)
+        summer, degrees (absolute latitude).
+    """
+    ratio = monthly["column_density_ratio"]
+    lat = monthly["lat"].values
+    res = float(monthly.attrs.get("lat_resolution_deg", np.median(np.diff(lat))))
+    rows = []
+    for hemi, months in SUMMER_MONTHS.items():
+        prof = ratio.sel(month=list(months)).mean("month", skipna=True).values
+        sel = lat > 0 if hemi == "N" else lat < 0
+        x, y = np.abs(lat[sel]), prof[sel]
+        order = np.argsort(x)
+        x, y = x[order], y[order]
+        lo = hi = peak = np.nan
+        if np.isfinite(y).any() and np.nanmax(y) >= threshold:
+            k = int(np.nanargmax(y))
+            i = j = k
+            while i > 0 and np.isfinite(y[i - 1]) and y[i - 1] >= threshold:
+                i -= 1
+            while j < y.size - 1 and np.isfinite(y[j + 1]) and y[j + 1] >= threshold:
+                j += 1
+            lo, hi, peak = max(x[i] - res / 2, 0.0), min(x[j] + res / 2, 90.0), x[k]
+        season = "June–August" if hemi == "N" else "December–February"
+        rows.append(_row(
+            f"latitude band of the summer Es maximum, {season} ({'north' if hemi == 'N' else 'south'})",
+            lo, hi, "es_band", "degree", source,
+            f"contiguous latitude bands around the hemispheric maximum (at {peak:g}{_HEMI[hemi]}) of the "
+            f"season-mean column-density ratio with ratio >= {threshold:g}",
+            text=f"{lo:.0f}–{hi:.0f}{_HEMI[hemi]}",
+        ))
+    return rows
+
+
+def winter_trough_rows(maps: Mapping[str, xr.Dataset], years: Sequence[int],
+                       maglat_deg: Sequence[float] = (60.0, 80.0)) -> list[dict]:
+    """Rows (e): mean S4max along the winter-hemisphere geomagnetic-latitude band.
+
+    Parameters
+    ----------
+    maps : mapping
+        ``{"DJF": maps_DJF, "JJA": maps_JJA}`` seasonal map datasets
+        (``s4max_mean``, ``count`` on season, lat, lon).
+    years : sequence of int
+        Configured years (epoch of the centred dipole, as Fig. 2a,b).
+    maglat_deg : (float, float)
+        Absolute geomagnetic latitude band, degrees.
+
+    Returns
+    -------
+    list of dict
+        Rows for northern winter (DJF) and southern winter (JJA); S4max (1).
+    """
+    from ..geomag import geomagnetic_latitude
+    from ..plotting.fig2ab import geomagnetic_epoch
+
+    epoch = geomagnetic_epoch(years)
+    rows = []
+    for season, sign in (("DJF", 1.0), ("JJA", -1.0)):
+        ds = maps[season]
+        mean = ds["s4max_mean"].isel(season=0).values.astype(float)
+        count = ds["count"].isel(season=0).values.astype(float)
+        glat, glon = np.meshgrid(ds["lat"].values, ds["lon"].values, indexing="ij")
+        mlat = geomagnetic_latitude(glat, glon, epoch) * sign
+        band = (mlat >= maglat_deg[0]) & (mlat <= maglat_deg[1]) & np.isfinite(mean) & (count > 0)
+        n = count[band].sum()
+        value = float((mean[band] * count[band]).sum() / n) if n > 0 else np.nan
+        cmax = float(mean[band].max()) if band.any() else np.nan
+        hemi = "north" if sign > 0 else "south"
+        rows.append(_row(
+            f"winter-trough S4max, {maglat_deg[0]:g}–{maglat_deg[1]:g}° geomagnetic latitude, {season} ({hemi})",
+            value, value, "trough", "1", f"results/occultation/maps_{season}.nc",
+            f"mean S4max of the {int(n)} events in {int(band.sum())} cells whose centre lies in the band "
+            f"(centred dipole, IGRF-14 {epoch.year}); highest cell mean {_fmt(cmax)}",
+            text=_fmt(value),
+        ))
+    return rows
+
+
+def ionosonde_rows(regression: pd.DataFrame, *, source: str = "results/ionosonde/regression.csv") -> list[dict]:
+    """Rows (f): latitude-versus-peak-DOY slopes and speeds of each fit.
+
+    Parameters
+    ----------
+    regression : pandas.DataFrame
+        :func:`estransport.ionosonde.analysis.regression_table` (``fit``,
+        ``slope_deg_per_day``, ``slope_se_deg_per_day``, ``speed_m_per_s``,
+        ``speed_se_m_per_s``, ``r``, ``p_value``, ``n_points``).
+
+    Returns
+    -------
+    list of dict
+        Two rows per fit: slope (degree day-1) and speed (m s-1).
+    """
+    rows = []
+    for _, r in regression.iterrows():
+        fit = str(r["fit"])
+        paper = PAPER_FITS.get(fit)
+        label = {"all": "all stations"}.get(fit, f"{fit} chain")
+        stats = f"r = {r['r']:.2f}, p = {r['p_value']:.2g}, {int(r['n_points'])} points"
+        for kind, col, units, k in (("slope", "slope", "degree day-1", 0), ("speed", "speed", "m s-1", 1)):
+            val = float(r[f"{col}_deg_per_day" if kind == "slope" else f"{col}_m_per_s"])
+            se = float(r[f"{col}_se_deg_per_day" if kind == "slope" else f"{col}_se_m_per_s"])
+            if paper is not None:
+                pv, pse = paper[k]
+                ptxt = (f"{pv:g} ± {pse:g}", pv, pv)
+            else:
+                ptxt = ("not in the paper", np.nan, np.nan)
+            text = (f"{_fmt(val)} ± {_fmt(se, 2)}" if np.isfinite(val)
+                    else f"no fit ({int(r['n_points'])} points)")
+            rows.append(_row(
+                f"ionosonde summer-peak {kind}, {label}", val, val, ptxt, units, source,
+                f"latitude against mean peak DOY; ± standard error; {stats}", text=text,
+            ))
+    return rows
+
+
+def build_paper_numbers(*, residual_drift: xr.Dataset, flux: xr.Dataset, flux_ranges: pd.DataFrame,
+                        monthly: xr.Dataset, maps: Mapping[str, xr.Dataset], years: Sequence[int],
+                        transport_cfg: Mapping, regression: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Assemble every row of ``paper_numbers.csv`` (see the module notes).
+
+    Parameters
+    ----------
+    residual_drift, flux, flux_ranges, monthly, maps, regression
+        The workflow products (``regression`` optional: rows f only when given).
+    years : sequence of int
+        COSMIC years (dipole epoch of row e).
+    transport_cfg : mapping
+        The ``transport`` config section.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`.
+    """
+    rng = transport_cfg.get("range", {})
+    rows = []
+    rows += velocity_rows(residual_drift, transport_cfg.get("velocity_region", {}), rng)
+    rows += flux_rows(flux_ranges, transport_cfg.get("flux", {}).get("months", (1, 7)))
+    rows += convergence_rows(flux, transport_cfg.get("convergence", {}))
+    rows += es_band_rows(monthly, float(transport_cfg.get("es_band", {}).get("threshold", 1.0)))
+    tr = transport_cfg.get("winter_trough", {}).get("geomagnetic_lat_deg", {})
+    rows += winter_trough_rows(maps, years, (float(tr.get("min", 60.0)), float(tr.get("max", 80.0))))
+    if regression is not None:
+        rows += ionosonde_rows(regression)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def make_paper_numbers(*, residual_drift_path: str | os.PathLike, flux_path: str | os.PathLike,
+                       flux_range_path: str | os.PathLike, monthly_path: str | os.PathLike,
+                       maps_paths: Mapping[str, str | os.PathLike], out_path: str | os.PathLike,
+                       years: Sequence[int], transport_cfg: Mapping,
+                       regression_path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read the workflow products and write ``paper_numbers.csv``.
+
+    Parameters
+    ----------
+    residual_drift_path, flux_path, flux_range_path, monthly_path : path-like
+        ``residual_drift_monthly.nc``, ``fe_flux.nc``, ``flux_106km_range.csv``,
+        ``monthly_lat_alt.nc``.
+    maps_paths : mapping
+        ``{"DJF": maps_DJF.nc, "JJA": maps_JJA.nc}``.
+    out_path : path-like
+        Destination CSV.
+    years : sequence of int
+        COSMIC years.
+    transport_cfg : mapping
+        The ``transport`` config section.
+    regression_path : path-like, optional
+        Ionosonde ``regression.csv``; rows f are written when it exists.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table written.
+    """
+    from ..io.atomic import write_csv
+
+    regression = None
+    if regression_path is not None and os.path.exists(regression_path):
+        regression = pd.read_csv(regression_path)
+    with xr.open_dataset(residual_drift_path) as rd, xr.open_dataset(flux_path) as fx, \
+            xr.open_dataset(monthly_path) as mo, xr.open_dataset(maps_paths["DJF"]) as djf, \
+            xr.open_dataset(maps_paths["JJA"]) as jja:
+        table = build_paper_numbers(
+            residual_drift=rd.load(), flux=fx[["divergence_meridional_zm", "convergence_zm"]].load(),
+            flux_ranges=pd.read_csv(flux_range_path), monthly=mo.load(),
+            maps={"DJF": djf.load(), "JJA": jja.load()}, years=years, transport_cfg=transport_cfg,
+            regression=regression)
+    write_csv(table, out_path, index=False)
+    log.info("wrote %s (%d rows)", out_path, len(table))
+    return table

@@ -1,0 +1,229 @@
+"""Fe+ flux, its divergence and band, the residual-circulation drift and the paper-number rows.
+
+Small hand-made cases with known answers; the end-to-end checks on the
+synthetic default are in tests/test_transport_workflow.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from estransport.climatology.residual_drift import residual_drift
+from estransport.physics import flux as F
+from estransport.physics.drift import ion_drift
+from estransport.tables import paper_numbers as P
+
+LAT = np.arange(-85.0, 86.0, 10.0)
+LON = np.arange(0.0, 360.0, 60.0)
+ALT = np.arange(95.0, 121.0, 1.0)
+
+
+def _times(per_month: int, months=(1, 7)):
+    """cftime noleap times: ``per_month`` samples on the 15th of each month."""
+    import cftime
+
+    return [cftime.DatetimeNoLeap(2008, m, 15, 6 * k) for m in months for k in range(per_month)]
+
+
+def _state_and_drift(per_month: int = 1, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    times = _times(per_month)
+    shape = (len(times), ALT.size, LAT.size, LON.size)
+    coords = {"time": times, "altitude": ALT, "lat": LAT, "lon": LON}
+    dims = ("time", "altitude", "lat", "lon")
+    n = xr.DataArray(1e9 * (1 + rng.random(shape)), dims=dims, coords=coords)
+    drivers = ["U", "V", "W", "ExB", "pedersen"]
+    v = xr.DataArray(rng.normal(0, 3, (5, *shape)), dims=("driver", *dims), coords={"driver": drivers, **coords})
+    w = xr.DataArray(rng.normal(0, 0.3, (5, *shape)), dims=("driver", *dims), coords={"driver": drivers, **coords})
+    state = xr.Dataset({"n_Fep": n})
+    drift = xr.Dataset({"v_ion": v, "w_ion": w, "v_ion_total": v.sum("driver"), "w_ion_total": w.sum("driver")})
+    return state, drift
+
+
+def test_flux_is_density_times_drift_point_by_point():
+    state, drift = _state_and_drift(per_month=1)
+    ds = F.compute_fe_flux(state, drift, level_km=106.0)
+    for i, m in enumerate((1, 7)):
+        expect_n = state["n_Fep"].isel(time=i).values * drift["v_ion_total"].isel(time=i).values
+        expect_w = state["n_Fep"].isel(time=i).values * drift["w_ion_total"].isel(time=i).values
+        np.testing.assert_allclose(ds["flux_north"].sel(month=m).values, expect_n, rtol=1e-12)
+        np.testing.assert_allclose(ds["flux_up"].sel(month=m).values, expect_w, rtol=1e-12)
+        # the level is the 106 km model level (on the grid: no interpolation error)
+        np.testing.assert_allclose(ds["flux_north_level"].sel(month=m).values,
+                                   expect_n[list(ALT).index(106.0)], rtol=1e-12)
+    # the parts carried by each driver add up to the zonal-mean flux
+    np.testing.assert_allclose(ds["flux_north_zm_by_driver"].sum("driver"), ds["flux_north_zm"], rtol=1e-10)
+    for k in ("flux_north", "flux_up", "flux_north_zm", "flux_north_level"):
+        assert ds[k].attrs["units"] == "m-2 s-1"
+    assert ds["convergence_zm"].attrs["units"] == "m-3 s-1"
+
+
+def test_monthly_flux_is_the_mean_of_the_product():
+    """With several times a month the flux keeps the n-v correlation (mean of n v, not n-bar v-bar)."""
+    state, drift = _state_and_drift(per_month=4, seed=1)
+    ds = F.compute_fe_flux(state, drift)
+    prod = (state["n_Fep"] * drift["v_ion_total"]).isel(time=slice(0, 4)).mean("time")
+    np.testing.assert_allclose(ds["flux_north"].sel(month=1).values, prod.values, rtol=1e-12)
+    naive = state["n_Fep"].isel(time=slice(0, 4)).mean("time") * drift["v_ion_total"].isel(
+        time=slice(0, 4)).mean("time")
+    assert not np.allclose(naive.values, prod.values, rtol=1e-3)
+
+
+def test_mismatched_grids_are_an_error():
+    state, drift = _state_and_drift()
+    with pytest.raises(ValueError, match="coordinate 'lat'"):
+        F.compute_fe_flux(state, drift.assign_coords(lat=drift["lat"] + 1.0))
+
+
+def test_spherical_divergence_against_analytic():
+    lat = np.linspace(-89.5, 89.5, 180)
+    a = F.EARTH_RADIUS_M
+    # Phi = A cos(phi): div = (1/(a cos)) d(A cos^2)/dphi = -2 A sin(phi) / a
+    phi = xr.DataArray(1e9 * np.cos(np.deg2rad(lat)), dims="lat", coords={"lat": lat})
+    div = F.meridional_divergence(phi, altitude=None)
+    np.testing.assert_allclose(div.values[5:-5], -2e9 * np.sin(np.deg2rad(lat[5:-5])) / a, rtol=2e-3)
+    # with altitude, r = a + z
+    phi2 = phi.expand_dims(altitude=[100.0])
+    div2 = F.meridional_divergence(phi2)
+    np.testing.assert_allclose(div2.values[0, 5:-5], div.values[5:-5] * a / (a + 1e5), rtol=1e-12)
+    up = xr.DataArray(3e6 * ALT, dims="altitude", coords={"altitude": ALT})  # m-2 s-1, linear in km
+    np.testing.assert_allclose(F.vertical_divergence(up).values, 3e3)  # per m
+
+
+def test_convergence_band_half_maximum():
+    lat = np.arange(-89.5, 90.0, 1.0)
+    y = np.exp(-(((np.abs(lat) - 35.0) / 10.0) ** 2)) * np.where(lat > 0, 1.0, 0.3)
+    prof = xr.DataArray(y, dims="lat", coords={"lat": lat})
+    band = F.convergence_band(prof, "N", threshold=0.5)
+    half = 10.0 * np.sqrt(np.log(2.0))
+    assert band["lat_low"] == pytest.approx(35.0 - half, abs=0.1)
+    assert band["lat_high"] == pytest.approx(35.0 + half, abs=0.1)
+    assert band["lat_peak"] in (34.5, 35.5)  # the grid latitudes next to the maximum
+    south = F.convergence_band(prof, "S", threshold=0.5)
+    assert south["lat_low"] == pytest.approx(band["lat_low"], abs=0.1)
+    assert south["peak"] == pytest.approx(0.3 * band["peak"], rel=1e-3)
+    none = F.convergence_band(-prof, "N")
+    assert np.isnan(none["lat_low"])
+
+
+def test_field_range_definitions():
+    v = np.arange(101.0)  # 0..100
+    assert F.field_range(v, method="minmax") == (0.0, 100.0)
+    lo, hi = F.field_range(v, method="percentile", percentiles=(5, 95))
+    assert lo == pytest.approx(5.0, abs=0.6) and hi == pytest.approx(95.0, abs=0.6)
+    # weights: all weight on the upper half moves the low percentile up
+    w = (v >= 50).astype(float)
+    lo, hi = F.field_range(v, w, percentiles=(5, 95))
+    assert lo == pytest.approx(52.5, abs=1.0) and hi == pytest.approx(97.5, abs=1.0)
+    assert np.isnan(F.field_range([np.nan])[0])
+    with pytest.raises(ValueError):
+        F.field_range(v, method="mean")
+
+
+def test_summer_hemisphere():
+    assert [F.summer_hemisphere(m) for m in (1, 4, 7, 9, 10, 12)] == ["S", "N", "N", "N", "S", "S"]
+
+
+def test_residual_drift_is_the_wind_shear_drift_of_the_zonal_means():
+    times = _times(1, months=(1, 7))
+    lat, lon, alt = LAT, LON, np.arange(90.0, 131.0, 2.0)
+    d4 = ("time", "altitude", "lat", "lon")
+    c4 = {"time": times, "altitude": alt, "lat": lat, "lon": lon}
+    shape = (len(times), alt.size, lat.size, lon.size)
+    rng = np.random.default_rng(3)
+    U = xr.DataArray(rng.normal(0, 20, shape), dims=d4, coords=c4)
+    r = xr.DataArray(np.exp(rng.normal(2, 0.5, shape)), dims=d4, coords=c4)
+    inc = xr.DataArray(np.broadcast_to(60 * np.sin(np.deg2rad(lat))[None, :, None], (alt.size, lat.size, lon.size)).copy()
+                       + rng.normal(0, 3, (alt.size, lat.size, lon.size)), dims=d4[1:], coords={k: c4[k] for k in d4[1:]})
+    dec = xr.DataArray(rng.normal(0, 5, (alt.size, lat.size, lon.size)), dims=d4[1:], coords={k: c4[k] for k in d4[1:]})
+    d3 = ("time", "altitude", "lat")
+    vs = xr.DataArray(rng.normal(0, 3, shape[:3]), dims=d3, coords={k: c4[k] for k in d3})
+    ws = xr.DataArray(rng.normal(0, 0.02, shape[:3]), dims=d3, coords={k: c4[k] for k in d3})
+    out = residual_drift(xr.Dataset({"v_star": vs, "w_star": ws}), xr.Dataset({"U": U}),
+                         xr.Dataset({"inclination": inc, "declination": dec, "r_i": r}), altitude_km=(100, 120))
+    assert out["altitude"].min() == 100 and out["altitude"].max() == 120
+    sel = {"altitude": slice(100, 120)}
+    for i, m in enumerate((1, 7)):
+        u_i, v_i, w_i = ion_drift(U.isel(time=i).mean("lon").sel(sel), vs.isel(time=i).sel(sel),
+                                  ws.isel(time=i).sel(sel), inc.mean("lon").sel(sel), dec.mean("lon").sel(sel),
+                                  r.isel(time=i).mean("lon").sel(sel))
+        np.testing.assert_allclose(out["v_ion"].sel(month=m), v_i, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(out["w_ion"].sel(month=m), w_i, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(out["v_ion_by_driver"].sum("driver"), out["v_ion"], rtol=1e-12)
+    assert list(out["driver"].values) == ["U", "V", "W"]
+
+
+def test_es_band_and_trough_rows():
+    lat = np.arange(-87.5, 88.0, 5.0)
+    ratio = np.where((np.abs(lat) > 10) & (np.abs(lat) < 60), 2.0, 0.2)
+    ratio = np.where(lat > 0, ratio, ratio * 0.8)
+    ds = xr.Dataset({"column_density_ratio": (("month", "lat"), np.tile(ratio, (12, 1)))},
+                    coords={"month": np.arange(1, 13), "lat": lat}, attrs={"lat_resolution_deg": 5.0})
+    rows = P.es_band_rows(ds, threshold=1.0)
+    assert [r["value_low"] for r in rows] == [10.0, 10.0]
+    assert [r["value_high"] for r in rows] == [60.0, 60.0]
+    assert rows[0]["units"] == "degree" and rows[0]["paper_low"] == 10.0
+
+    # trough: 0.1 inside the 60-80 geomagnetic band of the winter hemisphere, 0.5 elsewhere
+    from estransport.geomag import geomagnetic_latitude
+    from estransport.plotting.fig2ab import geomagnetic_epoch
+
+    glat, glon = np.meshgrid(lat, np.arange(-175.0, 180.0, 10.0), indexing="ij")
+    mlat = geomagnetic_latitude(glat, glon, geomagnetic_epoch([2008]))
+    maps = {}
+    for season, sign in (("DJF", 1), ("JJA", -1)):
+        mean = np.where((sign * mlat >= 60) & (sign * mlat <= 80), 0.1, 0.5)[None]
+        maps[season] = xr.Dataset({"s4max_mean": (("season", "lat", "lon"), mean),
+                                   "count": (("season", "lat", "lon"), np.full(mean.shape, 3))},
+                                  coords={"season": [season], "lat": lat, "lon": glon[0]})
+    rows = P.winter_trough_rows(maps, [2008])
+    assert [r["value_low"] for r in rows] == pytest.approx([0.1, 0.1])
+
+
+def test_ionosonde_rows_and_velocity_row():
+    reg = pd.DataFrame({"fit": ["Greenwich", "120E", "all"], "slope_deg_per_day": [1.0, np.nan, 2.0],
+                        "slope_se_deg_per_day": [0.1, np.nan, 0.2], "speed_m_per_s": [1.3, np.nan, 2.6],
+                        "speed_se_m_per_s": [0.13, np.nan, 0.26], "r": [0.9, np.nan, 0.8],
+                        "p_value": [0.01, np.nan, 0.02], "n_points": [5, 2, 10]})
+    rows = P.ionosonde_rows(reg)
+    assert len(rows) == 6
+    assert rows[0]["paper_value"] == "8.06 ± 0.15" and rows[1]["paper_low"] == 10.35
+    assert rows[2]["value_this_run"] == "no fit (2 points)"
+    assert rows[5]["value_low"] == 2.6 and rows[5]["units"] == "m s-1"
+
+    lat = np.arange(-85.0, 86.0, 10.0)
+    alt = np.arange(100.0, 121.0)
+    v = np.broadcast_to(np.where(lat > 0, 1.0, -1.0), (12, alt.size, lat.size)) * (np.arange(1, 13)[:, None, None])
+    drift = xr.Dataset({"v_ion": (("month", "altitude", "lat"), v)},
+                       coords={"month": np.arange(1, 13), "altitude": alt, "lat": lat})
+    row = P.velocity_rows(drift, {}, {"method": "minmax"})[0]
+    assert (row["value_low"], row["value_high"]) == (6.0, 8.0)  # June-August, northern latitudes
+    assert row["paper_value"] == "-1.08 to 7.45"
+
+
+def test_fe_flux_step_writes_netcdf_and_range_table(tmp_path):
+    state, drift = _state_and_drift(per_month=1)
+    state.to_netcdf(tmp_path / "state.nc")
+    drift.to_netcdf(tmp_path / "drift.nc")
+    cfg = {"flux": {"level_km": 106.0}, "range": {"method": "minmax"}}
+    F.make_fe_flux(tmp_path / "state.nc", tmp_path / "drift.nc", tmp_path / "fe_flux.nc",
+                   tmp_path / "range.csv", cfg)
+    table = pd.read_csv(tmp_path / "range.csv")
+    assert list(table["month"]) == [1, 7] and (table["units"] == "m-2 s-1").all()
+    with xr.open_dataset(tmp_path / "fe_flux.nc") as ds:
+        jan = ds["flux_north_level"].sel(month=1).values
+        assert table.loc[0, "flux_north_low"] == pytest.approx(jan.min(), rel=1e-3)
+        assert len(ds.attrs["config_sha256"]) == 64
+
+
+def test_fe_flux_step_without_fe_ions_names_fep(tmp_path):
+    from estransport.errors import InputFileError
+
+    state, drift = _state_and_drift(per_month=1)
+    state.rename(n_Fep="n_air").to_netcdf(tmp_path / "state.nc")
+    drift.to_netcdf(tmp_path / "drift.nc")
+    with pytest.raises(InputFileError, match="Fep"):
+        F.make_fe_flux(tmp_path / "state.nc", tmp_path / "drift.nc", tmp_path / "f.nc", tmp_path / "r.csv", {})
