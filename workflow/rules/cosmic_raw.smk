@@ -6,6 +6,8 @@ if config["cosmic"]["source"] == "synthetic":
 
     rule synthetic_scnlv1_day:
         """Write one synthetic scnLv1 day tarball (real format, planted Es climatology)."""
+        group:
+            "cosmic_day"  # one cluster job per batch of days (profiles/slurm: group-components)
         output:
             tarball="resources/cosmic/scnLv1/{year}/{doy}.tar.gz",
         params:

@@ -29,6 +29,8 @@ if IONO["source"] == "synthetic":
 
     rule ionosonde_synthetic:
         """Write one synthetic station-year in the station's format (planted truth)."""
+        group:
+            "ionosonde_station"  # a station's years and its parse in one cluster job (profiles/slurm)
         output:
             raw=IONO_PLAN.raw_pattern,
         params:
@@ -99,6 +101,8 @@ else:
 
 rule ionosonde_hourly:
     """Parse one station's raw files into the hourly table (confidence filter, one value per UT hour)."""
+    group:
+        "ionosonde_station"  # downloads stay local rules outside any group
     input:
         raw=lambda wc: IONO_PLAN.raw_files(wc.station),
     output:
