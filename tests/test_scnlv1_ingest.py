@@ -244,9 +244,11 @@ def test_qc_counts_equal_what_was_planted(day):
     fates = {name: fate for name, (_, fate) in day.expected.items()}
     planted = {reason: sum(f == reason for f in fates.values()) for reason in scnlv1.QC_REASONS}
     assert counts == {
-        k: planted[k] for k in ("fill_value", "s4max_out_of_range", "altitude_out_of_range")
+        k: planted[k]
+        for k in ("fill_value", "position_out_of_range", "s4max_out_of_range", "altitude_out_of_range")
     }
-    assert counts == {"fill_value": 4, "s4max_out_of_range": 2, "altitude_out_of_range": 3}
+    assert counts == {"fill_value": 4, "position_out_of_range": 0, "s4max_out_of_range": 2,
+                      "altitude_out_of_range": 3}
     assert sorted(kept["member"]) == sorted(n for n, f in fates.items() if f == "kept")
     table = qc_table("2007-002", events.attrs["n_members"], problems, counts, len(kept))
     assert table["day"].unique().tolist() == ["2007-002"]
@@ -255,6 +257,7 @@ def test_qc_counts_equal_what_was_planted(day):
         "empty_member": 1,
         "corrupt_member": 4,
         "fill_value": 4,
+        "position_out_of_range": 0,
         "s4max_out_of_range": 2,
         "altitude_out_of_range": 3,
         "kept": 7,
@@ -266,8 +269,24 @@ def test_qc_counts_equal_what_was_planted(day):
 def test_qc_ranges_are_configurable(day):
     events, _ = read_day_tarball(day.path)
     kept, counts = apply_qc(events, altitude_km=(80, 400), s4max_range=(0, 10))
-    assert counts == {"fill_value": 4, "s4max_out_of_range": 1, "altitude_out_of_range": 0}
+    assert counts == {"fill_value": 4, "position_out_of_range": 0, "s4max_out_of_range": 1,
+                      "altitude_out_of_range": 0}
     assert len(kept) == 16 - 4 - 1
+
+
+def test_impossible_tangent_point_is_rejected(day):
+    """A corrupt latitude or local time is rejected, not clipped into the polar row."""
+    events, _ = read_day_tarball(day.path)
+    _, base = apply_qc(events, altitude_km=(80, 400), s4max_range=(0, 10))
+    bad = events.copy()
+    ok = ~(bad[["s4max", "alttp_s4max", "lattp_s4max", "lontp_s4max", "lcttp_s4max"]] == -999.0).any(axis=1)
+    rows = bad.index[ok][:2]
+    bad.loc[rows[0], "lattp_s4max"] = 95.0
+    bad.loc[rows[1], "lcttp_s4max"] = 25.5
+    kept, counts = apply_qc(bad, altitude_km=(80, 400), s4max_range=(0, 10))
+    assert counts["position_out_of_range"] == 2
+    assert counts["fill_value"] == base["fill_value"]
+    assert (kept["lattp_s4max"].abs() <= 90).all() and kept["lcttp_s4max"].between(0, 24).all()
 
 
 def test_strict_mode_names_the_member(day):
@@ -388,7 +407,7 @@ def test_ingest_day_writes_events_and_qc(day, tmp_path, caplog):
     assert back.attrs["day"] == "2007-002"
     assert back.attrs["qc"] == {"altitude_km": [90.0, 130.0], "s4max_range": [0.0, 5.0]}
     qc = pd.read_csv(qc_path)
-    assert qc["count"].tolist() == [21, 1, 4, 4, 2, 3, 7]
+    assert qc["count"].tolist() == [21, 1, 4, 4, 0, 2, 3, 7]
     assert "21 members, 7 kept" in caplog.text
 
 
@@ -413,7 +432,7 @@ def test_day_label_from_path():
 
 def test_summarise_qc(tmp_path):
     paths = []
-    for i, counts in enumerate(([10, 1, 0, 2, 1, 3, 3], [5, 0, 1, 0, 0, 1, 3], [0] * 7)):
+    for i, counts in enumerate(([10, 1, 0, 2, 0, 1, 3, 3], [5, 0, 1, 0, 0, 0, 1, 3], [0] * 8)):
         table = pd.DataFrame(
             {"day": f"2007-00{i}", "reason": ["total_members", *scnlv1.QC_REASONS], "count": counts}
         )
@@ -427,6 +446,7 @@ def test_summarise_qc(tmp_path):
         "empty_member": 1,
         "corrupt_member": 1,
         "fill_value": 2,
+        "position_out_of_range": 0,
         "s4max_out_of_range": 1,
         "altitude_out_of_range": 4,
         "kept": 6,
@@ -476,7 +496,7 @@ def test_rule_scripts_run_with_a_snakemake_object(day, tmp_path, restore_logging
         str(REPO / "scripts" / "cosmic_qc_summary.py"), init_globals={"snakemake": summary}
     )
     out = pd.read_csv(tmp_path / "summary.csv")
-    assert out["count"].tolist() == [1, 0, 21, 1, 4, 4, 2, 3, 7]
+    assert out["count"].tolist() == [1, 0, 21, 1, 4, 4, 0, 2, 3, 7]
 
 
 def test_other_attribute_types_and_missing_optional_attributes(tmp_path):

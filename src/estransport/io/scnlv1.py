@@ -94,6 +94,7 @@ QC_REASONS = (
     "empty_member",
     "corrupt_member",
     "fill_value",
+    "position_out_of_range",
     "s4max_out_of_range",
     "altitude_out_of_range",
     "kept",
@@ -479,8 +480,11 @@ def apply_qc(
 
     1. ``fill_value``: any of ``s4max``, ``alttp_s4max``, ``lattp_s4max``,
        ``lontp_s4max``, ``lcttp_s4max`` is -999 or not finite;
-    2. ``s4max_out_of_range``: ``s4max`` outside ``s4max_range`` (inclusive);
-    3. ``altitude_out_of_range``: ``alttp_s4max`` outside ``altitude_km``
+    2. ``position_out_of_range``: an impossible tangent point, ``|lattp_s4max| > 90``
+       degrees or ``lcttp_s4max`` outside 0-24 h (a corrupt value that gridding
+       would otherwise clip into the polar row; longitudes are wrapped on reading);
+    3. ``s4max_out_of_range``: ``s4max`` outside ``s4max_range`` (inclusive);
+    4. ``altitude_out_of_range``: ``alttp_s4max`` outside ``altitude_km``
        (inclusive; the Es heights).
 
     Parameters
@@ -497,7 +501,7 @@ def apply_qc(
     kept : pandas.DataFrame
         The arcs that pass, index reset, ``attrs`` copied from ``events``.
     qc_counts : dict of str to int
-        Rejected arcs per reason (all three keys present).
+        Rejected arcs per reason (all four keys present).
     """
     if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
         raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
@@ -505,13 +509,18 @@ def apply_qc(
     fill = ((vals == FILL_VALUE) | ~np.isfinite(vals)).any(axis=1)
     s4 = events["s4max"].to_numpy(dtype=np.float64)
     alt = events["alttp_s4max"].to_numpy(dtype=np.float64)
-    bad_s4 = ~fill & ((s4 < s4max_range[0]) | (s4 > s4max_range[1]))
-    bad_alt = ~fill & ~bad_s4 & ((alt < altitude_km[0]) | (alt > altitude_km[1]))
-    keep = ~(fill | bad_s4 | bad_alt)
+    lat = events["lattp_s4max"].to_numpy(dtype=np.float64)
+    lct = events["lcttp_s4max"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad_pos = ~fill & ((np.abs(lat) > 90.0) | (lct < 0.0) | (lct > 24.0))
+        bad_s4 = ~fill & ~bad_pos & ((s4 < s4max_range[0]) | (s4 > s4max_range[1]))
+        bad_alt = ~fill & ~bad_pos & ~bad_s4 & ((alt < altitude_km[0]) | (alt > altitude_km[1]))
+    keep = ~(fill | bad_pos | bad_s4 | bad_alt)
     kept = events.loc[keep].reset_index(drop=True)
     kept.attrs = dict(events.attrs)
     counts = {
         "fill_value": int(fill.sum()),
+        "position_out_of_range": int(bad_pos.sum()),
         "s4max_out_of_range": int(bad_s4.sum()),
         "altitude_out_of_range": int(bad_alt.sum()),
     }
