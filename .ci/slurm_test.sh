@@ -53,9 +53,21 @@ done
 if [ ${#missing_tools[@]} -gt 0 ]; then
     say "installing slurm-wlm and munge (missing: ${missing_tools[*]})"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null \
-        || die "apt-get install slurm-wlm munge failed"
+    # The packages' install scripts would start system munge/slurm daemons that this
+    # script never stops: forbid service starts during the install (policy-rc.d exit
+    # 101), unless the machine already has such a policy.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        own_policy=1
+    fi
+    # Wait for a dpkg lock held by e.g. unattended-upgrades on a fresh VM.
+    apt_opts=(-o DPkg::Lock::Timeout=600)
+    apt-get "${apt_opts[@]}" update -qq || { [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d; die "apt-get update failed"; }
+    apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends slurm-wlm munge >/dev/null \
+        || { [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d; die "apt-get install slurm-wlm munge failed"; }
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
 fi
 for tool in munged slurmctld slurmd sbatch squeue sinfo scontrol scancel srun; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after installing slurm-wlm and munge"
@@ -195,7 +207,7 @@ JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
 # Finished jobs stay visible to squeue for 10 min: the executor's status checks
 # (squeue, no slurmdbd) and this script's checks read them there.
-MinJobAge=600
+MinJobAge=3600
 ReturnToService=2
 SlurmdTimeout=60
 MailProg=/bin/true

@@ -111,7 +111,7 @@ def _rule_block(path, name):
 def test_downloads_are_local_rules_outside_groups(path, rule):
     """Compute nodes often have no internet; a grouped rule would be submitted despite localrule."""
     if not (REPO / path).exists():
-        pytest.skip(f"{path} does not exist")
+        pytest.fail(f"{path} does not exist: a renamed rules file must update this test")
     block = _rule_block(path, rule)
     assert re.search(r"^\s*localrule:\s*True\b", block, re.M), f"{rule} is not a localrule"
     assert not re.search(r"^\s*group:", block, re.M), f"{rule} is in a group, so it would be submitted"

@@ -123,6 +123,11 @@ def monthly_mean(da: xr.DataArray | xr.Dataset) -> xr.DataArray | xr.Dataset:
     return out
 
 
+#: cos(latitude) below which the spherical divergence is undefined (about 0.0006
+#: degrees from a pole); pole rows of a model grid get NaN instead of ~1e17.
+POLE_COS_MIN = 1e-5
+
+
 def meridional_divergence(phi_north: xr.DataArray, *, earth_radius: float = EARTH_RADIUS_M,
                           lat: str = "lat", altitude: str | None = "altitude") -> xr.DataArray:
     """Spherical divergence of a northward flux, (1/(r cos phi)) d(cos phi Phi)/d phi.
@@ -142,14 +147,16 @@ def meridional_divergence(phi_north: xr.DataArray, *, earth_radius: float = EART
     -------
     xarray.DataArray
         m-3 s-1. Exactly zero flux at the poles is not assumed: the edge
-        latitudes use one-sided differences.
+        latitudes use one-sided differences. Rows within
+        :data:`POLE_COS_MIN` of a pole (grids with +-90 degree rows, as CESM FV)
+        are NaN: the 1/cos(phi) factor is singular there.
     """
     cosphi = np.cos(np.deg2rad(phi_north[lat]))
     r = earth_radius
     if altitude is not None and altitude in phi_north.coords:
         r = earth_radius + phi_north[altitude] * 1e3
     dcos = (phi_north * cosphi).differentiate(lat, edge_order=2) * (180.0 / np.pi)
-    out = dcos / (r * cosphi)
+    out = (dcos / (r * cosphi)).where(cosphi > POLE_COS_MIN)
     out.attrs = {"units": DIVERGENCE_UNITS}
     return out
 
