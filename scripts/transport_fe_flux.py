@@ -12,4 +12,5 @@ make_fe_flux(
     snakemake.output.flux,  # noqa: F821
     snakemake.output.ranges,  # noqa: F821
     snakemake.params.transport,  # noqa: F821
+    threads=snakemake.threads,  # noqa: F821
 )

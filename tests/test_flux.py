@@ -13,7 +13,7 @@ import xarray as xr
 
 from estransport.climatology.residual_drift import residual_drift
 from estransport.physics import flux as F
-from estransport.physics.drift import ion_drift
+from estransport.physics.drift import ion_drift_closed_form
 from estransport.tables import paper_numbers as P
 
 LAT = np.arange(-85.0, 86.0, 10.0)
@@ -127,33 +127,91 @@ def test_summer_hemisphere():
     assert [F.summer_hemisphere(m) for m in (1, 4, 7, 9, 10, 12)] == ["S", "N", "N", "N", "S", "S"]
 
 
-def test_residual_drift_is_the_wind_shear_drift_of_the_zonal_means():
-    times = _times(1, months=(1, 7))
-    lat, lon, alt = LAT, LON, np.arange(90.0, 131.0, 2.0)
+def _pointwise_mean_drift(U_bar, v, w, inc, dec, r):
+    """Longitude (and time) mean of the A3-A5 drift evaluated at every longitude (and time).
+
+    ``U_bar``, ``v``, ``w`` on (altitude, lat); ``inc``, ``dec`` on (altitude, lat, lon);
+    ``r`` on (time, altitude, lat, lon). Loops over longitude and time explicitly.
+    """
+    acc = [np.zeros(U_bar.shape) for _ in range(3)]
+    nt, nlon = r.shape[0], r.shape[-1]
+    for t in range(nt):
+        for k in range(nlon):
+            parts = ion_drift_closed_form(U_bar, v, w, inc[..., k], dec[..., k], r[t, ..., k])
+            for c in range(3):
+                acc[c] += parts[c]
+    return [a / (nt * nlon) for a in acc]
+
+
+def _residual_inputs(per_month: int, dec_fn, seed: int):
+    times = _times(per_month, months=(1, 7))
+    lat, lon, alt = LAT, np.arange(0.0, 360.0, 20.0), np.arange(90.0, 131.0, 2.0)
     d4 = ("time", "altitude", "lat", "lon")
     c4 = {"time": times, "altitude": alt, "lat": lat, "lon": lon}
     shape = (len(times), alt.size, lat.size, lon.size)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     U = xr.DataArray(rng.normal(0, 20, shape), dims=d4, coords=c4)
-    r = xr.DataArray(np.exp(rng.normal(2, 0.5, shape)), dims=d4, coords=c4)
-    inc = xr.DataArray(np.broadcast_to(60 * np.sin(np.deg2rad(lat))[None, :, None], (alt.size, lat.size, lon.size)).copy()
-                       + rng.normal(0, 3, (alt.size, lat.size, lon.size)), dims=d4[1:], coords={k: c4[k] for k in d4[1:]})
-    dec = xr.DataArray(rng.normal(0, 5, (alt.size, lat.size, lon.size)), dims=d4[1:], coords={k: c4[k] for k in d4[1:]})
+    r = xr.DataArray(np.exp(rng.normal(1.0, 0.8, shape)), dims=d4, coords=c4)
+    c3 = {k: c4[k] for k in d4[1:]}
+    inc = xr.DataArray(np.broadcast_to(60 * np.sin(np.deg2rad(lat))[None, :, None], shape[1:]).copy()
+                       + rng.normal(0, 3, shape[1:]), dims=d4[1:], coords=c3)
+    dec = xr.DataArray(dec_fn(rng, shape[1:]), dims=d4[1:], coords=c3)
     d3 = ("time", "altitude", "lat")
     vs = xr.DataArray(rng.normal(0, 3, shape[:3]), dims=d3, coords={k: c4[k] for k in d3})
     ws = xr.DataArray(rng.normal(0, 0.02, shape[:3]), dims=d3, coords={k: c4[k] for k in d3})
+    return U, r, inc, dec, vs, ws
+
+
+def _check_against_pointwise(per_month, dec_fn, seed):
+    U, r, inc, dec, vs, ws = _residual_inputs(per_month, dec_fn, seed)
     out = residual_drift(xr.Dataset({"v_star": vs, "w_star": ws}), xr.Dataset({"U": U}),
                          xr.Dataset({"inclination": inc, "declination": dec, "r_i": r}), altitude_km=(100, 120))
     assert out["altitude"].min() == 100 and out["altitude"].max() == 120
     sel = {"altitude": slice(100, 120)}
-    for i, m in enumerate((1, 7)):
-        u_i, v_i, w_i = ion_drift(U.isel(time=i).mean("lon").sel(sel), vs.isel(time=i).sel(sel),
-                                  ws.isel(time=i).sel(sel), inc.mean("lon").sel(sel), dec.mean("lon").sel(sel),
-                                  r.isel(time=i).mean("lon").sel(sel))
-        np.testing.assert_allclose(out["v_ion"].sel(month=m), v_i, rtol=1e-6, atol=1e-9)
-        np.testing.assert_allclose(out["w_ion"].sel(month=m), w_i, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(out["v_ion_by_driver"].sum("driver"), out["v_ion"], rtol=1e-12)
+    month_of = np.array([t.month for t in U["time"].values])
+    expected = {}
+    for m in (1, 7):
+        it = np.flatnonzero(month_of == m)
+        U_bar = U.isel(time=it).mean(("time", "lon")).sel(sel).values
+        v = vs.isel(time=it).mean("time").sel(sel).values
+        w = ws.isel(time=it).mean("time").sel(sel).values
+        expect = _pointwise_mean_drift(U_bar, v, w, inc.sel(sel).values, dec.sel(sel).values,
+                                       r.isel(time=it).sel(sel).values)
+        for c, e in zip(("u", "v", "w"), expect, strict=True):
+            np.testing.assert_allclose(out[f"{c}_ion"].sel(month=m).values, e, rtol=1e-8, atol=1e-10)
+        # the V-driven part alone: the same average with only v* as wind
+        zero = np.zeros_like(U_bar)
+        e_v = _pointwise_mean_drift(zero, v, zero, inc.sel(sel).values, dec.sel(sel).values,
+                                    r.isel(time=it).sel(sel).values)
+        np.testing.assert_allclose(out["v_ion_by_driver"].sel(month=m, driver="V").values, e_v[1],
+                                   rtol=1e-8, atol=1e-10)
+        expected[m] = (U_bar, v, w, it, expect)
+    for c in ("u", "v", "w"):
+        np.testing.assert_allclose(out[f"{c}_ion_by_driver"].sum("driver"), out[f"{c}_ion"], rtol=1e-12)
     assert list(out["driver"].values) == ["U", "V", "W"]
+    return out, (U, r, inc, dec), expected
+
+
+def test_residual_drift_is_the_zonal_and_monthly_mean_of_the_pointwise_drift():
+    """Two history times a month, small declinations: the drift is the mean of M(I, D, r_i) (U_bar, v*, w*)."""
+    _check_against_pointwise(2, lambda rng, shape: rng.normal(0, 5, shape), seed=3)
+
+
+def test_residual_drift_with_declination_wrapping_around_the_latitude_circle():
+    """Near a magnetic pole D takes every value in -180..180 around a latitude circle: its arithmetic
+    mean is meaningless, the mean of the pointwise drift is not."""
+    out, (U, r, inc, dec), expected = _check_against_pointwise(
+        1, lambda rng, shape: rng.uniform(-180.0, 180.0, shape), seed=5)
+    sel = {"altitude": slice(100, 120)}
+    # the old approach (drift of the zonal means of I, D and r_i) gives a different answer
+    for m in (1, 7):
+        U_bar, v, w, it, expect = expected[m]
+        old = ion_drift_closed_form(U_bar, v, w, inc.mean("lon").sel(sel).values, dec.mean("lon").sel(sel).values,
+                                    r.isel(time=it).mean(("time", "lon")).sel(sel).values)
+        for c in range(3):
+            assert not np.allclose(old[c], expect[c], rtol=0.05, atol=0.05)
+    # the declination diagnostic is the circular mean, inside -180..180
+    assert (np.abs(out["declination"]) <= 180.0).all()
 
 
 def test_es_band_and_trough_rows():
@@ -227,3 +285,24 @@ def test_fe_flux_step_without_fe_ions_names_fep(tmp_path):
     drift.to_netcdf(tmp_path / "drift.nc")
     with pytest.raises(InputFileError, match="Fep"):
         F.make_fe_flux(tmp_path / "state.nc", tmp_path / "drift.nc", tmp_path / "f.nc", tmp_path / "r.csv", {})
+
+
+def test_divergence_is_finite_off_the_poles_and_nan_on_pole_rows():
+    """CESM FV grids carry +-90 degree rows: the 1/cos(phi) factor must not blow up there."""
+    import xarray as xr
+
+    from estransport.physics.flux import meridional_divergence
+
+    lat = np.linspace(-90, 90, 97)
+    # A flux of 1e9 m-2 s-1 everywhere, including the pole rows.
+    flux = xr.DataArray(np.full(lat.size, 1e9), coords={"lat": lat}, dims="lat")
+    div = meridional_divergence(flux, altitude=None)
+    assert np.isnan(div.values[[0, -1]]).all()
+    inner = div.values[1:-1]
+    assert np.isfinite(inner).all()
+    # Analytic: (1/(a cos)) d(cos * F)/dphi = -F tan(phi) / a; away from the poles the
+    # one-sided/centred differences agree to a few per cent.
+    a = 6.371e6
+    expected = -1e9 * np.tan(np.radians(lat[1:-1])) / a
+    ok = np.abs(lat[1:-1]) < 80
+    np.testing.assert_allclose(inner[ok], expected[ok], rtol=0.02, atol=1e-6)

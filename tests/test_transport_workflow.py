@@ -9,12 +9,15 @@ truth of the synthetic generators.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
 from estransport.physics import flux as F
+from estransport.synthetic.cosmic import PlantedEsClimatology, planted_mean_s4max
 from estransport.synthetic.waccm import SyntheticWaccmParameters, fep_density, seasonal_factor
 
 from .workflow_helpers import make_workdir, snakemake
@@ -99,8 +102,86 @@ def test_flux_at_106km_is_winter_to_summer(run):
     ranges = pd.read_csv(run / "results" / "flux" / "flux_106km_range.csv").set_index("month")
     assert list(ranges.index) == list(range(1, 13))
     assert (ranges["level_km"] == 106).all() and (ranges["units"] == "m-2 s-1").all()
-    assert (ranges["flux_north_low"] <= ranges["flux_north_high"]).all()
+    # the range is the minmax/percentile range of the 106 km level: the mean lies inside it and
+    # the field is not constant
+    assert (ranges["flux_north_low"] <= ranges["flux_north_mean"]).all()
+    assert (ranges["flux_north_mean"] <= ranges["flux_north_high"]).all()
+    assert (ranges["flux_north_high"] - ranges["flux_north_low"] > 0).all()
     assert ranges.loc[1, "flux_north_mean"] < 0 < ranges.loc[7, "flux_north_mean"]
+
+
+def _cosmic_doys() -> list[int]:
+    return list(range(1, 367, RUN["cosmic"]["day_step"]))
+
+
+def _month_of(doy: int) -> int:
+    return (dt.date(2008, 1, 1) + dt.timedelta(days=doy - 1)).month
+
+
+def _planted_es_band(hemi: str, threshold: float = 1.0) -> tuple[float, float]:
+    """Edges (absolute latitude) of the planted summer band: the contiguous region around the
+    hemispheric maximum where the season mean of the planted column-density ratio is >= 1.
+
+    The planted ratio of each month is the zonal-mean planted S4max (``planted_mean_s4max`` over
+    the month's COSMIC days, on a 1-degree grid) over its cos(latitude)-weighted global mean.
+    """
+    lat = np.arange(-89.5, 90.0, 1.0)
+    lon = np.arange(0.0, 360.0, 10.0)
+    lat2, lon2 = np.meshgrid(lat, lon, indexing="ij")
+    w = np.cos(np.deg2rad(lat))
+    months = (6, 7, 8) if hemi == "N" else (12, 1, 2)
+    profiles = []
+    for m in months:
+        doys = [d for d in _cosmic_doys() if _month_of(d) == m]
+        if not doys:
+            continue
+        prof = planted_mean_s4max(lat2, lon2, doys, PlantedEsClimatology()).mean(axis=1)
+        profiles.append(prof / (np.sum(prof * w) / np.sum(w)))
+    ratio = np.mean(profiles, axis=0)
+    sel = lat > 0 if hemi == "N" else lat < 0
+    x, y = np.abs(lat[sel]), ratio[sel]
+    order = np.argsort(x)
+    x, y = x[order], y[order]
+    k = int(np.argmax(y))
+    assert y[k] >= threshold
+    i = j = k
+    while i > 0 and y[i - 1] >= threshold:
+        i -= 1
+    while j < y.size - 1 and y[j + 1] >= threshold:
+        j += 1
+    return float(x[i]), float(x[j])
+
+
+def _season_doys(season: str) -> list[int]:
+    months = (12, 1, 2) if season == "DJF" else (6, 7, 8)
+    return [d for d in _cosmic_doys() if _month_of(d) in months]
+
+
+def _winter_maglat(maps: xr.Dataset, season: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from estransport.geomag import geomagnetic_latitude
+    from estransport.plotting.fig2ab import geomagnetic_epoch
+
+    glat, glon = np.meshgrid(maps["lat"].values, maps["lon"].values, indexing="ij")
+    sign = 1.0 if season == "DJF" else -1.0
+    return glat, glon, sign * geomagnetic_latitude(glat, glon, geomagnetic_epoch(RUN["cosmic"]["years"]))
+
+
+def _maps_band_mean(maps: xr.Dataset, season: str, band: tuple[float, float]) -> float:
+    """Event-weighted mean S4max of the map cells whose centre is in ``band`` (winter geomagnetic)."""
+    _, _, mlat = _winter_maglat(maps, season)
+    mean = maps["s4max_mean"].isel(season=0).values.astype(float)
+    count = maps["count"].isel(season=0).values.astype(float)
+    sel = (mlat >= band[0]) & (mlat <= band[1]) & np.isfinite(mean) & (count > 0)
+    assert sel.any()
+    return float((mean[sel] * count[sel]).sum() / count[sel].sum())
+
+
+def _planted_trough_range(maps: xr.Dataset, season: str) -> tuple[float, float]:
+    """Lowest and highest planted mean S4max of the 60-80 degree winter geomagnetic cells."""
+    glat, glon, mlat = _winter_maglat(maps, season)
+    sel = (mlat >= 60.0) & (mlat <= 80.0)
+    planted = planted_mean_s4max(glat[sel], glon[sel], _season_doys(season), PlantedEsClimatology())
+    return float(planted.min()), float(planted.max())
 
 
 def _planted_convergence(wd, month: int, layer=(105.0, 115.0)) -> xr.DataArray:
@@ -176,8 +257,21 @@ def test_residual_drift_arrows_point_winter_to_summer(run, month):
 def test_figures_for_all_months(run):
     for t in ("results/figures/fig3_es_monthly.png", "results/figures/fig4_fe_flux.png"):
         assert (run / t).stat().st_size > 20_000, t
-    log3 = (run / "logs" / "figures" / "fig3_es_monthly.log").read_text()
-    assert "12 monthly panels, drift arrows in months [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]" in log3
+    # the 12 panels of Fig. 3 each have arrows: the drawn (v*, w*) drift is finite and not zero
+    # at every 100-120 km point of every month
+    rd = _open(run, "results/drift/residual_drift_monthly.nc")
+    assert list(rd["month"].values) == list(range(1, 13))
+    for c in ("v_ion", "w_ion"):
+        drawn = rd[f"{c}_by_driver"].sel(driver=["V", "W"]).sum("driver").sel(altitude=slice(100, 120))
+        assert drawn.sizes["altitude"] >= 10
+        assert np.isfinite(drawn.values).all(), c
+        assert (np.abs(drawn).max(("altitude", "lat")) > 0).all(), c
+    # and the S4max under the arrows: every month with COSMIC days in it has data
+    clim = _open(run, "results/occultation/monthly_lat_alt.nc")
+    doys = _cosmic_doys()
+    months_sampled = sorted({(dt.date(2008, 1, 1) + dt.timedelta(days=d - 1)).month for d in doys})
+    for m in months_sampled:
+        assert np.isfinite(clim["s4max_mean"].sel(month=m).values).sum() >= 10, m
     log4 = (run / "logs" / "figures" / "fig4_fe_flux.log").read_text()
     assert "months [1, 7]" in log4
 
@@ -198,11 +292,27 @@ def test_paper_numbers_table(run):
     assert vel["units"] == "m s-1" and vel["paper_low"] == -1.08 and vel["paper_high"] == 7.45
     # northern summer: the planted cell drives the ions north (winter to summer) in 107-118 km
     assert vel["value_high"] > 0
-    # the planted Es climatology: a summer band inside 0-70 degrees, a trough well below 0.3
+    # the planted Es climatology: each edge of the summer band within one latitude bin of the
+    # planted band's edges
     es = table[table["quantity"].str.contains("summer Es maximum")]
-    assert (es["value_low"] < 40).all() and (es["value_high"] > 20).all()
+    assert len(es) == 2
+    res = RUN["cosmic"]["monthly"]["lat_resolution_deg"]
+    for _, row in es.iterrows():
+        hemi = "N" if "(north)" in row["quantity"] else "S"
+        lo, hi = _planted_es_band(hemi)
+        assert row["value_low"] == pytest.approx(lo, abs=res), (row["quantity"], lo, hi)
+        assert row["value_high"] == pytest.approx(hi, abs=res), (row["quantity"], lo, hi)
+    # the winter trough: below the off-trough (40-55 deg geomagnetic) mean of the same hemisphere
+    # and season, and within the planted trough values
     trough = table[table["quantity"].str.contains("winter-trough")]
-    assert (trough["value_low"] < 0.3).all()
+    assert len(trough) == 2
+    for _, row in trough.iterrows():
+        season = "DJF" if "DJF" in row["quantity"] else "JJA"
+        maps = _open(run, f"results/occultation/maps_{season}.nc")
+        off = _maps_band_mean(maps, season, (40.0, 55.0))
+        assert row["value_low"] < 0.8 * off, (season, row["value_low"], off)
+        p_lo, p_hi = _planted_trough_range(maps, season)
+        assert 0.8 * p_lo <= row["value_low"] <= 1.2 * p_hi, (season, row["value_low"], p_lo, p_hi)
     slopes = table[table["quantity"].str.contains("slope")]
     assert (slopes["units"] == "degree day-1").all() and len(slopes) == len(RUN_FITS)
     # the planted poleward drift of the summer peak (ionosonde.synthetic.slope_deg_per_day = 1)

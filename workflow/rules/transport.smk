@@ -37,6 +37,7 @@ rule fe_flux:
     output:
         flux="results/flux/fe_flux.nc",
         ranges="results/flux/flux_106km_range.csv",
+    threads: min(workflow.cores, 2)  # dask pool size; more gives little on one node
     params:
         transport=TRANSPORT_PARAMS["fe_flux"],
     log:

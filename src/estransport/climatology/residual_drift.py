@@ -7,9 +7,15 @@ from zonal means only:
 * the neutral wind is (U_bar, v*, w*): the monthly zonal-mean zonal wind of
   the model state and the TEM residual meridional and vertical velocities
   (``tem.nc``; Andrews, Holton and Leovy 1987);
-* the field geometry and collisions are the zonal means of the inclination
-  I, the declination D (IGRF-14) and r_i = nu_in / omega_i of ``drift.nc``
-  (r_i also averaged over the month's history times);
+* the field geometry and collisions enter through the wind-to-drift matrix
+  M(I, D, r_i) of A3-A5 (:func:`estransport.physics.drift.wind_drift_matrix`),
+  evaluated at every grid point of ``drift.nc`` (IGRF-14 I, D; r_i =
+  nu_in / omega_i at each history time of the month) and then averaged over
+  longitude and over the month's times. Since U_bar, v* and w* do not depend on
+  longitude, M_bar (U_bar, v*, w*) is exactly the zonal (and monthly) mean of
+  the pointwise drift; averaging D itself would be meaningless where it wraps
+  through +-180 degrees around a latitude circle (near the magnetic poles), and
+  the drift depends nonlinearly on r_i;
 * no electric field (the arrows show the transport by the circulation).
 
 The result is kept at 100-120 km only (config ``transport.residual_drift.altitude_km``):
@@ -28,7 +34,7 @@ import numpy as np
 import xarray as xr
 
 from ..model.steps import monthly_zonal_mean
-from ..physics.drift import ion_drift_contributions
+from ..physics.drift import wind_drift_matrix
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +83,30 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
     z_state = state["altitude"].sel(zsel).values
     if z_state.size == 0:
         raise ValueError(f"no model level in {lo}-{hi} km")
-    inc = drift["inclination"].sel(zsel).mean("lon")
-    dec = drift["declination"].sel(zsel).mean("lon")
+    inc_f = drift["inclination"].sel(zsel)
+    dec_f = drift["declination"].sel(zsel)
+    r_f = drift["r_i"].sel(zsel)
+    # diagnostics only (the drift uses the pointwise geometry): zonal-mean I and the
+    # circular zonal mean of D
+    inc = inc_f.mean("lon")
+    dec_rad = np.deg2rad(dec_f)
+    dec = np.rad2deg(np.arctan2(np.sin(dec_rad).mean("lon"), np.cos(dec_rad).mean("lon")))
     rows = []
     for m in months:
         U = monthly_zonal_mean(state["U"].sel(zsel), m)
-        r = monthly_zonal_mean(drift["r_i"].sel(zsel), m)
+        sel = (r_f["time"].dt.month == m).values
+        if not sel.any():
+            raise ValueError(f"drift.nc has no r_i time in month {m}")
+        r_m = r_f.isel(time=sel)
+        r = r_m.mean([d for d in ("time", "lon") if d in r_m.dims])
+        M = wind_drift_matrix(inc_f, dec_f, r_m)
+        Mbar = [[M[i][j].mean([d for d in ("time", "lon") if d in M[i][j].dims]) for j in range(3)]
+                for i in range(3)]
         v = monthly_zonal_mean(tem["v_star"], m).interp(altitude=z_state, lat=U["lat"])
         w = monthly_zonal_mean(tem["w_star"], m).interp(altitude=z_state, lat=U["lat"])
-        parts = ion_drift_contributions(U, v, w, inc, dec, r)
+        # column j of M_bar times wind component j: the part driven by that component
+        parts = {d: tuple(Mbar[i][j] * wind for i in range(3))
+                 for j, (d, wind) in enumerate((("U", U), ("V", v), ("W", w)))}
         drivers = list(parts)
         month_ds = xr.Dataset({
             f"{c}_ion_by_driver": xr.concat([parts[d][i] for d in drivers], dim="driver")
@@ -123,7 +144,8 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
     ds.attrs = {
         "title": "Fe+ drift driven by the zonal-mean residual circulation (paper Fig. 3 arrows)",
         "altitude_range_km": f"{lo:g}-{hi:g}",
-        "method": "A3-A5 with zonal-mean U, v*, w*, I, D and r_i; E = 0",
+        "method": "A3-A5 wind-to-drift matrix M(I, D, r_i) averaged over longitude and the month's "
+                  "times, applied to zonal-mean U, v*, w*; E = 0",
     }
     return ds
 

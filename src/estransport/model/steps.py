@@ -12,7 +12,6 @@ Steps (workflow/rules/model.smk):
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ..daskutil import dask_threads
 from ..errors import ConfigError
 from ..io.atomic import write_netcdf
 from ..physics.collisions import collision_ratio, gyrofrequency, ion_neutral_collision_frequency
@@ -33,18 +33,6 @@ from ..provenance import provenance_attrs
 from .sources import check_user_files, history_inputs  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
-
-
-@contextlib.contextmanager
-def _dask_threads(threads: int | None):
-    """Run dask computations on ``threads`` threads (None: dask's default)."""
-    if threads is None:
-        yield
-        return
-    import dask
-
-    with dask.config.set(scheduler="threads", num_workers=max(1, int(threads))):
-        yield
 
 
 def _msis_kwargs(model_cfg: Mapping) -> dict:
@@ -222,7 +210,7 @@ def make_model_state(
         config=config if config is not None else model_cfg,
         **_msis_kwargs(model_cfg),
     )
-    with _dask_threads(threads):
+    with dask_threads(threads):
         write_netcdf(state, out_path, encoding=_float32_encoding(state))
     log.info("wrote %s %s in %.1f s", out_path, dict(state.sizes), time.perf_counter() - t0)
     return state
@@ -425,7 +413,7 @@ def make_drift(
             "title": "Fe+ drift from the generalized wind-shear theory (Yu et al. 2021, A2-A5)",
             **ds.attrs,
         }
-        with _dask_threads(threads):
+        with dask_threads(threads):
             write_netcdf(ds, out_path, encoding=_float32_encoding(ds))
     log.info("wrote %s %s in %.1f s", out_path, dict(ds.sizes), time.perf_counter() - t0)
     return ds
@@ -462,7 +450,7 @@ def make_tem(
     from .circulation import tem_from_history as _tem_from_history
 
     t0 = time.perf_counter()
-    with _dask_threads(threads):
+    with dask_threads(threads):
         tem = _tem_from_history(
             [os.fspath(p) for p in paths],
             altitude_km=model_cfg.get("altitude_km"),

@@ -553,7 +553,8 @@ def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float]
 
 def make_fe_flux(state_path: str | os.PathLike, drift_path: str | os.PathLike,
                  out_path: str | os.PathLike, range_path: str | os.PathLike,
-                 transport_cfg: Mapping, *, config: Mapping | None = None) -> xr.Dataset:
+                 transport_cfg: Mapping, *, config: Mapping | None = None,
+                 threads: int | None = None) -> xr.Dataset:
     """``state.nc`` + ``drift.nc`` -> ``fe_flux.nc`` and the flux range table at the map level.
 
     Parameters
@@ -568,6 +569,8 @@ def make_fe_flux(state_path: str | os.PathLike, drift_path: str | os.PathLike,
         The ``transport`` config section (``flux.level_km``, ``range``).
     config : mapping, optional
         Hashed into the provenance (default ``transport_cfg``).
+    threads : int, optional
+        Dask worker threads (the rule's threads); None = dask's default.
 
     Returns
     -------
@@ -579,6 +582,7 @@ def make_fe_flux(state_path: str | os.PathLike, drift_path: str | os.PathLike,
     estransport.errors.InputFileError
         The state has no Fe+ (history files without ``Fep``).
     """
+    from ..daskutil import dask_threads
     from ..io.atomic import write_csv, write_netcdf
     from ..model.state import require_fep
     from ..provenance import provenance_attrs
@@ -587,7 +591,7 @@ def make_fe_flux(state_path: str | os.PathLike, drift_path: str | os.PathLike,
     level_km = float(transport_cfg.get("flux", {}).get("level_km", 106.0))
     rng = transport_cfg.get("range", {})
     with xr.open_dataset(state_path, chunks={"time": 1}) as state, \
-            xr.open_dataset(drift_path, chunks={"time": 1}) as drift:
+            xr.open_dataset(drift_path, chunks={"time": 1}) as drift, dask_threads(threads):
         ds = compute_fe_flux(require_fep(state, state_path),
                              drift[["v_ion_total", "w_ion_total", "v_ion", "w_ion"]], level_km=level_km)
     ds.attrs.update(provenance_attrs(config if config is not None else transport_cfg,
