@@ -184,3 +184,15 @@ def test_monthly_climatology_recovers_layer_and_summer_band(run):
     djf = ratio.sel(month=[12, 1, 2]).mean("month")
     assert 10 <= float(jja.lat[int(np.nanargmax(jja.values))]) <= 60
     assert -60 <= float(djf.lat[int(np.nanargmax(djf.values))]) <= -10
+
+
+def test_maps_record_es_range_and_colour_bar_uses_it(run):
+    """The colour-bar label is taken from the maps file, not hard-coded."""
+    with xr.open_dataset(run / "results" / "occultation" / "maps_DJF.nc") as ds:
+        assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (90.0, 130.0)
+
+
+def test_mismatched_fig2_panel_and_season_is_an_error(run):
+    proc = snakemake(run, "--cores", "1", "--dry-run", "results/figures/fig2a_s4max_jja.png", check=False)
+    assert proc.returncode != 0
+    assert "Fig. 2a is the DJF map" in proc.stdout + proc.stderr

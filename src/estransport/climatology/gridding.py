@@ -246,6 +246,10 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike], out_paths: Seq
     ds = grid.to_dataset(min_count=maps["min_count"], smoothing_cells=maps["smoothing_cells"])
     ds.attrs.update(provenance_attrs(config, event_paths, step="seasonal_maps"))
     ds.attrs["years"] = " ".join(map(str, years))
+    alt = ((config or {}).get("qc") or {}).get("altitude_km")
+    if alt:  # the Es height range the events were selected in (km), for labels downstream
+        ds.attrs["es_altitude_min_km"] = float(alt["min"])
+        ds.attrs["es_altitude_max_km"] = float(alt["max"])
     for path in out_paths:
         season = next((s for s in SEASONS if f"_{s}" in os.path.basename(os.fspath(path))), None)
         if season is None:

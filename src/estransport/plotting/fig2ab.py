@@ -83,8 +83,9 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     ax.text(0.99, 0.02, f"N = {int(count.sum()):,} events", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=6, color="white", zorder=5)
     cbar = fig.colorbar(mesh, ax=ax, orientation="vertical", shrink=0.85, pad=0.02, extend="max")
-    alt = ds.attrs.get("comment", "")
-    cbar.set_label("S4max (Es heights, 90–130 km)" if not alt else "S4max (Es heights)")
+    lo, hi = ds.attrs.get("es_altitude_min_km"), ds.attrs.get("es_altitude_max_km")
+    es = f"Es heights, {lo:g}–{hi:g} km" if lo is not None and hi is not None else "Es heights"
+    cbar.set_label(f"S4max ({es})")
     ax.text(0.0, -0.13, "White lines: geomagnetic latitude ±60°, ±70°, ±80° (solid) and the "
             f"geomagnetic equator (dashed), centred dipole IGRF-14 {epoch.year}.", fontsize=6,
             transform=ax.transAxes, va="top")
