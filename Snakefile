@@ -30,6 +30,6 @@ rule all:
 
 
 rule paper:
-    """Every figure of the paper implemented so far (PNG and PDF)."""
+    """The paper's figures (PNG and the configured extra formats) and its quoted numbers."""
     input:
         figure_targets(),

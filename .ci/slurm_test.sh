@@ -245,49 +245,19 @@ done
 say "cluster up: $(sinfo -h -N -o '%N %P %t %c CPUs %m MB')"
 
 # --- 3. the test configuration ------------------------------------------------------
-# make_workdir (tests/workflow_helpers.py) = default config + overrides, as the tests
-# do; every slice included in the Snakefile runs, at its smallest.
+# config/test/smoke.yaml: every slice at its smallest, an overlay on config/config.yaml
+# (the working directory gets both, as the tests do with make_workdir).
 make_config() {
-    PYTHONPATH="$REPO" .venv/bin/python - "$1" <<'EOF'
-import re
-import sys
-from pathlib import Path
-
-from tests.workflow_helpers import REPO, make_workdir
-
-included = set(re.findall(r'^include:\s*"workflow/rules/(\w+)\.smk"',
-                          (REPO / "Snakefile").read_text(), re.M))
-over = {
-    "cosmic": {"years": [2008], "day_step": 60, "maps": {"resolution_deg": 10.0},
-               "monthly": {"lat_resolution_deg": 10.0, "min_count": 1}},
-    "synthetic": {"cosmic": {"arcs_per_day": 300}},
-    "figures": {"extra_formats": [], "dpi": 60},
-}
-if "model" in included:
-    over["model"] = {"synthetic": {"lat_step_deg": 10.0, "lon_step_deg": 30.0}}
-if "ionosonde" in included:
-    over["ionosonde"] = {
-        "synthetic": {"years": {"Greenwich": [1996, 1996], "120E": [2009, 2009]},
-                      "didbase_cadence_min": 60},
-        "analysis": {"bootstrap_samples": 200},
-    }
-known = {"common", "cosmic_raw", "occultation", "figures", "model", "ionosonde", "transport"}
-wd = make_workdir(Path(sys.argv[1]), over)
-if "ionosonde" in included:  # two stations per chain: IIWG, SAO and DIDBase files
-    keep = ("lerwick", "ouagadougou", "mohe", "sanya")
-    reg = wd / "config" / "stations.tsv"
-    lines = reg.read_text().splitlines()
-    reg.write_text("\n".join(ln for ln in lines if ln.startswith(("#", "code\t")) or ln.split("\t")[0] in keep) + "\n")
-print("slices: " + ", ".join(sorted(included - {"common"}))
-      + ("" if included <= known else f"; at their default size: {sorted(included - known)}"))
-EOF
+    mkdir -p "$1/config"
+    cp config/config.yaml config/stations.tsv "$1/config/"
+    echo "config/test/smoke.yaml"
 }
 SLURM_WD="$WORK/run-slurm"
 LOCAL_WD="$WORK/run-local"
 say "test configuration $(make_config "$SLURM_WD")"
 make_config "$LOCAL_WD" >/dev/null
 
-SNAKE=(.venv/bin/snakemake --snakefile "$REPO/Snakefile")
+SNAKE=(.venv/bin/snakemake --snakefile "$REPO/Snakefile" --configfile "$REPO/config/test/smoke.yaml")
 SLURM_PROFILE=(--profile profiles/slurm --profile profiles/slurm-localhost --cores "$JOB_CPUS")
 
 # The local reference run goes on beside the SLURM run (it needs no cluster, and
@@ -369,61 +339,7 @@ wait "$LOCAL_PID" || LOCAL_RC=$?
 LOCAL_PID=""
 [ "$LOCAL_RC" -eq 0 ] || { tail -n 60 "$LOCAL_LOG" >&2; die "the local run failed (exit $LOCAL_RC)"; }
 
-.venv/bin/python - "$SLURM_WD/results" "$LOCAL_WD/results" <<'EOF' || die "SLURM and local results differ"
-import sys
-from collections import Counter
-from pathlib import Path
-
-import pandas as pd
-import xarray as xr
-
-a_root, b_root = Path(sys.argv[1]), Path(sys.argv[2])
-a = {p.relative_to(a_root) for p in a_root.rglob("*") if p.is_file()}
-b = {p.relative_to(b_root) for p in b_root.rglob("*") if p.is_file()}
-problems = [f"only in the SLURM run: {p}" for p in sorted(a - b)]
-problems += [f"only in the local run: {p}" for p in sorted(b - a)]
-compared, figures, other = Counter(), 0, []
-
-
-def _no_history(ds):
-    ds = ds.copy()
-    ds.attrs.pop("history", None)
-    return ds
-
-
-for rel in sorted(a & b):
-    pa, pb = a_root / rel, b_root / rel
-    suffix = rel.suffix.lower()
-    try:
-        if suffix == ".nc":
-            with xr.open_dataset(pa) as da, xr.open_dataset(pb) as db:
-                if not _no_history(da.load()).identical(_no_history(db.load())):
-                    problems.append(f"netCDF differs: {rel}")
-            compared["netCDF"] += 1
-        elif suffix == ".parquet":
-            pd.testing.assert_frame_equal(pd.read_parquet(pa), pd.read_parquet(pb), check_exact=True)
-            compared["Parquet"] += 1
-        elif suffix in (".csv", ".tsv"):
-            sep = "\t" if suffix == ".tsv" else ","
-            pd.testing.assert_frame_equal(pd.read_csv(pa, sep=sep), pd.read_csv(pb, sep=sep), check_exact=True)
-            compared["CSV"] += 1
-        elif suffix in (".png", ".pdf", ".svg"):
-            figures += 1
-        else:
-            other.append(str(rel))
-    except AssertionError as err:
-        problems.append(f"table differs: {rel}: {str(err).splitlines()[0]}")
-if problems:
-    print("\n".join(problems), file=sys.stderr)
-    sys.exit(1)
-n = sum(compared.values())
-if n == 0:
-    print("no data files to compare", file=sys.stderr)
-    sys.exit(1)
-kinds = ", ".join(f"{k} {v}" for k, v in sorted(compared.items()))
-print(f"IDENTICAL: {n} data files ({kinds}) equal between the SLURM run and the local --cores 2 run; "
-      f"{figures} figures present in both (not compared)"
-      + (f"; not compared: {', '.join(other)}" if other else ""))
-EOF
+.venv/bin/python tools/compare_results.py "$SLURM_WD/results" "$LOCAL_WD/results" \
+    || die "SLURM and local results differ"
 
 say "PASS: the test configuration ran through SLURM and matches the local run"

@@ -16,5 +16,4 @@ run_analysis(
     out_daily=snakemake.output.daily,  # noqa: F821
     analysis_params=snakemake.params.analysis,  # noqa: F821
     seed=snakemake.params.seed,  # noqa: F821
-    stations_schema=snakemake.params.stations_schema,  # noqa: F821
 )

@@ -13,5 +13,4 @@ plot_fig5(
     snakemake.output.extra,  # noqa: F821
     figures=snakemake.params.figures,  # noqa: F821
     codes=snakemake.params.codes,  # noqa: F821
-    stations_schema=snakemake.params.stations_schema,  # noqa: F821
 )

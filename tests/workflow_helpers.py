@@ -27,10 +27,33 @@ def deep_update(base: dict, over: dict) -> dict:
     return out
 
 
-def make_workdir(path: Path, overrides: dict | None = None) -> Path:
-    """A working directory with config/config.yaml = default config + overrides."""
+#: Test configurations: overlays on config/config.yaml, also usable by hand as
+#: ``snakemake --configfile config/test/<name>.yaml``.
+TEST_CONFIG_DIR = REPO / "config" / "test"
+
+
+def test_config(name: str) -> dict:
+    """The overlay ``config/test/<name>.yaml``."""
+    with open(TEST_CONFIG_DIR / f"{name}.yaml") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def make_workdir(path: Path, test: str | dict | None = None, overrides: dict | None = None) -> Path:
+    """A working directory whose config/config.yaml is the default config + a test overlay.
+
+    Parameters
+    ----------
+    path : Path
+        Directory to make.
+    test : str or dict, optional
+        Name of a test configuration in ``config/test/`` (merged as Snakemake merges
+        ``--configfile``), or a dict overlay (kept for one-off variants).
+    overrides : dict, optional
+        Values only known at run time (a local server's URL, a tmp path), merged last.
+    """
     (path / "config").mkdir(parents=True, exist_ok=True)
-    cfg = deep_update(default_config(), overrides or {})
+    overlay = test_config(test) if isinstance(test, str) else (test or {})
+    cfg = deep_update(deep_update(default_config(), overlay), overrides or {})
     (path / "config" / "config.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     for extra in ("stations.tsv",):
         src = REPO / "config" / extra

@@ -1,7 +1,7 @@
 """Configuration loading and validation with messages that name the key.
 
 The workflow validates ``config/config.yaml`` against
-``workflow/schemas/config.schema.yaml`` before any rule runs. The same
+``estransport/schemas/config.schema.yaml`` (package data) before any rule runs. The same
 functions work in a notebook::
 
     from estransport.config import load_config
@@ -23,8 +23,9 @@ import yaml
 
 from .errors import ConfigError
 
-#: Default schema location inside a source checkout.
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+#: The config schema, shipped as package data so that an installed wheel validates a config.
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_PATH = SCHEMA_DIR / "config.schema.yaml"
 
 
 def _dotted(path) -> str:
@@ -47,7 +48,7 @@ def _fill_defaults(instance: Any, schema: Mapping[str, Any]) -> None:
 def load_schema(schema_path: str | os.PathLike = SCHEMA_PATH) -> dict[str, Any]:
     """Load the config schema, inlining ``{$ref: other.schema.yaml}`` file references.
 
-    Each workflow slice owns one schema file (``workflow/schemas/<slice>.schema.yaml``)
+    Each workflow slice owns one schema file (``estransport/schemas/<slice>.schema.yaml``)
     that the top-level schema references by file name; references are resolved
     relative to the referring file.
 
@@ -63,10 +64,7 @@ def load_schema(schema_path: str | os.PathLike = SCHEMA_PATH) -> dict[str, Any]:
     """
     schema_path = Path(schema_path)
     if not schema_path.exists():
-        raise FileNotFoundError(
-            f"config schema {schema_path} not found; outside a source checkout of the workflow "
-            "pass schema_path=<checkout>/workflow/schemas/config.schema.yaml"
-        )
+        raise FileNotFoundError(f"config schema {schema_path} not found")
     with open(schema_path) as fh:
         schema = yaml.safe_load(fh)
 

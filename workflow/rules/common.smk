@@ -1,32 +1,20 @@
 # Shared helpers: config validation, day lists, input functions, wildcard constraints.
 import datetime as _dt
-import os
-import sys
-from pathlib import Path
 
-# The library lives in src/; putting it on PYTHONPATH lets rule scripts import it
-# in any software deployment (plain venv, --sdm conda, cluster jobs), because
-# every job re-reads this file and inherits the variable.
-_SRC = str(Path(workflow.basedir) / "src")
-if _SRC not in sys.path:
-    sys.path.insert(0, _SRC)
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (_SRC, os.environ.get("PYTHONPATH", "")) if p
-)
+from snakemake.exceptions import WorkflowError
 
-from snakemake.exceptions import WorkflowError  # noqa: E402
-
-from estransport.config import validate_config  # noqa: E402
-from estransport.errors import ConfigError  # noqa: E402
+# Jobs import the installed package (`make env` installs it into .venv; conda
+# users get it from envs/estransport.yaml): no sys.path or PYTHONPATH edits here.
+from estransport.config import validate_config
+from estransport.errors import ConfigError
 
 try:
-    validate_config(config, Path(workflow.basedir) / "workflow/schemas/config.schema.yaml")
+    validate_config(config)
 except ConfigError as err:
     raise WorkflowError(f"Invalid configuration: {err}") from None
 
 
 ENV = "../../envs/estransport.yaml"
-SCRIPTS = Path(workflow.basedir) / "scripts"
 
 
 wildcard_constraints:

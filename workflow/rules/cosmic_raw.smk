@@ -12,7 +12,7 @@ if config["cosmic"]["source"] == "synthetic":
             tarball="resources/cosmic/scnLv1/{year}/{doy}.tar.gz",
         params:
             seed=config["seed"],
-            synthetic=config["synthetic"]["cosmic"],
+            synthetic=config["cosmic"]["synthetic"],
         log:
             "logs/synthetic/scnlv1/{year}/{doy}.log",
         conda:

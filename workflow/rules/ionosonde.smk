@@ -140,7 +140,6 @@ rule ionosonde_analysis:
         station_years=IONO_PLAN.station_years,
         analysis=IONO["analysis"],
         seed=config["seed"],
-        stations_schema=IONO_PLAN.schema,
     log:
         "logs/ionosonde/analysis.log",
     conda:
@@ -168,7 +167,6 @@ rule fig5_ionosondes:
     params:
         figures=config["figures"],
         codes=IONO_PLAN.codes,
-        stations_schema=IONO_PLAN.schema,
     log:
         "logs/figures/fig5_ionosondes.log",
     conda:

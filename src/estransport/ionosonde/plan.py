@@ -51,7 +51,7 @@ class IonosondePlan:
         The validated ``ionosonde`` config section.
     basedir : path-like
         The workflow's directory: ``stations`` is looked up there if it is not
-        found from the working directory, and the station schema is read from it.
+        found from the working directory.
 
     Raises
     ------
@@ -64,10 +64,7 @@ class IonosondePlan:
     def __init__(self, config: Mapping[str, Any], basedir: str | os.PathLike):
         self.config = config
         self.stations_file = resolve(config["stations"], basedir)
-        self.schema = str(Path(basedir) / "workflow" / "schemas" / "stations.schema.yaml")
-        self.stations: dict[str, Station] = {
-            s.code: s for s in load_stations(self.stations_file, self.schema)
-        }
+        self.stations: dict[str, Station] = {s.code: s for s in load_stations(self.stations_file)}
         self.codes = list(self.stations)
         self.raw_dir = config["raw_dir"]
         self.raw_pattern = str(Path(self.raw_dir) / "{station}" / "{station}_{year}.{ext}")

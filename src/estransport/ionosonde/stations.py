@@ -2,7 +2,7 @@
 
 The file is TAB-separated with a header line; lines starting with ``#`` are
 comments and empty cells are null. Each row is validated against
-``workflow/schemas/stations.schema.yaml``; then codes must be unique,
+``estransport/schemas/stations.schema.yaml``; then codes must be unique,
 ``first_year <= last_year`` and a ``giro`` station must have a ``ursi_code``.
 """
 
@@ -19,10 +19,8 @@ import yaml
 
 from ..errors import InputFileError
 
-#: Default schema location inside a source checkout.
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[3] / "workflow" / "schemas" / "stations.schema.yaml"
-)
+#: The station-registry schema, shipped as package data.
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "stations.schema.yaml"
 
 #: File-name extension of the raw files of each format (resources/ionosonde/{code}/{code}_{year}.{ext}).
 FORMAT_EXTENSIONS = {
