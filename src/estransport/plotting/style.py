@@ -18,6 +18,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from ..io.atomic import atomic_path  # noqa: E402
 
+#: Season of each panel of the paper's Fig. 2: (a) and (c) northern winter, (b) and (d)
+#: northern summer. The one panel -> season map of the project (rules and plotting).
+FIG2_PANEL_SEASON = {"a": "DJF", "b": "JJA", "c": "DJF", "d": "JJA"}
+
 #: Width of a two-column ACP figure, in inches (ACP: 17.5 cm text width).
 FULL_WIDTH_IN = 6.9
 #: Width of a one-column figure, in inches (8.3 cm).
