@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from ..model.steps import monthly_zonal_mean
+from ..means import monthly_zonal_mean
 from ..physics.drift import wind_drift_matrix
 
 log = logging.getLogger(__name__)

@@ -462,32 +462,3 @@ def make_tem(
     write_netcdf(tem, out_path, encoding=_float32_encoding(tem))
     log.info("wrote %s in %.1f s", out_path, time.perf_counter() - t0)
     return tem
-
-
-def monthly_zonal_mean(da: xr.DataArray, month: int) -> xr.DataArray:
-    """Mean over all times in calendar ``month`` and over longitude.
-
-    Parameters
-    ----------
-    da : xarray.DataArray
-        Field with ``time`` (cftime or datetime) and ``lon``.
-    month : int
-        1-12.
-
-    Returns
-    -------
-    xarray.DataArray
-        Without ``time`` and ``lon``.
-
-    Raises
-    ------
-    ValueError
-        If no time falls in that month.
-    """
-    sel = da["time"].dt.month == month
-    if not bool(sel.any()):
-        raise ValueError(
-            f"no model time in month {month}; available months: {sorted(set(np.asarray(da['time'].dt.month.values).tolist()))}"
-        )
-    out = da.isel(time=sel.values).mean("time")
-    return out.mean("lon") if "lon" in out.dims else out

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..means import monthly_mean
 from .constants import CESM_EARTH_RADIUS
 
 log = logging.getLogger(__name__)
@@ -103,24 +104,6 @@ def summer_hemisphere(month: int) -> str:
     if not 1 <= int(month) <= 12:
         raise ValueError(f"month must be 1-12, not {month}")
     return "N" if 4 <= int(month) <= 9 else "S"
-
-
-def monthly_mean(da: xr.DataArray | xr.Dataset) -> xr.DataArray | xr.Dataset:
-    """Mean over the history times of each calendar month, on a ``month`` dimension (1-12).
-
-    Parameters
-    ----------
-    da : xarray.DataArray or xarray.Dataset
-        With a ``time`` coordinate (cftime or datetime64).
-
-    Returns
-    -------
-    xarray.DataArray or xarray.Dataset
-        ``time`` replaced by ``month`` (only the months present), units kept.
-    """
-    month = da["time"].dt.month.rename("month")
-    out = da.groupby(month).mean("time", keep_attrs=True)
-    return out
 
 
 #: cos(latitude) below which the spherical divergence is undefined (about 0.0006

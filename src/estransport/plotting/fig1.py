@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from ..model.steps import monthly_zonal_mean
+from ..means import monthly_zonal_mean
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 from .vectors import (
     ArrowScale,
