@@ -18,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 help:
 	@echo "make run    - run the workflow on the embedded default data and build the report"
 	@echo "make test   - run the test suite"
-	@echo "make lint   - ruff and snakemake --lint"
+	@echo "make lint   - ruff, snakefmt --check, snakemake --lint, conda env in step with uv.lock"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -41,9 +41,14 @@ run: env
 test: env
 	$(VENV)/bin/python -m pytest
 
+# Fails on any finding: ruff (Python), snakefmt (rule files, checked not rewritten),
+# Snakemake's own linter (it exits 1 on any remark), and the conda environment
+# generated from uv.lock.
 lint: env
 	$(VENV)/bin/ruff check src scripts tests tools
-	-$(SNAKE) --lint
+	$(VENV)/bin/snakefmt --check --diff Snakefile workflow/rules
+	$(SNAKE) --lint
+	$(VENV)/bin/python tools/sync_conda_env.py --check
 
 clean-results:
 	rm -rf results logs benchmarks .snakemake

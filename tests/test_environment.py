@@ -1,8 +1,10 @@
-"""The conda environment file stays in step with pyproject's dependencies."""
+"""The environments stay in step: pyproject, uv.lock and the conda environment of the rules."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 
 import yaml
@@ -11,21 +13,36 @@ from .workflow_helpers import REPO
 
 
 def _name(spec: str) -> str:
-    return re.split(r"[<>=!\[ ]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return re.split(r"[<>=!\[ ;]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_conda_env_lists_every_pip_dependency():
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    wanted = {_name(d) for d in project["dependencies"]}
+def _conda_pip_pins() -> dict[str, list[str]]:
     env = yaml.safe_load((REPO / "envs" / "estransport.yaml").read_text())
-    have = set()
+    pins: dict[str, list[str]] = {}
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
-            have |= {_name(d) for d in dep.get("pip", [])}
-        else:
-            have.add(_name(dep))
-    missing = wanted - have
-    assert not missing, f"envs/estransport.yaml lacks {sorted(missing)}"
+            for req in dep.get("pip", []):
+                pins.setdefault(_name(req), []).append(req)
+    return pins
+
+
+def test_conda_env_is_generated_from_the_lock_file():
+    # the generator compares the file with `uv export` of uv.lock, byte for byte
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "sync_conda_env.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_conda_env_pins_every_runtime_dependency_exactly_but_not_snakemake():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pins = _conda_pip_pins()
+    for dep in project["dependencies"]:
+        name = _name(dep)
+        if name.startswith("snakemake"):
+            assert name not in pins, f"jobs do not need {name}; envs/estransport.yaml pins it"
+            continue
+        assert name in pins, f"envs/estransport.yaml lacks {name}"
+        assert all("==" in req for req in pins[name]), pins[name]
 
 
 def test_lock_file_matches_pyproject():
