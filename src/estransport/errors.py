@@ -101,3 +101,19 @@ class MissingInputsError(EstransportError, FileNotFoundError):
         super().__init__(
             f"{len(self.missing)} required input file(s) are missing:\n{listing}\n{instructions}"
         )
+
+
+class OutputWriteError(EstransportError, OSError):
+    """An output could not be written: no space left, a read-only file system, no permission.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The output that was being written.
+    message : str
+        What went wrong and what to do about it.
+    """
+
+    def __init__(self, path: str | os.PathLike, message: str):
+        self.path = os.fspath(path)
+        super().__init__(f"{self.path}: {message}")

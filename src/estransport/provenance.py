@@ -3,6 +3,12 @@
 A netCDF output carries ``estransport_version``, ``config_sha256`` (a hash of
 the canonical JSON of the configuration that made it), ``history`` and the
 list of input files, so a figure can always be traced back to its inputs.
+
+No attribute records the wall-clock time of a run: the same inputs and config
+must give byte-identical files on a rerun, at any ``--cores`` and on a
+cluster. Where a date is wanted (a release, an archive), set the standard
+``SOURCE_DATE_EPOCH`` (seconds since 1970, https://reproducible-builds.org/specs/source-date-epoch/)
+and ``history`` starts with that date.
 """
 
 from __future__ import annotations
@@ -54,6 +60,29 @@ def config_hash(config: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def source_date() -> str:
+    """The build date from ``SOURCE_DATE_EPOCH`` (ISO 8601, UTC), or ``""`` when it is unset.
+
+    Returns
+    -------
+    str
+        For example ``"2021-04-07T00:00:00Z"``.
+
+    Raises
+    ------
+    ValueError
+        If ``SOURCE_DATE_EPOCH`` is set but not an integer number of seconds.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return ""
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not an integer number of seconds") from None
+    return _dt.datetime.fromtimestamp(seconds, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def provenance_attrs(
     config: Mapping[str, Any] | None = None,
     inputs: Iterable[str | os.PathLike] = (),
@@ -85,10 +114,9 @@ def provenance_attrs(
         listed = f"{len(names)} files: {names[0]} ... {names[-1]}"
     else:
         listed = " ".join(names)
-    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     attrs = {
         "Conventions": "CF-1.10",
-        "history": f"{now} estransport {__version__} {step}".strip(),
+        "history": " ".join(p for p in (source_date(), f"estransport {__version__}", step) if p),
         "source": "estransport (https://doi.org/10.5194/acp-21-4219-2021 reproduction workflow)",
         "references": PAPER_REFERENCE,
         "estransport_version": __version__,

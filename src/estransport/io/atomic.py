@@ -2,22 +2,68 @@
 
 Every writer here writes to a temporary file in the destination directory and
 then renames it over the target with :func:`os.replace`, which is atomic on
-POSIX file systems. A crash leaves at most a ``.tmp-*`` file that the next run
-overwrites, and Snakemake reruns the job because its output is absent.
+POSIX file systems. The temporary name is fixed for each target
+(``.tmp-<name>``), so a job killed mid-write leaves at most that one file, and
+the rerun that Snakemake schedules (the output is absent) writes over it and
+renames it away; no run leaves litter behind.
+
+A write that fails for lack of space, on a read-only file system or without
+permission raises :class:`~estransport.errors.OutputWriteError` naming the
+path and, for a full disk, the space left; the partial file is removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import OutputWriteError
+
 if TYPE_CHECKING:  # imported lazily: keeps `import estransport.io.atomic` cheap
     import pandas as pd
     import xarray as xr
+
+#: Prefix of the temporary file beside each output.
+TMP_PREFIX = ".tmp-"
+#: Free space (bytes) below which a failed write is reported as a full disk: libraries
+#: such as netCDF/HDF5 turn ENOSPC into their own errors ("NetCDF: HDF error"), so
+#: the space left is the only reliable sign.
+FULL_DISK_BYTES = 4 * 1024 * 1024
+
+
+def temporary_path(path: str | os.PathLike) -> Path:
+    """The fixed temporary name that :func:`atomic_path` writes before renaming onto ``path``."""
+    path = Path(path)
+    return path.with_name(TMP_PREFIX + path.name)
+
+
+def _free_bytes(directory: Path) -> int | None:
+    try:
+        st = os.statvfs(directory)
+    except OSError:
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _write_error(path: Path, err: BaseException, free: int | None) -> OutputWriteError | None:
+    """An :class:`OutputWriteError` for a failure the user can act on, else ``None``."""
+    code = getattr(err, "errno", None)
+    if code in (errno.ENOSPC, errno.EDQUOT) or (free is not None and free < FULL_DISK_BYTES):
+        left = "unknown" if free is None else f"{free / 1e6:.1f} MB"
+        return OutputWriteError(
+            path,
+            f"no space left on the device ({left} free in {path.parent}); "
+            f"free some space and rerun: the partial file was removed ({type(err).__name__}: {err})",
+        )
+    if code == errno.EROFS:
+        return OutputWriteError(path, f"the file system of {path.parent} is read-only")
+    if code in (errno.EACCES, errno.EPERM):
+        return OutputWriteError(path, f"no permission to write in {path.parent}")
+    return None
 
 
 def _umask() -> int:
@@ -39,21 +85,39 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     Yields
     ------
     pathlib.Path
-        Temporary file to write to. It is removed if the block raises.
+        Temporary file to write to (``.tmp-<name>`` beside ``path``). It is removed
+        if the block raises.
+
+    Raises
+    ------
+    estransport.errors.OutputWriteError
+        If the write failed for lack of space, on a read-only file system or
+        without permission.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise (_write_error(path, err, None) or err) from err
+    tmp_path = temporary_path(path)
+    # Left over from a killed write (this name, or the random names of versions
+    # before 0.2): removed here, so a rerun leaves nothing behind.
+    for stale in path.parent.glob(f"{TMP_PREFIX}{path.name}*"):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
     try:
         yield tmp_path
-        # mkstemp creates 0600; give the file the mode a plain open() would (0666 & ~umask).
+        # Give the file the mode a plain open() would (0666 & ~umask), whatever the
+        # writing library chose.
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
-    except BaseException:
+    except BaseException as err:
+        free = _free_bytes(path.parent)  # before the partial file is removed
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        friendly = _write_error(path, err, free) if isinstance(err, Exception) else None
+        if friendly is not None:
+            raise friendly from err
         raise
 
 

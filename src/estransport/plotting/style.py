@@ -77,6 +77,20 @@ def save_figure(
         Raster resolution in dots per inch.
     """
     for path in [Path(png_path), *map(Path, extra_paths)]:
+        fmt = path.suffix.lstrip(".").lower()
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=path.suffix.lstrip("."), dpi=dpi)
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_reproducible_metadata(fmt))
     plt.close(fig)
+
+
+def _reproducible_metadata(fmt: str) -> dict | None:
+    """Metadata without the time of writing, so the same figure gives the same bytes.
+
+    Matplotlib stamps PDF files with ``CreationDate`` and SVG files with ``Date``
+    unless told not to; PNG carries no date.
+    """
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    if fmt == "svg":
+        return {"Date": None}
+    return None
