@@ -113,7 +113,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.replace(tmp_path, path)
     except BaseException as err:
         free = _free_bytes(path.parent)  # before the partial file is removed
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # absent, or a read-only file system
             tmp_path.unlink()
         friendly = _write_error(path, err, free) if isinstance(err, Exception) else None
         if friendly is not None:
