@@ -52,17 +52,19 @@ def _free_bytes(directory: Path) -> int | None:
 def _write_error(path: Path, err: BaseException, free: int | None) -> OutputWriteError | None:
     """An :class:`OutputWriteError` for a failure the user can act on, else ``None``."""
     code = getattr(err, "errno", None)
-    if code in (errno.ENOSPC, errno.EDQUOT) or (free is not None and free < FULL_DISK_BYTES):
+    if code == errno.EROFS:
+        return OutputWriteError(path, f"the file system of {path.parent} is read-only")
+    if code in (errno.EACCES, errno.EPERM):
+        return OutputWriteError(path, f"no permission to write in {path.parent}")
+    # Libraries that hide the errno (netCDF/HDF5) are judged by the space left.
+    low_space = code is None and free is not None and free < FULL_DISK_BYTES
+    if code in (errno.ENOSPC, errno.EDQUOT) or low_space:
         left = "unknown" if free is None else f"{free / 1e6:.1f} MB"
         return OutputWriteError(
             path,
             f"no space left on the device ({left} free in {path.parent}); "
             f"free some space and rerun: the partial file was removed ({type(err).__name__}: {err})",
         )
-    if code == errno.EROFS:
-        return OutputWriteError(path, f"the file system of {path.parent} is read-only")
-    if code in (errno.EACCES, errno.EPERM):
-        return OutputWriteError(path, f"no permission to write in {path.parent}")
     return None
 
 
