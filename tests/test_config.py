@@ -64,6 +64,14 @@ def test_empty_config_gets_defaults():
          "ionosonde.synthetic.years.Greenwich"),
         (lambda c: c["model"]["synthetic"].update(cell_bounds_km=[70, 115, 95, 170]),
          "model.synthetic.cell_bounds_km"),
+        # cross-key: a level or range one step reads must lie on the grid another step makes
+        (lambda c: c["transport"]["flux"].update(level_km=200.0), "transport.flux.level_km"),
+        (lambda c: c["transport"]["residual_drift"].update(altitude_km={"min": 100, "max": 160}),
+         "transport.residual_drift.altitude_km"),
+        (lambda c: c["model"].update(altitude_km={"min": 80, "max": 110, "step": 1}),
+         "transport.residual_drift.altitude_km"),  # a shrunken model grid is caught too
+        (lambda c: c["transport"]["velocity_region"].update(altitude_km={"min": 95, "max": 118}),
+         "transport.velocity_region.altitude_km"),
     ],
 )
 def test_errors_name_the_key(cfg, mutate, key):

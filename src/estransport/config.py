@@ -146,6 +146,55 @@ NONDECREASING_KEYS = (
 )
 
 
+#: (inner, outer): the value or {min, max} range at ``inner`` must lie within the
+#: {min, max} range at ``outer``. Each pair is a place where one step reads what
+#: another made: a level outside the model's altitude grid would only fail after
+#: the model rules ran, with a message naming no key.
+CONTAINED_KEYS = (
+    ("transport.flux.level_km", "model.altitude_km"),
+    ("transport.residual_drift.altitude_km", "model.altitude_km"),
+    ("transport.velocity_region.altitude_km", "transport.residual_drift.altitude_km"),
+    ("transport.convergence.altitude_km", "model.altitude_km"),
+    ("transport.fig4.altitude_km", "model.altitude_km"),
+    ("model.fig1.altitude_km", "model.altitude_km"),
+)
+
+
+def _get(config: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = config
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def check_contained(config: Mapping[str, Any]) -> None:
+    """Check the ranges of :data:`CONTAINED_KEYS`: each inner value or range inside its outer range.
+
+    Raises
+    ------
+    ConfigError
+        Naming the inner key, its value and the outer key with its range.
+    """
+    for inner_key, outer_key in CONTAINED_KEYS:
+        inner, outer = _get(config, inner_key), _get(config, outer_key)
+        if inner is None or not isinstance(outer, Mapping):
+            continue
+        lo, hi = outer.get("min"), outer.get("max")
+        if lo is None or hi is None:
+            continue
+        if isinstance(inner, Mapping):
+            values = [v for v in (inner.get("min"), inner.get("max")) if v is not None]
+            shown = f"{inner.get('min')}-{inner.get('max')}"
+        else:
+            values, shown = [inner], f"{inner}"
+        if any(not lo <= v <= hi for v in values):
+            raise ConfigError(
+                inner_key, f"{shown} lies outside {outer_key} = {lo}-{hi}; change one of the two"
+            )
+
+
 def _lookup(config: Mapping[str, Any], dotted: str):
     """Yield (dotted key, value) for a key pattern whose last part may be ``*``."""
     parts = dotted.split(".")
@@ -194,6 +243,7 @@ def check_ranges(config: Mapping[str, Any]) -> None:
                     continue
                 if any(not ordered(a, b) for a, b in zip(value[:-1], value[1:], strict=True)):
                     raise ConfigError(key, f"values must be {wording}, got {list(value)}")
+    check_contained(config)
     cosmic = config.get("cosmic", {})
     if cosmic.get("source") == "local" and not cosmic.get("local_archive"):
         raise ConfigError(
