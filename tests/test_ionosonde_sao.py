@@ -105,7 +105,7 @@ def test_multi_record_file_yields_all_records(realdata, tmp_path):
 
 
 def test_truncated_record_names_file_and_line(realdata, tmp_path):
-    lines = (realdata("sao/test.sao")).read_text().splitlines(keepends=True)
+    lines = realdata("sao/test.sao").read_text().splitlines(keepends=True)
     cut = tmp_path / "cut.SAO"
     cut.write_text("".join(lines[:20]))
     with pytest.raises(InputFileError, match=r"cut\.SAO, line 20: .*truncated") as info:
@@ -114,7 +114,7 @@ def test_truncated_record_names_file_and_line(realdata, tmp_path):
 
 
 def test_impossible_date_and_doy_mismatch(realdata, tmp_path):
-    text = (realdata("sao/KJ609_2009005001000.SAO")).read_text()
+    text = realdata("sao/KJ609_2009005001000.SAO").read_text()
     bad = tmp_path / "bad.SAO"
     # FF2009 005 01 05 ... -> month 13
     bad.write_text(text.replace("FF2009005010500", "FF2009005130500", 1))
@@ -126,7 +126,7 @@ def test_impossible_date_and_doy_mismatch(realdata, tmp_path):
 
 
 def test_unknown_preface_and_not_an_sao_file(realdata, tmp_path):
-    text = (realdata("sao/KJ609_2009005001000.SAO")).read_text()
+    text = realdata("sao/KJ609_2009005001000.SAO").read_text()
     bad = tmp_path / "bad.SAO"
     bad.write_text(text.replace("FF2009005", "ZZ2009005", 1))
     with pytest.raises(InputFileError, match="unknown group-3 preface 'ZZ'"):
