@@ -13,12 +13,13 @@ SNAKE    := $(VENV)/bin/snakemake
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test env lint report clean-results help
+.PHONY: run test env lint report clean-results help realdata
 
 help:
 	@echo "make run    - run the workflow on the embedded default data and build the report"
 	@echo "make test   - run the test suite"
 	@echo "make lint   - ruff, snakefmt --check, snakemake --lint, conda env in step with uv.lock"
+	@echo "make realdata - download the real sample files of the tests (tests/data/realdata.tsv)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,6 +41,11 @@ run: env
 
 test: env
 	$(VENV)/bin/python -m pytest
+
+# Real sample files for the tests, from their pinned origins into .cache/realdata
+# (ESTRANSPORT_REALDATA_CACHE, ESTRANSPORT_REALDATA_URL override; see tests/realdata.py).
+realdata: env
+	$(VENV)/bin/python tools/fetch_realdata.py
 
 # Fails on any finding: ruff (Python), snakefmt (rule files, checked not rewritten),
 # Snakemake's own linter (it exits 1 on any remark), and the conda environment

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from .realdata import resolver
+
 REPO = Path(__file__).resolve().parents[1]
-#: Real third-party sample files, kept beside the clone (never copied into the repo).
-REALDATA = REPO.parent / "shared" / "realdata"
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +18,12 @@ def repo() -> Path:
 
 
 @pytest.fixture(scope="session")
-def realdata() -> Path:
-    """Directory of the real sample files; a missing directory is a failure, not a skip."""
-    if not REALDATA.is_dir():
-        pytest.fail(f"real sample files not found at {REALDATA}; CI must have ../shared beside the clone")
-    return REALDATA
+def realdata() -> Callable[[str], Path]:
+    """Path of one real sample file of the registry ``tests/data/realdata.tsv``.
+
+    Call it with the registry name, e.g. ``realdata("sao/test.sao")``. A file with
+    the wrong sha256 fails the test; a missing file skips it (how to get it is in the
+    skip reason), or fails it where ``ESTRANSPORT_REQUIRE_REALDATA=1``. Where the
+    files are looked for is in ``tests/realdata.py``.
+    """
+    return resolver()

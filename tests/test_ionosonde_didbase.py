@@ -19,7 +19,7 @@ MILLSTONE = "giro_didbase/MilstonHill_2019_part2.txt"
 
 @pytest.fixture(scope="module")
 def millstone(realdata):
-    return realdata / MILLSTONE
+    return realdata(MILLSTONE)
 
 
 def test_millstone_hill_parses_to_571_rows(millstone):

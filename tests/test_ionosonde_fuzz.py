@@ -105,12 +105,12 @@ def _check(parse, path: Path, data: bytes) -> None:
 
 @pytest.fixture(scope="module")
 def sao_seed(realdata) -> bytes:
-    return (realdata / "sao" / "KJ609_2009005001000.SAO").read_bytes()
+    return realdata("sao/KJ609_2009005001000.SAO").read_bytes()
 
 
 @pytest.fixture(scope="module")
 def didbase_seed(realdata) -> bytes:
-    lines = (realdata / "giro_didbase" / "MilstonHill_2019_part2.txt").read_bytes().split(b"\n")
+    lines = realdata("giro_didbase/MilstonHill_2019_part2.txt").read_bytes().split(b"\n")
     return b"\n".join(lines[:30]) + b"\n"
 
 

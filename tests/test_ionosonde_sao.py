@@ -13,14 +13,14 @@ from estransport.ionosonde.schema import COLUMNS, validate_table
 
 pytestmark = pytest.mark.realdata
 
-# The table of shared/realdata/README.md, read by hand from the files:
-# file -> (time UT, number of scaled values, foEs MHz or None, h'Es km or None, preface)
+# Read by hand from the files of the registry tests/data/realdata.tsv:
+# registry name -> (time UT, number of scaled values, foEs MHz or None, h'Es km or None, preface)
 REAL_SAO = {
-    "BC840_2009336000005.SAO": (dt.datetime(2009, 12, 2, 0, 0, 5), 43, None, None, "FE"),
-    "BL841_2006003000500.SAO": (dt.datetime(2006, 1, 3, 0, 5, 0), 40, None, None, "AA"),
-    "DW41K_2008020070000.SAO": (dt.datetime(2008, 1, 20, 7, 0, 0), 49, 4.530, 106.400, "AA"),
-    "KJ609_2009005001000.SAO": (dt.datetime(2009, 1, 5, 0, 10, 0), 49, 5.100, 104.000, "FF"),
-    "test.sao": (dt.datetime(2017, 9, 5, 12, 45, 0), 49, 2.825, 107.500, "FF"),
+    "sao/BC840_2009336000005.SAO": (dt.datetime(2009, 12, 2, 0, 0, 5), 43, None, None, "FE"),
+    "sao/BL841_2006003000500.SAO": (dt.datetime(2006, 1, 3, 0, 5, 0), 40, None, None, "AA"),
+    "sao/DW41K_2008020070000.SAO": (dt.datetime(2008, 1, 20, 7, 0, 0), 49, 4.530, 106.400, "AA"),
+    "sao/KJ609_2009005001000.SAO": (dt.datetime(2009, 1, 5, 0, 10, 0), 49, 5.100, 104.000, "FF"),
+    "sao/test.sao": (dt.datetime(2017, 9, 5, 12, 45, 0), 49, 2.825, 107.500, "FF"),
 }
 
 
@@ -31,7 +31,7 @@ def _same(value: float, expected: float | None) -> bool:
 @pytest.mark.parametrize("name", sorted(REAL_SAO))
 def test_real_file_matches_readme_table(realdata, name):
     when, count, foes, hes, preface = REAL_SAO[name]
-    path = realdata / "sao" / name
+    path = realdata(name)
     records = list(iter_sao_records(path))
     assert len(records) == 1
     rec = records[0]
@@ -51,7 +51,7 @@ def test_real_file_matches_readme_table(realdata, name):
 
 def test_values_running_together_are_sliced_by_width(realdata):
     # BC840 group 4 line 1 is "   3.7509999.000   3.828  14.353 ..." (foF2 then a missing foF1)
-    rec = next(iter_sao_records(realdata / "sao" / "BC840_2009336000005.SAO"))
+    rec = next(iter_sao_records(realdata("sao/BC840_2009336000005.SAO")))
     assert rec.characteristics[0] == pytest.approx(3.750)
     assert math.isnan(rec.characteristics[1])
     assert rec.characteristics[2] == pytest.approx(3.828)
@@ -59,23 +59,23 @@ def test_values_running_together_are_sliced_by_width(realdata):
 
 
 def test_dynasonde_three_line_group2_is_skipped_by_line_count(realdata):
-    rec = next(iter_sao_records(realdata / "sao" / "BL841_2006003000500.SAO"))
+    rec = next(iter_sao_records(realdata("sao/BL841_2006003000500.SAO")))
     assert len(rec.system) == 3 and rec.system[0].strip() == ""
     assert rec.system[1].startswith("DYNASONDE")
     assert rec.characteristics[0] == pytest.approx(4.639)  # foF2, first element after group 3
 
 
 def test_fbes_and_confidence(realdata):
-    dw = read_sao(realdata / "sao" / "DW41K_2008020070000.SAO").iloc[0]
+    dw = read_sao(realdata("sao/DW41K_2008020070000.SAO")).iloc[0]
     assert dw["fbEs_MHz"] == pytest.approx(4.105)  # group 4 element 48
     assert dw["confidence"] == -1  # no analysis flags (group 5 absent)
     # analysis flag 10 "11" -> 125 - 25 = 100; "22" -> 75 (Perl Data::SAO4 rule, [V3])
-    assert read_sao(realdata / "sao" / "KJ609_2009005001000.SAO").iloc[0]["confidence"] == 100
-    assert read_sao(realdata / "sao" / "test.sao").iloc[0]["confidence"] == 75
+    assert read_sao(realdata("sao/KJ609_2009005001000.SAO")).iloc[0]["confidence"] == 100
+    assert read_sao(realdata("sao/test.sao")).iloc[0]["confidence"] == 75
 
 
 def test_crlf_variant_reads_identically(realdata, tmp_path):
-    src = realdata / "sao" / "KJ609_2009005001000.SAO"
+    src = realdata("sao/KJ609_2009005001000.SAO")
     data = src.read_bytes()
     assert b"\r" not in data
     crlf = tmp_path / "KJ609_crlf.SAO"
@@ -88,9 +88,9 @@ def test_crlf_variant_reads_identically(realdata, tmp_path):
 
 
 def test_multi_record_file_yields_all_records(realdata, tmp_path):
-    names = ["KJ609_2009005001000.SAO", "BL841_2006003000500.SAO", "DW41K_2008020070000.SAO",
-             "test.sao"]
-    parts = [(realdata / "sao" / n).read_bytes() for n in names]
+    names = ["sao/KJ609_2009005001000.SAO", "sao/BL841_2006003000500.SAO",
+             "sao/DW41K_2008020070000.SAO", "sao/test.sao"]
+    parts = [realdata(n).read_bytes() for n in names]
     multi = tmp_path / "multi.SAO"
     multi.write_bytes(b"".join(parts))
     table = read_sao(multi, station="M")
@@ -105,7 +105,7 @@ def test_multi_record_file_yields_all_records(realdata, tmp_path):
 
 
 def test_truncated_record_names_file_and_line(realdata, tmp_path):
-    lines = (realdata / "sao" / "test.sao").read_text().splitlines(keepends=True)
+    lines = realdata("sao/test.sao").read_text().splitlines(keepends=True)
     cut = tmp_path / "cut.SAO"
     cut.write_text("".join(lines[:20]))
     with pytest.raises(InputFileError, match=r"cut\.SAO, line 20: .*truncated") as info:
@@ -114,7 +114,7 @@ def test_truncated_record_names_file_and_line(realdata, tmp_path):
 
 
 def test_impossible_date_and_doy_mismatch(realdata, tmp_path):
-    text = (realdata / "sao" / "KJ609_2009005001000.SAO").read_text()
+    text = realdata("sao/KJ609_2009005001000.SAO").read_text()
     bad = tmp_path / "bad.SAO"
     # FF2009 005 01 05 ... -> month 13
     bad.write_text(text.replace("FF2009005010500", "FF2009005130500", 1))
@@ -126,12 +126,12 @@ def test_impossible_date_and_doy_mismatch(realdata, tmp_path):
 
 
 def test_unknown_preface_and_not_an_sao_file(realdata, tmp_path):
-    text = (realdata / "sao" / "KJ609_2009005001000.SAO").read_text()
+    text = realdata("sao/KJ609_2009005001000.SAO").read_text()
     bad = tmp_path / "bad.SAO"
     bad.write_text(text.replace("FF2009005", "ZZ2009005", 1))
     with pytest.raises(InputFileError, match="unknown group-3 preface 'ZZ'"):
         read_sao(bad)
     other = tmp_path / "other.SAO"
-    other.write_text((realdata / "giro_didbase" / "MilstonHill_2019_part2.txt").read_text())
+    other.write_text(realdata("giro_didbase/MilstonHill_2019_part2.txt").read_text())
     with pytest.raises(InputFileError, match=r"other\.SAO, line 1: index element"):
         read_sao(other)

@@ -1,4 +1,7 @@
-"""CESM/CAM history reader on the real sample files (../shared/realdata/cesm) and its formulas."""
+"""CESM/CAM history reader on the real sample files and its formulas.
+
+The files are cesm/* of the registry tests/data/realdata.tsv.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +19,9 @@ from estransport.model import cesm
 pytestmark = pytest.mark.realdata
 
 
-@pytest.fixture(scope="module")
-def cesm_dir(realdata):
-    return realdata / "cesm"
-
-
-def test_vinth2p_pressure_without_P0(cesm_dir, caplog):
+def test_vinth2p_pressure_without_P0(realdata, caplog):
     """Old CCM/CAM file without P0: hyam is a fraction of 1e5 Pa."""
-    path = cesm_dir / "vinth2p.nc"
+    path = realdata("cesm/vinth2p.nc")
     with caplog.at_level(logging.INFO):
         ds = cesm.open_history(path, ["T"])
     assert "no P0" in caplog.text
@@ -41,17 +39,18 @@ def test_vinth2p_pressure_without_P0(cesm_dir, caplog):
     assert ds["T"].chunks is not None
 
 
-def test_vinth2p_time_without_bounds(cesm_dir, caplog):
+def test_vinth2p_time_without_bounds(realdata, caplog):
     with caplog.at_level(logging.WARNING):
-        ds = cesm.open_history(cesm_dir / "vinth2p.nc", ["T"])
+        ds = cesm.open_history(realdata("cesm/vinth2p.nc"), ["T"])
     assert "no time bounds" in caplog.text
     t0 = ds["time"].values[0]
     assert (t0.year, t0.month, t0.day) == (49, 12, 17)  # days since 0049-09-01 + 107
 
 
-def test_fpzip_time_from_time_bnds(cesm_dir):
+def test_fpzip_time_from_time_bnds(realdata):
     """The monthly stamp is the end of the interval; the reader uses the time_bnds midpoint."""
-    ds = cesm.open_history(cesm_dir / "c.fpzip.cam-fv.T.3months.nc", ["T"], ps_fallback="reference")
+    path = realdata("cesm/c.fpzip.cam-fv.T.3months.nc")
+    ds = cesm.open_history(path, ["T"], ps_fallback="reference")
     expected = [
         cftime.DatetimeNoLeap(1920, 1, 16, 12),
         cftime.DatetimeNoLeap(1920, 2, 15, 0),
@@ -61,17 +60,17 @@ def test_fpzip_time_from_time_bnds(cesm_dir):
     assert list(ds["time"].dt.month.values) == [1, 2, 3]  # not Feb, Mar, Apr as the stamps say
 
 
-def test_fpzip_missing_PS_is_an_error_naming_it(cesm_dir):
-    path = cesm_dir / "c.fpzip.cam-fv.T.3months.nc"
+def test_fpzip_missing_PS_is_an_error_naming_it(realdata):
+    path = realdata("cesm/c.fpzip.cam-fv.T.3months.nc")
     with pytest.raises(InputFileError) as err:
         cesm.open_history(path, ["T"])
     msg = str(err.value)
     assert "'PS'" in msg and str(path) in msg and "ps_fallback" in msg
 
 
-def test_fpzip_reference_fallback_pressure(cesm_dir, caplog):
+def test_fpzip_reference_fallback_pressure(realdata, caplog):
     """ps_fallback='reference': p = (hyam + hybm) P0, exact on the 12 pure-pressure levels."""
-    path = cesm_dir / "c.fpzip.cam-fv.T.3months.nc"
+    path = realdata("cesm/c.fpzip.cam-fv.T.3months.nc")
     with caplog.at_level(logging.WARNING):
         ds = cesm.open_history(path, ["T"], ps_fallback="reference")
     assert "no PS" in caplog.text
@@ -85,8 +84,8 @@ def test_fpzip_reference_fallback_pressure(cesm_dir, caplog):
     assert "reference fallback" in ds["p"].attrs["comment"]
 
 
-def test_missing_variable_names_variable_and_file(cesm_dir):
-    path = cesm_dir / "c.fpzip.cam-fv.T.3months.nc"
+def test_missing_variable_names_variable_and_file(realdata):
+    path = realdata("cesm/c.fpzip.cam-fv.T.3months.nc")
     with pytest.raises(InputFileError) as err:
         cesm.open_history(path, ["T", "Z3"], ps_fallback="reference")
     assert (
@@ -101,9 +100,9 @@ def test_missing_variable_names_variable_and_file(cesm_dir):
         build_model_state(path, ps_fallback="reference")
 
 
-def test_unstructured_grid_is_refused(cesm_dir):
+def test_unstructured_grid_is_refused(realdata):
     with pytest.raises(InputFileError, match="lat, lon"):
-        cesm.open_history(cesm_dir / "hybrid_subset.nc", ["V"])
+        cesm.open_history(realdata("cesm/hybrid_subset.nc"), ["V"])
 
 
 def test_missing_file_is_named(tmp_path):

@@ -137,10 +137,15 @@ ATTR_SETS = st.dictionaries(NAMES, ATTR_VALUES, min_size=0, max_size=12)
 
 # --- real CDAAC files ---------------------------------------------------------------------
 
+REAL_CDAAC = [
+    "cdaac_ionprf/ionPrf_C001.2015.001.00.11.G06_2021.0390_nc",
+    "cdaac_ionprf/ionPrf_C004.2015.001.13.30.G02_2021.0390_nc",
+]
+
 
 @pytest.mark.realdata
 def test_real_cdaac_files_agree_with_netcdf4(realdata):
-    files = sorted((realdata / "cdaac_ionprf").glob("*_nc"))
+    files = [realdata(name) for name in REAL_CDAAC]
     assert len(files) == 2
     for path in files:
         buf = path.read_bytes()
@@ -164,7 +169,7 @@ def test_real_cdaac_files_agree_with_netcdf4(realdata):
 
 @pytest.mark.realdata
 def test_real_file_truncated_at_every_offset(realdata):
-    path = sorted((realdata / "cdaac_ionprf").glob("*_nc"))[0]
+    path = realdata(REAL_CDAAC[0])
     buf = path.read_bytes()
     header = read_header(buf)
     full = read_global_attributes(buf)

@@ -154,7 +154,7 @@ def day(tmp_path_factory):
 
 @pytest.mark.realdata
 def test_every_real_member_name_parses(realdata):
-    names = realdata / "cdaac_scnlv1_evidence" / "filenames_scnLv1_repro2013_2007_002.txt"
+    names = realdata("cdaac_scnlv1_evidence/filenames_scnLv1_repro2013_2007_002.txt")
     names = names.read_text().split()
     assert len(names) == 1316
     parsed = [parse_member_name(n) for n in names]

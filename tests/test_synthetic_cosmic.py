@@ -25,7 +25,8 @@ from estransport.synthetic.nc3 import write_netcdf3
 NAME_RE = re.compile(
     r"^scnLv1_C(\d{3})\.(\d{4})\.(\d{3})\.(\d{2})\.(\d{2})\.(\d{4})\.G(\d{2})\.(\d{2})_(\d{4})\.(\d{4})_nc$"
 )
-# Variables of a real scnLv1 file (shared/realdata/cdaac_scnlv1_evidence xarray repr).
+# Variables of a real scnLv1 file (the xarray repr in cdaac_scnlv1_evidence/ of the registry
+# tests/data/realdata.tsv).
 REAL_VARIABLES = {"time", "S4", "elevation", "sqrt_I", "caL1_SNR", "x_LEO", "y_LEO", "z_LEO",
                   "x_GPS", "y_GPS", "z_GPS"}
 
