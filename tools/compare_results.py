@@ -7,9 +7,9 @@ check that a change leaves the numbers of a run alone::
     .venv/bin/python tools/compare_results.py old/results new/results
     .venv/bin/python tools/compare_results.py old/results new/results --rtol 1e-12
 
-netCDF files are compared variable by variable (data, dimensions, coordinates;
-attributes other than the provenance ones too); Parquet and CSV files as
-tables. Figures are only checked to exist in both trees. With ``--rtol 0``
+netCDF files are compared variable by variable (data, dimensions,
+coordinates; with ``--attrs`` also their attributes and the non-provenance
+global attributes); Parquet and CSV files as tables. Figures are only checked to exist in both trees. With ``--rtol 0``
 (the default) every value must be equal; a positive ``--rtol`` allows float
 rounding where an operation order changed. Exit status 0 when equal, 1 when
 something differs (each difference is printed), 2 when nothing was compared.
@@ -41,8 +41,8 @@ def _values_equal(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
     return bool(np.array_equal(a, b))
 
 
-def compare_netcdf(pa: Path, pb: Path, rtol: float) -> list[str]:
-    """Differences between two netCDF files (variables, values, non-provenance attributes)."""
+def compare_netcdf(pa: Path, pb: Path, rtol: float, attrs: bool = False) -> list[str]:
+    """Differences between two netCDF files (variables, values; attributes with ``attrs``)."""
     problems = []
     with xr.open_dataset(pa, decode_times=False) as da, xr.open_dataset(pb, decode_times=False) as db:
         names_a, names_b = set(da.variables), set(db.variables)
@@ -54,11 +54,11 @@ def compare_netcdf(pa: Path, pb: Path, rtol: float) -> list[str]:
                 problems.append(f"{name}: dims {va.dims} != {vb.dims}")
             elif not _values_equal(va.values, vb.values, rtol):
                 problems.append(f"{name}: values differ")
-            if va.attrs != vb.attrs:
+            if attrs and va.attrs != vb.attrs:
                 problems.append(f"{name}: attributes differ")
         ga = {k: v for k, v in da.attrs.items() if k not in PROVENANCE_ATTRS}
         gb = {k: v for k, v in db.attrs.items() if k not in PROVENANCE_ATTRS}
-        if ga.keys() != gb.keys():
+        if attrs and ga.keys() != gb.keys():
             problems.append(f"global attributes differ: {sorted(set(ga) ^ set(gb))}")
     return problems
 
@@ -72,7 +72,8 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> list[str]:
     return []
 
 
-def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0) -> tuple[list[str], Counter]:
+def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0,
+                  attrs: bool = False) -> tuple[list[str], Counter]:
     """Compare every data file of two result trees.
 
     Parameters
@@ -81,6 +82,8 @@ def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0) -> tuple[list[s
         The two ``results/`` directories.
     rtol : float
         Relative tolerance for floating-point values (0 = exact).
+    attrs : bool
+        Compare netCDF attributes too (provenance attributes excepted).
 
     Returns
     -------
@@ -98,7 +101,7 @@ def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0) -> tuple[list[s
         pa, pb = a_root / rel, b_root / rel
         suffix = rel.suffix.lower()
         if suffix == ".nc":
-            found = compare_netcdf(pa, pb, rtol)
+            found = compare_netcdf(pa, pb, rtol, attrs)
             compared["netCDF"] += 1
         elif suffix == ".parquet":
             found = compare_tables(pd.read_parquet(pa), pd.read_parquet(pb), rtol)
@@ -122,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("first", type=Path, help="a results/ directory")
     parser.add_argument("second", type=Path, help="another results/ directory")
     parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for floats (0 = exact)")
+    parser.add_argument("--attrs", action="store_true", help="compare netCDF attributes too")
     args = parser.parse_args(argv)
-    problems, compared = compare_trees(args.first, args.second, args.rtol)
+    problems, compared = compare_trees(args.first, args.second, args.rtol, args.attrs)
     data = sum(n for kind, n in compared.items() if kind in ("netCDF", "Parquet", "CSV"))
     summary = ", ".join(f"{kind} {n}" for kind, n in sorted(compared.items()))
     if problems:

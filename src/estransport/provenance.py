@@ -115,7 +115,7 @@ def provenance_attrs(
     else:
         listed = " ".join(names)
     attrs = {
-        "Conventions": "CF-1.10",
+        "Conventions": "CF-1.8",
         "history": " ".join(p for p in (source_date(), f"estransport {__version__}", step) if p),
         "source": "estransport (https://doi.org/10.5194/acp-21-4219-2021 reproduction workflow)",
         "references": PAPER_REFERENCE,

@@ -160,9 +160,69 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = Tr
         Per-variable encodings (e.g. ``{"T": {"dtype": "float32"}}``), merged
         over the compression settings.
     """
+    ds, cf_encoding = cf_conform(ds)
     base = {name: {"zlib": True, "complevel": 4} for name in ds.data_vars} if compress else {}
+    for name, enc in cf_encoding.items():
+        base[name] = {**base.get(name, {}), **enc}
     for name, enc in (encoding or {}).items():
         base[name] = {**base.get(name, {}), **enc}
-    encoding = base
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)
+        ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=base)
+
+
+#: CF attributes of the coordinates every product shares, set where a writer left
+#: them out (CF-1.8 §4: standard_name and axis identify coordinate types).
+COORDINATE_ATTRS = {
+    "time": {"standard_name": "time", "axis": "T"},
+    "lat": {"standard_name": "latitude", "units": "degrees_north", "axis": "Y"},
+    "lon": {"standard_name": "longitude", "units": "degrees_east", "axis": "X"},
+    "altitude": {"standard_name": "altitude", "positive": "up", "axis": "Z"},
+    "month": {"long_name": "calendar month", "units": "1"},
+}
+
+
+def cf_conform(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
+    """The dataset and encodings that make a CF-1.8 file of it (what every product shares).
+
+    - coordinate and cell-bounds variables get no ``_FillValue`` (CF-1.8 §2.5.1, §7.1);
+    - 64-bit integers are written as 32-bit (CF-1.8 §2.2 allows no int64), times as
+      double-precision offsets;
+    - the shared coordinates get their ``standard_name``, ``units`` and ``axis``
+      (:data:`COORDINATE_ATTRS`) where the writer left them out;
+    - ``Conventions`` names CF-1.8.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Dataset about to be written.
+
+    Returns
+    -------
+    dataset : xarray.Dataset
+        A shallow copy with the attributes filled in.
+    encoding : dict
+        Per-variable encodings for :meth:`xarray.Dataset.to_netcdf`.
+    """
+    import numpy as np
+
+    ds = ds.copy()
+    encoding: dict = {}
+    bounds = {v.attrs["bounds"] for v in ds.variables.values() if "bounds" in v.attrs}
+    for name, var in ds.variables.items():
+        enc: dict = {}
+        if name in ds.coords or name in bounds:
+            enc["_FillValue"] = None
+        is_cftime = var.dtype == object and var.size and hasattr(var.values.flat[0], "calendar")
+        if np.issubdtype(var.dtype, np.datetime64) or is_cftime:
+            enc["dtype"] = "float64"
+        elif var.dtype == np.int64 or var.dtype == np.uint64:
+            info = np.iinfo(np.int32)
+            values = var.values
+            if values.size == 0 or (values.min() >= info.min and values.max() <= info.max):
+                enc["dtype"] = "int32"
+        if enc:
+            encoding[name] = enc
+        for key, value in COORDINATE_ATTRS.get(name, {}).items() if name in ds.coords else ():
+            var.attrs.setdefault(key, value)
+    ds.attrs["Conventions"] = "CF-1.8"
+    return ds, encoding
