@@ -56,5 +56,6 @@ lint: env
 	$(SNAKE) --lint
 	$(VENV)/bin/python tools/sync_conda_env.py --check
 
-clean-results:
-	rm -rf results logs benchmarks .snakemake
+clean-results:  # keeps results/README.md, the map of products
+	find results -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf logs benchmarks .snakemake
