@@ -1,14 +1,6 @@
-"""Snakemake script of rule model_drift: model state -> Fe+ drift and its U/V/W/E parts."""
+"""Rule model_drift: model state -> Fe+ drift and its U, V, W, ExB, Pedersen parts."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.model import model_drift
 
-setup_logging(snakemake.log[0])  # noqa: F821 - injected by Snakemake
-
-from estransport.model.steps import make_drift  # noqa: E402
-
-make_drift(
-    snakemake.input.state,  # noqa: F821
-    snakemake.output.drift,  # noqa: F821
-    snakemake.params.model,  # noqa: F821
-    threads=snakemake.threads,  # noqa: F821
-)
+run(model_drift, snakemake)  # noqa: F821

@@ -5,7 +5,7 @@ Two variants, each run in its own subprocess so that its peak memory is its own:
 * ``monthly``: 12 months x 71 altitudes x 96 latitudes x 144 longitudes (WACCM
   1.9 x 2.5 degrees), in memory: IGRF-14 on the grid, collision frequency,
   r_i and every drift part (U, V, W, E x B, Pedersen) plus totals, through
-  :func:`estransport.model.steps.compute_drift`. Target: under 30 s.
+  :func:`estransport.model.drift.compute_drift`. Target: under 30 s.
 * ``sixhourly``: the same grid every 6 hours for ``--days`` days (default 31:
   124 steps), through dask. The nine 4-D float32 input fields (U, V, W,
   n_N2, n_O2, n_O, E_east, E_north, E_up) are generated lazily, chunk by
@@ -46,6 +46,21 @@ def _profile(alt, scale_km, n100):
     return n100 * np.exp(-(alt - 100.0) / scale_km)
 
 
+def _drift_options() -> dict:
+    """compute_drift's keyword arguments: the schema defaults of ``model.drift``, IGRF in July 2008."""
+    import datetime as dt
+
+    from estransport.config import validate_config
+
+    drift = validate_config({})["model"]["drift"]
+    return {
+        "igrf_date": dt.date(2008, 7, 1),
+        "momentum_transfer": drift["momentum_transfer"],
+        "project_E": drift["project_E"],
+        "use_E": drift["electric_field"],
+    }
+
+
 def _peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # kB on Linux
 
@@ -54,7 +69,7 @@ def run_monthly(workers: int) -> dict:
     import dask
     import xarray as xr
 
-    from estransport.model.steps import compute_drift
+    from estransport.model.drift import compute_drift
 
     dask.config.set(scheduler="threads", num_workers=workers)
     lat, lon, alt = _grid()
@@ -78,7 +93,7 @@ def run_monthly(workers: int) -> dict:
     t_inputs = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    drift = compute_drift(state, igrf_date="2008-07-01")  # numpy-backed: computed here
+    drift = compute_drift(state, **_drift_options())  # numpy-backed: computed here
     t_drift = time.perf_counter() - t0
     t0 = time.perf_counter()
     drift = drift.compute()
@@ -100,7 +115,7 @@ def run_sixhourly(days: int, workers: int, steps_per_chunk: int) -> dict:
     import dask.array as da
     import xarray as xr
 
-    from estransport.model.steps import compute_drift
+    from estransport.model.drift import compute_drift
 
     dask.config.set(scheduler="threads", num_workers=workers)
     lat, lon, alt = _grid()
@@ -130,7 +145,7 @@ def run_sixhourly(days: int, workers: int, steps_per_chunk: int) -> dict:
     input_gb = sum(np.prod(shape) * 4 for _ in data) / 1e9
 
     t0 = time.perf_counter()
-    drift = compute_drift(state, igrf_date="2008-07-01")
+    drift = compute_drift(state, **_drift_options())
     # what the figures need: zonal means, here per day (4 six-hourly steps)
     reduced = drift[["u_ion", "v_ion", "w_ion", "r_i"]].mean("lon").coarsen(time=4).mean()
     t_graph = time.perf_counter() - t0

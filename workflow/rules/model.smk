@@ -12,13 +12,16 @@ MODEL = config["model"]
 MODEL_HISTORY = []  # synthetic history files (source synthetic)
 
 if MODEL["source"] == "synthetic":
-    from estransport.synthetic.waccm import SyntheticWaccmParameters as _SyntheticWaccm
     from estransport.synthetic.waccm import history_file_names as _waccm_file_names
 
     MODEL_SYNTHETIC_DIR = "resources/model/synthetic"
     MODEL_HISTORY = [
         f"{MODEL_SYNTHETIC_DIR}/{name}"
-        for name in _waccm_file_names(_SyntheticWaccm.from_config(MODEL["synthetic"]))
+        for name in _waccm_file_names(
+            case=MODEL["synthetic"]["case"],
+            year=MODEL["synthetic"]["year"],
+            samples_per_day=MODEL["synthetic"]["samples_per_day"],
+        )
     ]
 
     rule model_synthetic_history:
@@ -31,9 +34,14 @@ if MODEL["source"] == "synthetic":
             msis=MODEL["msis"],
         log:
             "logs/model/synthetic_history.log",
+        benchmark:
+            "benchmarks/model/synthetic_history.tsv"
         conda:
             ENV
         resources:
+            # every month's fields are held (float64) before writing: about 13 fields
+            # x 87 levels x 36 x 36 points x 12 months x 8 B = 140 MB on the default
+            # 5 x 10 degree grid
             mem_mb=1000,
             runtime=10,
         script:
@@ -49,6 +57,15 @@ _MODEL_KEYS = {
 }
 MODEL_PARAMS = {step: {k: MODEL[k] for k in keys} for step, keys in _MODEL_KEYS.items()}
 
+
+# The history files are an input function so that missing placed files
+# (source: files) stop only runs that need them, with a "place files here" message.
+_MODEL_SOURCE = {
+    "source": MODEL["source"],
+    "paths": MODEL["files"]["paths"],
+    "synthetic_files": MODEL_HISTORY,
+}
+
 PAPER_TARGETS.extend(
     figure_outputs("fig1_ion_drift")
     + figure_outputs("fig2c_residual_circulation_djf")
@@ -59,7 +76,7 @@ PAPER_TARGETS.extend(
 rule model_state:
     """Read the history files (lazily) into the CF model state on fixed altitudes."""
     input:
-        history=lambda wc: _model_history_inputs(MODEL, MODEL_HISTORY),
+        history=lambda wc: _model_history_inputs(**_MODEL_SOURCE),
     output:
         state="results/model/state.nc",
     params:
@@ -103,7 +120,7 @@ rule model_drift:
 rule model_tem:
     """TEM residual circulation (v*, w*) from 3-D history fields on model levels."""
     input:
-        history=lambda wc: _model_history_inputs(MODEL, MODEL_HISTORY),
+        history=lambda wc: _model_history_inputs(**_MODEL_SOURCE),
     output:
         tem="results/model/tem.nc",
     params:
@@ -123,7 +140,7 @@ rule model_tem:
 
 
 rule fig1_ion_drift:
-    """Paper Fig. 1: meridional and vertical Fe+ drift driven by U, V and W (January, July)."""
+    """Paper Fig. 1: meridional and vertical Fe+ drift driven by U, V and W (months of model.fig1)."""
     input:
         drift=rules.model_drift.output.drift,
     output:
@@ -139,6 +156,8 @@ rule fig1_ion_drift:
         dpi=config["figures"]["dpi"],
     log:
         "logs/figures/fig1_ion_drift.log",
+    benchmark:
+        "benchmarks/model/fig1_ion_drift.tsv"
     conda:
         ENV
     resources:
@@ -171,6 +190,8 @@ rule fig2cd_residual_circulation:
         season="djf|jja",
     log:
         "logs/figures/fig2{panel}_residual_circulation_{season}.log",
+    benchmark:
+        "benchmarks/model/fig2cd_residual_circulation/{panel}_{season}.tsv"
     conda:
         ENV
     resources:

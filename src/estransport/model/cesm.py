@@ -1,6 +1,6 @@
 """Lazy reader of CAM/WACCM/WACCM-X history files (FORMATS.md section 4).
 
-What it does, per FORMATS.md:
+What it does, per FORMATS.md (the formulas are in :mod:`estransport.physics.vertical`):
 
 * **Pressure** on hybrid levels, p = hyam P0 + hybm PS (4.2). Old CCM/CAM
   files have no ``P0``; their ``hyam`` is already a fraction of 1e5 Pa (e.g.
@@ -8,16 +8,15 @@ What it does, per FORMATS.md:
   ``ps_fallback="reference"``, which takes PS = P0: exact on pure-pressure
   levels (hybm = 0, in WACCM everything above about 100 hPa, i.e. all of the
   mesosphere and thermosphere) and approximate below.
-* **Geometric altitude** from ``Z3`` with WACCM-X's conversion (4.4):
-  z_s = PHIS/g, a = 1 + z_s/R_E, z = (z_s + a (Z3 - z_s)) / (1 - a (Z3 - z_s)/R_E),
-  which is R_E Z3 / (R_E - Z3) without PHIS. ``Z3GM`` (WACCM-X geometric
-  height) is used instead when the file has it.
-* **Vertical wind** w = -omega H / p (4.5), with H either a fixed value
-  (CAM FV TEM diagnostics use 7 km) or the local scale height
-  R* T / (m g(z)); see :func:`omega_to_w`.
+* **Geometric altitude** from ``Z3`` with WACCM-X's conversion (4.4),
+  :func:`~estransport.physics.vertical.geometric_altitude`; ``Z3GM`` (WACCM-X
+  geometric height) is used instead when the file has it.
 * **Time** from the midpoint of ``time_bnds`` (4.1): the stamp of an averaged
   tape is the end of its interval (the January mean is stamped 1 February).
-* **Number densities** n = vmr p / (k_B T) for mixing ratios such as ``Fep``.
+
+The vertical wind (w = -omega H / p, 4.5) and number densities are formed by
+the model state (:mod:`estransport.model.state`), the interpolation to fixed
+altitudes is :mod:`estransport.model.interpolate`.
 
 Files are opened with :func:`xarray.open_mfdataset` (one dask chunk per time
 step), so many files and inputs larger than memory work; nothing is computed
@@ -34,16 +33,8 @@ import numpy as np
 import xarray as xr
 
 from ..errors import InputFileError
-from ..physics.constants import (
-    BOLTZMANN,
-    CESM_EARTH_RADIUS,
-    CESM_GRAVITY,
-    CESM_P0,
-    GAS_CONSTANT_KMOL,
-    MASS_N2_U,
-    MASS_O2_U,
-    MASS_O_U,
-)
+from ..physics.constants import CESM_P0
+from ..physics.vertical import geometric_altitude, hybrid_pressure
 
 log = logging.getLogger(__name__)
 
@@ -157,135 +148,16 @@ def check_variables(
     return first or {}
 
 
-def hybrid_pressure(hyam, hybm, ps, p0: float = CESM_P0):
-    """Mid-level pressure of hybrid sigma-pressure levels, p = hyam P0 + hybm PS.
-
-    Parameters
-    ----------
-    hyam, hybm : array_like
-        Hybrid A and B coefficients at midpoints (dimensionless).
-    ps : array_like
-        Surface pressure, Pa.
-    p0 : float
-        Reference pressure, Pa (1e5 in CAM).
-
-    Returns
-    -------
-    array_like
-        Pressure, Pa (broadcast of the inputs).
-    """
-    return hyam * p0 + hybm * ps
 
 
-def geometric_altitude(
-    z3, phis=None, *, earth_radius: float = CESM_EARTH_RADIUS, gravity: float = CESM_GRAVITY
-):
-    """Geometric altitude from CAM's geopotential height Z3 (FORMATS.md 4.4).
-
-    Parameters
-    ----------
-    z3 : array_like
-        Geopotential height above sea level, m (CAM ``Z3``).
-    phis : array_like, optional
-        Surface geopotential, m2 s-2 (CAM ``PHIS``). Omitted: z_s = 0, which
-        differs from the exact form by about z_s^2 / R_E (0.16 m for 1 km).
-    earth_radius : float
-        R_E, m (CESM 6.37122e6).
-    gravity : float
-        g, m s-2 (CESM 9.80616).
-
-    Returns
-    -------
-    array_like
-        Geometric altitude above sea level, m. At Z3 = 110 km it exceeds Z3 by
-        about 1.9 km.
-
-    Notes
-    -----
-    WACCM-X ``geometric_hgt``: z_s = PHIS/g, z_gp = Z3 - z_s, a = 1 + z_s/R_E,
-    z = (z_s + a z_gp) / (1 - a z_gp / R_E).
-    """
-    if phis is None:
-        return earth_radius * z3 / (earth_radius - z3)
-    zs = phis / gravity
-    zgp = z3 - zs
-    a = 1.0 + zs / earth_radius
-    return (zs + a * zgp) / (1.0 - a * zgp / earth_radius)
 
 
-def gravity_at(z_m, *, earth_radius: float = CESM_EARTH_RADIUS, g0: float = CESM_GRAVITY):
-    """Gravitational acceleration at geometric altitude z (inverse-square law).
-
-    Parameters
-    ----------
-    z_m : array_like
-        Geometric altitude, m.
-
-    Returns
-    -------
-    array_like
-        g(z) = g0 (R_E / (R_E + z))^2, m s-2.
-    """
-    return g0 * (earth_radius / (earth_radius + z_m)) ** 2
 
 
-def scale_height(temperature, mean_mass_u, z_m):
-    """Local pressure scale height H = R* T / (m g(z)).
-
-    Parameters
-    ----------
-    temperature : array_like
-        K.
-    mean_mass_u : array_like
-        Mean molecular mass, u (kg kmol-1); 28.96 for air below the turbopause.
-    z_m : array_like
-        Geometric altitude, m (for g(z)).
-
-    Returns
-    -------
-    array_like
-        H, m.
-    """
-    return GAS_CONSTANT_KMOL * temperature / (mean_mass_u * gravity_at(z_m))
 
 
-def omega_to_w(omega, pressure, scale_height_m):
-    """Vertical wind from the pressure velocity, w = -omega H / p (FORMATS.md 4.5).
-
-    Parameters
-    ----------
-    omega : array_like
-        Pressure vertical velocity, Pa s-1 (CAM ``OMEGA``, positive downward motion).
-    pressure : array_like
-        Pa.
-    scale_height_m : array_like or float
-        H in m: the local scale height (:func:`scale_height`, as WACCM-X
-        ``calc_wn``) or a constant (7000 m in CAM's FV TEM diagnostics).
-
-    Returns
-    -------
-    array_like
-        w, m s-1, positive upward.
-    """
-    return -omega * scale_height_m / pressure
 
 
-def air_number_density(pressure, temperature):
-    """Total number density n = p / (k_B T).
-
-    Parameters
-    ----------
-    pressure : array_like
-        Pa.
-    temperature : array_like
-        K.
-
-    Returns
-    -------
-    array_like
-        m-3.
-    """
-    return pressure / (BOLTZMANN * temperature)
 
 
 def _decode_time(ds: xr.Dataset, path: str) -> xr.Dataset:
@@ -319,7 +191,7 @@ def open_history(
     variables: Iterable[str] | None = None,
     *,
     optional: Iterable[str] = (),
-    ps_fallback: str = "error",
+    ps_fallback: str,
     chunks: dict | None = None,
 ) -> xr.Dataset:
     """Open CAM/WACCM history files lazily, with pressure and decoded mid-interval time.
@@ -501,7 +373,7 @@ def open_run(
     variables: Iterable[str],
     *,
     optional: Iterable[str] = (),
-    ps_fallback: str = "error",
+    ps_fallback: str,
 ) -> tuple[list[str], xr.Dataset]:
     """Open the history files of one run for a step that needs geometric altitude.
 
@@ -541,173 +413,3 @@ def open_run(
     ds["z"] = altitude_from_history(ds)
     return files, ds
 
-
-def mean_molecular_mass(x_o, x_o2):
-    """Mean molecular mass of an N2/O2/O mixture, N2 being the remainder 1 - x(O) - x(O2).
-
-    He, Ar, H and N are below about 1 % at 80-150 km and are neglected.
-
-    Parameters
-    ----------
-    x_o, x_o2 : array_like
-        Mole (volume mixing) fractions of O and O2.
-
-    Returns
-    -------
-    array_like
-        m = (1 - x_O - x_O2) m_N2 + x_O2 m_O2 + x_O m_O, in u (kg kmol-1).
-    """
-    return (1.0 - x_o - x_o2) * MASS_N2_U + x_o2 * MASS_O2_U + x_o * MASS_O_U
-
-
-# --------------------------------------------------------------------------------------
-# column interpolation to fixed altitudes
-# --------------------------------------------------------------------------------------
-
-
-def _interp_columns(z, *fields, targets, log_flags):
-    """Linear interpolation of each field along the last axis to target altitudes.
-
-    z and fields have shape (..., nlev); z must be monotonic along the last
-    axis (either direction). Targets outside a column's range give NaN.
-    Fields flagged in ``log_flags`` are interpolated in log space.
-    """
-    z = np.asarray(z, float)
-    if z.shape[-1] >= 2 and np.nanmean(z[..., 0] - z[..., -1]) > 0:  # top first (CAM order)
-        z = z[..., ::-1]
-        fields = tuple(np.asarray(f)[..., ::-1] for f in fields)
-    n = z.shape[-1]
-    lead = z.shape[:-1]
-    nt = len(targets)
-    idx = np.empty(lead + (nt,), dtype=np.intp)
-    for k, t in enumerate(targets):
-        idx[..., k] = (z < t).sum(axis=-1)
-    i1 = np.clip(idx, 1, n - 1)
-    i0 = i1 - 1
-    z0 = np.take_along_axis(z, i0, -1)
-    z1 = np.take_along_axis(z, i1, -1)
-    tt = np.broadcast_to(np.asarray(targets, float), lead + (nt,))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        w = (tt - z0) / (z1 - z0)
-    valid = (w >= 0.0) & (w <= 1.0)
-    out = []
-    for f, use_log in zip(fields, log_flags, strict=True):
-        f = np.asarray(f, float)
-        if use_log:  # positive quantities; zeros (and round-off negatives) become ~0
-            f = np.log(np.maximum(f, 1e-300))
-        f0 = np.take_along_axis(f, i0, -1)
-        f1 = np.take_along_axis(f, i1, -1)
-        res = f0 + w * (f1 - f0)
-        if use_log:
-            res = np.exp(res)
-        out.append(np.where(valid, res, np.nan))
-    return tuple(out) if len(out) > 1 else out[0]
-
-
-def interpolate_columns(
-    fields: dict[str, xr.DataArray],
-    column_coord: xr.DataArray,
-    targets: Sequence[float],
-    *,
-    new_dim: str,
-    new_coord: Sequence[float] | None = None,
-    log_interp: Iterable[str] = (),
-    level_dim: str = "lev",
-) -> dict[str, xr.DataArray]:
-    """Interpolate fields column by column to fixed values of a monotonic column coordinate.
-
-    Lazy with dask-backed inputs (``level_dim`` is made a single chunk).
-
-    Parameters
-    ----------
-    fields : dict of str to xarray.DataArray
-        Fields with the dimensions of ``column_coord`` (including ``level_dim``).
-    column_coord : xarray.DataArray
-        The coordinate that varies monotonically along ``level_dim`` in every
-        column (geometric altitude, ln p, ...), in the units of ``targets``.
-    targets : sequence of float
-        Values of ``column_coord`` to interpolate to.
-    new_dim : str
-        Name of the dimension replacing ``level_dim`` (placed last).
-    new_coord : sequence of float, optional
-        Coordinate values of ``new_dim`` (default ``targets``).
-    log_interp : iterable of str
-        Fields to interpolate in log space (pressure, densities).
-    level_dim : str
-        Vertical dimension of the inputs.
-
-    Returns
-    -------
-    dict of str to xarray.DataArray
-        Interpolated fields, NaN where a target lies outside a column.
-    """
-    names = list(fields)
-    targets = np.asarray(targets, float)
-    flags = tuple(n in set(log_interp) for n in names)
-
-    def _single(da):
-        return da.chunk({level_dim: -1}) if da.chunks else da
-
-    result = xr.apply_ufunc(
-        _interp_columns,
-        _single(column_coord),
-        *[_single(fields[n]) for n in names],
-        kwargs={"targets": targets, "log_flags": flags},
-        input_core_dims=[[level_dim]] * (1 + len(names)),
-        output_core_dims=[[new_dim]] * len(names),
-        dask="parallelized",
-        output_dtypes=[float] * len(names),
-        dask_gufunc_kwargs={"output_sizes": {new_dim: len(targets)}},
-    )
-    if len(names) == 1:
-        result = (result,)
-    coord = targets if new_coord is None else np.asarray(new_coord, float)
-    out = {}
-    for name, da in zip(names, result, strict=True):
-        da = da.assign_coords({new_dim: (new_dim, coord)})
-        da.attrs = dict(fields[name].attrs)
-        out[name] = da
-    return out
-
-
-def interpolate_to_altitude(
-    fields: dict[str, xr.DataArray],
-    altitude_m: xr.DataArray,
-    altitudes_km: Sequence[float],
-    *,
-    log_interp: Iterable[str] = (),
-    level_dim: str = "lev",
-) -> dict[str, xr.DataArray]:
-    """Interpolate model-level fields to fixed geometric altitudes, column by column.
-
-    Lazy: with dask-backed inputs each chunk is interpolated when computed.
-
-    Parameters
-    ----------
-    fields : dict of str to xarray.DataArray
-        Fields on the same dimensions as ``altitude_m`` (including ``level_dim``).
-    altitude_m : xarray.DataArray
-        Geometric altitude of every level, m.
-    altitudes_km : sequence of float
-        Target altitudes, km.
-    log_interp : iterable of str
-        Names of the fields to interpolate in log space (pressure, densities).
-    level_dim : str
-        Name of the vertical dimension.
-
-    Returns
-    -------
-    dict of str to xarray.DataArray
-        The fields with ``level_dim`` replaced by ``altitude`` (km, last
-        dimension); NaN outside each column's altitude range.
-    """
-    alts = np.asarray(altitudes_km, float)
-    return interpolate_columns(
-        fields,
-        altitude_m,
-        alts * 1e3,
-        new_dim="altitude",
-        new_coord=alts,
-        log_interp=log_interp,
-        level_dim=level_dim,
-    )

@@ -23,12 +23,22 @@ import numpy as np
 import xarray as xr
 
 from ..physics.atmosphere import msis_profiles
+from ..physics.constants import CESM_P0
 from ..physics.tem import residual_circulation, residual_vertical_velocity
+from ..physics.vertical import mean_molecular_mass
+from ..physics.vertical import scale_height as local_scale_height
 from ..provenance import provenance_attrs
 from . import cesm
+from .interpolate import interpolate_columns
 from .state import altitude_grid
 
 log = logging.getLogger(__name__)
+
+#: Altitudes (km) at which NRLMSIS 2.1 gives the mean molecular mass for the
+#: local scale height when the files lack O/O2: every 2 km from the ground to
+#: 300 km (the mean mass changes by < 1 % per 2 km there); levels above 300 km
+#: (WACCM-X) take the 300 km value (:func:`numpy.interp` holds the end values).
+_MSIS_MEAN_MASS_ALTITUDES_KM = np.arange(0.0, 301.0, 2.0)
 
 
 def to_pressure_levels(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
@@ -48,7 +58,7 @@ def to_pressure_levels(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
         The fields with dimension ``plev`` (Pa) instead of ``lev``; exact
         copies where hybm = 0 everywhere, ln-p interpolation otherwise.
     """
-    p0 = float(ds.attrs.get("P0_used", 1e5))
+    p0 = float(ds.attrs.get("P0_used", CESM_P0))
     hyam = np.asarray(ds["hyam"].values, float).reshape(-1)
     hybm = np.asarray(ds["hybm"].values, float).reshape(-1)
     plev = (hyam + hybm) * p0
@@ -59,7 +69,7 @@ def to_pressure_levels(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
         }
     else:
         lnp = np.log(ds["p"].transpose("time", "lev", "lat", "lon"))
-        out = cesm.interpolate_columns(fields, lnp, np.log(plev), new_dim="plev", new_coord=plev)
+        out = interpolate_columns(fields, lnp, np.log(plev), new_dim="plev", new_coord=plev)
         out = {n: f.transpose("time", "plev", "lat", "lon") for n, f in out.items()}
     res = xr.Dataset(out)
     res["plev"].attrs = {
@@ -73,12 +83,12 @@ def to_pressure_levels(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
 def tem_from_history(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     *,
-    altitude_km: Mapping | Sequence[float] | None = None,
-    scale_height: str | float = "local",
-    ps_fallback: str = "error",
-    f107: float = 68.0,
-    f107a: float = 68.0,
-    ap: float = 4.0,
+    altitude_km: Mapping | Sequence[float],
+    scale_height: str | float,
+    ps_fallback: str,
+    f107: float,
+    f107a: float,
+    ap: float,
     config: Mapping | None = None,
 ) -> xr.Dataset:
     """TEM residual circulation (v*, w*) from 3-D history fields.
@@ -87,7 +97,7 @@ def tem_from_history(
     ----------
     paths : path-like or iterable of path-like
         History files with ``V``, ``T``, ``OMEGA`` and ``Z3`` (or ``Z3GM``).
-    altitude_km : mapping or sequence, optional
+    altitude_km : mapping or sequence
         Output altitude grid (see :func:`estransport.model.state.altitude_grid`).
     scale_height : "local" or float
         H in w* = -(H/p) omega*: "local" = R* T_bar / (m g(z)) with the zonal-mean
@@ -121,11 +131,11 @@ def tem_from_history(
     if scale_height == "local":
         if "O" in pl and "O2" in pl:
             xO, xO2 = pl["O"].mean("lon"), pl["O2"].mean("lon")
-            mean_mass = cesm.mean_molecular_mass(xO, xO2)
+            mean_mass = mean_molecular_mass(xO, xO2)
             m_note = "model O/O2"
         else:
             zb = zbar_km.compute()
-            alts = np.arange(0.0, 301.0, 2.0)
+            alts = _MSIS_MEAN_MASS_ALTITUDES_KM
             prof = msis_profiles(
                 zb["time"].values, alts, zb["lat"].values, f107=f107, f107a=f107a, ap=ap
             )
@@ -136,7 +146,7 @@ def tem_from_history(
                     vals[i, :, j] = np.interp(zb.values[i, :, j], alts, mm[i, :, j])
             mean_mass = xr.DataArray(vals, dims=zb.dims, coords=zb.coords)
             m_note = "NRLMSIS 2.1"
-        H = cesm.scale_height(T_bar, mean_mass, zbar_km * 1e3)
+        H = local_scale_height(T_bar, mean_mass, zbar_km * 1e3)
         h_note = f"local scale height R* T_bar / (m g(z)), mean mass from {m_note}"
     else:
         H = xr.full_like(T_bar, float(scale_height))
@@ -145,7 +155,7 @@ def tem_from_history(
     w_star_p = residual_vertical_velocity(tem["omega_star"], plev, H)
     w_bar_p = residual_vertical_velocity(tem["omega_bar"], plev, H)
     alts = altitude_grid(altitude_km)
-    on_z = cesm.interpolate_columns(
+    on_z = interpolate_columns(
         {
             "v_star": tem["v_star"],
             "w_star": w_star_p,

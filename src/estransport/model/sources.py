@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from ..errors import MissingInputsError
 
@@ -64,13 +64,21 @@ def check_user_files(patterns: Sequence[str], base: str | os.PathLike = ".") -> 
     return sorted(dict.fromkeys(found))
 
 
-def history_inputs(model_cfg: Mapping, synthetic_files: Sequence[str] = ()) -> list[str]:
+def history_inputs(
+    *, source: str, paths: Sequence[str], synthetic_files: Sequence[str]
+) -> list[str]:
     """History files a model rule reads: the synthetic ones, or the user's placed files.
+
+    Called by the workflow (``workflow/rules/model.smk``) with values from the
+    ``model`` config section.
 
     Parameters
     ----------
-    model_cfg : mapping
-        The ``model`` config section (``source``, ``files.paths``).
+    source : {"synthetic", "files"}
+        ``model.source``.
+    paths : sequence of str
+        ``model.files.paths``: paths or glob patterns of the placed files,
+        relative to the working directory (used when ``source`` is files).
     synthetic_files : sequence of str
         The generator's outputs (used when ``source`` is synthetic).
 
@@ -83,7 +91,11 @@ def history_inputs(model_cfg: Mapping, synthetic_files: Sequence[str] = ()) -> l
     ------
     MissingInputsError
         For ``source: files`` when files are missing (see :func:`check_user_files`).
+    ValueError
+        For any other ``source``.
     """
-    if model_cfg.get("source", "synthetic") == "synthetic":
+    if source == "synthetic":
         return list(synthetic_files)
-    return [os.path.relpath(p) for p in check_user_files(model_cfg["files"]["paths"], base=".")]
+    if source != "files":
+        raise ValueError(f"model source must be 'synthetic' or 'files', not {source!r}")
+    return [os.path.relpath(p) for p in check_user_files(paths, base=".")]

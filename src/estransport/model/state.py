@@ -56,8 +56,11 @@ import xarray as xr
 from ..errors import InputFileError
 from ..physics.atmosphere import msis_profiles
 from ..physics.constants import CAM_TEM_SCALE_HEIGHT
+from ..physics.vertical import air_number_density, mean_molecular_mass, omega_to_w
+from ..physics.vertical import scale_height as local_scale_height
 from ..provenance import provenance_attrs
 from . import cesm
+from .interpolate import interpolate_to_altitude
 
 log = logging.getLogger(__name__)
 
@@ -107,22 +110,20 @@ _COORD_ATTRS = {
 }
 
 
-def altitude_grid(spec: Mapping | Sequence[float] | None = None) -> np.ndarray:
+def altitude_grid(spec: Mapping | Sequence[float]) -> np.ndarray:
     """The fixed altitude grid, km.
 
     Parameters
     ----------
-    spec : mapping or sequence, optional
-        ``{"min": 80, "max": 150, "step": 1}`` (km, both ends included) or an
-        explicit list of altitudes. Default 80-150 km every 1 km.
+    spec : mapping or sequence
+        ``{"min": 80, "max": 150, "step": 1}`` (km, both ends included; the
+        form of config ``model.altitude_km``) or an explicit list of altitudes.
 
     Returns
     -------
     numpy.ndarray
         Altitudes in km, increasing.
     """
-    if spec is None:
-        spec = {"min": 80.0, "max": 150.0, "step": 1.0}
     if isinstance(spec, Mapping):
         lo, hi, step = float(spec["min"]), float(spec["max"]), float(spec["step"])
         n = int(round((hi - lo) / step)) + 1
@@ -157,14 +158,14 @@ def _electric_field(ds: xr.Dataset, path: str) -> dict[str, xr.DataArray] | None
 def build_model_state(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
     *,
-    altitude_km: Mapping | Sequence[float] | None = None,
-    scale_height: str | float = "local",
-    composition: str = "auto",
-    electric_field: str = "auto",
-    ps_fallback: str = "error",
-    f107: float = 68.0,
-    f107a: float = 68.0,
-    ap: float = 4.0,
+    altitude_km: Mapping | Sequence[float],
+    scale_height: str | float,
+    composition: str,
+    electric_field: str,
+    ps_fallback: str,
+    f107: float,
+    f107a: float,
+    ap: float,
     config: Mapping | None = None,
 ) -> xr.Dataset:
     """Read history files and build the CF model state on fixed altitudes.
@@ -173,10 +174,11 @@ def build_model_state(
     ----------
     paths : path-like or iterable of path-like
         CAM/WACCM history files of one run.
-    altitude_km : mapping or sequence, optional
-        Target grid (see :func:`altitude_grid`); default 80-150 km every 1 km.
+    altitude_km : mapping or sequence
+        Target grid (see :func:`altitude_grid`).
     scale_height : "local" or float
-        H for w = -omega H / p: "local" = R* T / (m g(z)) with the mean
+        H for w = -omega H / p (:func:`~estransport.physics.vertical.omega_to_w`):
+        "local" = R* T / (m g(z)) with the mean
         molecular mass of the composition used; a number = fixed H in m
         (CAM's FV TEM diagnostics use 7000).
     composition : {"auto", "model", "msis"}
@@ -187,7 +189,8 @@ def build_model_state(
     ps_fallback : {"error", "reference"}
         See :func:`estransport.model.cesm.open_history`.
     f107, f107a, ap : float
-        NRLMSIS 2.1 inputs (sfu, sfu, Ap), passed explicitly.
+        NRLMSIS 2.1 inputs (sfu, sfu, Ap), used for the composition when the
+        files lack O/O2.
     config : mapping, optional
         The configuration section, hashed into the provenance attributes.
 
@@ -214,7 +217,7 @@ def build_model_state(
     alts = altitude_grid(altitude_km)
     z = ds["z"]
     T = ds["T"].astype(float)
-    n_air = cesm.air_number_density(ds["p"], T)
+    n_air = air_number_density(ds["p"], T)
     fep = cesm.FE_ION_VARIABLE
     has_fep = fep in ds
     if not has_fep:
@@ -246,9 +249,7 @@ def build_model_state(
     dims4 = ("time", "lev", "lat", "lon")
     fields = {k: v.transpose(*dims4) for k, v in fields.items()}
     # pressure, densities and mixing ratios vary exponentially: interpolate them in log space
-    out = cesm.interpolate_to_altitude(
-        fields, z, alts, log_interp=("p", "n_air", "Fep", "xO", "xO2")
-    )
+    out = interpolate_to_altitude(fields, z, alts, log_interp=("p", "n_air", "Fep", "xO", "xO2"))
     order = ("time", "altitude", "lat", "lon")
     out = {k: v.transpose(*order) for k, v in out.items()}
     n_air_z = out["n_air"]
@@ -257,7 +258,7 @@ def build_model_state(
         xO, xO2 = out["xO"], out["xO2"]
         xN2 = 1.0 - xO - xO2
         n_N2, n_O2, n_O = xN2 * n_air_z, xO2 * n_air_z, xO * n_air_z
-        mean_mass = cesm.mean_molecular_mass(xO, xO2)
+        mean_mass = mean_molecular_mass(xO, xO2)
         comp_note = "model O and O2 mixing ratios; N2 = 1 - x(O) - x(O2)"
     else:
         prof = msis_profiles(
@@ -274,7 +275,7 @@ def build_model_state(
 
     alt_m = xr.DataArray(alts * 1e3, dims="altitude", coords={"altitude": alts})
     if scale_height == "local":
-        H = cesm.scale_height(out["T"], mean_mass, alt_m)
+        H = local_scale_height(out["T"], mean_mass, alt_m)
         h_note = "local scale height R* T / (m g(z))"
     else:
         try:
@@ -286,7 +287,7 @@ def build_model_state(
         h_note = f"fixed H = {float(scale_height)} m"
         if float(scale_height) == CAM_TEM_SCALE_HEIGHT:
             h_note += " (as CAM's FV TEM diagnostics, ctem.F90)"
-    W = cesm.omega_to_w(out["OMEGA"], out["p"], H)
+    W = omega_to_w(out["OMEGA"], out["p"], H)
 
     state = {
         "U": out["U"],

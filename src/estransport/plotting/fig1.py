@@ -2,9 +2,10 @@
 
 Latitude-height sections (zonal and monthly means) for the configured months
 (January and July in the paper), one column per driving wind component.
-Arrows are (v_i, w_i) on the paper's scale, 1 m/s vertical to 10 m/s
-meridional, drawn true in direction (:mod:`estransport.plotting.vectors`):
-red northward, blue southward.
+Arrows are (v_i, w_i) with 1 m/s vertical drawn as long as ``ratio`` m/s
+meridional (config ``model.fig1.ratio``; the paper's scale is 1 : 10), true in
+direction on the page (:mod:`estransport.plotting.vectors`): red northward,
+blue southward.
 """
 
 from __future__ import annotations
@@ -41,22 +42,23 @@ DRIVER_TITLES = {
 def fig1_sections(
     drift: xr.Dataset,
     months: Sequence[int],
+    *,
+    altitude_km: tuple[float, float],
     drivers: Sequence[str] = ("U", "V", "W"),
-    altitude_km: tuple[float, float] = (100.0, 150.0),
 ) -> xr.Dataset:
     """Zonal- and monthly-mean meridional and vertical drift per driver and month.
 
     Parameters
     ----------
     drift : xarray.Dataset
-        From :func:`estransport.model.steps.compute_drift` (``v_ion``,
+        From :func:`estransport.model.drift.compute_drift` (``v_ion``,
         ``w_ion`` on driver, time, altitude, lat, lon).
     months : sequence of int
         Calendar months.
-    drivers : sequence of str
-        Drivers to keep.
     altitude_km : tuple of float
-        Altitude range, km (the paper shows the drift only above 100 km).
+        Altitude range (min, max), km (the paper shows the drift only above 100 km).
+    drivers : sequence of str
+        Drivers to keep (default the three winds, the columns of Fig. 1).
 
     Returns
     -------
@@ -79,15 +81,15 @@ def plot_fig1(
     png_path: str | os.PathLike,
     extra_paths: Sequence[str | os.PathLike] = (),
     *,
-    months: Sequence[int] = (1, 7),
-    altitude_km: tuple[float, float] = (100.0, 150.0),
-    lat_stride: int = 2,
-    altitude_stride_km: float = 3.0,
-    ratio: float = 10.0,
+    months: Sequence[int],
+    altitude_km: tuple[float, float],
+    lat_stride: int,
+    altitude_stride_km: float,
+    ratio: float,
+    magnify_weak: bool,
+    dpi: int,
     ref_speed: float | None = None,
     inch_per_ms: float | None = None,
-    magnify_weak: bool = True,
-    dpi: int = 200,
 ) -> None:
     """Draw Fig. 1 from ``drift.nc`` and save it as PNG and extra formats.
 
@@ -109,17 +111,17 @@ def plot_fig1(
         Vertical spacing of the arrows, km.
     ratio : float
         Meridional speed drawn as long as 1 m/s vertical (paper: 10).
-    ref_speed : float or None
-        Meridional speed of the key arrow, m s-1 (None: automatic round number).
-    inch_per_ms : float or None
-        Page inches per m/s of meridional speed; None: automatic, shared by all
-        panels (see :func:`estransport.plotting.vectors.resolve_scale`).
     magnify_weak : bool
         Enlarge the arrows of panels much weaker than the shared scale by a
         power of ten, labelled on the panel (the W-driven drift is of order
         cm/s).
     dpi : int
-        Raster resolution.
+        Raster resolution, dots per inch.
+    ref_speed : float or None
+        Meridional speed of the key arrow, m s-1 (None: automatic round number).
+    inch_per_ms : float or None
+        Page inches per m/s of meridional speed; None: automatic, shared by all
+        panels (see :func:`estransport.plotting.vectors.resolve_scale`).
     """
     import matplotlib.pyplot as plt
 
@@ -229,37 +231,3 @@ def plot_fig1(
     save_figure(fig, png_path, extra_paths, dpi=dpi)
     log.info("wrote %s", png_path)
 
-
-def plot_fig1_from_config(
-    drift_path: str | os.PathLike,
-    png_path: str | os.PathLike,
-    extra_paths: Sequence[str | os.PathLike],
-    fig_cfg: dict,
-    *,
-    dpi: int = 200,
-) -> None:
-    """Fig. 1 with the settings of config ``model.fig1`` (what the rule script calls).
-
-    Parameters
-    ----------
-    drift_path, png_path, extra_paths
-        As :func:`plot_fig1`.
-    fig_cfg : dict
-        ``model.fig1``: months, altitude_km {min, max}, ratio, lat_stride,
-        altitude_stride_km, magnify_weak.
-    dpi : int
-        Raster resolution.
-    """
-    alt = fig_cfg.get("altitude_km", {})
-    plot_fig1(
-        drift_path,
-        png_path,
-        extra_paths,
-        months=tuple(fig_cfg.get("months", (1, 7))),
-        altitude_km=(float(alt.get("min", 100.0)), float(alt.get("max", 150.0))),
-        lat_stride=int(fig_cfg.get("lat_stride", 2)),
-        altitude_stride_km=float(fig_cfg.get("altitude_stride_km", 3.0)),
-        ratio=float(fig_cfg.get("ratio", 10.0)),
-        magnify_weak=bool(fig_cfg.get("magnify_weak", True)),
-        dpi=dpi,
-    )

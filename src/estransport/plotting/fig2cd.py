@@ -3,8 +3,9 @@
 A latitude-height section of the seasonal mean v* (colour, with its zero
 contour marking the cell boundaries) and (v*, w*) arrows, red northward and
 blue southward. w* is a few cm/s against v* of m/s, so the arrows use their
-own vertical exaggeration (``ratio``: with the default ``ratio = 200``,
-1 cm/s vertical is drawn as long as 2 m/s meridional), stated in the key.
+own vertical exaggeration (``ratio``, config ``model.fig2cd.ratio``: the
+schema default 200 draws 1 cm/s vertical as long as 2 m/s meridional), stated
+in the figure and its key.
 """
 
 from __future__ import annotations
@@ -66,16 +67,16 @@ def plot_fig2cd(
     png_path: str | os.PathLike,
     extra_paths: Sequence[str | os.PathLike] = (),
     *,
-    season: str = "DJF",
-    panel: str = "c",
-    altitude_km: tuple[float, float] = (80.0, 150.0),
-    ratio: float = 200.0,
+    season: str,
+    panel: str,
+    altitude_km: tuple[float, float],
+    ratio: float,
+    lat_stride: int,
+    altitude_stride_km: float,
+    vmax: float | None,
+    dpi: int,
     ref_speed: float | None = None,
     inch_per_ms: float | None = None,
-    lat_stride: int = 2,
-    altitude_stride_km: float = 3.0,
-    vmax: float | None = None,
-    dpi: int = 200,
 ) -> None:
     """Draw one panel of Fig. 2c,d (one season) from ``tem.nc``.
 
@@ -88,26 +89,26 @@ def plot_fig2cd(
     extra_paths : sequence of path-like
         Further outputs.
     season : {"DJF", "JJA", "MAM", "SON"}
-        Season averaged.
+        Season averaged (case-insensitive).
     panel : str
         Panel letter for the title.
     altitude_km : tuple of float
-        Altitude range, km.
+        Altitude range (min, max), km.
     ratio : float
-        Meridional speed drawn as long as 1 m/s vertical (default 200: 1 cm/s
+        Meridional speed drawn as long as 1 m/s vertical (200: 1 cm/s
         vertical as long as 2 m/s meridional).
-    ref_speed : float or None
-        Meridional speed of the key arrow, m s-1 (None: automatic round number).
-    inch_per_ms : float or None
-        Page inches per m/s of meridional speed (None: automatic from the data).
     lat_stride : int
         Draw every n-th latitude.
     altitude_stride_km : float
         Vertical spacing of the arrows, km.
-    vmax : float, optional
-        Colour limit of v*, m s-1 (default the 98th percentile of |v*|).
+    vmax : float or None
+        Colour limit of v*, m s-1 (None: the 98th percentile of |v*|).
     dpi : int
-        Raster resolution.
+        Raster resolution, dots per inch.
+    ref_speed : float or None
+        Meridional speed of the key arrow, m s-1 (None: automatic round number).
+    inch_per_ms : float or None
+        Page inches per m/s of meridional speed (None: automatic from the data).
     """
     import matplotlib.pyplot as plt
 
@@ -169,50 +170,3 @@ def plot_fig2cd(
     save_figure(fig, png_path, extra_paths, dpi=dpi)
     log.info("wrote %s", png_path)
 
-
-#: Season of each panel letter of Fig. 2c,d.
-PANEL_SEASON = {"c": "DJF", "d": "JJA"}
-
-
-def plot_fig2cd_from_config(
-    tem_path: str | os.PathLike,
-    png_path: str | os.PathLike,
-    extra_paths: Sequence[str | os.PathLike],
-    fig_cfg: dict,
-    *,
-    panel: str,
-    season: str,
-    dpi: int = 200,
-) -> None:
-    """One panel of Fig. 2c,d with the settings of config ``model.fig2cd``.
-
-    Parameters
-    ----------
-    tem_path, png_path, extra_paths
-        As :func:`plot_fig2cd`.
-    fig_cfg : dict
-        ``model.fig2cd``: altitude_km {min, max}, ratio, lat_stride,
-        altitude_stride_km, vmax.
-    panel : {"c", "d"}
-        Panel letter; must match ``season`` (c = DJF, d = JJA).
-    season : str
-        Season (case-insensitive).
-    dpi : int
-        Raster resolution.
-    """
-    if PANEL_SEASON.get(panel) != season.upper():
-        raise ValueError(f"Fig. 2{panel} is {PANEL_SEASON.get(panel)}, not {season}")
-    alt = fig_cfg.get("altitude_km", {})
-    plot_fig2cd(
-        tem_path,
-        png_path,
-        extra_paths,
-        season=season.upper(),
-        panel=panel,
-        altitude_km=(float(alt.get("min", 80.0)), float(alt.get("max", 150.0))),
-        ratio=float(fig_cfg.get("ratio", 200.0)),
-        lat_stride=int(fig_cfg.get("lat_stride", 2)),
-        altitude_stride_km=float(fig_cfg.get("altitude_stride_km", 3.0)),
-        vmax=fig_cfg.get("vmax"),
-        dpi=dpi,
-    )
