@@ -1,4 +1,5 @@
-"""CESM/CAM history reader on the real sample files and its formulas.
+"""CESM/CAM history reader on the real sample files, its formulas
+(:mod:`estransport.physics.vertical`) and the column interpolation.
 
 The files are cesm/* of the registry tests/data/realdata.tsv.
 """
@@ -15,6 +16,8 @@ import xarray as xr
 
 from estransport.errors import InputFileError
 from estransport.model import cesm
+from estransport.model.interpolate import interpolate_to_altitude
+from estransport.physics import vertical
 
 pytestmark = pytest.mark.realdata
 
@@ -23,7 +26,7 @@ def test_vinth2p_pressure_without_P0(realdata, caplog):
     """Old CCM/CAM file without P0: hyam is a fraction of 1e5 Pa."""
     path = realdata("cesm/vinth2p.nc")
     with caplog.at_level(logging.INFO):
-        ds = cesm.open_history(path, ["T"])
+        ds = cesm.open_history(path, ["T"], ps_fallback="error")
     assert "no P0" in caplog.text
     with netCDF4.Dataset(path) as nc:
         hyam, hybm = nc["hyam"][:].astype(float), nc["hybm"][:].astype(float)
@@ -41,7 +44,7 @@ def test_vinth2p_pressure_without_P0(realdata, caplog):
 
 def test_vinth2p_time_without_bounds(realdata, caplog):
     with caplog.at_level(logging.WARNING):
-        ds = cesm.open_history(realdata("cesm/vinth2p.nc"), ["T"])
+        ds = cesm.open_history(realdata("cesm/vinth2p.nc"), ["T"], ps_fallback="error")
     assert "no time bounds" in caplog.text
     t0 = ds["time"].values[0]
     assert (t0.year, t0.month, t0.day) == (49, 12, 17)  # days since 0049-09-01 + 107
@@ -63,7 +66,7 @@ def test_fpzip_time_from_time_bnds(realdata):
 def test_fpzip_missing_PS_is_an_error_naming_it(realdata):
     path = realdata("cesm/c.fpzip.cam-fv.T.3months.nc")
     with pytest.raises(InputFileError) as err:
-        cesm.open_history(path, ["T"])
+        cesm.open_history(path, ["T"], ps_fallback="error")
     msg = str(err.value)
     assert "'PS'" in msg and str(path) in msg and "ps_fallback" in msg
 
@@ -96,43 +99,45 @@ def test_missing_variable_names_variable_and_file(realdata):
     # the model state needs U, V, OMEGA (Fep is optional): the first missing one is named
     from estransport.model.state import build_model_state
 
+    from .model_helpers import state_options
+
     with pytest.raises(InputFileError, match=r"variable '(U|Z3)'"):
-        build_model_state(path, ps_fallback="reference")
+        build_model_state(path, **state_options(ps_fallback="reference"))
 
 
 def test_unstructured_grid_is_refused(realdata):
     with pytest.raises(InputFileError, match="lat, lon"):
-        cesm.open_history(realdata("cesm/hybrid_subset.nc"), ["V"])
+        cesm.open_history(realdata("cesm/hybrid_subset.nc"), ["V"], ps_fallback="error")
 
 
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(InputFileError, match="does not exist"):
-        cesm.open_history(tmp_path / "nope.cam.h0.2008-01.nc", ["T"])
+        cesm.open_history(tmp_path / "nope.cam.h0.2008-01.nc", ["T"], ps_fallback="error")
 
 
 def test_geometric_altitude_formula():
     """FORMATS.md 4.4: z = R_E Z3 / (R_E - Z3) without PHIS; at 110 km about 1.9 km above Z3."""
     R = 6.37122e6
-    z = cesm.geometric_altitude(110e3)
+    z = vertical.geometric_altitude(110e3)
     assert z == pytest.approx(R * 110e3 / (R - 110e3), rel=1e-15)
     assert z - 110e3 == pytest.approx(1.93e3, abs=0.02e3)
     # with orography: exact WACCM-X form; differs from the PHIS-free form by about z_s^2 / R_E
     zs = 1000.0
-    exact = cesm.geometric_altitude(110e3, phis=zs * 9.80616)
+    exact = vertical.geometric_altitude(110e3, phis=zs * 9.80616)
     a = 1 + zs / R
     assert exact == pytest.approx((zs + a * (110e3 - zs)) / (1 - a * (110e3 - zs) / R), rel=1e-15)
     assert abs(exact - z) < 1.0
     # Z3 = 0 at sea level stays 0
-    assert cesm.geometric_altitude(0.0) == 0.0
+    assert vertical.geometric_altitude(0.0) == 0.0
 
 
 def test_omega_to_w_and_density():
     # w = -omega H / p: omega = 1e-5 Pa/s (sinking) at 0.03 Pa with H = 6 km is w = -2 m/s
-    assert cesm.omega_to_w(1e-5, 0.03, 6000.0) == pytest.approx(-2.0)
-    assert cesm.scale_height(200.0, 28.0, 0.0) == pytest.approx(
+    assert vertical.omega_to_w(1e-5, 0.03, 6000.0) == pytest.approx(-2.0)
+    assert vertical.scale_height(200.0, 28.0, 0.0) == pytest.approx(
         8314.46 * 200 / (28.0 * 9.80616), rel=1e-5
     )
-    assert cesm.air_number_density(1.0, 200.0) == pytest.approx(1.0 / (1.380649e-23 * 200.0))
+    assert vertical.air_number_density(1.0, 200.0) == pytest.approx(1.0 / (1.380649e-23 * 200.0))
 
 
 def test_column_interpolation():
@@ -143,7 +148,7 @@ def test_column_interpolation():
     lin = 2.0 * zz / 1e3 + 1.0
     dens = 1e20 * np.exp(-zz / 7000.0)
     dims = ("time", "lat", "lev")
-    out = cesm.interpolate_to_altitude(
+    out = interpolate_to_altitude(
         {"lin": xr.DataArray(lin, dims=dims), "dens": xr.DataArray(dens, dims=dims)},
         xr.DataArray(zz, dims=dims),
         [70.0, 80.0, 95.0, 130.0, 150.0, 160.0],

@@ -2,54 +2,64 @@
 
 from __future__ import annotations
 
-import atexit
 import dataclasses
-import functools
-import shutil
-import tempfile
+import datetime as dt
 from pathlib import Path
 
 import netCDF4
 import numpy as np
 import pytest
 import xarray as xr
-import yaml
 
-from estransport.errors import InputFileError
+from estransport.config import validate_config
+from estransport.errors import ConfigError, InputFileError
 from estransport.model import cesm
 from estransport.model.state import build_model_state
+from estransport.physics.atmosphere import msis_profiles
+from estransport.physics.vertical import mean_molecular_mass
+from estransport.steps import RuleJob
+from estransport.steps.model import synthetic_waccm_parameters
 from estransport.synthetic.waccm import (
     SyntheticWaccmParameters,
     fep_density,
     history_file_names,
-    write_synthetic_history,
+    zonal_wind,
 )
 
-#: Small grid for the tests: 10 x 30 degrees (18 x 12 points), 12 monthly files.
-SMALL = {"lat_step_deg": 10.0, "lon_step_deg": 30.0}
+from .model_helpers import (
+    drift_options,
+    model_config,
+    state_options,
+    synthetic_run,
+    synthetic_state,
+    tem_options,
+)
+from .workflow_helpers import default_config
+
+#: Constants written out for the independent checks: R* = N_A k_B (SI 2019,
+#: J K-1 kmol-1), and CESM's g (m s-2) and Earth radius (m) (shr_const_mod).
+R_STAR, G0, R_EARTH = 8314.46, 9.80616, 6.37122e6
 
 
-@functools.lru_cache(maxsize=4)
-def synthetic_run(
-    samples_per_day: int = 0,
-) -> tuple[list[Path], xr.Dataset, SyntheticWaccmParameters]:
-    """Write (once per session) a small synthetic run; return its files, truth and parameters."""
-    params = SyntheticWaccmParameters(**SMALL, samples_per_day=samples_per_day)
-    outdir = Path(tempfile.mkdtemp(prefix="estransport_waccm_"))
-    atexit.register(shutil.rmtree, outdir, ignore_errors=True)
-    paths, truth = write_synthetic_history(outdir, params)
-    return paths, truth, params
+def _level_altitudes_km(path: Path) -> np.ndarray:
+    """Geometric altitude (km) of every level of the first record, (lev, lat, lon)."""
+    ds = cesm.open_history([path], ps_fallback="error")
+    return cesm.altitude_from_history(ds).isel(time=0).values / 1e3
 
 
-@functools.lru_cache(maxsize=2)
-def synthetic_state(composition: str = "auto") -> xr.Dataset:
-    paths, _, _ = synthetic_run()
-    return build_model_state(paths, composition=composition).compute()
+def _max_spacing_km(z: np.ndarray, lo: float, hi: float) -> float:
+    """Largest level spacing (km) among the levels between lo and hi km (top first)."""
+    dz = z[:-1] - z[1:]
+    inside = (z[:-1] > lo) & (z[1:] < hi)
+    return float(dz[inside].max())
 
 
 def test_files_have_the_cesm_layout():
     paths, _, params = synthetic_run()
-    assert [p.name for p in paths] == history_file_names(params)
+    names = history_file_names(
+        case=params.case, year=params.year, samples_per_day=params.samples_per_day
+    )
+    assert [p.name for p in paths] == names
     assert paths[0].name == "estransport_waccm_synthetic.cam.h0.2008-01.nc"
     with netCDF4.Dataset(paths[0]) as nc:
         assert nc.data_model == "NETCDF3_64BIT_OFFSET"
@@ -78,14 +88,14 @@ def test_files_have_the_cesm_layout():
 
 def test_reader_reads_synthetic_times_pressures_and_altitudes():
     paths, truth, _ = synthetic_run()
-    ds = cesm.open_history(paths)
+    ds = cesm.open_history(paths, ps_fallback="error")
     assert ds.sizes["time"] == 12
     assert [t.month for t in ds["time"].values] == list(range(1, 13))
     assert ds["time"].values[0].day == 16  # mid-January
     z = cesm.altitude_from_history(ds).isel(time=6).mean("lon").compute()
     p_top = ds["p"].isel(time=0, lev=0, lat=0, lon=0).values
     assert p_top == pytest.approx(float(truth["plev"][0]), rel=1e-9)
-    # geometric altitude round-trips the generator's Z3 (float32: ~1 cm)
+    # geometric altitude round-trips the generator's Z3 (float32 Z3 of ~1e5 m: ~1 cm)
     zref = truth["z_mean"].sel(month=7).values * 1e3  # (plev, lat)
     upper = truth["plev"].values < 1e3
     np.testing.assert_allclose(z.values[upper], zref[upper], atol=0.5)
@@ -93,7 +103,7 @@ def test_reader_reads_synthetic_times_pressures_and_altitudes():
 
 def test_state_recovers_planted_fe_layer_and_grid():
     st = synthetic_state()
-    _, _, params = synthetic_run()
+    paths, _, params = synthetic_run()
     assert st["U"].dims == ("time", "altitude", "lat", "lon")
     assert (
         float(st["altitude"][0]) == 80.0
@@ -103,72 +113,133 @@ def test_state_recovers_planted_fe_layer_and_grid():
     for name, da in st.data_vars.items():
         assert "units" in da.attrs and "long_name" in da.attrs, name
     assert st.attrs["Conventions"].startswith("CF-") and "estransport_version" in st.attrs
-    fe = st["n_Fep"].isel(time=0).mean("lon")
-    lat = float(fe["lat"][9])  # 5 N
-    profile = fe.sel(lat=lat)
+    fe = st["n_Fep"].isel(time=0)  # January, (altitude, lat, lon)
+    profile = fe.mean("lon").sel(lat=5.0)
     peak_alt = float(profile["altitude"][int(np.argmax(profile.values))])
-    assert peak_alt == pytest.approx(params.fep_peak_km, abs=1.0)
-    planted = fep_density(st["altitude"].values, lat, 1, params)
-    np.testing.assert_allclose(profile.values, planted, rtol=0.03, atol=2e-3 * params.fep_peak_m3)
+    assert peak_alt == pytest.approx(params.fep_peak_km, abs=1.0)  # the 1 km output grid
+    # The state interpolates ln(Fep) and ln(n_air) linearly between levels; for the
+    # Gaussian layer ln n is a parabola, so the error of ln n is at most
+    # h^2 / (8 sigma^2) (h the level spacing, sigma the narrower, lower width).
+    h = _max_spacing_km(_level_altitudes_km(paths[0]), 85.0, 120.0)
+    rtol = np.expm1(h**2 / (8.0 * params.fep_width_below_km**2))
+    lat = st["lat"].values
+    planted = fep_density(st["altitude"].values[:, None, None], lat[None, :, None], 1, params)
+    np.testing.assert_allclose(fe.values, np.broadcast_to(planted, fe.shape), rtol=rtol, atol=0)
     # no NaN on the default grid (the synthetic model top is ~180 km)
     assert not np.isnan(st["U"].values).any()
 
 
 def test_state_winds_and_W():
+    """U, W and E of the state against the planted fields and an independent w = -omega H / p."""
     st = synthetic_state()
-    # zonal mean zonal wind in January at 85 km: westerly in the NH (winter), easterly in the SH
-    u = st["U"].isel(time=0).mean("lon").sel(altitude=85.0)
-    assert float(u.sel(lat=45.0)) > 10 and float(u.sel(lat=-45.0)) < -10
-    # W is small (cm/s) and has the planted sign: sinking over the winter (north) pole in January
-    w = st["W"].isel(time=0).mean("lon").sel(altitude=85.0)
-    assert abs(float(w.max())) < 0.2
-    assert float(w.sel(lat=75.0)) < 0 < float(w.sel(lat=-75.0))
-    # electric field read from EX/EY/EZ
-    assert float(st["E_east"].isel(time=0, altitude=0, lon=0).sel(lat=5.0)) == pytest.approx(
-        1e-3 * np.cos(np.radians(5)), rel=1e-5
+    paths, truth, params = synthetic_run()
+    lat, lon = st["lat"].values, st["lon"].values
+    # U (monthly mean: jets, no tides) at 85 km in January: westerly in the northern
+    # (winter) hemisphere. The state interpolates linearly between levels, so the
+    # error is at most h^2/8 |U''| with |U''| <= jet (pi / 40 km)^2 (the planted
+    # cos(pi (z - z_r + 20) / 40) profile).
+    u = st["U"].isel(time=0).sel(altitude=85.0).values
+    planted = zonal_wind(85.0, lat[:, None], lon[None, :], 1, 0.0, params, tides=False)
+    h = _max_spacing_km(_level_altitudes_km(paths[0]), 80.0, 90.0)
+    planted = np.broadcast_to(planted, u.shape)  # no tides: the same at every longitude
+    np.testing.assert_allclose(u, planted, rtol=0, atol=h**2 / 8 * params.jet * (np.pi / 40) ** 2)
+    assert float(u[lat == 45.0].mean()) > 10 and float(u[lat == -45.0].mean()) < -10
+    # zonal-mean W at 85 km against -omega_bar H / p, with omega_bar and the pressure
+    # level altitudes from the planted truth and H = R* T / (m g(z)) from MSIS on the
+    # 15th (the generator's background). Measured agreement: 0.5 % of max |w|
+    # (interpolation of omega, T and m between levels); bound 1 %.
+    for m_i, month in ((0, 1), (6, 7)):
+        w = st["W"].isel(time=m_i).mean("lon").sel(altitude=85.0).values
+        z = truth["z_mean"].isel(month=m_i).values[::-1]  # (plev, lat), increasing
+        omega = truth["omega_bar"].isel(month=m_i).values[::-1]
+        lnp = np.log(truth["plev"].values[::-1])
+        om85 = np.array([np.interp(85.0, z[:, j], omega[:, j]) for j in range(lat.size)])
+        p85 = np.exp([np.interp(85.0, z[:, j], lnp) for j in range(lat.size)])
+        msis = params.f107, params.f107a, params.ap
+        bg = msis_profiles([dt.datetime(2008, month, 15)], [85.0], lat, f107=msis[0],
+                           f107a=msis[1], ap=msis[2]).isel(time=0, altitude=0)
+        g = G0 * (R_EARTH / (R_EARTH + 85e3)) ** 2
+        expected = -om85 * (R_STAR * bg["T"].values / (bg["mean_mass"].values * g)) / p85
+        np.testing.assert_allclose(w, expected, rtol=0, atol=0.01 * np.abs(expected).max())
+        # sinking over the winter pole, rising over the summer pole
+        winter = 75.0 if month == 1 else -75.0
+        assert w[lat == winter][0] < 0 < w[lat == -winter][0]
+    # electric field read from EX/EY/EZ: EX = E0 cos(lat)
+    e_east = st["E_east"].isel(time=0, altitude=0, lon=0).values
+    np.testing.assert_allclose(
+        e_east, 1e-3 * params.electric_field_mv_m * np.cos(np.radians(lat)), rtol=1e-6
     )
 
 
 def test_msis_composition_path_agrees_with_model_composition():
-    """Total density + MSIS composition ~ the files' own O/O2 (both are MSIS-based here)."""
+    """Total density + MSIS composition ~ the files' own O/O2 (both are MSIS-based here).
+
+    They differ by the date (the generator evaluates MSIS on the 15th, the state at
+    the middle of the averaging interval) and by interpolating the files' mixing
+    ratios twice (MSIS grid -> levels -> fixed altitudes). Measured at 90-140 km:
+    N2 1.2 %, O2 0.3 %, O 3.8 %; bounds 1.5 %, 0.5 % and 5 %.
+    """
     model = synthetic_state("auto")
     msis = synthetic_state("msis")
     assert "model O and O2" in model.attrs["composition"] and "NRLMSIS" in msis.attrs["composition"]
-    for s in ("n_N2", "n_O2", "n_O"):
+    for s, rtol in (("n_N2", 0.015), ("n_O2", 0.005), ("n_O", 0.05)):
         a = model[s].sel(altitude=slice(90, 140)).mean(("lon",)).values
         b = msis[s].sel(altitude=slice(90, 140)).mean(("lon",)).values
-        np.testing.assert_allclose(b, a, rtol=0.06)
+        np.testing.assert_allclose(b, a, rtol=rtol)
 
 
 def test_tides_in_instantaneous_files():
-    """samples_per_day = 4: the planted diurnal + semidiurnal tides are in U and cancel in the daily mean."""
+    """samples_per_day = 4: the planted diurnal + semidiurnal tides are in U and cancel in the daily mean.
+
+    Four equally spaced UTs sample both tides at quarter periods, so the daily mean
+    is the jet alone and each anomaly is the planted tide at the level's altitude.
+    """
     paths, _, params = synthetic_run(4)
     assert paths[0].name.endswith(".cam.h1.2008-01-15-00000.nc")
-    ds = cesm.open_history(paths[:1])
+    ds = cesm.open_history(paths[:1], ps_fallback="error")
     assert ds.sizes["time"] == 4
     assert [t.hour for t in ds["time"].values] == [0, 6, 12, 18]
     u = ds["U"].values.astype(float)  # (time, lev, lat, lon)
-    anomaly = u - u.mean(axis=0)
-    z = cesm.altitude_from_history(ds).isel(time=0).values / 1e3
+    z = cesm.altitude_from_history(ds).isel(time=0).values / 1e3  # (lev, lat, lon)
+    lat = ds["lat"].values[None, :, None]
+    lon = ds["lon"].values[None, None, :]
+    for k, ut in enumerate((0.0, 6.0, 12.0, 18.0)):
+        tide = zonal_wind(z, lat, lon, 1, ut, params) - zonal_wind(
+            z, lat, lon, 1, ut, params, tides=False
+        )
+        # float32 U of up to ~60 m/s: 1e-5 m/s; the level altitude from float32 Z3: ~1 cm
+        np.testing.assert_allclose(u[k] - u.mean(axis=0), tide, rtol=0, atol=1e-3)
     near = np.abs(z - params.tide_peak_km) < 2.0
-    amp = np.abs(anomaly).max(axis=0)[near].max()
-    assert params.diurnal_tide < amp <= params.diurnal_tide + params.semidiurnal_tide + 1.0
+    assert np.abs(u - u.mean(axis=0)).max(axis=0)[near].max() > params.diurnal_tide
     mono, _, _ = synthetic_run(0)
-    u_mean = cesm.open_history(mono[:1])["U"].values[0]
+    u_mean = cesm.open_history(mono[:1], ps_fallback="error")["U"].values[0]
     np.testing.assert_allclose(u.mean(axis=0), u_mean, atol=1e-3)
 
 
-def test_schema_defaults_match_the_dataclass(repo):
-    schema = yaml.safe_load((repo / "workflow" / "schemas" / "model.schema.yaml").read_text())
-    props = schema["properties"]["synthetic"]["properties"]
-    defaults = {f.name: f.default for f in dataclasses.fields(SyntheticWaccmParameters)}
-    for key, spec in props.items():
-        value = spec["default"]
-        assert (tuple(value) if isinstance(value, list) else value) == defaults[key], key
-    # every dataclass field but the indices taken from model.msis and the fixed months is configurable
-    assert set(defaults) - set(props) == {"f107", "f107a", "ap", "months"}
-    with pytest.raises(ValueError, match="unknown"):
-        SyntheticWaccmParameters.from_config({"v_mesosphere": 1.0, "nonsense": 2})
+def test_parameters_are_the_config_values():
+    """The step builds the generator's parameters from model.synthetic and model.msis, nothing else."""
+    cfg = validate_config(default_config())["model"]
+    params = synthetic_waccm_parameters(cfg["synthetic"], cfg["msis"])
+    values = dataclasses.asdict(params)
+    for key, value in cfg["synthetic"].items():
+        assert values[key] == (tuple(value) if isinstance(value, list) else value), key
+    assert (params.f107, params.f107a, params.ap) == tuple(
+        cfg["msis"][k] for k in ("f107", "f107a", "ap")
+    )
+    # every field but the indices taken from model.msis and the months is a config key
+    assert set(values) - set(cfg["synthetic"]) == {"f107", "f107a", "ap", "months"}
+    assert params.months == tuple(range(1, 13))
+    # no planted value has a default in the library: a missing one is an error
+    partial = {k: v for k, v in cfg["synthetic"].items() if k != "v_mesosphere"}
+    with pytest.raises(TypeError, match="v_mesosphere"):
+        synthetic_waccm_parameters(partial, cfg["msis"])
+    # an unknown key is stopped by the schema, naming it
+    bad = default_config()
+    bad["model"]["synthetic"]["nonsense"] = 2
+    with pytest.raises(ConfigError) as info:
+        validate_config(bad)
+    assert info.value.key == "model.synthetic.nonsense"
+    assert isinstance(params, SyntheticWaccmParameters)
 
 
 def _with_ed_fields(src: Path, dst: Path, *, magnetic: bool = False) -> None:
@@ -189,7 +260,7 @@ def test_ed1_ed2_electric_field(tmp_path):
     paths, _, _ = synthetic_run()
     dst = tmp_path / "ed.cam.h0.2008-01.nc"
     _with_ed_fields(paths[0], dst)
-    st = build_model_state([dst]).isel(time=0, altitude=20).compute()
+    st = build_model_state([dst], **state_options()).isel(time=0, altitude=20).compute()
     assert st.attrs["electric_field"] == "ED1/ED2"
     np.testing.assert_allclose(st["E_east"].values, 2e-3, rtol=1e-6)
     north = st["E_north"].values
@@ -200,7 +271,7 @@ def test_ed1_ed2_electric_field(tmp_path):
     magnetic = tmp_path / "edm.cam.h0.2008-01.nc"
     _with_ed_fields(paths[0], magnetic, magnetic=True)
     with pytest.raises(InputFileError, match="magnetic grid"):
-        build_model_state([magnetic])
+        build_model_state([magnetic], **state_options())
 
 
 def _without(src: Path, dst: Path, names: tuple[str, ...]) -> None:
@@ -216,16 +287,16 @@ def test_reader_and_state_without_fep(tmp_path, caplog):
     import logging
 
     from estransport.model.circulation import tem_from_history
+    from estransport.model.drift import compute_drift
     from estransport.model.state import require_fep
-    from estransport.model.steps import compute_drift
 
     paths, _, _ = synthetic_run()
     dst = tmp_path / "nofe.cam.h0.2008-07.nc"
     _without(paths[6], dst, ("Fep",))
-    ds = cesm.open_history(dst)  # default variables no longer require Fep
+    ds = cesm.open_history(dst, ps_fallback="error")  # default variables do not require Fep
     assert "Fep" not in ds and "T" in ds
     with caplog.at_level(logging.WARNING):
-        st = build_model_state([dst])
+        st = build_model_state([dst], **state_options())
     assert "'Fep'" in caplog.text and str(dst) in caplog.text
     assert "n_Fep" not in st and "absent" in st.attrs["fe_ion"] and "'Fep'" in st.attrs["fe_ion"]
     for name in ("U", "V", "W", "n_N2", "n_O2", "n_O", "E_east"):
@@ -235,9 +306,9 @@ def test_reader_and_state_without_fep(tmp_path, caplog):
     sub = st.isel(altitude=slice(10, 40))
     np.testing.assert_allclose(sub["V"].values, full["V"].isel(altitude=slice(10, 40)).values)
     # Fig. 1's input (drift) and Fig. 2c,d's (TEM) are made without Fe+
-    drift = compute_drift(st.isel(altitude=[20, 26]), igrf_date="2008-07-01")
+    drift = compute_drift(st.isel(altitude=[20, 26]), **drift_options())
     assert np.isfinite(drift["v_ion_total"].values).all()
-    tem = tem_from_history([dst])
+    tem = tem_from_history([dst], **tem_options())
     assert np.isfinite(tem["v_star"].sel(altitude=105.0).values).all()
     # the Fe+ flux needs it: a clear error naming Fep, the state file and the history file
     state_nc = tmp_path / "state.nc"
@@ -252,25 +323,25 @@ def test_reader_and_state_without_fep(tmp_path, caplog):
 def test_open_run_and_mean_molecular_mass():
     """The shared prologue of the state and TEM steps, and the shared mean-mass formula."""
     paths, _, _ = synthetic_run()
-    files, ds = cesm.open_run(paths[:2], ["T"], optional=["O", "O2"])
+    files, ds = cesm.open_run(paths[:2], ["T"], optional=["O", "O2"], ps_fallback="error")
     assert files == [str(p) for p in paths[:2]]
     assert {"T", "Z3", "O", "O2", "z"} <= set(ds.variables) and "Fep" not in ds
     assert ds["z"].attrs["units"] == "m" and "Z3" in ds["z"].attrs["comment"]
     # hand value: 0.7 x 28.014 + 0.1 x 31.998 + 0.2 x 15.999 = 26.0094 u
-    assert float(cesm.mean_molecular_mass(0.2, 0.1)) == pytest.approx(26.0094, abs=1e-9)
-    assert float(cesm.mean_molecular_mass(0.0, 0.0)) == pytest.approx(28.014)
+    assert float(mean_molecular_mass(0.2, 0.1)) == pytest.approx(26.0094, abs=1e-9)
+    assert float(mean_molecular_mass(0.0, 0.0)) == pytest.approx(28.014)
     st = synthetic_state()  # the state uses it: its mean mass from its own O/O2 densities
     n = st["n_air"].isel(time=0, altitude=30)
-    expect = cesm.mean_molecular_mass(
+    expect = mean_molecular_mass(
         st["n_O"].isel(time=0, altitude=30) / n, st["n_O2"].isel(time=0, altitude=30) / n
     )
     np.testing.assert_allclose(st["mean_mass"].isel(time=0, altitude=30), expect, rtol=1e-10)
 
 
 def test_state_is_written_float32_through_the_shared_writer(tmp_path, monkeypatch):
-    """make_model_state writes with estransport.io.atomic.write_netcdf: float32, zlib, time chunks."""
+    """The model_state step writes with estransport.io.atomic.write_netcdf: float32, zlib, time chunks."""
     from estransport.io import atomic
-    from estransport.model import steps
+    from estransport.steps import model as steps
 
     calls = []
 
@@ -281,16 +352,25 @@ def test_state_is_written_float32_through_the_shared_writer(tmp_path, monkeypatc
     monkeypatch.setattr(steps, "write_netcdf", spy)
     paths, _, _ = synthetic_run()
     out = tmp_path / "state.nc"
-    steps.make_model_state(paths[:2], out, {"altitude_km": {"min": 90, "max": 110, "step": 5}})
+    cfg = model_config()
+    cfg["altitude_km"] = {"min": 90, "max": 110, "step": 5}
+    keys = ("altitude_km", "scale_height", "composition", "electric_field", "ps_fallback", "msis")
+    steps.model_state(
+        RuleJob(
+            input={"history": [str(p) for p in paths[:2]]},
+            output={"state": str(out)},
+            params={"model": {k: cfg[k] for k in keys}},
+        )
+    )
     assert len(calls) == 1
     with netCDF4.Dataset(out) as nc:
+        assert nc["altitude"][:].tolist() == [90.0, 95.0, 100.0, 105.0, 110.0]
         for name in ("U", "n_Fep", "mean_mass"):
             v = nc[name]
             assert v.dtype == np.float32, name
             assert v.filters()["zlib"] and v.filters()["complevel"] == 4, name
             assert v.chunking() == [1, 5, 18, 12], name
         assert nc["time"].dtype != np.float32  # coordinates are left alone
-    assert not hasattr(steps, "_write_float32")
 
 
 def test_ed2_at_the_equator_gives_zero_north_field():

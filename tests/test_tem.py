@@ -1,14 +1,18 @@
 """TEM residual circulation recovers the planted circulation of the synthetic model.
 
 Tolerance: in the 95-115 km cell (reference altitude of the pressure levels)
-the recovered v* correlates with the planted v* with r > 0.95 and its
-amplitude (regression slope) is within 10 %; the Eulerian mean v_bar, which
-carries the planted eddy-induced flow, fails the same test, so the eddy heat
-fluxes are really used. The eddy streamfunction psi = [v'theta'] / (d theta_bar/dp)
-is recovered at 90-110 km with r > 0.95 and its amplitude within 5 %.
+the recovered v* correlates with the planted v* with r > 0.999 and its
+amplitude (regression slope) is within 1 % (measured on the 10 x 30 degree test
+grid: r = 0.9997, slope 0.9997; omega* at 80-150 km: r = 0.9999, slope 0.9997);
+the Eulerian mean v_bar, which carries the planted eddy-induced flow, fails the
+same test (r = 0.82), so the eddy heat fluxes are really used. The eddy
+streamfunction psi = [v'theta'] / (d theta_bar/dp) is recovered at 90-110 km with
+r > 0.999 and its amplitude within 3 % (measured r = 0.99999, slope 0.979: the
+library's finite-difference d theta_bar/dp on the model levels against the
+generator's closed form on the MSIS column).
 
 The generator builds theta_bar and d theta_bar/dp in closed form with its own
-literal R/c_p (:mod:`estransport.synthetic.waccm`), never with
+literal R/c_p (:mod:`estransport.synthetic.waccm.truth`), never with
 :mod:`estransport.physics.tem`, so these tests check the library's kappa,
 theta and d/dp: :func:`test_recovery_detects_a_wrong_kappa` shows that a wrong
 ``KAPPA`` makes them fail.
@@ -26,17 +30,17 @@ import xarray as xr
 from estransport.model.circulation import tem_from_history
 from estransport.physics.tem import potential_temperature, residual_circulation
 
-from .test_model_synthetic import synthetic_run
+from .model_helpers import synthetic_parameters, synthetic_run, tem_options
 
-MIN_CORRELATION = 0.95
-AMPLITUDE_TOLERANCE = 0.10
-PSI_AMPLITUDE_TOLERANCE = 0.05
+MIN_CORRELATION = 0.999
+AMPLITUDE_TOLERANCE = 0.01
+PSI_AMPLITUDE_TOLERANCE = 0.03
 
 
 @functools.lru_cache(maxsize=1)
 def tem_run() -> xr.Dataset:
     paths, _, _ = synthetic_run()
-    return tem_from_history(paths).compute()
+    return tem_from_history(paths, **tem_options()).compute()
 
 
 def _layer(truth, lo, hi):
@@ -122,7 +126,7 @@ def test_recovery_detects_a_wrong_kappa(monkeypatch, wrong_kappa, check):
 
     paths, truth, _ = synthetic_run()
     monkeypatch.setattr(tem_module, "KAPPA", wrong_kappa)
-    tem = tem_from_history(paths).compute()
+    tem = tem_from_history(paths, **tem_options()).compute()
     if check == "psi":
         r, slope = _psi_fit(tem, truth)
         assert not _within(r, slope, PSI_AMPLITUDE_TOLERANCE), (r, slope)
@@ -130,7 +134,7 @@ def test_recovery_detects_a_wrong_kappa(monkeypatch, wrong_kappa, check):
     else:
         r, slope = _v_star_fit(tem, truth)
         assert not _within(r, slope, AMPLITUDE_TOLERANCE), (r, slope)
-        assert r < MIN_CORRELATION - 0.05
+        assert r < 0.9  # (measured 0.9997 with the right kappa)
     # and with the right kappa the same checks pass (the difference is kappa alone)
     right = tem_run()
     assert _within(*_psi_fit(right, truth), PSI_AMPLITUDE_TOLERANCE)
@@ -145,9 +149,9 @@ def test_generator_does_not_use_the_library_tem(monkeypatch):
     the recovery tests, as it did when the generator imported them).
     """
     import estransport.physics.tem as tem_module
-    from estransport.synthetic.waccm import SyntheticWaccmParameters, planted_fields
+    from estransport.synthetic.waccm import planted_fields
 
-    params = SyntheticWaccmParameters(lat_step_deg=10.0, lon_step_deg=30.0, months=(1, 7))
+    params = synthetic_parameters(months=(1, 7))
     ref = planted_fields(params)
 
     def broken(*args, **kwargs):
@@ -170,19 +174,55 @@ def test_potential_temperature_hand_value():
     assert float(potential_temperature(190.0, 1.0)) == pytest.approx(5097.1, rel=1e-4)
 
 
+def _planted_on_altitudes(truth, name, month_index, altitudes):
+    """A planted field of (month, plev, lat) at fixed altitudes, via the planted level altitudes."""
+    z = truth["z_mean"].isel(month=month_index).values[::-1]  # (plev, lat), increasing
+    f = truth[name].isel(month=month_index).values[::-1]
+    return np.stack([np.interp(altitudes, z[:, j], f[:, j]) for j in range(z.shape[1])], -1)
+
+
 @pytest.mark.parametrize("month,summer_sign", [(1, -1), (7, +1)])
-def test_three_cells_have_the_right_signs_at_solstice(month, summer_sign):
-    """Summer-to-winter below ~95 km, winter-to-summer at 95-115 km, summer-to-winter above ~115 km."""
+def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
+    """Summer-to-winter below ~95 km, winter-to-summer at 95-115 km, summer-to-winter above ~115 km.
+
+    Layer means of v* at each latitude of 45 S-45 N against the planted v* at the same
+    altitudes: within 0.3 % at 82-90 and 125-150 km (measured 0.1 %) and within 3 %
+    at 100-110 km (measured 2.8 %: the eddy-induced part, up to 1.5 m/s, centred at
+    100 km and proportional to sin 2lat, comes back with psi, 2 % low). And w* =
+    -(H/p) omega* at 85 km against the planted omega* with the step's own H
+    (measured within 2.3 % of max |w*| poleward to 75 degrees; the 85 degree rows,
+    where the latitude derivatives are one-sided, differ by up to 6 % and are left
+    out; bound 3 %).
+    """
+    _, truth, _ = synthetic_run()
     tem = tem_run()
     t = [i for i, x in enumerate(tem["time"].values) if x.month == month][0]
-    v = tem["v_star"].isel(time=t).sel(lat=slice(-45, 45)).mean("lat")
+    alts, lat = tem["altitude"].values, tem["lat"].values
+    planted = _planted_on_altitudes(truth, "v_star", t, alts)
+    band = np.abs(lat) <= 45.0
+    v = tem["v_star"].isel(time=t).values
     to_summer = summer_sign  # northward (+) is towards the summer hemisphere in July
-    assert float(v.sel(altitude=slice(82, 90)).mean()) * to_summer < -1.0  # summer -> winter
-    assert float(v.sel(altitude=slice(100, 110)).mean()) * to_summer > 1.0  # winter -> summer
-    assert float(v.sel(altitude=slice(125, 150)).mean()) * to_summer < -1.0  # summer -> winter
-    # w*: upwelling over the summer pole, sinking over the winter pole, in the mesospheric cell
-    w = tem["w_star"].isel(time=t).sel(altitude=85.0)
-    assert float(w.sel(lat=75.0 * summer_sign)) > 0 > float(w.sel(lat=-75.0 * summer_sign))
+    for (lo, hi), direction, rtol in (((82, 90), -1, 0.003), ((100, 110), +1, 0.03),
+                                      ((125, 150), -1, 0.003)):
+        layer = (alts >= lo) & (alts <= hi)
+        got = v[layer][:, band].mean(axis=0)
+        expected = planted[layer][:, band].mean(axis=0)
+        np.testing.assert_allclose(got, expected, rtol=rtol, err_msg=f"{lo}-{hi} km")
+        # -1: summer -> winter, +1: winter -> summer, at more than 1 m/s in the band mean
+        assert float(got.mean()) * to_summer * direction > 1.0, (lo, hi)
+    # w*: upwelling over the summer pole, sinking over the winter pole (mesospheric cell)
+    plev = tem["plev"].values
+    w_plev = -tem["H_plev"].isel(time=t).values / plev[:, None] * truth["omega_star"].values[t]
+    z_plev = tem["z_plev"].isel(time=t).values[::-1]
+    expected_w = np.array(
+        [np.interp(85.0, z_plev[:, j], w_plev[::-1, j]) for j in range(lat.size)]
+    )
+    w = tem["w_star"].isel(time=t).sel(altitude=85.0).values
+    inner = np.abs(lat) <= 75.0
+    np.testing.assert_allclose(
+        w[inner], expected_w[inner], rtol=0, atol=0.03 * np.abs(expected_w).max()
+    )
+    assert float(w[lat == 75.0 * summer_sign][0]) > 0 > float(w[lat == -75.0 * summer_sign][0])
     for name in ("v_star", "w_star"):
         assert tem[name].attrs["units"] == "m s-1"
 
@@ -255,22 +295,11 @@ def test_wave_eddy_gives_the_analytic_psi_and_v_star_shift():
     np.testing.assert_allclose(out2["v_bar"].values, out["v_bar"].values, atol=1e-12)
 
 
-def test_fig2cd_docs_state_the_default_ratio_and_seasons_are_shared():
-    """The docstrings give what the default ratio draws; seasons come from the climatology."""
-    import inspect
-    import re
-
+def test_fig2cd_seasons_are_the_climatology_seasons():
+    """Fig. 2c,d averages the months of the climatology's seasons (one definition of DJF etc.)."""
     from estransport.climatology.gridding import MONTH_TO_SEASON, SEASONS
     from estransport.plotting import fig2cd
 
-    ratio = inspect.signature(fig2cd.plot_fig2cd).parameters["ratio"].default
-    assert ratio == 200.0
-    drawn = 0.01 * ratio  # m/s meridional drawn as long as 1 cm/s vertical
-    doc = " ".join(fig2cd.__doc__.split())
-    m = re.search(r"1 cm/s vertical is drawn as long as ([\d.]+) m/s", doc)
-    assert m and float(m.group(1)) == pytest.approx(drawn), doc
-    param_doc = " ".join(fig2cd.plot_fig2cd.__doc__.split())
-    assert f"as long as {drawn:g} m/s" in param_doc
     for month in range(1, 13):
         (season,) = [s for s, months in fig2cd.SEASON_MONTHS.items() if month in months]
         assert season == SEASONS[MONTH_TO_SEASON[month]]
@@ -280,3 +309,39 @@ def test_fig2cd_docs_state_the_default_ratio_and_seasons_are_shared():
     assert float(fig2cd.seasonal_mean(time, "mam")) == pytest.approx(3.0)
     with pytest.raises(ValueError, match="season"):
         fig2cd.seasonal_mean(time, "JAS")
+
+
+def test_fig2cd_ratio_200_draws_1_cm_s_vertical_as_long_as_2_m_s(tmp_path, monkeypatch):
+    """What the docs and the caption say the schema default ratio draws, on the drawn figure.
+
+    Fig. 2d from the synthetic tem.nc with ratio 200 and a 2 m/s key: the key's
+    vertical arrow reads 1 cm/s, both key arrows have one page length, and the
+    figure states the exaggeration.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from estransport.config import validate_config
+    from estransport.plotting import fig2cd
+
+    from .workflow_helpers import default_config
+
+    assert validate_config(default_config())["model"]["fig2cd"]["ratio"] == 200
+    tem_path = tmp_path / "tem.nc"
+    tem_run().to_netcdf(tem_path)
+    figures = []
+    monkeypatch.setattr(fig2cd, "save_figure", lambda fig, *a, **k: figures.append(fig))
+    fig2cd.plot_fig2cd(
+        tem_path, tmp_path / "fig2d.png", season="JJA", panel="d", altitude_km=(80.0, 150.0),
+        ratio=200.0, lat_stride=2, altitude_stride_km=3.0, vmax=None, dpi=60, ref_speed=2.0,
+    )
+    (fig,) = figures
+    ax = fig.axes[0]
+    keys = [a for a in ax.artists if hasattr(a, "U")] + [
+        c for c in ax.get_children() if type(c).__name__ == "QuiverKey"
+    ]
+    labels = sorted({k.text.get_text() for k in keys})
+    assert labels == ["1 cm/s vert.", "2 m/s merid."], labels
+    assert len({k.U for k in keys}) == 1  # one page length for both key arrows
+    texts = " ".join(t.get_text() for t in fig.texts)
+    assert "vertical exaggerated 200x" in texts and "JJA" in texts and "(d)" in texts

@@ -47,7 +47,8 @@ class ArrowScale:
     ----------
     ratio : float
         Meridional speed drawn as long as a unit vertical speed (10: 1 m/s
-        vertical is as long as 10 m/s meridional), dimensionless.
+        vertical is as long as 10 m/s meridional), dimensionless. Required:
+        each figure takes it from its config section.
     inch_per_ms : float or None
         Page length, in inches, of 1 m/s of meridional speed. None: chosen
         from the data and the arrow spacing by :func:`resolve_scale`.
@@ -62,7 +63,7 @@ class ArrowScale:
         Target length of the key arrows for an automatic ``ref_speed``, inches.
     """
 
-    ratio: float = 10.0
+    ratio: float
     inch_per_ms: float | None = None
     ref_speed: float | None = None
     max_length_spacings: float = 1.8
