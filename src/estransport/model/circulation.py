@@ -36,8 +36,9 @@ log = logging.getLogger(__name__)
 
 #: Altitudes (km) at which NRLMSIS 2.1 gives the mean molecular mass for the
 #: local scale height when the files lack O/O2: every 2 km from the ground to
-#: 300 km (the mean mass changes by < 1 % per 2 km there); levels above 300 km
-#: (WACCM-X) take the 300 km value (:func:`numpy.interp` holds the end values).
+#: 300 km, linear in between (NRLMSIS 2.1 mean mass changes by at most 0.9 % per
+#: 2 km there at F10.7 = 68, 1.1 % at F10.7 = 250); levels above 300 km (WACCM-X)
+#: take the 300 km value (:func:`numpy.interp` holds the end values).
 _MSIS_MEAN_MASS_ALTITUDES_KM = np.arange(0.0, 301.0, 2.0)
 
 

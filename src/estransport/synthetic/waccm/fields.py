@@ -72,6 +72,8 @@ def planted_fields(params: SyntheticWaccmParameters) -> dict:
     z_ref = (z_month_lat * w).sum(-1).mean(0)  # (lev,)
 
     # residual circulation and its continuity-consistent omega*
+    # 4000 points in ln p (spacing ~0.006) from 2 e-folds above the model top (where
+    # z holds z_ref's top value) to P0: the integral of G dp from p = 0 converged
     fine_lnp = np.linspace(np.log(params.top_pressure_pa) - 2.0, np.log(CESM_P0), 4000)
     fine_z = np.interp(fine_lnp, np.log(plev), z_ref)  # ln(plev) increases downward
     G_fine = cell_profile(fine_z, params)
@@ -130,6 +132,8 @@ def planted_fields(params: SyntheticWaccmParameters) -> dict:
     exner_inv = ((THETA_P0 / plev) ** KAPPA_DRY_AIR)[None, :, None]  # (P0/p)^kappa
     dtheta_dp = exner_inv * (dT_dlnp - KAPPA_DRY_AIR * T_ref) / plev[None, :, None]  # K Pa-1
     flux = psi[None] * dtheta_dp  # [v'theta'], K m s-1
+    # the wave in v follows sqrt(q) plus a 5 % floor, so theta' = 2 [v'theta'] / amp_v
+    # stays finite where q -> 0 (the zonal mean of v' theta' is amp_v amp_theta / 2)
     amp_v = params.eddy_wave_v * (np.sqrt(q) + 0.05)  # (lev,)
     amp_theta = 2.0 * flux / amp_v[None, :, None]  # (month, lev, lat), K
     wave = np.cos(params.eddy_wavenumber * np.deg2rad(lons))  # (lon,)

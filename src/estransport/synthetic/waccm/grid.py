@@ -52,6 +52,9 @@ def hybrid_coefficients(params: SyntheticWaccmParameters) -> dict[str, np.ndarra
         int(np.ceil(np.log(CESM_P0 / params.upper_boundary_pa) / params.dlnp_lower)) + 1,
     )
     p_ref = np.exp(np.concatenate([up, low]))
+    # B rises from 0 at pure_pressure_below_pa to 1 at P0 as the 1.5 power of the
+    # normalised pressure: a smooth sigma-to-pressure transition (our choice; CAM's
+    # own coefficients come from a table, hycoef.F90)
     b = (
         np.clip(
             (p_ref - params.pure_pressure_below_pa) / (CESM_P0 - params.pure_pressure_below_pa),
@@ -70,7 +73,8 @@ def hybrid_coefficients(params: SyntheticWaccmParameters) -> dict[str, np.ndarra
     }
 
 
-def month_dates(params: SyntheticWaccmParameters):
+def month_dates(params: SyntheticWaccmParameters) -> list[dt.datetime]:
+    """The date of the MSIS background of each month: the 15th, mid-month."""
     return [dt.datetime(params.year, m, 15) for m in params.months]
 
 
@@ -88,6 +92,8 @@ def z_of_lnp(bg_col_lnp: np.ndarray, z_km: np.ndarray, lnp: np.ndarray) -> np.nd
     """Altitude (km) at which a column's ln p equals ``lnp`` (log-linear extrapolation below)."""
     x = -bg_col_lnp  # increasing with height
     slope = (z_km[1] - z_km[0]) / (x[1] - x[0])
+    # the lowest MSIS step extended 3 e-folds of pressure downward, for level
+    # pressures above the MSIS surface pressure (a high surface_pressure_pa)
     xe = np.concatenate([[x[0] - 3.0], x])
     ze = np.concatenate([[z_km[0] - 3.0 * slope], z_km])
     return np.interp(-lnp, xe, ze)

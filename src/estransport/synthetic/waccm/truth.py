@@ -89,6 +89,7 @@ def eddy_shape(zeta, zeta_c, width):
 
 def eddy_amplitude(params: SyntheticWaccmParameters) -> float:
     """A such that max |v_bar - v*| = eddy_mean_flow (sin(2 lat) peaks at 1)."""
+    # |q - dq/dzeta| sampled over +-8 widths every 0.004 width: its maximum to ~1e-5
     x = np.linspace(-8, 8, 4001) * params.eddy_width_scale_heights
     _, dpsi = eddy_shape(x, 0.0, params.eddy_width_scale_heights)
     return params.eddy_mean_flow / np.max(np.abs(dpsi))
@@ -143,6 +144,7 @@ def zonal_wind(
     """
     z = np.asarray(z_km, float)
     phi = np.deg2rad(lat)
+    # cos(pi arg) turns from +1 at jet_reversal_km - 20 km to -1 at + 20 km
     arg = np.clip((z - params.jet_reversal_km + 20.0) / 40.0, 0.0, 1.0)
     u = params.jet * seasonal_factor(month) * np.sin(2.0 * phi) * np.cos(np.pi * arg)
     if tides:
@@ -151,6 +153,9 @@ def zonal_wind(
         k1 = 2.0 * np.pi / params.diurnal_wavelength_km
         k2 = 2.0 * np.pi / params.semidiurnal_wavelength_km
         zz = z - params.tide_peak_km
+        # latitude shapes (our choice): the diurnal tide a Gaussian in |lat| centred at
+        # 25 degrees (20 degree width; the migrating diurnal tide peaks in the
+        # subtropics), the semidiurnal cos(lat)
         u = u + params.diurnal_tide * env * np.exp(-(((np.abs(lat) - 25.0) / 20.0) ** 2)) * np.cos(
             local_time + k1 * zz
         )
