@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import importlib.util
 import os
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -63,6 +64,27 @@ def _decimal_year(date: dt.date | dt.datetime) -> float:
     end = dt.datetime(date.year + 1, 1, 1)
     when = date if isinstance(date, dt.datetime) else dt.datetime(date.year, date.month, date.day)
     return date.year + (when - start).total_seconds() / (end - start).total_seconds()
+
+
+def geomagnetic_epoch(years: Sequence[int]) -> dt.date:
+    """Epoch of the centred dipole of a multi-year climatology: 1 July of the middle year.
+
+    Used wherever geomagnetic latitudes go with a COSMIC climatology (the
+    contours of Fig. 2a,b and the winter-trough band of ``paper_numbers.csv``),
+    so both use the same dipole.
+
+    Parameters
+    ----------
+    years : sequence of int
+        The configured years (``cosmic.years``), in any order.
+
+    Returns
+    -------
+    datetime.date
+        1 July of the middle year (the upper middle one for an even count).
+    """
+    years = sorted(years)
+    return dt.date(years[len(years) // 2], 7, 1)
 
 
 def dipole_coefficients(date: dt.datetime | dt.date) -> tuple[float, float, float]:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
 
-from ..geomag import geomagnetic_latitude
+from ..geomag import geomagnetic_epoch, geomagnetic_latitude
 from .maps import add_coastlines, global_map_axes
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 
 PANEL_SEASON = {"a": "DJF", "b": "JJA"}
-
-
-def geomagnetic_epoch(years: Sequence[int]) -> dt.date:
-    """Epoch of the dipole used for the contours: 1 July of the middle configured year."""
-    years = sorted(years)
-    return dt.date(years[len(years) // 2], 7, 1)
 
 
 def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
