@@ -1,16 +1,6 @@
-"""Snakemake script of rule fe_flux: state.nc + drift.nc -> Fe+ flux (m-2 s-1) and its range at 106 km."""
+"""Rule fe_flux: state.nc + drift.nc -> monthly Fe+ flux n(Fe+) v_i (fe_flux.nc)."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.transport import fe_flux
 
-setup_logging(snakemake.log[0])  # noqa: F821 - injected by Snakemake
-
-from estransport.physics.flux import make_fe_flux  # noqa: E402
-
-make_fe_flux(
-    snakemake.input.state,  # noqa: F821
-    snakemake.input.drift,  # noqa: F821
-    snakemake.output.flux,  # noqa: F821
-    snakemake.output.ranges,  # noqa: F821
-    snakemake.params.transport,  # noqa: F821
-    threads=snakemake.threads,  # noqa: F821
-)
+run(fe_flux, snakemake)  # noqa: F821

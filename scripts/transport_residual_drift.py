@@ -1,15 +1,6 @@
-"""Snakemake script of rule fig3_drift: TEM + state + drift -> monthly residual-circulation Fe+ drift."""
+"""Rule residual_drift: TEM + state + drift -> residual-circulation Fe+ drift (Fig. 3 arrows)."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.transport import residual_drift
 
-setup_logging(snakemake.log[0])  # noqa: F821 - injected by Snakemake
-
-from estransport.climatology.residual_drift import make_residual_drift  # noqa: E402
-
-make_residual_drift(
-    snakemake.input.tem,  # noqa: F821
-    snakemake.input.state,  # noqa: F821
-    snakemake.input.drift,  # noqa: F821
-    snakemake.output.residual,  # noqa: F821
-    snakemake.params.transport,  # noqa: F821
-)
+run(residual_drift, snakemake)  # noqa: F821

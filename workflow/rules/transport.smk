@@ -1,21 +1,14 @@
 # Fe+ transport (paper Figs. 3 and 4; SCIENCE.md 2, 5, 6) and the paper's numbers:
-#   state.nc + drift.nc -> results/flux/fe_flux.nc (+ flux_106km_range.csv) -> Fig. 4
+#   state.nc + drift.nc -> results/flux/fe_flux.nc -> flux_106km_range.csv -> Fig. 4
 #   tem.nc + state.nc + drift.nc -> results/drift/residual_drift_monthly.nc
 #   monthly_lat_alt.nc + residual drift -> Fig. 3
 #   everything above + maps_DJF/JJA.nc + ionosonde regression.csv -> results/tables/paper_numbers.csv
 # Computation and plotting are separate rules; each rule gets only the config keys it
-# depends on (params are a rerun trigger), so restyling a figure never reruns the analysis.
+# depends on (params are a rerun trigger), so restyling a figure never reruns the analysis
+# and a new range definition (transport.range) reruns the range table, not the flux.
+# Entry points: estransport.steps.transport (data) and estransport.steps.figures (Figs. 3, 4).
 
 TRANSPORT = config["transport"]
-TRANSPORT_PARAMS = {
-    "fe_flux": {"flux": {"level_km": TRANSPORT["flux"]["level_km"]}, "range": TRANSPORT["range"]},
-    "residual": {"residual_drift": TRANSPORT["residual_drift"]},
-    "numbers": {
-        k: TRANSPORT[k]
-        for k in ("flux", "range", "velocity_region", "convergence", "es_band", "winter_trough")
-    },
-    "fig4": {"fig4": TRANSPORT["fig4"], "range": TRANSPORT["range"]},
-}
 
 # The paper's figures and tables go to the `paper` target; the intermediate products to `all`.
 PAPER_TARGETS.extend(
@@ -30,16 +23,15 @@ PRODUCT_TARGETS.extend(["results/flux/fe_flux.nc", "results/drift/residual_drift
 
 
 rule fe_flux:
-    """Fe+ flux n(Fe+) v_i (full drift: winds, E x B, Pedersen), zonal mean, 106 km level, divergence."""
+    """Fe+ flux n(Fe+) v_i (full drift: winds, E x B, Pedersen), zonal mean, map level, divergence."""
     input:
         state=rules.model_state.output.state,
         drift=rules.model_drift.output.drift,
     output:
         flux="results/flux/fe_flux.nc",
-        ranges="results/flux/flux_106km_range.csv",
     threads: min(workflow.cores, 2)  # dask pool size; more gives little on one node
     params:
-        transport=TRANSPORT_PARAMS["fe_flux"],
+        level_km=TRANSPORT["flux"]["level_km"],
     log:
         "logs/transport/fe_flux.log",
     benchmark:
@@ -53,8 +45,29 @@ rule fe_flux:
         "../../scripts/transport_fe_flux.py"
 
 
-rule fig3_drift:
-    """Monthly Fe+ drift driven by the zonal-mean residual circulation and U at 100-120 km (Fig. 3 arrows)."""
+rule flux_range:
+    """Range of the meridional Fe+ flux at the map level (transport.flux.level_km), one row per month."""
+    input:
+        flux=rules.fe_flux.output.flux,
+    output:
+        ranges="results/flux/flux_106km_range.csv",
+    params:
+        range=TRANSPORT["range"],
+    log:
+        "logs/transport/flux_range.log",
+    benchmark:
+        "benchmarks/transport/flux_range.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../../scripts/transport_flux_range.py"
+
+
+rule residual_drift:
+    """Monthly Fe+ drift driven by the zonal-mean residual circulation and U (Fig. 3 arrows)."""
     input:
         tem=rules.model_tem.output.tem,
         state=rules.model_state.output.state,
@@ -62,7 +75,7 @@ rule fig3_drift:
     output:
         residual="results/drift/residual_drift_monthly.nc",
     params:
-        transport=TRANSPORT_PARAMS["residual"],
+        residual_drift=TRANSPORT["residual_drift"],
     log:
         "logs/transport/residual_drift.log",
     benchmark:
@@ -76,11 +89,11 @@ rule fig3_drift:
         "../../scripts/transport_residual_drift.py"
 
 
-rule fig3_es_drift:
+rule fig3_es_monthly:
     """Paper Fig. 3: monthly zonal-mean S4max, column-density ratio and residual-circulation drift."""
     input:
         monthly="results/occultation/monthly_lat_alt.nc",
-        residual=rules.fig3_drift.output.residual,
+        residual=rules.residual_drift.output.residual,
     output:
         png=report(
             "results/figures/fig3_es_monthly.png",
@@ -90,10 +103,12 @@ rule fig3_es_drift:
         ),
         extra=[f"results/figures/fig3_es_monthly{e}" for e in FIGURE_EXTS[1:]],
     params:
-        fig=TRANSPORT["fig3"],
+        fig3=TRANSPORT["fig3"],
         dpi=config["figures"]["dpi"],
     log:
         "logs/figures/fig3_es_monthly.log",
+    benchmark:
+        "benchmarks/transport/fig3_es_monthly.tsv"
     conda:
         ENV
     resources:
@@ -104,10 +119,10 @@ rule fig3_es_drift:
 
 
 rule fig4_fe_flux:
-    """Paper Fig. 4: meridional Fe+ flux sections and maps at 106 km, January and July."""
+    """Paper Fig. 4: meridional Fe+ flux sections and maps at the map level, one row per month."""
     input:
         flux=rules.fe_flux.output.flux,
-        ranges=rules.fe_flux.output.ranges,
+        ranges=rules.flux_range.output.ranges,
     output:
         png=report(
             "results/figures/fig4_fe_flux.png",
@@ -117,11 +132,13 @@ rule fig4_fe_flux:
         ),
         extra=[f"results/figures/fig4_fe_flux{e}" for e in FIGURE_EXTS[1:]],
     params:
-        transport=TRANSPORT_PARAMS["fig4"],
+        fig4=TRANSPORT["fig4"],
         coastline_shapefile=config["figures"]["coastline_shapefile"],
         dpi=config["figures"]["dpi"],
     log:
         "logs/figures/fig4_fe_flux.log",
+    benchmark:
+        "benchmarks/transport/fig4_fe_flux.tsv"
     conda:
         ENV
     resources:
@@ -134,9 +151,9 @@ rule fig4_fe_flux:
 rule paper_numbers:
     """This run's values of the numbers the paper quotes, next to the paper's (one row per quantity)."""
     input:
-        residual=rules.fig3_drift.output.residual,
+        residual=rules.residual_drift.output.residual,
         flux=rules.fe_flux.output.flux,
-        ranges=rules.fe_flux.output.ranges,
+        ranges=rules.flux_range.output.ranges,
         monthly="results/occultation/monthly_lat_alt.nc",
         maps_djf="results/occultation/maps_DJF.nc",
         maps_jja="results/occultation/maps_JJA.nc",
@@ -149,10 +166,17 @@ rule paper_numbers:
             labels={"table": "paper numbers"},
         ),
     params:
-        transport=TRANSPORT_PARAMS["numbers"],
+        flux=TRANSPORT["flux"],
+        range=TRANSPORT["range"],
+        velocity_region=TRANSPORT["velocity_region"],
+        convergence=TRANSPORT["convergence"],
+        es_band=TRANSPORT["es_band"],
+        winter_trough=TRANSPORT["winter_trough"],
         years=config["cosmic"]["years"],
     log:
         "logs/tables/paper_numbers.log",
+    benchmark:
+        "benchmarks/transport/paper_numbers.tsv"
     conda:
         ENV
     resources:

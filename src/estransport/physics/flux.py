@@ -4,8 +4,8 @@ The ion velocity **v**_i is the full steady solution of the ion momentum
 equation (Yu et al. 2021, A2; :mod:`estransport.physics.drift`): the
 neutral-wind-driven drift plus, when the model has an electric field, the
 E x B and Coulomb-force (Pedersen) drifts. It is read from ``drift.nc``
-(``v_ion_total``, ``w_ion_total``, the sum over every driver that
-:func:`estransport.model.steps.compute_drift` kept), and the Fe+ number
+(``v_ion_total``, ``w_ion_total``, the sum over every driver that the
+``model_drift`` rule kept), and the Fe+ number
 density from ``state.nc`` (``n_Fep``, the ``Fep`` mixing ratio times the air
 number density). Every flux is a number flux in **m-2 s-1**; every flux
 divergence in **m-3 s-1**.
@@ -18,7 +18,8 @@ Definitions
   files hold several times a day).
 * Zonal mean: the mean over longitude.
 * Level: the field linearly interpolated in altitude to ``level_km``
-  (default 106 km, where the Es peak density is greatest; SCIENCE.md 6).
+  (config ``transport.flux.level_km``; the paper's 106 km, where the Es peak
+  density is greatest; SCIENCE.md 6).
 * Divergence of the zonal-mean flux on the sphere (the zonal-mean of the
   longitude derivative vanishes on a periodic domain), with r = a + z:
 
@@ -28,26 +29,22 @@ Definitions
   Convergence is the negative divergence. Derivatives are second-order
   centred differences (one-sided at the edges).
 * Range of a field over a region (:func:`field_range`): either the
-  ``percentile`` range (default the 5th to 95th percentile, cos(latitude)
+  ``percentile`` range (low to high percentile, optionally cos(latitude)
   area weighted) or ``minmax`` (minimum to maximum). The paper calls its
   flux ranges "typical", which the percentile range represents; ``minmax``
   is the strict reading. Config ``transport.range``.
 * Convergence band (:func:`convergence_band` of :func:`convergence_profile`):
   in the summer hemisphere of a month, the contiguous latitudes around the
-  maximum of the layer-mean zonal-mean convergence (105-115 km by default;
-  of the meridional flux only, -D_merid, by default, or the total
-  -(D_merid + D_vert); config ``transport.convergence``) where the
-  convergence is at least ``threshold`` times that maximum (default 0.5, the
-  half-maximum width), with edges interpolated linearly between grid
-  latitudes.
+  maximum of the layer-mean zonal-mean convergence (of the meridional flux
+  only, -D_merid, or the total -(D_merid + D_vert)) where the convergence is
+  at least ``threshold`` times that maximum (0.5 = the half-maximum width),
+  with edges interpolated linearly between grid latitudes. Layer, component
+  and threshold: config ``transport.convergence``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,8 +52,6 @@ import xarray as xr
 
 from ..means import monthly_mean
 from .constants import CESM_EARTH_RADIUS
-
-log = logging.getLogger(__name__)
 
 #: Earth radius for the spherical divergence, m (CESM ``SHR_CONST_REARTH``, the
 #: model's own radius; physics.constants).
@@ -196,8 +191,8 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: np.ndarray) -
     return np.interp(q, cw, v)
 
 
-def field_range(values, weights=None, *, method: str = "percentile",
-                percentiles: Sequence[float] = (5.0, 95.0)) -> tuple[float, float]:
+def field_range(values, weights=None, *, method: str,
+                percentiles: Sequence[float]) -> tuple[float, float]:
     """Range of a field over a region (see the module notes for the definitions).
 
     Parameters
@@ -208,10 +203,12 @@ def field_range(values, weights=None, *, method: str = "percentile",
         Non-negative weights broadcast with ``values`` (e.g. cos latitude for
         area weighting); only used by ``percentile``.
     method : {"percentile", "minmax"}
-        ``percentile``: the weighted ``percentiles`` (low, high); ``minmax``:
-        the minimum and maximum.
+        ``percentile``: the weighted ``percentiles`` (low, high), read off the
+        sorted values linearly against their cumulative weight fractions at
+        the sample midpoints, (cumsum(w) - w/2) / sum(w); ``minmax``: the
+        minimum and maximum.
     percentiles : (float, float)
-        Low and high percentiles, 0-100.
+        Low and high percentiles, 0-100 (not used by ``minmax``).
 
     Returns
     -------
@@ -255,7 +252,7 @@ def _crossing(x0: float, x1: float, y0: float, y1: float, level_: float) -> floa
     return x0 + (level_ - y0) * (x1 - x0) / (y1 - y0)
 
 
-def convergence_band(conv: xr.DataArray, hemisphere: str, *, threshold: float = 0.5,
+def convergence_band(conv: xr.DataArray, hemisphere: str, *, threshold: float,
                      lat: str = "lat") -> dict[str, float]:
     """Latitude band of strong convergence in one hemisphere (see the module notes).
 
@@ -338,7 +335,7 @@ def layer_mean(da: xr.DataArray, altitude_km: Sequence[float], *, altitude: str 
     return da.where(sel, drop=True).mean(altitude, keep_attrs=True)
 
 
-def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float = 106.0,
+def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
                     earth_radius: float = EARTH_RADIUS_M) -> xr.Dataset:
     """Monthly Fe+ flux, its zonal mean, its level and the zonal-mean divergence.
 
@@ -347,7 +344,7 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float = 1
     state : xarray.Dataset
         Model state with ``n_Fep`` (m-3) on (time, altitude, lat, lon).
     drift : xarray.Dataset
-        From :func:`estransport.model.steps.compute_drift`: ``v_ion_total``,
+        The ion drift of ``drift.nc`` (rule ``model_drift``): ``v_ion_total``,
         ``w_ion_total`` (m s-1) on the same grid, and (optional) the parts
         ``v_ion``, ``w_ion`` on (driver, time, altitude, lat, lon).
     level_km : float
@@ -448,15 +445,15 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float = 1
     return ds
 
 
-def flux_range_table(ds: xr.Dataset, *, method: str = "percentile",
-                     percentiles: Sequence[float] = (5.0, 95.0),
-                     area_weighted: bool = True) -> pd.DataFrame:
+def flux_range_table(ds: xr.Dataset, *, method: str, percentiles: Sequence[float],
+                     area_weighted: bool) -> pd.DataFrame:
     """Range of the meridional flux at the map level, one row per month.
 
     Parameters
     ----------
     ds : xarray.Dataset
-        From :func:`compute_fe_flux` (``flux_north_level`` on month, lat, lon).
+        From :func:`compute_fe_flux` (``flux_north_level`` on month, lat, lon,
+        m-2 s-1, with attribute ``level_km``).
     method, percentiles
         See :func:`field_range`.
     area_weighted : bool
@@ -467,13 +464,14 @@ def flux_range_table(ds: xr.Dataset, *, method: str = "percentile",
     pandas.DataFrame
         Columns ``month``, ``level_km``, ``range_method``, ``flux_north_low``,
         ``flux_north_high`` (the range), ``flux_north_min``,
-        ``flux_north_max``, ``flux_north_mean`` (area-weighted),
-        ``max_abs`` (the normalisation of Fig. 4), ``southward_area_fraction``
-        and ``units`` (m-2 s-1).
+        ``flux_north_max``, ``flux_north_mean``, ``max_abs`` (the
+        normalisation of Fig. 4), ``southward_area_fraction`` (mean and area
+        fraction cos(latitude) weighted when ``area_weighted``) and ``units``
+        (m-2 s-1).
     """
     rows = []
     f = ds["flux_north_level"]
-    lvl = float(f.attrs.get("level_km", ds.attrs.get("level_km", np.nan)))
+    lvl = float(f.attrs["level_km"])
     for m in f["month"].values:
         fm = f.sel(month=m)
         wts = cos_lat_weights(fm) if area_weighted else xr.ones_like(fm)
@@ -501,7 +499,7 @@ def flux_range_table(ds: xr.Dataset, *, method: str = "percentile",
 
 
 def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float], *,
-                        component: str = "meridional") -> xr.DataArray:
+                        component: str) -> xr.DataArray:
     """Layer-mean zonal-mean flux convergence against latitude for one month.
 
     Parameters
@@ -511,7 +509,7 @@ def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float]
     month : int
         Calendar month.
     altitude_km : (float, float)
-        Layer, km (paper 105-115 km).
+        Layer, km (the paper: 105-115 km).
     component : {"meridional", "total"}
         ``meridional``: minus the meridional divergence only (the convergence
         of the meridional flux shown in Fig. 4); ``total``: minus the
@@ -532,57 +530,3 @@ def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float]
     out.attrs = {"units": DIVERGENCE_UNITS, "long_name": f"{component} Fe+ flux convergence, "
                  f"mean over {altitude_km[0]:g}-{altitude_km[1]:g} km"}
     return out
-
-
-def make_fe_flux(state_path: str | os.PathLike, drift_path: str | os.PathLike,
-                 out_path: str | os.PathLike, range_path: str | os.PathLike,
-                 transport_cfg: Mapping, *, config: Mapping | None = None,
-                 threads: int | None = None) -> xr.Dataset:
-    """``state.nc`` + ``drift.nc`` -> ``fe_flux.nc`` and the flux range table at the map level.
-
-    Parameters
-    ----------
-    state_path, drift_path : path-like
-        Model state and drift netCDF.
-    out_path : path-like
-        Destination ``fe_flux.nc`` (CF, fluxes in m-2 s-1).
-    range_path : path-like
-        Destination CSV (:func:`flux_range_table`, m-2 s-1).
-    transport_cfg : mapping
-        The ``transport`` config section (``flux.level_km``, ``range``).
-    config : mapping, optional
-        Hashed into the provenance (default ``transport_cfg``).
-    threads : int, optional
-        Dask worker threads (the rule's threads); None = dask's default.
-
-    Returns
-    -------
-    xarray.Dataset
-        What was written.
-
-    Raises
-    ------
-    estransport.errors.InputFileError
-        The state has no Fe+ (history files without ``Fep``).
-    """
-    from ..daskutil import dask_threads
-    from ..io.atomic import write_csv, write_netcdf
-    from ..model.state import require_fep
-    from ..provenance import provenance_attrs
-
-    t0 = time.perf_counter()
-    level_km = float(transport_cfg.get("flux", {}).get("level_km", 106.0))
-    rng = transport_cfg.get("range", {})
-    with xr.open_dataset(state_path, chunks={"time": 1}) as state, \
-            xr.open_dataset(drift_path, chunks={"time": 1}) as drift, dask_threads(threads):
-        ds = compute_fe_flux(require_fep(state, state_path),
-                             drift[["v_ion_total", "w_ion_total", "v_ion", "w_ion"]], level_km=level_km)
-    ds.attrs.update(provenance_attrs(config if config is not None else transport_cfg,
-                                     [state_path, drift_path], step="fe_flux"))
-    write_netcdf(ds, out_path)
-    table = flux_range_table(ds, method=rng.get("method", "percentile"),
-                             percentiles=tuple(rng.get("percentiles", (5.0, 95.0))),
-                             area_weighted=bool(rng.get("area_weighted", True)))
-    write_csv(table, range_path, index=False, float_format="%.4g")
-    log.info("wrote %s and %s in %.1f s", out_path, range_path, time.perf_counter() - t0)
-    return ds

@@ -7,12 +7,14 @@ Over each panel:
 * a **green line** on a secondary (right) axis: the column-density ratio, the
   vertical integral of the S4max over the Es heights divided by its
   cos(latitude)-weighted global mean (1 = global mean; dotted green line);
-* **yellow arrows** at 100-120 km (none below 100 km, as in the paper): the
-  meridional and vertical Fe+ drift driven by the zonal-mean residual
-  circulation and zonal-mean U of the same month
-  (:mod:`estransport.climatology.residual_drift`), drawn true in direction
-  with 1 m/s vertical as long as 10 m/s meridional
-  (:mod:`estransport.plotting.vectors`); the key shows both reference arrows.
+* **yellow arrows** over the altitudes of the residual-drift file (config
+  ``transport.residual_drift.altitude_km``; the paper's 100-120 km, none
+  below): the meridional and vertical Fe+ drift driven by the zonal-mean
+  residual circulation and zonal-mean U of the same month
+  (:mod:`estransport.physics.residual_drift`), or the chosen parts of it,
+  drawn true in direction with 1 m/s vertical as long as ``ratio`` m/s
+  meridional (the paper's 10; :mod:`estransport.plotting.vectors`); the key
+  shows both reference arrows.
 
 One colour bar serves all panels.
 """
@@ -22,7 +24,7 @@ from __future__ import annotations
 import calendar
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
@@ -88,11 +90,11 @@ def arrow_subset(drift: xr.Dataset, *, drivers: Sequence[str] | None = None, lat
 
 def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
               png_path: str | os.PathLike, extra_paths: Sequence[str | os.PathLike] = (), *,
-              drivers: Sequence[str] | None = ("V", "W"), ratio: float = 10.0, lat_stride: int = 1, altitude_stride_km: float = 4.0,
-              ref_speed: float | None = None, inch_per_ms: float | None = None,
-              s4max_limits: Sequence[float] | None = None, cmap: str = "Blues",
-              ncols: int = 3, max_length_spacings: float = 1.2, scale_percentile: float = 95.0,
-              dpi: int = 200) -> dict[str, list[int]]:
+              drivers: Sequence[str] | None, ratio: float, lat_stride: int,
+              altitude_stride_km: float, ref_speed: float | None,
+              s4max_limits: Sequence[float] | None, cmap: str, ncols: int,
+              max_length_spacings: float, dpi: int, inch_per_ms: float | None = None,
+              scale_percentile: float = 95.0) -> dict[str, list[int]]:
     """Draw Fig. 3 from ``monthly_lat_alt.nc`` and ``residual_drift_monthly.nc``.
 
     Parameters
@@ -107,24 +109,20 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
         PNG output.
     extra_paths : sequence of path-like
         Further outputs (PDF, SVG).
-    drivers : sequence of str, optional
+    drivers : sequence of str or None
         Parts of the residual-circulation drift drawn as arrows: ``V`` (v*),
-        ``W`` (w*), ``U`` (zonal-mean U); None = the total. Default v* and w*:
-        the U-driven vertical drift (about cos I U / r_i, several m/s at
-        115-120 km where r_i ~ 3) would dominate the 1 : 10 scale and hide the
-        meridional transport; the file keeps every part.
+        ``W`` (w*), ``U`` (zonal-mean U); None = the total (config
+        ``transport.fig3.drivers``, which explains why U is left out by
+        default); the file keeps every part.
     ratio : float
         Meridional speed drawn as long as 1 m/s vertical (paper: 10).
     lat_stride : int
         Draw the arrows at every n-th model latitude.
     altitude_stride_km : float
         Vertical spacing of the arrows, km.
-    ref_speed : float, optional
+    ref_speed : float or None
         Meridional speed of the key arrow, m s-1 (None: a round number).
-    inch_per_ms : float, optional
-        Page inches per m/s of meridional speed (None: automatic, shared by
-        all panels).
-    s4max_limits : (float, float), optional
+    s4max_limits : (float, float) or None
         Colour limits of S4max (dimensionless); None: 0 to the 98th percentile.
     cmap : str
         Colour map of S4max.
@@ -133,10 +131,13 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     max_length_spacings : float
         Automatic scale: the ``scale_percentile`` arrow length spans this many
         arrow spacings (see :class:`estransport.plotting.vectors.ArrowScale`).
-    scale_percentile : float
-        Percentile of the arrow lengths (0-100) used by the automatic scale.
     dpi : int
         Raster resolution.
+    inch_per_ms : float, optional
+        Page inches per m/s of meridional speed (None: automatic, shared by
+        all panels).
+    scale_percentile : float
+        Percentile of the arrow lengths (0-100) used by the automatic scale.
 
     Returns
     -------
@@ -257,42 +258,3 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     log.info("wrote %s: %d monthly panels, drift arrows in months %s", png_path, len(drawn["panels"]),
              drawn["arrows"])
     return drawn
-
-
-def plot_fig3_from_config(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
-                          png_path: str | os.PathLike, extra_paths: Sequence[str | os.PathLike],
-                          fig_cfg: Mapping, *, dpi: int = 200) -> dict[str, list[int]]:
-    """Fig. 3 with the settings of config ``transport.fig3`` (what the rule script calls).
-
-    Parameters
-    ----------
-    monthly_path, drift_path, png_path, extra_paths
-        As :func:`plot_fig3`.
-    fig_cfg : mapping
-        ``transport.fig3``: drivers, ratio, lat_stride, altitude_stride_km,
-        ref_speed, max_length_spacings, s4max_limits, cmap, ncols.
-    dpi : int
-        Raster resolution.
-
-    Returns
-    -------
-    dict
-        As :func:`plot_fig3`.
-    """
-    lim = fig_cfg.get("s4max_limits")
-    return plot_fig3(
-        monthly_path,
-        drift_path,
-        png_path,
-        extra_paths,
-        ratio=float(fig_cfg.get("ratio", 10.0)),
-        lat_stride=int(fig_cfg.get("lat_stride", 2)),
-        altitude_stride_km=float(fig_cfg.get("altitude_stride_km", 4.0)),
-        ref_speed=fig_cfg.get("ref_speed"),
-        drivers=fig_cfg.get("drivers", ("V", "W")),
-        max_length_spacings=float(fig_cfg.get("max_length_spacings", 1.2)),
-        s4max_limits=None if lim is None else tuple(lim),
-        cmap=str(fig_cfg.get("cmap", "Blues")),
-        ncols=int(fig_cfg.get("ncols", 3)),
-        dpi=dpi,
-    )

@@ -6,14 +6,15 @@ For each month (one row):
   Phi_north = n(Fe+) v_i (colour), with flux vectors (Phi_north, Phi_up)
   drawn true in direction (:mod:`estransport.plotting.vectors`; black, the
   colour already gives the direction) and a red line at the map level
-  (106 km by default);
+  (config ``transport.flux.level_km``; the paper's 106 km);
 * right: a latitude-longitude map of Phi_north at that level with offline
   coastlines (:func:`estransport.plotting.maps.add_coastlines`).
 
 As in the paper the colour is the flux **normalised** to -1 (southward) ...
 +1 (northward): each panel is divided by its own maximum |Phi_north|, which
-is printed on the panel together with the real range (m-2 s-1). The same
-numbers are in ``flux_106km_range.csv`` and the caption.
+is printed on the panel. The map panels also print the real range (m-2 s-1)
+read from ``flux_106km_range.csv``, so figure, table and report caption show
+the same numbers.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from __future__ import annotations
 import calendar
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from ..physics.flux import cos_lat_weights, field_range
 from .maps import add_coastlines
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 from .vectors import (
@@ -66,20 +67,24 @@ def _flux_key(quiver, scale: ArrowScale, ref: float, x: float, y: float, gap: fl
                  coordinates="figure", labelpos="E", color="black", fontproperties=font)
 
 
-def plot_fig4(flux_path: str | os.PathLike, png_path: str | os.PathLike,
-              extra_paths: Sequence[str | os.PathLike] = (), *, months: Sequence[int] = (1, 7),
-              altitude_km: Sequence[float] = (90.0, 130.0), ratio: float = 10.0, lat_stride: int = 1,
-              altitude_stride_km: float = 3.0, range_method: str = "percentile",
-              percentiles: Sequence[float] = (5.0, 95.0), area_weighted: bool = True,
-              coastline_shapefile: str | None = None, dpi: int = 200) -> list[int]:
-    """Draw Fig. 4 from ``fe_flux.nc``.
+def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
+              png_path: str | os.PathLike, extra_paths: Sequence[str | os.PathLike] = (), *,
+              months: Sequence[int], altitude_km: Sequence[float], ratio: float, lat_stride: int,
+              altitude_stride_km: float, coastline_shapefile: str | None, dpi: int) -> list[int]:
+    """Draw Fig. 4 from ``fe_flux.nc`` and ``flux_106km_range.csv``.
 
     Parameters
     ----------
     flux_path : path-like
-        From :func:`estransport.physics.flux.make_fe_flux` (``flux_north_zm``,
-        ``flux_up_zm`` on month, altitude, lat; ``flux_north_level`` on
-        month, lat, lon; all m-2 s-1).
+        ``fe_flux.nc`` (:func:`estransport.physics.flux.compute_fe_flux`:
+        ``flux_north_zm``, ``flux_up_zm`` on month, altitude, lat;
+        ``flux_north_level`` on month, lat, lon with attribute ``level_km``;
+        all m-2 s-1).
+    ranges_path : path-like
+        The range table of the map level
+        (:func:`estransport.physics.flux.flux_range_table`, m-2 s-1): its
+        ``range_method``, ``flux_north_low``, ``flux_north_high`` and
+        ``max_abs`` are printed on the map panels.
     png_path : path-like
         PNG output.
     extra_paths : sequence of path-like
@@ -95,10 +100,8 @@ def plot_fig4(flux_path: str | os.PathLike, png_path: str | os.PathLike,
         Flux vectors at every n-th model latitude.
     altitude_stride_km : float
         Vertical spacing of the flux vectors, km.
-    range_method, percentiles, area_weighted
-        Range printed on the map panels (:func:`estransport.physics.flux.field_range`).
-    coastline_shapefile : str, optional
-        Shoreline shapefile; default the bundled GSHHG crude shoreline.
+    coastline_shapefile : str or None
+        Shoreline shapefile; None = the bundled GSHHG crude shoreline.
     dpi : int
         Raster resolution.
 
@@ -113,11 +116,17 @@ def plot_fig4(flux_path: str | os.PathLike, png_path: str | os.PathLike,
     apply_style()
     with xr.open_dataset(flux_path) as ds:
         ds = ds[["flux_north_zm", "flux_up_zm", "flux_north_level"]].load()
-        level_km = float(ds["flux_north_level"].attrs.get("level_km", 106.0))
+        level_km = float(ds["flux_north_level"].attrs["level_km"])
+    ranges = pd.read_csv(ranges_path).set_index("month")
     have = set(int(m) for m in ds["month"].values)
     missing = [m for m in months if m not in have]
     if missing:
         raise ValueError(f"months {missing} are not in {flux_path} (it has {sorted(have)})")
+    missing = [m for m in months if m not in ranges.index]
+    if missing:
+        raise ValueError(f"months {missing} are not in {ranges_path}")
+    if not np.allclose(ranges["level_km"], level_km):
+        raise ValueError(f"{ranges_path} is not the range table of the {level_km:g} km level of {flux_path}")
     lo, hi = float(altitude_km[0]), float(altitude_km[1])
     sec = ds.sel(altitude=slice(lo, hi))
     nrow = len(months)
@@ -189,11 +198,10 @@ def plot_fig4(flux_path: str | os.PathLike, png_path: str | os.PathLike,
         if i != nrow - 1:
             gl.bottom_labels = False
         gl.xlabel_style = gl.ylabel_style = {"size": 6}
-        w = cos_lat_weights(m).values if area_weighted else None
-        rlo, rhi = field_range(m.values, w, method=range_method, percentiles=percentiles)
-        label = "min–max" if range_method == "minmax" else f"p{percentiles[0]:g}–p{percentiles[1]:g}"
+        r = ranges.loc[month]
         mp.set_title(f"({letters[2 * i + 1]}) {name}, {level_km:g} km", loc="left", fontsize=7.5, pad=3)
-        mp.text(0.01, 0.02, f"{label}: {_sci(rlo)} to {_sci(rhi)} m⁻² s⁻¹; max |Φ| {_sci(mmax)}",
+        mp.text(0.01, 0.02, f"{r['range_method']}: {_sci(r['flux_north_low'])} to "
+                f"{_sci(r['flux_north_high'])} m⁻² s⁻¹; max |Φ| {_sci(r['max_abs'])}",
                 transform=mp.transAxes, fontsize=5.5, zorder=6,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
     cax = fig.add_axes((0.55 / fig_w, 0.32 / fig_h, 2.35 / fig_w, 0.09 / fig_h))
@@ -210,45 +218,3 @@ def plot_fig4(flux_path: str | os.PathLike, png_path: str | os.PathLike,
     save_figure(fig, png_path, extra_paths, dpi=dpi)
     log.info("wrote %s: months %s", png_path, list(months))
     return [int(m) for m in months]
-
-
-def plot_fig4_from_config(flux_path: str | os.PathLike, png_path: str | os.PathLike,
-                          extra_paths: Sequence[str | os.PathLike], transport_cfg: Mapping, *,
-                          coastline_shapefile: str | None = None, dpi: int = 200) -> list[int]:
-    """Fig. 4 with the settings of config ``transport`` (what the rule script calls).
-
-    Parameters
-    ----------
-    flux_path, png_path, extra_paths
-        As :func:`plot_fig4`.
-    transport_cfg : mapping
-        The ``transport`` section: ``fig4`` (months, altitude_km, ratio,
-        lat_stride, altitude_stride_km) and ``range``.
-    coastline_shapefile : str, optional
-        ``figures.coastline_shapefile``.
-    dpi : int
-        Raster resolution.
-
-    Returns
-    -------
-    list of int
-        The months drawn.
-    """
-    fig = transport_cfg.get("fig4", {})
-    rng = transport_cfg.get("range", {})
-    alt = fig.get("altitude_km", {})
-    return plot_fig4(
-        flux_path,
-        png_path,
-        extra_paths,
-        months=tuple(fig.get("months", (1, 7))),
-        altitude_km=(float(alt.get("min", 90.0)), float(alt.get("max", 130.0))),
-        ratio=float(fig.get("ratio", 10.0)),
-        lat_stride=int(fig.get("lat_stride", 2)),
-        altitude_stride_km=float(fig.get("altitude_stride_km", 3.0)),
-        range_method=rng.get("method", "percentile"),
-        percentiles=tuple(rng.get("percentiles", (5.0, 95.0))),
-        area_weighted=bool(rng.get("area_weighted", True)),
-        coastline_shapefile=coastline_shapefile,
-        dpi=dpi,
-    )

@@ -75,3 +75,63 @@ def fig2cd_residual_circulation(job: RuleJob) -> None:
         vmax=None if vmax is None else float(vmax),
         dpi=int(job.params.dpi),
     )
+
+
+# --- Fig. 3 ---
+
+
+def fig3_es_monthly(job: RuleJob) -> None:
+    """Rule ``fig3_es_monthly``: paper Fig. 3 (monthly S4max, column-density ratio, drift arrows).
+
+    Inputs ``monthly`` (``monthly_lat_alt.nc``) and ``residual``
+    (``residual_drift_monthly.nc``); outputs ``png`` and ``extra`` (further
+    formats). Params ``fig3`` (``transport.fig3``) and ``dpi`` (``figures.dpi``).
+    """
+    from ..plotting.fig3 import plot_fig3
+
+    cfg = job.params.fig3
+    limits = cfg["s4max_limits"]
+    plot_fig3(
+        job.input.monthly,
+        job.input.residual,
+        job.output.png,
+        list(job.output.extra),
+        drivers=None if cfg["drivers"] is None else list(cfg["drivers"]),
+        ratio=float(cfg["ratio"]),
+        lat_stride=int(cfg["lat_stride"]),
+        altitude_stride_km=float(cfg["altitude_stride_km"]),
+        ref_speed=None if cfg["ref_speed"] is None else float(cfg["ref_speed"]),
+        max_length_spacings=float(cfg["max_length_spacings"]),
+        s4max_limits=None if limits is None else (float(limits[0]), float(limits[1])),
+        cmap=str(cfg["cmap"]),
+        ncols=int(cfg["ncols"]),
+        dpi=int(job.params.dpi),
+    )
+
+
+# --- Fig. 4 ---
+
+
+def fig4_fe_flux(job: RuleJob) -> None:
+    """Rule ``fig4_fe_flux``: paper Fig. 4 (meridional Fe+ flux sections and maps at the map level).
+
+    Inputs ``flux`` (``fe_flux.nc``) and ``ranges`` (``flux_106km_range.csv``,
+    printed on the map panels); outputs ``png`` and ``extra``. Params ``fig4``
+    (``transport.fig4``), ``coastline_shapefile`` and ``dpi`` (``figures``).
+    """
+    from ..plotting.fig4 import plot_fig4
+
+    cfg = job.params.fig4
+    plot_fig4(
+        job.input.flux,
+        job.input.ranges,
+        job.output.png,
+        list(job.output.extra),
+        months=[int(m) for m in cfg["months"]],
+        altitude_km=(float(cfg["altitude_km"]["min"]), float(cfg["altitude_km"]["max"])),
+        ratio=float(cfg["ratio"]),
+        lat_stride=int(cfg["lat_stride"]),
+        altitude_stride_km=float(cfg["altitude_stride_km"]),
+        coastline_shapefile=job.params.coastline_shapefile,
+        dpi=int(job.params.dpi),
+    )

@@ -14,47 +14,47 @@ value_low, value_high  this run's value as numbers (equal for a single value)
 paper_low, paper_high  the paper's value as numbers (sorted)
 ========== ================================================================
 
-Definitions (each bound is a ``transport`` config key)
-------------------------------------------------------
-**Range** of a field over a region (rows a and b): by default the 5th to 95th
-percentile of the values, cos(latitude) area weighted
-(``transport.range``: method ``percentile`` with ``percentiles`` [5, 95], or
-``minmax`` for the minimum and maximum); see
-:func:`estransport.physics.flux.field_range`.
+Definitions (each bound is a ``transport`` config key; the paper's values in brackets)
+--------------------------------------------------------------------------------------
+**Range** of a field over a region (rows a and b): the low to high percentile
+of the values, optionally cos(latitude) area weighted, or the minimum and
+maximum (``transport.range``; see :func:`estransport.physics.flux.field_range`).
 
-a. Meridional ion velocity at 107-118 km, 10-60 deg N, in northern summer
-   (June-August): the range of ``v_ion`` of ``residual_drift_monthly.nc``
-   (the Fe+ drift driven by the zonal-mean residual circulation and zonal-mean
-   U) over all model points of the region and months.
-b. Fe+ meridional flux at 106 km, January and July: the range of the
-   meridional flux map (``flux_106km_range.csv``).
-c. Latitude band of flux convergence at 105-115 km, January (southern summer)
-   and July (northern summer): :func:`estransport.physics.flux.convergence_band`
-   of the layer-mean zonal-mean convergence (``transport.convergence``).
+a. Meridional ion velocity in a region and months (``transport.velocity_region``;
+   [107-118 km, 10-60 deg N, June-August]): the range of ``v_ion`` of
+   ``residual_drift_monthly.nc`` (the Fe+ drift driven by the zonal-mean
+   residual circulation and zonal-mean U), or of the sum of the chosen drift
+   parts, over all model points of the region and months.
+b. Fe+ meridional flux at the map level (``transport.flux``; [106 km, January
+   and July]): the range of the meridional flux map (``flux_106km_range.csv``).
+c. Latitude band of flux convergence in a layer (``transport.convergence``;
+   [105-115 km, January and July]), each month searched in its summer
+   hemisphere: :func:`estransport.physics.flux.convergence_band` of the
+   layer-mean zonal-mean convergence.
 d. Latitude band of the summer Es maximum: in the summer hemisphere (June-August
    north, December-February south), the contiguous latitude bands around the
    hemispheric maximum of the season-mean column-density ratio where the ratio
-   is at least ``transport.es_band.threshold`` (default 1, i.e. above the
-   cos-weighted global mean); edges are band edges.
+   is at least ``transport.es_band.threshold`` (1 = the cos-weighted global
+   mean); edges are band edges.
 e. Winter-trough S4max: the mean S4max of all events (count-weighted cell
    means) in the cells of ``maps_DJF.nc`` (north) and ``maps_JJA.nc``
-   (south) whose centre lies at 60-80 deg geomagnetic latitude in the winter
-   hemisphere (centred dipole of IGRF-14 at the middle configured year, as
-   Fig. 2a,b).
+   (south) whose centre lies in a geomagnetic-latitude band of the winter
+   hemisphere (``transport.winter_trough``; [60-80 deg]; centred dipole of
+   IGRF-14 at :func:`estransport.geomag.geomagnetic_epoch` of the configured
+   years, as Fig. 2a,b).
 f. Ionosonde summer-peak slopes and speeds from ``regression.csv`` (slope ±
    standard error), one row per fit.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..geomag import geomagnetic_epoch, geomagnetic_latitude
 from ..physics.flux import (
     DIVERGENCE_UNITS,
     FLUX_UNITS,
@@ -64,8 +64,6 @@ from ..physics.flux import (
     field_range,
     summer_hemisphere,
 )
-
-log = logging.getLogger(__name__)
 
 #: Columns of paper_numbers.csv, in order.
 COLUMNS = ["quantity", "value_this_run", "paper_value", "units", "source", "notes",
@@ -100,14 +98,12 @@ def _fmt(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def _range_label(rng: Mapping) -> str:
-    """Words for the ``transport.range`` definition in use."""
-    method = rng.get("method", "percentile")
+def _range_label(method: str, percentiles: Sequence[float], area_weighted: bool) -> str:
+    """Words for the range definition in use (``transport.range``)."""
     if method == "minmax":
         return "min–max"
-    p = rng.get("percentiles", (5, 95))
-    w = ", cos(lat) weighted" if rng.get("area_weighted", True) else ""
-    return f"{p[0]:g}th–{p[1]:g}th percentile{w}"
+    w = ", cos(lat) weighted" if area_weighted else ""
+    return f"{percentiles[0]:g}th–{percentiles[1]:g}th percentile{w}"
 
 
 def _row(quantity, lo, hi, paper_key_or_tuple, units, source, notes, text=None):
@@ -127,7 +123,9 @@ def _row(quantity, lo, hi, paper_key_or_tuple, units, source, notes, text=None):
     }
 
 
-def velocity_rows(drift: xr.Dataset, region: Mapping, rng: Mapping, *,
+def velocity_rows(drift: xr.Dataset, *, altitude_km: Sequence[float], lat_deg: Sequence[float],
+                  months: Sequence[int], drivers: Sequence[str] | None, range_method: str,
+                  percentiles: Sequence[float], area_weighted: bool,
                   source: str = "results/drift/residual_drift_monthly.nc") -> list[dict]:
     """Row (a): range of the meridional ion velocity in the summer region.
 
@@ -136,36 +134,43 @@ def velocity_rows(drift: xr.Dataset, region: Mapping, rng: Mapping, *,
     drift : xarray.Dataset
         Residual-circulation drift (``v_ion`` or ``v_ion_by_driver`` in m s-1
         on month, altitude, lat).
-    region : mapping
-        ``transport.velocity_region``: altitude_km {min, max}, lat_deg {min,
-        max}, months, drivers (null = the total).
-    rng : mapping
-        ``transport.range``.
+    altitude_km, lat_deg : (float, float)
+        The region: altitude (km) and latitude (degrees north) ranges, ends
+        included (``transport.velocity_region``).
+    months : sequence of int
+        Calendar months of the region (those missing from ``drift`` are left out).
+    drivers : sequence of str or None
+        Drift parts summed (``U``, ``V``, ``W``); None = the total ``v_ion``.
+    range_method, percentiles, area_weighted
+        The range definition (``transport.range``; :func:`estransport.physics.flux.field_range`,
+        cos(latitude) weights when ``area_weighted``).
+    source : str
+        Workflow file named in the row.
 
     Returns
     -------
     list of dict
         One row, m s-1.
     """
-    alt, lat = region.get("altitude_km", {}), region.get("lat_deg", {})
-    a0, a1 = float(alt.get("min", 107.0)), float(alt.get("max", 118.0))
-    l0, l1 = float(lat.get("min", 10.0)), float(lat.get("max", 60.0))
-    months = [int(m) for m in region.get("months", (6, 7, 8))]
-    drivers = region.get("drivers")
+    a0, a1 = float(altitude_km[0]), float(altitude_km[1])
+    l0, l1 = float(lat_deg[0]), float(lat_deg[1])
+    months = [int(m) for m in months]
     v = drift["v_ion"] if drivers is None else drift["v_ion_by_driver"].sel(driver=list(drivers)).sum("driver")
     have = [m for m in months if m in set(int(x) for x in v["month"].values)]
     sub = v.sel(month=have, altitude=slice(a0, a1), lat=slice(l0, l1))
-    lo, hi = field_range(sub.values, cos_lat_weights(sub).values, method=rng.get("method", "percentile"),
-                         percentiles=tuple(rng.get("percentiles", (5, 95)))) if sub.size else (np.nan, np.nan)
+    weights = cos_lat_weights(sub).values if area_weighted else None
+    lo, hi = field_range(sub.values, weights, method=range_method,
+                         percentiles=tuple(percentiles)) if sub.size else (np.nan, np.nan)
     parts = "all drift parts (U, v*, w*)" if drivers is None else "drift driven by " + "+".join(drivers)
+    label = _range_label(range_method, percentiles, area_weighted)
     return [_row(
         f"meridional ion velocity, {a0:g}–{a1:g} km, {l0:g}–{l1:g}°N, months {','.join(map(str, have))}",
         lo, hi, "velocity", "m s-1", source,
-        f"{_range_label(rng)} over {sub.size} model points; {parts} of the zonal-mean residual circulation",
+        f"{label} over {sub.size} model points; {parts} of the zonal-mean residual circulation",
     )]
 
 
-def flux_rows(ranges: pd.DataFrame, months: Sequence[int] = (1, 7), *,
+def flux_rows(ranges: pd.DataFrame, *, months: Sequence[int],
               source: str = "results/flux/flux_106km_range.csv") -> list[dict]:
     """Rows (b): range of the meridional Fe+ flux at the map level, January and July.
 
@@ -174,7 +179,10 @@ def flux_rows(ranges: pd.DataFrame, months: Sequence[int] = (1, 7), *,
     ranges : pandas.DataFrame
         :func:`estransport.physics.flux.flux_range_table` (m-2 s-1).
     months : sequence of int
-        Months reported (the paper: 1 and 7).
+        Months reported (``transport.flux.months``; the paper: 1 and 7; other
+        months have no paper value).
+    source : str
+        Workflow file named in the rows.
 
     Returns
     -------
@@ -200,7 +208,8 @@ def flux_rows(ranges: pd.DataFrame, months: Sequence[int] = (1, 7), *,
     return rows
 
 
-def convergence_rows(flux: xr.Dataset, conv_cfg: Mapping, *,
+def convergence_rows(flux: xr.Dataset, *, altitude_km: Sequence[float], months: Sequence[int],
+                     component: str, threshold: float,
                      source: str = "results/flux/fe_flux.nc") -> list[dict]:
     """Rows (c): latitude band of Fe+ flux convergence in the summer hemisphere.
 
@@ -208,21 +217,28 @@ def convergence_rows(flux: xr.Dataset, conv_cfg: Mapping, *,
     ----------
     flux : xarray.Dataset
         :func:`estransport.physics.flux.compute_fe_flux` output.
-    conv_cfg : mapping
-        ``transport.convergence``: altitude_km {min, max}, months, component,
-        threshold.
+    altitude_km : (float, float)
+        Layer averaged, km.
+    months : sequence of int
+        Months reported, each searched in its summer hemisphere.
+    component : {"meridional", "total"}
+        See :func:`estransport.physics.flux.convergence_profile`.
+    threshold : float
+        Band edge as a fraction of the hemispheric maximum
+        (:func:`estransport.physics.flux.convergence_band`).
+    source : str
+        Workflow file named in the rows.
 
     Returns
     -------
     list of dict
         One row per month, degrees (absolute latitude in the summer hemisphere).
     """
-    alt = conv_cfg.get("altitude_km", {})
-    layer = (float(alt.get("min", 105.0)), float(alt.get("max", 115.0)))
-    comp = conv_cfg.get("component", "meridional")
-    thr = float(conv_cfg.get("threshold", 0.5))
+    layer = (float(altitude_km[0]), float(altitude_km[1]))
+    comp = component
+    thr = float(threshold)
     rows = []
-    for m in conv_cfg.get("months", (1, 7)):
+    for m in months:
         hemi = summer_hemisphere(int(m))
         prof = convergence_profile(flux, int(m), layer, component=comp)
         band = convergence_band(prof, hemi, threshold=thr)
@@ -240,7 +256,7 @@ def convergence_rows(flux: xr.Dataset, conv_cfg: Mapping, *,
     return rows
 
 
-def es_band_rows(monthly: xr.Dataset, threshold: float = 1.0, *,
+def es_band_rows(monthly: xr.Dataset, *, threshold: float,
                  source: str = "results/occultation/monthly_lat_alt.nc") -> list[dict]:
     """Rows (d): latitude band of the summer Es maximum in each hemisphere.
 
@@ -251,6 +267,8 @@ def es_band_rows(monthly: xr.Dataset, threshold: float = 1.0, *,
         and attribute ``lat_resolution_deg``.
     threshold : float
         Lowest column-density ratio inside the band (1 = the global mean).
+    source : str
+        Workflow file named in the rows.
 
     Returns
     -------
@@ -288,8 +306,8 @@ def es_band_rows(monthly: xr.Dataset, threshold: float = 1.0, *,
     return rows
 
 
-def winter_trough_rows(maps: Mapping[str, xr.Dataset], years: Sequence[int],
-                       maglat_deg: Sequence[float] = (60.0, 80.0)) -> list[dict]:
+def winter_trough_rows(maps: Mapping[str, xr.Dataset], *, years: Sequence[int],
+                       maglat_deg: Sequence[float]) -> list[dict]:
     """Rows (e): mean S4max along the winter-hemisphere geomagnetic-latitude band.
 
     Parameters
@@ -298,18 +316,15 @@ def winter_trough_rows(maps: Mapping[str, xr.Dataset], years: Sequence[int],
         ``{"DJF": maps_DJF, "JJA": maps_JJA}`` seasonal map datasets
         (``s4max_mean``, ``count`` on season, lat, lon).
     years : sequence of int
-        Configured years (epoch of the centred dipole, as Fig. 2a,b).
+        Configured years (:func:`estransport.geomag.geomagnetic_epoch`, as Fig. 2a,b).
     maglat_deg : (float, float)
-        Absolute geomagnetic latitude band, degrees.
+        Absolute geomagnetic latitude band, degrees (``transport.winter_trough``).
 
     Returns
     -------
     list of dict
         Rows for northern winter (DJF) and southern winter (JJA); S4max (1).
     """
-    from ..geomag import geomagnetic_latitude
-    from ..plotting.fig2ab import geomagnetic_epoch
-
     epoch = geomagnetic_epoch(years)
     rows = []
     for season, sign in (("DJF", 1.0), ("JJA", -1.0)):
@@ -333,7 +348,8 @@ def winter_trough_rows(maps: Mapping[str, xr.Dataset], years: Sequence[int],
     return rows
 
 
-def ionosonde_rows(regression: pd.DataFrame, *, source: str = "results/ionosonde/regression.csv") -> list[dict]:
+def ionosonde_rows(regression: pd.DataFrame, *,
+                   source: str = "results/ionosonde/regression.csv") -> list[dict]:
     """Rows (f): latitude-versus-peak-DOY slopes and speeds of each fit.
 
     Parameters
@@ -371,79 +387,69 @@ def ionosonde_rows(regression: pd.DataFrame, *, source: str = "results/ionosonde
     return rows
 
 
-def build_paper_numbers(*, residual_drift: xr.Dataset, flux: xr.Dataset, flux_ranges: pd.DataFrame,
-                        monthly: xr.Dataset, maps: Mapping[str, xr.Dataset], years: Sequence[int],
-                        transport_cfg: Mapping, regression: pd.DataFrame | None = None) -> pd.DataFrame:
+def build_paper_numbers(
+    *,
+    residual_drift: xr.Dataset,
+    flux: xr.Dataset,
+    flux_ranges: pd.DataFrame,
+    monthly: xr.Dataset,
+    maps: Mapping[str, xr.Dataset],
+    regression: pd.DataFrame | None,
+    years: Sequence[int],
+    range_method: str,
+    range_percentiles: Sequence[float],
+    range_area_weighted: bool,
+    velocity_altitude_km: Sequence[float],
+    velocity_lat_deg: Sequence[float],
+    velocity_months: Sequence[int],
+    velocity_drivers: Sequence[str] | None,
+    flux_months: Sequence[int],
+    convergence_altitude_km: Sequence[float],
+    convergence_months: Sequence[int],
+    convergence_component: str,
+    convergence_threshold: float,
+    es_band_threshold: float,
+    trough_maglat_deg: Sequence[float],
+) -> pd.DataFrame:
     """Assemble every row of ``paper_numbers.csv`` (see the module notes).
 
     Parameters
     ----------
-    residual_drift, flux, flux_ranges, monthly, maps, regression
-        The workflow products (``regression`` optional: rows f only when given).
+    residual_drift, flux, flux_ranges, monthly, maps
+        The workflow products: ``residual_drift_monthly.nc``, ``fe_flux.nc``
+        (``divergence_meridional_zm``, ``convergence_zm``), ``flux_106km_range.csv``,
+        ``monthly_lat_alt.nc`` and ``{"DJF": maps_DJF.nc, "JJA": maps_JJA.nc}``.
+    regression : pandas.DataFrame or None
+        Ionosonde ``regression.csv``; rows f only when given.
     years : sequence of int
         COSMIC years (dipole epoch of row e).
-    transport_cfg : mapping
-        The ``transport`` config section.
+    range_method, range_percentiles, range_area_weighted
+        ``transport.range`` (row a; rows b come with their range in ``flux_ranges``).
+    velocity_altitude_km, velocity_lat_deg, velocity_months, velocity_drivers
+        ``transport.velocity_region`` (row a; :func:`velocity_rows`).
+    flux_months : sequence of int
+        ``transport.flux.months`` (rows b).
+    convergence_altitude_km, convergence_months, convergence_component, convergence_threshold
+        ``transport.convergence`` (rows c; :func:`convergence_rows`).
+    es_band_threshold : float
+        ``transport.es_band.threshold`` (rows d).
+    trough_maglat_deg : (float, float)
+        ``transport.winter_trough.geomagnetic_lat_deg`` (rows e).
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS`.
     """
-    rng = transport_cfg.get("range", {})
     rows = []
-    rows += velocity_rows(residual_drift, transport_cfg.get("velocity_region", {}), rng)
-    rows += flux_rows(flux_ranges, transport_cfg.get("flux", {}).get("months", (1, 7)))
-    rows += convergence_rows(flux, transport_cfg.get("convergence", {}))
-    rows += es_band_rows(monthly, float(transport_cfg.get("es_band", {}).get("threshold", 1.0)))
-    tr = transport_cfg.get("winter_trough", {}).get("geomagnetic_lat_deg", {})
-    rows += winter_trough_rows(maps, years, (float(tr.get("min", 60.0)), float(tr.get("max", 80.0))))
+    rows += velocity_rows(residual_drift, altitude_km=velocity_altitude_km, lat_deg=velocity_lat_deg,
+                          months=velocity_months, drivers=velocity_drivers, range_method=range_method,
+                          percentiles=range_percentiles, area_weighted=range_area_weighted)
+    rows += flux_rows(flux_ranges, months=flux_months)
+    rows += convergence_rows(flux, altitude_km=convergence_altitude_km, months=convergence_months,
+                             component=convergence_component, threshold=convergence_threshold)
+    rows += es_band_rows(monthly, threshold=es_band_threshold)
+    rows += winter_trough_rows(maps, years=years, maglat_deg=trough_maglat_deg)
     if regression is not None:
         rows += ionosonde_rows(regression)
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def make_paper_numbers(*, residual_drift_path: str | os.PathLike, flux_path: str | os.PathLike,
-                       flux_range_path: str | os.PathLike, monthly_path: str | os.PathLike,
-                       maps_paths: Mapping[str, str | os.PathLike], out_path: str | os.PathLike,
-                       years: Sequence[int], transport_cfg: Mapping,
-                       regression_path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Read the workflow products and write ``paper_numbers.csv``.
-
-    Parameters
-    ----------
-    residual_drift_path, flux_path, flux_range_path, monthly_path : path-like
-        ``residual_drift_monthly.nc``, ``fe_flux.nc``, ``flux_106km_range.csv``,
-        ``monthly_lat_alt.nc``.
-    maps_paths : mapping
-        ``{"DJF": maps_DJF.nc, "JJA": maps_JJA.nc}``.
-    out_path : path-like
-        Destination CSV.
-    years : sequence of int
-        COSMIC years.
-    transport_cfg : mapping
-        The ``transport`` config section.
-    regression_path : path-like, optional
-        Ionosonde ``regression.csv``; rows f are written when it exists.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table written.
-    """
-    from ..io.atomic import write_csv
-
-    regression = None
-    if regression_path is not None and os.path.exists(regression_path):
-        regression = pd.read_csv(regression_path)
-    with xr.open_dataset(residual_drift_path) as rd, xr.open_dataset(flux_path) as fx, \
-            xr.open_dataset(monthly_path) as mo, xr.open_dataset(maps_paths["DJF"]) as djf, \
-            xr.open_dataset(maps_paths["JJA"]) as jja:
-        table = build_paper_numbers(
-            residual_drift=rd.load(), flux=fx[["divergence_meridional_zm", "convergence_zm"]].load(),
-            flux_ranges=pd.read_csv(flux_range_path), monthly=mo.load(),
-            maps={"DJF": djf.load(), "JJA": jja.load()}, years=years, transport_cfg=transport_cfg,
-            regression=regression)
-    write_csv(table, out_path, index=False)
-    log.info("wrote %s (%d rows)", out_path, len(table))
-    return table

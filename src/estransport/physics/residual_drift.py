@@ -1,8 +1,8 @@
 """Ion drift driven by the zonal-mean residual circulation, per calendar month (paper Fig. 3 arrows).
 
 For each calendar month the Fe+ drift is evaluated with the generalized
-wind-shear theory (Yu et al. 2021, A3-A5; :func:`estransport.physics.drift.ion_drift_contributions`)
-from zonal means only:
+wind-shear theory (Yu et al. 2021, A3-A5; :mod:`estransport.physics.drift`)
+with a zonal-mean wind:
 
 * the neutral wind is (U_bar, v*, w*): the monthly zonal-mean zonal wind of
   the model state and the TEM residual meridional and vertical velocities
@@ -18,36 +18,30 @@ from zonal means only:
   the drift depends nonlinearly on r_i;
 * no electric field (the arrows show the transport by the circulation).
 
-The result is kept at 100-120 km only (config ``transport.residual_drift.altitude_km``):
-below 100 km the ion lifetimes fall to hours or minutes and the paper omits
-the arrows (SCIENCE.md 5). Velocities are in m s-1.
+The result is kept over an altitude range only (config
+``transport.residual_drift.altitude_km``; the paper's 100-120 km): below 100 km
+the ion lifetimes fall to hours or minutes and the paper omits the arrows
+(SCIENCE.md 5). Velocities are in m s-1.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
 
 from ..means import monthly_zonal_mean
-from ..physics.drift import wind_drift_matrix
-
-log = logging.getLogger(__name__)
-
-#: Default altitude range of the Fig. 3 arrows, km (the paper: 100-120 km).
-DEFAULT_ALTITUDE_KM = (100.0, 120.0)
+from .drift import wind_drift_matrix
 
 
 def _months_present(da: xr.DataArray) -> list[int]:
+    """Calendar months (1-12) of the ``time`` coordinate of ``da``, sorted."""
     return sorted(set(np.asarray(da["time"].dt.month.values).astype(int).tolist()))
 
 
 def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
-                   altitude_km: Sequence[float] = DEFAULT_ALTITUDE_KM,
+                   altitude_km: Sequence[float],
                    months: Sequence[int] | None = None) -> xr.Dataset:
     """Monthly zonal-mean Fe+ drift driven by (U_bar, v*, w*) at the arrow altitudes.
 
@@ -147,42 +141,4 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
         "method": "A3-A5 wind-to-drift matrix M(I, D, r_i) averaged over longitude and the month's "
                   "times, applied to zonal-mean U, v*, w*; E = 0",
     }
-    return ds
-
-
-def make_residual_drift(tem_path: str | os.PathLike, state_path: str | os.PathLike,
-                        drift_path: str | os.PathLike, out_path: str | os.PathLike,
-                        transport_cfg: Mapping, *, config: Mapping | None = None) -> xr.Dataset:
-    """``tem.nc`` + ``state.nc`` + ``drift.nc`` -> ``residual_drift_monthly.nc``.
-
-    Parameters
-    ----------
-    tem_path, state_path, drift_path : path-like
-        TEM, model state and drift netCDF.
-    out_path : path-like
-        Destination netCDF (velocities in m s-1).
-    transport_cfg : mapping
-        The ``transport`` config section (``residual_drift.altitude_km``).
-    config : mapping, optional
-        Hashed into the provenance (default ``transport_cfg``).
-
-    Returns
-    -------
-    xarray.Dataset
-        What was written.
-    """
-    from ..io.atomic import write_netcdf
-    from ..provenance import provenance_attrs
-
-    t0 = time.perf_counter()
-    alt = transport_cfg.get("residual_drift", {}).get("altitude_km", {})
-    rng = (float(alt.get("min", DEFAULT_ALTITUDE_KM[0])), float(alt.get("max", DEFAULT_ALTITUDE_KM[1])))
-    with xr.open_dataset(tem_path) as tem, xr.open_dataset(state_path, chunks={"time": 1}) as state, \
-            xr.open_dataset(drift_path, chunks={"time": 1}) as drift:
-        ds = residual_drift(tem[["v_star", "w_star"]], state[["U"]],
-                            drift[["inclination", "declination", "r_i"]], altitude_km=rng)
-    ds.attrs.update(provenance_attrs(config if config is not None else transport_cfg,
-                                     [tem_path, state_path, drift_path], step="fig3_drift"))
-    write_netcdf(ds, out_path)
-    log.info("wrote %s (%d months) in %.1f s", out_path, ds.sizes["month"], time.perf_counter() - t0)
     return ds
