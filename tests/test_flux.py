@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from estransport.climatology.residual_drift import residual_drift
 from estransport.physics import flux as F
 from estransport.physics.drift import ion_drift_closed_form
+from estransport.physics.residual_drift import residual_drift
+from estransport.steps import RuleJob
+from estransport.steps import transport as steps
 from estransport.tables import paper_numbers as P
 
 LAT = np.arange(-85.0, 86.0, 10.0)
@@ -64,7 +66,7 @@ def test_flux_is_density_times_drift_point_by_point():
 def test_monthly_flux_is_the_mean_of_the_product():
     """With several times a month the flux keeps the n-v correlation (mean of n v, not n-bar v-bar)."""
     state, drift = _state_and_drift(per_month=4, seed=1)
-    ds = F.compute_fe_flux(state, drift)
+    ds = F.compute_fe_flux(state, drift, level_km=106.0)
     prod = (state["n_Fep"] * drift["v_ion_total"]).isel(time=slice(0, 4)).mean("time")
     np.testing.assert_allclose(ds["flux_north"].sel(month=1).values, prod.values, rtol=1e-12)
     naive = state["n_Fep"].isel(time=slice(0, 4)).mean("time") * drift["v_ion_total"].isel(
@@ -75,16 +77,21 @@ def test_monthly_flux_is_the_mean_of_the_product():
 def test_mismatched_grids_are_an_error():
     state, drift = _state_and_drift()
     with pytest.raises(ValueError, match="coordinate 'lat'"):
-        F.compute_fe_flux(state, drift.assign_coords(lat=drift["lat"] + 1.0))
+        F.compute_fe_flux(state, drift.assign_coords(lat=drift["lat"] + 1.0), level_km=106.0)
 
 
 def test_spherical_divergence_against_analytic():
     lat = np.linspace(-89.5, 89.5, 180)
     a = F.EARTH_RADIUS_M
-    # Phi = A cos(phi): div = (1/(a cos)) d(A cos^2)/dphi = -2 A sin(phi) / a
+    h = np.deg2rad(1.0)  # grid spacing, rad
+    # Phi = A cos(phi): div = (1/(a cos)) d(A cos^2)/dphi = -2 A sin(phi) / a. The centred
+    # difference of cos^2 = (1 + cos 2 phi)/2 is that derivative times sin(2h)/(2h) exactly,
+    # a relative error of (2h)^2/6 = 2e-4 on this 1-degree grid.
     phi = xr.DataArray(1e9 * np.cos(np.deg2rad(lat)), dims="lat", coords={"lat": lat})
     div = F.meridional_divergence(phi, altitude=None)
-    np.testing.assert_allclose(div.values[5:-5], -2e9 * np.sin(np.deg2rad(lat[5:-5])) / a, rtol=2e-3)
+    analytic = -2e9 * np.sin(np.deg2rad(lat[1:-1])) / a
+    np.testing.assert_allclose(div.values[1:-1], analytic * np.sin(2 * h) / (2 * h), rtol=1e-9)
+    np.testing.assert_allclose(div.values[1:-1], analytic, rtol=1.01 * (2 * h) ** 2 / 6)
     # with altitude, r = a + z
     phi2 = phi.expand_dims(altitude=[100.0])
     div2 = F.meridional_divergence(phi2)
@@ -99,28 +106,36 @@ def test_convergence_band_half_maximum():
     prof = xr.DataArray(y, dims="lat", coords={"lat": lat})
     band = F.convergence_band(prof, "N", threshold=0.5)
     half = 10.0 * np.sqrt(np.log(2.0))
+    # edges interpolated linearly on the 1-degree grid: the Gaussian's curvature over one
+    # step moves the crossing by under 0.1 degree
     assert band["lat_low"] == pytest.approx(35.0 - half, abs=0.1)
     assert band["lat_high"] == pytest.approx(35.0 + half, abs=0.1)
     assert band["lat_peak"] in (34.5, 35.5)  # the grid latitudes next to the maximum
     south = F.convergence_band(prof, "S", threshold=0.5)
     assert south["lat_low"] == pytest.approx(band["lat_low"], abs=0.1)
     assert south["peak"] == pytest.approx(0.3 * band["peak"], rel=1e-3)
-    none = F.convergence_band(-prof, "N")
+    none = F.convergence_band(-prof, "N", threshold=0.5)
     assert np.isnan(none["lat_low"])
 
 
 def test_field_range_definitions():
     v = np.arange(101.0)  # 0..100
-    assert F.field_range(v, method="minmax") == (0.0, 100.0)
+    assert F.field_range(v, method="minmax", percentiles=(5, 95)) == (0.0, 100.0)
+    # equal weights: sample k sits at cumulative fraction (k + 1/2) / 101, so the 5th and 95th
+    # percentiles are at k = 0.05 * 101 - 1/2 = 4.55 and 0.95 * 101 - 1/2 = 95.45
     lo, hi = F.field_range(v, method="percentile", percentiles=(5, 95))
-    assert lo == pytest.approx(5.0, abs=0.6) and hi == pytest.approx(95.0, abs=0.6)
-    # weights: all weight on the upper half moves the low percentile up
+    assert (lo, hi) == pytest.approx((4.55, 95.45), rel=1e-12)
+    # weight only on 50..100 (51 samples): 50 + 0.05 * 51 - 1/2 and 50 + 0.95 * 51 - 1/2
     w = (v >= 50).astype(float)
-    lo, hi = F.field_range(v, w, percentiles=(5, 95))
-    assert lo == pytest.approx(52.5, abs=1.0) and hi == pytest.approx(97.5, abs=1.0)
-    assert np.isnan(F.field_range([np.nan])[0])
+    lo, hi = F.field_range(v, w, method="percentile", percentiles=(5, 95))
+    assert (lo, hi) == pytest.approx((52.05, 97.95), rel=1e-12)
+    # a weight shifts the percentile: doubling the weight of the upper half
+    lo, hi = F.field_range(v, 1.0 + (v >= 50), method="percentile", percentiles=(50, 50))
+    cw = (np.cumsum(1.0 + (v >= 50)) - (1.0 + (v >= 50)) / 2) / (1.0 + (v >= 50)).sum()
+    assert lo == pytest.approx(np.interp(0.5, cw, v), rel=1e-12) and lo > 50.0
+    assert np.isnan(F.field_range([np.nan], method="percentile", percentiles=(5, 95))[0])
     with pytest.raises(ValueError):
-        F.field_range(v, method="mean")
+        F.field_range(v, method="mean", percentiles=(5, 95))
 
 
 def test_summer_hemisphere():
@@ -220,14 +235,13 @@ def test_es_band_and_trough_rows():
     ratio = np.where(lat > 0, ratio, ratio * 0.8)
     ds = xr.Dataset({"column_density_ratio": (("month", "lat"), np.tile(ratio, (12, 1)))},
                     coords={"month": np.arange(1, 13), "lat": lat}, attrs={"lat_resolution_deg": 5.0})
-    rows = P.es_band_rows(ds, threshold=1.0)
+    rows = P.es_band_rows(ds, threshold=1.0)  # bands 10-60 both sides, edges on bin edges
     assert [r["value_low"] for r in rows] == [10.0, 10.0]
     assert [r["value_high"] for r in rows] == [60.0, 60.0]
     assert rows[0]["units"] == "degree" and rows[0]["paper_low"] == 10.0
 
     # trough: 0.1 inside the 60-80 geomagnetic band of the winter hemisphere, 0.5 elsewhere
-    from estransport.geomag import geomagnetic_latitude
-    from estransport.plotting.fig2ab import geomagnetic_epoch
+    from estransport.geomag import geomagnetic_epoch, geomagnetic_latitude
 
     glat, glon = np.meshgrid(lat, np.arange(-175.0, 180.0, 10.0), indexing="ij")
     mlat = geomagnetic_latitude(glat, glon, geomagnetic_epoch([2008]))
@@ -237,7 +251,7 @@ def test_es_band_and_trough_rows():
         maps[season] = xr.Dataset({"s4max_mean": (("season", "lat", "lon"), mean),
                                    "count": (("season", "lat", "lon"), np.full(mean.shape, 3))},
                                   coords={"season": [season], "lat": lat, "lon": glon[0]})
-    rows = P.winter_trough_rows(maps, [2008])
+    rows = P.winter_trough_rows(maps, years=[2008], maglat_deg=(60.0, 80.0))
     assert [r["value_low"] for r in rows] == pytest.approx([0.1, 0.1])
 
 
@@ -257,24 +271,35 @@ def test_ionosonde_rows_and_velocity_row():
     v = np.broadcast_to(np.where(lat > 0, 1.0, -1.0), (12, alt.size, lat.size)) * (np.arange(1, 13)[:, None, None])
     drift = xr.Dataset({"v_ion": (("month", "altitude", "lat"), v)},
                        coords={"month": np.arange(1, 13), "altitude": alt, "lat": lat})
-    row = P.velocity_rows(drift, {}, {"method": "minmax"})[0]
+    row = P.velocity_rows(drift, altitude_km=(107.0, 118.0), lat_deg=(10.0, 60.0), months=(6, 7, 8),
+                          drivers=None, range_method="minmax", percentiles=(5, 95),
+                          area_weighted=True)[0]
     assert (row["value_low"], row["value_high"]) == (6.0, 8.0)  # June-August, northern latitudes
     assert row["paper_value"] == "-1.08 to 7.45"
 
 
-def test_fe_flux_step_writes_netcdf_and_range_table(tmp_path):
+def test_fe_flux_and_flux_range_steps(tmp_path):
+    """Rules fe_flux and flux_range: the flux file, then its range table from the file alone."""
     state, drift = _state_and_drift(per_month=1)
     state.to_netcdf(tmp_path / "state.nc")
     drift.to_netcdf(tmp_path / "drift.nc")
-    cfg = {"flux": {"level_km": 106.0}, "range": {"method": "minmax"}}
-    F.make_fe_flux(tmp_path / "state.nc", tmp_path / "drift.nc", tmp_path / "fe_flux.nc",
-                   tmp_path / "range.csv", cfg)
+    steps.fe_flux(RuleJob(input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
+                          output={"flux": str(tmp_path / "fe_flux.nc")}, params={"level_km": 106}))
+    rng = {"method": "minmax", "percentiles": [5, 95], "area_weighted": True}
+    steps.flux_range(RuleJob(input={"flux": str(tmp_path / "fe_flux.nc")},
+                             output={"ranges": str(tmp_path / "range.csv")}, params={"range": rng}))
     table = pd.read_csv(tmp_path / "range.csv")
     assert list(table["month"]) == [1, 7] and (table["units"] == "m-2 s-1").all()
+    assert (table["range_method"] == "minmax").all() and (table["level_km"] == 106).all()
     with xr.open_dataset(tmp_path / "fe_flux.nc") as ds:
-        jan = ds["flux_north_level"].sel(month=1).values
-        assert table.loc[0, "flux_north_low"] == pytest.approx(jan.min(), rel=1e-3)
         assert len(ds.attrs["config_sha256"]) == 64
+        for i, m in enumerate((1, 7)):
+            jan = ds["flux_north_level"].sel(month=m).values
+            # the 106 km level is a model level: the product at that level, 4 digits in the CSV
+            expect = (state["n_Fep"] * drift["v_ion_total"]).isel(time=i).sel(altitude=106.0).values
+            np.testing.assert_allclose(jan, expect, rtol=1e-12)
+            assert table.loc[i, "flux_north_low"] == pytest.approx(expect.min(), rel=5e-4)
+            assert table.loc[i, "flux_north_high"] == pytest.approx(expect.max(), rel=5e-4)
 
 
 def test_fe_flux_step_without_fe_ions_names_fep(tmp_path):
@@ -283,8 +308,11 @@ def test_fe_flux_step_without_fe_ions_names_fep(tmp_path):
     state, drift = _state_and_drift(per_month=1)
     state.rename(n_Fep="n_air").to_netcdf(tmp_path / "state.nc")
     drift.to_netcdf(tmp_path / "drift.nc")
+    job = RuleJob(input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
+                  output={"flux": str(tmp_path / "f.nc")}, params={"level_km": 106})
     with pytest.raises(InputFileError, match="Fep"):
-        F.make_fe_flux(tmp_path / "state.nc", tmp_path / "drift.nc", tmp_path / "f.nc", tmp_path / "r.csv", {})
+        steps.fe_flux(job)
+    assert not (tmp_path / "f.nc").exists()
 
 
 def test_divergence_is_finite_off_the_poles_and_nan_on_pole_rows():
@@ -300,9 +328,11 @@ def test_divergence_is_finite_off_the_poles_and_nan_on_pole_rows():
     assert np.isnan(div.values[[0, -1]]).all()
     inner = div.values[1:-1]
     assert np.isfinite(inner).all()
-    # Analytic: (1/(a cos)) d(cos * F)/dphi = -F tan(phi) / a; away from the poles the
-    # one-sided/centred differences agree to a few per cent.
-    a = 6.371e6
+    # Analytic: (1/(a cos)) d(cos * F)/dphi = -F tan(phi) / a. Off the pole rows the centred
+    # difference of cos is the derivative times sin(h)/h exactly (h = 1.875 degrees: a
+    # relative error h^2/6 = 1.8e-4).
+    a = F.EARTH_RADIUS_M
+    h = np.deg2rad(lat[1] - lat[0])
     expected = -1e9 * np.tan(np.radians(lat[1:-1])) / a
-    ok = np.abs(lat[1:-1]) < 80
-    np.testing.assert_allclose(inner[ok], expected[ok], rtol=0.02, atol=1e-6)
+    np.testing.assert_allclose(inner, expected * np.sin(h) / h, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(inner, expected, rtol=1.01 * h**2 / 6, atol=1e-9)
