@@ -14,4 +14,6 @@ tem
     Transformed Eulerian Mean residual circulation from 3-D model fields.
 flux
     Fe+ flux n(Fe+) v_i, its zonal mean, level maps, divergence and ranges.
+residual_drift
+    Monthly ion drift driven by the zonal-mean residual circulation (Fig. 3 arrows).
 """
