@@ -1,4 +1,4 @@
-"""Fe+ flux Phi = n(Fe+) v_i, its zonal mean, its level at 106 km and its divergence (paper Fig. 4).
+"""Fe+ flux Phi = n(Fe+) v_i, its zonal mean, its level at the map altitude and its divergence (paper Fig. 4).
 
 The ion velocity **v**_i is the full steady solution of the ion momentum
 equation (Yu et al. 2021, A2; :mod:`estransport.physics.drift`): the

@@ -115,6 +115,8 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
 
     apply_style()
     with xr.open_dataset(flux_path) as ds:
+        # "none" when the model had no electric field: the drift is then the wind-driven one
+        with_e = ds.attrs.get("electric_field", "none") != "none"
         ds = ds[["flux_north_zm", "flux_up_zm", "flux_north_level"]].load()
         level_km = float(ds["flux_north_level"].attrs["level_km"])
     ranges = pd.read_csv(ranges_path).set_index("month")
@@ -209,7 +211,9 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
     cb.set_label("normalised meridional Fe⁺ flux (−1 south … +1 north)", fontsize=6.5)
     cb.ax.tick_params(labelsize=6)
     fig.text(0.55 / fig_w, 1 - 0.1 / fig_h,
-             "Fe⁺ meridional flux n(Fe⁺) v_i (neutral wind + E×B + Coulomb-force drift)", fontsize=8, va="top")
+             "Fe⁺ meridional flux n(Fe⁺) v_i ("
+             + ("neutral wind + E×B + Coulomb-force drift)" if with_e else "neutral-wind drift, no E)"),
+             fontsize=8, va="top")
     fig.text(0.55 / fig_w, 1 - 0.3 / fig_h,
              f"colour: flux / max |flux| of each panel; vectors (Φ_north, Φ_up), vertical ×{scale.ratio:g}; "
              f"red line: {level_km:g} km", fontsize=6, va="top", color="0.25")
