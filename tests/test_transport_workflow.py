@@ -24,8 +24,10 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from estransport.config import validate_config
 from estransport.geomag import geomagnetic_epoch, geomagnetic_latitude
 from estransport.physics import flux as F
+from estransport.steps.model import synthetic_waccm_parameters
 from estransport.synthetic.cosmic import PlantedEsClimatology, es_intensity, planted_mean_s4max
 from estransport.synthetic.ionosonde import PlantedTruth
 from estransport.synthetic.waccm import SyntheticWaccmParameters, fep_density, seasonal_factor
@@ -35,8 +37,9 @@ from .workflow_helpers import test_config as overlay  # not named test_*: pytest
 
 pytestmark = pytest.mark.workflow
 
-#: The configuration of the run: config/config.yaml with the config/test/transport.yaml overlay.
-CONFIG = deep_update(default_config(), overlay("transport"))
+#: The configuration of the run: config/config.yaml with the config/test/transport.yaml overlay,
+#: validated (schema defaults filled) as the workflow does before any rule runs.
+CONFIG = validate_config(deep_update(default_config(), overlay("transport")))
 TRANSPORT = CONFIG["transport"]
 YEAR = CONFIG["cosmic"]["years"][0]
 TARGETS = [
@@ -126,7 +129,8 @@ def _planted(cls, section: dict):
 
 
 def _waccm_params() -> SyntheticWaccmParameters:
-    return _planted(SyntheticWaccmParameters, CONFIG["model"]["synthetic"])
+    """The generator's parameters of the run, built as the model_synthetic_history step does."""
+    return synthetic_waccm_parameters(CONFIG["model"]["synthetic"], CONFIG["model"]["msis"])
 
 
 def test_column_density_ratio_has_area_mean_one_every_month(run):
