@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from ..io.datasets import open_dataset
 from ..means import monthly_zonal_mean
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 from .vectors import (
@@ -126,7 +127,7 @@ def plot_fig1(
     import matplotlib.pyplot as plt
 
     apply_style()
-    with xr.open_dataset(drift_path, chunks={"time": 1}) as drift:
+    with open_dataset(drift_path, chunks={"time": 1}) as drift:
         sec = fig1_sections(drift, months, altitude_km=altitude_km)
     alt_all = sec["altitude"].values
     offset = np.mod(alt_all - alt_all[0] + 1e-6, altitude_stride_km)

@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from ..climatology.gridding import MONTH_TO_SEASON, SEASONS
+from ..io.datasets import open_dataset
 from .style import SINGLE_WIDTH_IN, apply_style, save_figure
 from .vectors import (
     ArrowScale,
@@ -113,7 +114,7 @@ def plot_fig2cd(
     import matplotlib.pyplot as plt
 
     apply_style()
-    with xr.open_dataset(tem_path) as tem:
+    with open_dataset(tem_path) as tem:
         v = seasonal_mean(tem["v_star"], season).sel(altitude=slice(*altitude_km)).load()
         w = seasonal_mean(tem["w_star"], season).sel(altitude=slice(*altitude_km)).load()
     if vmax is None:

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from ..io.datasets import open_dataset
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 from .vectors import (
     ArrowScale,
@@ -147,9 +148,9 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     import matplotlib.pyplot as plt
 
     apply_style()
-    with xr.open_dataset(monthly_path) as ds:
+    with open_dataset(monthly_path) as ds:
         clim = ds.load()
-    with xr.open_dataset(drift_path) as ds:
+    with open_dataset(drift_path) as ds:
         drift = ds.load()
     s4 = clim["s4max_mean"]
     if s4max_limits is None:

@@ -25,9 +25,8 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 
+from ..io.datasets import open_dataset, read_csv
 from .maps import add_coastlines
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 from .vectors import (
@@ -114,12 +113,12 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
     import matplotlib.pyplot as plt
 
     apply_style()
-    with xr.open_dataset(flux_path) as ds:
+    with open_dataset(flux_path) as ds:
         # "none" when the model had no electric field: the drift is then the wind-driven one
         with_e = ds.attrs.get("electric_field", "none") != "none"
         ds = ds[["flux_north_zm", "flux_up_zm", "flux_north_level"]].load()
         level_km = float(ds["flux_north_level"].attrs["level_km"])
-    ranges = pd.read_csv(ranges_path).set_index("month")
+    ranges = read_csv(ranges_path).set_index("month")
     have = set(int(m) for m in ds["month"].values)
     missing = [m for m in months if m not in have]
     if missing:

@@ -33,6 +33,7 @@ import xarray as xr
 from ..daskutil import dask_threads
 from ..errors import ConfigError
 from ..io.atomic import write_netcdf
+from ..io.datasets import open_dataset
 from ..provenance import provenance_attrs
 from ..synthetic.waccm import SyntheticWaccmParameters
 from . import RuleJob
@@ -236,7 +237,7 @@ def model_drift(job: RuleJob) -> xr.Dataset:
     igrf_date = parse_igrf_date(model["igrf_date"])  # before any work
     state_path = job.input.state
     t0 = time.perf_counter()
-    with xr.open_dataset(state_path, chunks={"time": 1}) as state:
+    with open_dataset(state_path, chunks={"time": 1}) as state:
         ds = compute_drift(
             state,
             igrf_date=igrf_date,

@@ -22,11 +22,9 @@ from __future__ import annotations
 import logging
 import time
 
-import pandas as pd
-import xarray as xr
-
 from ..daskutil import dask_threads
 from ..io.atomic import write_csv, write_netcdf
+from ..io.datasets import open_dataset, read_csv
 from ..model.state import require_fep
 from ..physics.flux import compute_fe_flux, flux_range_table
 from ..physics.residual_drift import residual_drift as compute_residual_drift
@@ -52,8 +50,8 @@ def fe_flux(job: RuleJob) -> None:
     """
     t0 = time.perf_counter()
     level_km = job.params.level_km
-    with xr.open_dataset(job.input.state, chunks={"time": 1}) as state, \
-            xr.open_dataset(job.input.drift, chunks={"time": 1}) as drift, dask_threads(job.threads):
+    with open_dataset(job.input.state, chunks={"time": 1}) as state, \
+            open_dataset(job.input.drift, chunks={"time": 1}) as drift, dask_threads(job.threads):
         ds = compute_fe_flux(require_fep(state, job.input.state),
                              drift[["v_ion_total", "w_ion_total", "v_ion", "w_ion"]],
                              level_km=float(level_km))
@@ -71,7 +69,7 @@ def flux_range(job: RuleJob) -> None:
     (``transport.range``: method, percentiles, area_weighted).
     """
     rng = job.params.range
-    with xr.open_dataset(job.input.flux) as ds:
+    with open_dataset(job.input.flux) as ds:
         table = flux_range_table(ds[["flux_north_level"]].load(), method=rng["method"],
                                  percentiles=tuple(rng["percentiles"]),
                                  area_weighted=bool(rng["area_weighted"]))
@@ -89,9 +87,9 @@ def residual_drift(job: RuleJob) -> None:
     t0 = time.perf_counter()
     cfg = job.params.residual_drift
     altitude_km = (float(cfg["altitude_km"]["min"]), float(cfg["altitude_km"]["max"]))
-    with xr.open_dataset(job.input.tem) as tem, \
-            xr.open_dataset(job.input.state, chunks={"time": 1}) as state, \
-            xr.open_dataset(job.input.drift, chunks={"time": 1}) as drift:
+    with open_dataset(job.input.tem) as tem, \
+            open_dataset(job.input.state, chunks={"time": 1}) as state, \
+            open_dataset(job.input.drift, chunks={"time": 1}) as drift:
         ds = compute_residual_drift(tem[["v_star", "w_star"]], state[["U"]],
                                     drift[["inclination", "declination", "r_i"]],
                                     altitude_km=altitude_km)
@@ -115,16 +113,16 @@ def paper_numbers(job: RuleJob) -> None:
     """
     p = job.params
     vel, conv, trough = p.velocity_region, p.convergence, p.winter_trough["geomagnetic_lat_deg"]
-    with xr.open_dataset(job.input.residual) as rd, xr.open_dataset(job.input.flux) as fx, \
-            xr.open_dataset(job.input.monthly) as mo, xr.open_dataset(job.input.maps_djf) as djf, \
-            xr.open_dataset(job.input.maps_jja) as jja:
+    with open_dataset(job.input.residual) as rd, open_dataset(job.input.flux) as fx, \
+            open_dataset(job.input.monthly) as mo, open_dataset(job.input.maps_djf) as djf, \
+            open_dataset(job.input.maps_jja) as jja:
         table = build_paper_numbers(
             residual_drift=rd.load(),
             flux=fx[["divergence_meridional_zm", "convergence_zm"]].load(),
-            flux_ranges=pd.read_csv(job.input.ranges),
+            flux_ranges=read_csv(job.input.ranges),
             monthly=mo.load(),
             maps={"DJF": djf.load(), "JJA": jja.load()},
-            regression=pd.read_csv(job.input.regression),
+            regression=read_csv(job.input.regression),
             years=list(p.years),
             range_method=p.range["method"],
             range_percentiles=tuple(p.range["percentiles"]),
