@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..ionosonde.analysis import ALL_FIT
+from ..ionosonde.regression import ALL_FIT
 from .style import SINGLE_WIDTH_IN, apply_style, save_figure
 
 #: Colours of the chain fits (in regression-table order); the all-station fit is black.
@@ -40,35 +40,32 @@ def fit_label(row: Mapping[str, Any]) -> str:
 
 
 def plot_fig6(
-    peaks_path: str | os.PathLike,
-    means_path: str | os.PathLike,
-    regression_path: str | os.PathLike,
+    peaks: pd.DataFrame,
+    means: pd.DataFrame,
+    reg: pd.DataFrame,
     png_path: str | os.PathLike,
     extra_paths: Sequence[str | os.PathLike] = (),
     *,
-    figures: Mapping[str, Any],
+    dpi: int,
 ) -> None:
     """Draw Fig. 6 from the analysis tables.
 
     Parameters
     ----------
-    peaks_path : path-like
+    peaks : pandas.DataFrame
         ``peaks.csv`` (station-year ``peak_doy_local`` in days, ``lat_deg``, ``valid``).
-    means_path : path-like
+    means : pandas.DataFrame
         ``station_means.csv`` (``mean_peak_doy``, ``se_peak_doy`` in days).
-    regression_path : path-like
+    reg : pandas.DataFrame
         ``regression.csv`` (one row per fit).
     png_path : path-like
         PNG output.
     extra_paths : sequence of path-like
         Further outputs (PDF, SVG).
-    figures : mapping
-        The ``figures`` config section (``dpi``).
+    dpi : int
+        Raster resolution.
     """
     apply_style()
-    peaks = pd.read_csv(peaks_path)
-    means = pd.read_csv(means_path)
-    reg = pd.read_csv(regression_path)
     chains = [f for f in reg["fit"] if f != ALL_FIT]
     colour = {c: CHAIN_COLOURS[i % len(CHAIN_COLOURS)] for i, c in enumerate(chains)}
     colour[ALL_FIT] = "black"
@@ -107,4 +104,4 @@ def plot_fig6(
     ax.set_ylabel("latitude (°N)")
     ax.set_title("Summer peak of foEs: latitude against day of year", loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, fontsize=6)
-    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))
+    save_figure(fig, png_path, extra_paths, dpi=dpi)
