@@ -258,3 +258,13 @@ def test_summer_peaks_on_the_window_edge():
         analysis.summer_peaks(mid, [2000], hemisphere="N", window_doy=(91, 273),
                               min_year_coverage=0.8, edge_peaks="clip")
 
+
+def test_fits_use_the_distance_from_the_equator():
+    """A southern station enters the fits at |lat|: mirroring a station changes no fit."""
+    north = _peaks_table({"a": (10.0, [150.0, 152.0]), "b": (30.0, [171.0, 169.0]),
+                          "c": (50.0, [190.0, 193.0])})
+    south = north.assign(lat_deg=np.where(north["station"] == "b", -30.0, north["lat_deg"]))
+    for points in ("station_mean", "station_year"):
+        kw = {**FIT, "fit_points": points, "bootstrap_samples": 200, "seed": 5}
+        pd.testing.assert_frame_equal(analysis.regression_table(north, chains=["X"], **kw),
+                                      analysis.regression_table(south, chains=["X"], **kw))

@@ -1,4 +1,11 @@
-"""Fits of latitude against summer-peak DOY, their bootstrap and the speed (SCIENCE.md 7, 6-7)."""
+"""Fits of latitude against summer-peak DOY, their bootstrap and the speed (SCIENCE.md 7, 6-7).
+
+Latitude enters every fit as its absolute value, the distance from the
+equator: the summer peak moves poleward in both hemispheres, and a southern
+station's peak DOY is reported shifted back by half a year
+(:func:`.peaks.summer_peaks`), so a station at 30 S lies on the same line as
+one at 30 N. For the paper's all-northern stations this is the latitude itself.
+"""
 
 from __future__ import annotations
 
@@ -156,6 +163,7 @@ def regression_table(
     peaks : pandas.DataFrame
         Station-year peaks (:func:`.peaks.summer_peaks` rows with ``station``,
         ``chain`` and ``lat_deg`` columns); only ``valid`` rows are used.
+        The fits use ``abs(lat_deg)`` (see the module docstring).
     chains : sequence of str
         Chains to fit, in output order; a fit ``"all"`` over every station follows.
     earth_radius_km : float
@@ -207,7 +215,7 @@ def regression_table(
         groups, lats = [], []
         for _code, grp in sub.groupby("station", sort=False):
             groups.append(grp["peak_doy_local"].to_numpy(float))
-            lats.append(float(grp["lat_deg"].iloc[0]))
+            lats.append(abs(float(grp["lat_deg"].iloc[0])))  # poleward: |lat|
         lats_a = np.asarray(lats)
         if fit_points == "station_mean":
             x = np.array([g.mean() for g in groups])

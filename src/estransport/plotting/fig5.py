@@ -3,8 +3,8 @@
 Panel (a) maps the stations of every chain (offline coastlines, see
 :mod:`.maps`). One further panel per chain shows each station's smoothed daily
 foEs (the centred moving average of ``window_days`` days of the analysis),
-coloured from red (lowest latitude of all stations) to blue (highest), as in
-the paper.
+coloured from red (station nearest the equator) to blue (farthest from it), as
+in the paper.
 """
 
 from __future__ import annotations
@@ -21,11 +21,16 @@ from ..ionosonde.stations import Station
 from .maps import add_coastlines
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 
-#: Colours from low (red) to high (blue) latitude, as the paper's Fig. 5; the purple
+#: Colours from low (red) to high (blue) absolute latitude, as the paper's Fig. 5; the purple
 #: middle keeps mid-latitude lines saturated (a diverging map's pale middle is hard to read).
 LATITUDE_COLOURS = ("#b2182b", "#d6604d", "#8e44ad", "#4393c3", "#2166ac", "#053061")
 #: Map extent (lon min, lon max, lat min, lat max), degrees; widened to include every station.
 MAP_EXTENT = (-25.0, 140.0, -5.0, 72.0)
+
+
+def latitude_label(lat: float) -> str:
+    """A latitude for a legend: ``18.3°N``, ``21.8°S``."""
+    return f"{abs(lat):.1f}°{'N' if lat >= 0 else 'S'}"
 
 
 def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
@@ -34,7 +39,8 @@ def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
     Parameters
     ----------
     lats : sequence of float
-        Station latitudes, degrees N.
+        Station latitudes, degrees (absolute latitudes to colour by distance
+        from the equator).
 
     Returns
     -------
@@ -81,7 +87,8 @@ def plot_fig5(
 
     apply_style()
     chains = list(dict.fromkeys(s.chain for s in stations))
-    norm, cmap = latitude_colours([s.lat for s in stations])
+    norm, cmap = latitude_colours([abs(s.lat) for s in stations])
+    southern = any(s.lat < 0 for s in stations)
 
     fig = plt.figure(figsize=(FULL_WIDTH_IN, 2.9 + 1.7 * len(chains)))
     gs = fig.add_gridspec(1 + len(chains), 1, height_ratios=[2.6] + [1.5] * len(chains),
@@ -100,7 +107,7 @@ def plot_fig5(
     gl.top_labels = gl.right_labels = False
     for s in stations:
         ax_map.plot(s.lon, s.lat, marker="^", ms=6, mec="k", mew=0.4,
-                    color=cmap(norm(s.lat)), transform=ccrs.PlateCarree(), zorder=5)
+                    color=cmap(norm(abs(s.lat))), transform=ccrs.PlateCarree(), zorder=5)
         ax_map.text(s.lon + 3.5, s.lat, s.name, fontsize=6, va="center",
                     transform=ccrs.PlateCarree(), zorder=6)
     ax_map.set_title("(a) Ionosonde stations", loc="left")
@@ -112,7 +119,7 @@ def plot_fig5(
         for s in members:
             d = daily.loc[daily["station"] == s.code]
             ax.plot(pd.to_datetime(d["date"]), d["foEs_smoothed_MHz"], lw=0.9,
-                    color=cmap(norm(s.lat)), label=f"{s.name} ({s.lat:.1f}°N)")
+                    color=cmap(norm(abs(s.lat))), label=f"{s.name} ({latitude_label(s.lat)})")
         ax.set_ylabel("smoothed foEs (MHz)")
         ax.set_title(f"({letters[k]}) {chain} chain: {window_days}-day smoothed daily mean foEs",
                      loc="left")
@@ -122,5 +129,5 @@ def plot_fig5(
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=ax_map, orientation="vertical", shrink=0.8, pad=0.02,
                         fraction=0.03)
-    cbar.set_label("latitude (°N)")
+    cbar.set_label("|latitude| (°)" if southern else "latitude (°N)")
     save_figure(fig, png_path, extra_paths, dpi=dpi)

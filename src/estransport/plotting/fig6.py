@@ -3,7 +3,9 @@
 One small point per station-year, a box at each station's mean peak DOY with
 its standard error as a horizontal bar, and one fit line per row of the
 regression table (each chain and all stations) whose legend entry gives the
-slope (degrees/day and m/s), r and p.
+slope (degrees/day and m/s), r and p. Latitude is drawn as the fits use it,
+its absolute value (:mod:`estransport.ionosonde.regression`); with northern
+stations only that is the latitude itself.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def plot_fig6(
         Raster resolution.
     """
     apply_style()
+    southern = bool((peaks["lat_deg"] < 0).any())
     chains = [f for f in reg["fit"] if f != ALL_FIT]
     colour = {c: CHAIN_COLOURS[i % len(CHAIN_COLOURS)] for i, c in enumerate(chains)}
     colour[ALL_FIT] = "black"
@@ -74,17 +77,17 @@ def plot_fig6(
     ok = peaks.loc[peaks["valid"].astype(bool)]
     for chain in chains:
         sub = ok.loc[ok["chain"] == chain]
-        ax.scatter(sub["peak_doy_local"], sub["lat_deg"], s=9, color=colour[chain],
+        ax.scatter(sub["peak_doy_local"], sub["lat_deg"].abs(), s=9, color=colour[chain],
                    alpha=0.45, lw=0, label=f"{chain} station-years")
         m = means.loc[means["chain"] == chain]
-        ax.errorbar(m["mean_peak_doy"], m["lat_deg"], xerr=m["se_peak_doy"].fillna(0),
+        ax.errorbar(m["mean_peak_doy"], m["lat_deg"].abs(), xerr=m["se_peak_doy"].fillna(0),
                     fmt="s", ms=7, mfc="none", mec=colour[chain], mew=1.0,
                     ecolor=colour[chain], elinewidth=1.0, capsize=2.5,
                     label=f"{chain} station mean ± SE")
         # alternate chains label above-left / below-right, clear of the error bars
         first = chains.index(chain) % 2 == 0
         for row in m.itertuples():
-            ax.annotate(row.name, (row.mean_peak_doy, row.lat_deg),
+            ax.annotate(row.name, (row.mean_peak_doy, abs(row.lat_deg)),
                         xytext=(-6, 9) if first else (6, -9), textcoords="offset points",
                         ha="right" if first else "left", va="center", fontsize=6,
                         color=colour[chain])
@@ -101,7 +104,7 @@ def plot_fig6(
                 ls="--" if row["fit"] == ALL_FIT else "-", lw=1.1, label=fit_label(row))
     ax.set_xlim(lo, hi)
     ax.set_xlabel("summer-peak day of year")
-    ax.set_ylabel("latitude (°N)")
+    ax.set_ylabel("|latitude| (°; southern stations included)" if southern else "latitude (°N)")
     ax.set_title("Summer peak of foEs: latitude against day of year", loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, fontsize=6)
     save_figure(fig, png_path, extra_paths, dpi=dpi)
