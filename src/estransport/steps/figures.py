@@ -148,12 +148,11 @@ def fig5_ionosondes(job: RuleJob) -> None:
     ``analysis`` (``ionosonde.analysis``: ``window_days`` for the panel titles).
     Outputs: ``png``, ``extra``.
     """
-    import pandas as pd
-
+    from ..io.datasets import read_parquet
     from ..ionosonde.stations import load_stations
     from ..plotting.fig5 import plot_fig5
 
-    daily = pd.read_parquet(job.input.daily)
+    daily = read_parquet(job.input.daily)
     shown = set(daily["station"])
     stations = [s for s in load_stations(job.input.stations) if s.code in shown]
     plot_fig5(
@@ -173,12 +172,11 @@ def fig6_peak_doy_latitude(job: RuleJob) -> None:
     Inputs: ``peaks``, ``means``, ``regression`` (the analysis CSVs). Params:
     ``figures`` (``dpi``). Outputs: ``png``, ``extra``.
     """
-    import pandas as pd
-
+    from ..io.datasets import read_csv
     from ..plotting.fig6 import plot_fig6
 
     plot_fig6(
-        pd.read_csv(job.input.peaks), pd.read_csv(job.input.means),
-        pd.read_csv(job.input.regression), job.output.png, list(job.output.extra),
+        read_csv(job.input.peaks), read_csv(job.input.means),
+        read_csv(job.input.regression), job.output.png, list(job.output.extra),
         dpi=int(job.params.figures["dpi"]),
     )

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ..io.atomic import write_csv, write_parquet
+from ..io.datasets import read_parquet
 from ..ionosonde import analysis
 from ..ionosonde.hourly import build_hourly
 from ..ionosonde.plan import IonosondePlan
@@ -157,7 +158,7 @@ def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
     hourly_paths = dict(zip(p.codes, job.input.hourly, strict=True))
     registry = {s.code: s for s in load_stations(job.input.stations)}
     stations = [registry[c] for c in registry if c in hourly_paths]
-    hourly = {code: pd.read_parquet(path) for code, path in hourly_paths.items()}
+    hourly = {code: read_parquet(path) for code, path in hourly_paths.items()}
     res = analysis.analyse(
         hourly, stations, p.station_years,
         min_hours_per_day=int(a["min_hours_per_day"]),
