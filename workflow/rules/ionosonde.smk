@@ -7,8 +7,9 @@
 # (built from the config section by estransport.steps.ionosonde.ionosonde_plan);
 # hand-placed sources (manual, ukssdc without a URL template) stop the DAG with one list
 # of every missing file (MissingInputsError) before any job runs.
-# Every rule: log under logs/ionosonde/ (figures: logs/figures/), benchmark under
-# benchmarks/ionosonde/<rule>/, mem_mb and runtime for cluster profiles.
+# Every rule: a log under logs/ionosonde/ (downloads: logs/download/ionosonde/, figures:
+# logs/figures/), a benchmark benchmarks/ionosonde/<rule>.tsv (per-station and
+# per-station-year rules: benchmarks/ionosonde/<rule>/<wildcards>.tsv), mem_mb and runtime.
 from estransport.errors import InputFileError as _IonoInputFileError
 from estransport.steps.ionosonde import ionosonde_plan
 
