@@ -27,6 +27,7 @@ from estransport.steps.ionosonde import ionosonde_analysis
 
 from .ionosonde_helpers import default_ionosonde
 from .workflow_helpers import REPO, make_workdir
+from .workflow_helpers import test_config as overlay  # not a test
 
 YEARS = (2001, 2002, 2003)
 #: Year-to-year offsets of the peak DOY (days), rotated by station, so that both the
@@ -206,12 +207,11 @@ def _parsed_rules(workdir) -> dict:
 
 @pytest.fixture(scope="module")
 def parsed_rules(tmp_path_factory):
-    """The ionosonde rules as Snakemake parses them, synthetic and real (with downloads)."""
+    """The ionosonde rules as Snakemake parses them: config/test/ionosonde.yaml, and with
+    config/test/ionosonde_real.yaml on top (real sources: the download rules)."""
     synthetic = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_syn"), "ionosonde"))
-    real = _parsed_rules(make_workdir(
-        tmp_path_factory.mktemp("wf_real"), "ionosonde",
-        overrides={"ionosonde": {"source": "real",
-                                 "ukssdc": {"url_template": "http://127.0.0.1/{code}/{year}"}}}))
+    real = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_real"), "ionosonde",
+                                      overrides=overlay("ionosonde_real")))
     rules = {**synthetic, **real}
     return {name: rules[name] for name in rules if name in IONOSONDE_RULES}
 

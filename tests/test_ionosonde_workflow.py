@@ -8,14 +8,14 @@ requested, so the COSMIC part of the workflow does not run.
 
 Tolerances are 4 standard deviations over seeds, measured on this
 configuration with ``tools/ionosonde_seed_spread.py config/test/ionosonde.yaml
---seeds 50`` (seeds 1-50): SD of the slope 0.066 (Greenwich), 0.081 (120E) and
-0.052 (all stations) deg/day about means of 1.007, 1.014 and 1.004 (planted
-1.0); SD of a station's mean peak DOY about the planted one at most 2.57 days
-(Learmonth, one complete summer), means within 0.42 day of zero. The share of
-hours with a value per station-year, over the same seeds: 0.817 (SD at most
-0.0095) in the formats without a confidence, that times one minus the planted
-low-confidence fraction in SAO and DIDBase (low-confidence soundings are dropped).
-"""
+--seeds 50`` (seeds 1-50): SD of the slope 0.066 (Greenwich), 0.094 (120E) and
+0.055 (all stations) deg/day about means of 1.007, 1.031 and 1.007 (planted
+1.0); SD of a station's mean peak DOY about the planted one at most 3.09 days
+(Learmonth, one complete summer; the others at most 2.16), means within 0.70
+day of zero. The share of hours with a value per station-year, over the same
+seeds: 0.817 (SD at most 0.0095) in the formats without a confidence, that
+times one minus the planted low-confidence fraction in SAO and DIDBase
+(low-confidence soundings are dropped)."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ pytestmark = pytest.mark.workflow
 TARGETS = ["results/ionosonde/regression.csv", "results/figures/fig6_peak_doy_latitude.png",
            "results/figures/fig5_ionosondes.png"]
 #: 4 x the measured seed-to-seed SD of the slope, deg/day (module docstring).
-SLOPE_TOLERANCE = {"Greenwich": 4 * 0.066, "120E": 4 * 0.081, "all": 4 * 0.052}
+SLOPE_TOLERANCE = {"Greenwich": 4 * 0.066, "120E": 4 * 0.094, "all": 4 * 0.055}
 #: 4 x the largest measured SD of a station's mean peak DOY about the planted one, days.
-PEAK_DOY_TOLERANCE = 4 * 2.57
+PEAK_DOY_TOLERANCE = 4 * 3.09
 #: Measured share of the hours of a station-year with a value (no confidence filter).
 VALUE_FRACTION, VALUE_FRACTION_SD = 0.817, 0.0095
 
@@ -79,11 +79,12 @@ def test_hourly_tables_hold_the_planted_share_of_values(run):
 def test_peaks_of_every_station_year(run):
     peaks = pd.read_csv(run["wd"] / "results" / "ionosonde" / "peaks.csv")
     assert sorted(peaks["station"]) == sorted(list(run["stations"]) * 2)
-    assert not peaks["at_window_edge"].any()
+    assert not peaks.loc[peaks["valid"], "at_window_edge"].any()  # planted peaks are interior
     south = [c for c, s in run["stations"].items() if s.lat < 0]
     assert south == ["learmonth"]
     last = peaks["year"] == peaks.groupby("station")["year"].transform("max")
-    # a southern station's last summer runs into a January-March that was not generated
+    # a southern station's last summer runs into a January-March that was not generated (its
+    # maximum may then sit on the last day with data, the window's edge as the data go)
     dropped = peaks.loc[~peaks["valid"]]
     assert list(dropped["station"]) == south and last[dropped.index].all()
     assert dropped["drop_reason"].str.contains("window coverage").all()
