@@ -1,15 +1,6 @@
 """Rule ionosonde_download_ukssdc: one station-year from UKSSDC with the configured URL template."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.ionosonde import ionosonde_download_ukssdc
 
-setup_logging(snakemake.log[0])  # noqa: F821
-
-from estransport.ionosonde.sources import download_ukssdc_year  # noqa: E402
-from estransport.ionosonde.stations import Station  # noqa: E402
-
-download_ukssdc_year(
-    Station(**snakemake.params.station),  # noqa: F821
-    int(snakemake.wildcards.year),  # noqa: F821
-    snakemake.output.raw,  # noqa: F821
-    **snakemake.params.ukssdc,  # noqa: F821
-)
+run(ionosonde_download_ukssdc, snakemake)  # noqa: F821

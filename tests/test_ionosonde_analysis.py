@@ -10,8 +10,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from estransport.ionosonde import analysis
+from estransport.ionosonde import analysis, regression
 from estransport.ionosonde.schema import make_table
+
+#: The regression choices of the tests that do not vary them (the schema's defaults are
+#: not repeated by the library, so each call names them).
+FIT = {"earth_radius_km": 6371.0, "fit_points": "station_mean", "ci_level": 0.95,
+       "bootstrap_method": "hierarchical"}
 
 
 def test_speed_conversion_factor_and_paper_pairs():
@@ -55,7 +60,7 @@ def test_regression_table_on_station_means_is_linregress_of_the_means():
     rows.append({"station": "a", "chain": "X", "lat_deg": 10.0, "year": 2003,
                  "peak_doy_local": 999.0, "valid": False})  # dropped years do not count
     peaks = pd.DataFrame(rows)
-    reg = analysis.regression_table(peaks, chains=["X", "Y"], earth_radius_km=6371.0,
+    reg = analysis.regression_table(peaks, chains=["X", "Y"], **FIT,
                                     bootstrap_samples=300, seed=1).set_index("fit")
     ref = stats.linregress([150.0, 171.0, 189.0, 182.0], [10.0, 30.0, 50.0, 40.0])
     assert reg.loc["all", "n_points"] == 4
@@ -66,8 +71,8 @@ def test_regression_table_on_station_means_is_linregress_of_the_means():
     assert lo < ref.slope < hi
     assert reg.loc["X", "n_points"] == 3
     assert math.isnan(reg.loc["Y", "slope_deg_per_day"])  # one station: no fit
-    per_year = analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
-                                         fit_points="station_year", bootstrap_samples=0)
+    per_year = analysis.regression_table(peaks, chains=[], **{**FIT, "fit_points": "station_year"},
+                                         bootstrap_samples=0, seed=1)
     assert per_year.iloc[0]["n_points"] == 12
 
 
@@ -110,9 +115,9 @@ def test_to_hourly_nearest_prefers_a_value_and_mean():
     times = [base - dt.timedelta(minutes=10), base, base + dt.timedelta(minutes=20),
              base + dt.timedelta(minutes=40)]
     t = _hourly(times, [3.0, np.nan, 5.0, 7.0])
-    near = analysis.to_hourly(t, method="nearest")
+    near = analysis.to_hourly(t, method="nearest", tolerance_min=30)
     assert near["foEs_MHz"].tolist() == [3.0, 7.0]  # 12:00 is letter-only, 11:50 is nearest
-    mean = analysis.to_hourly(t, method="mean")
+    mean = analysis.to_hourly(t, method="mean", tolerance_min=30)
     assert mean["foEs_MHz"].tolist() == [4.0, 7.0]
     tight = analysis.to_hourly(t, method="nearest", tolerance_min=5)
     assert len(tight) == 1 and np.isnan(tight["foEs_MHz"].iloc[0])
@@ -121,7 +126,7 @@ def test_to_hourly_nearest_prefers_a_value_and_mean():
 def test_filter_confidence():
     t = _hourly([dt.datetime(2001, 1, 1, h) for h in range(5)], [1.0] * 5)
     t["confidence"] = np.array([999, 100, 75, 25, -1], dtype="int16")
-    assert analysis.filter_confidence(t, 70)["confidence"].tolist() == [999, 100, 75, -1]
+    assert analysis.filter_confidence(t, 70, keep_unknown=True)["confidence"].tolist() == [999, 100, 75, -1]
     assert analysis.filter_confidence(t, 90, keep_unknown=False)["confidence"].tolist() == [999, 100]
 
 
@@ -137,7 +142,7 @@ def _seasonal(year_start, years, peak_for_year, hemisphere="N"):
 def test_summer_peaks_north_and_south():
     sm = _seasonal(2000, 2, lambda y: 170 + (y - 2000))
     p = analysis.summer_peaks(sm, [2000, 2001], hemisphere="N", window_doy=(91, 273),
-                              min_year_coverage=0.8)
+                              min_year_coverage=0.8, edge_peaks="drop")
     assert p["peak_doy"].tolist() == [170, 171]
     assert p["peak_doy_local"].tolist() == [170, 171]
     assert p["valid"].all() and not p["at_window_edge"].any()
@@ -146,14 +151,14 @@ def test_summer_peaks_north_and_south():
     assert (first, last) == (pd.Timestamp("2001-09-30"), pd.Timestamp("2002-03-31"))
     sm_s = _seasonal(2000, 2, lambda y: 170 + 182 + 5)  # peak 5 days after the shifted DOY 170
     ps = analysis.summer_peaks(sm_s, [2000], hemisphere="S", window_doy=(91, 273),
-                               min_year_coverage=0.8)
+                               min_year_coverage=0.8, edge_peaks="drop")
     assert ps["peak_doy_local"].iloc[0] == 175
     assert ps["peak_date"].iloc[0] == pd.Timestamp("2000-01-01") + pd.Timedelta(days=356)
     # a year with too little coverage is listed but not used
     gap = sm.copy()
     gap.loc["2001-04-01":"2001-07-01"] = np.nan
     p2 = analysis.summer_peaks(gap, [2000, 2001], hemisphere="N", window_doy=(91, 273),
-                               min_year_coverage=0.8)
+                               min_year_coverage=0.8, edge_peaks="drop")
     assert p2["valid"].tolist() == [True, False]
     assert "coverage" in p2["drop_reason"].iloc[1]
 
@@ -176,9 +181,8 @@ def _peaks_table(station_years: dict[str, tuple[float, list[float]]]) -> pd.Data
 
 
 def _ci(peaks, method):
-    row = analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
-                                    bootstrap_samples=500, seed=3,
-                                    bootstrap_method=method).iloc[0]
+    row = analysis.regression_table(peaks, chains=[], **{**FIT, "bootstrap_method": method},
+                                    bootstrap_samples=500, seed=3).iloc[0]
     assert row["bootstrap_method"] == method
     return row["slope_ci_low_deg_per_day"], row["slope_ci_high_deg_per_day"], row["slope_deg_per_day"]
 
@@ -210,12 +214,12 @@ def test_unknown_bootstrap_method_is_an_error(samples):
     peaks = _peaks_table({"a": (10.0, [150.0, 152.0]), "b": (30.0, [170.0, 171.0]),
                           "c": (50.0, [190.0, 195.0])})
     with pytest.raises(ValueError, match=r"'station'.*hierarchical, stations, years"):
-        analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
-                                  bootstrap_samples=samples, bootstrap_method="station")
+        analysis.regression_table(peaks, chains=[], **{**FIT, "bootstrap_method": "station"},
+                                  bootstrap_samples=samples, seed=1)
     # the resampler itself refuses too (it used to resample nothing: a zero-width interval)
     groups = [np.array([150.0, 152.0]), np.array([170.0, 171.0]), np.array([190.0, 195.0])]
     with pytest.raises(ValueError, match="'bogus'"):
-        analysis._bootstrap_slopes(groups, np.array([10.0, 30.0, 50.0]), 10,
+        regression._bootstrap_slopes(groups, np.array([10.0, 30.0, 50.0]), 10,
                                    np.random.default_rng(0), "station_mean", "bogus")
 
 
@@ -223,7 +227,7 @@ def test_summer_peaks_on_the_window_edge():
     # the bump peaks on DOY 300, after the window: the maximum is the window's last day
     late = _seasonal(2000, 0, lambda y: 300)
     drop = analysis.summer_peaks(late, [2000], hemisphere="N", window_doy=(91, 273),
-                                 min_year_coverage=0.8)
+                                 min_year_coverage=0.8, edge_peaks="drop")
     assert drop["peak_doy"].iloc[0] == 273 and drop["at_window_edge"].iloc[0]
     assert not drop["valid"].iloc[0]
     assert "window edge" in drop["drop_reason"].iloc[0]
@@ -235,14 +239,14 @@ def test_summer_peaks_on_the_window_edge():
     early = _seasonal(2000, 0, lambda y: 80)
     early.loc["2000-03-31":"2000-04-09"] = np.nan  # DOY 91-100
     p = analysis.summer_peaks(early, [2000], hemisphere="N", window_doy=(91, 273),
-                              min_year_coverage=0.8)
+                              min_year_coverage=0.8, edge_peaks="drop")
     assert p["peak_doy"].iloc[0] == 101 and p["at_window_edge"].iloc[0]
     assert p["window_coverage"].iloc[0] > 0.8 and not p["valid"].iloc[0]
     # both reasons are given when both apply
     thin = late.copy()
     thin.loc["2000-04-01":"2000-07-01"] = np.nan
     p = analysis.summer_peaks(thin, [2000], hemisphere="N", window_doy=(91, 273),
-                              min_year_coverage=0.8)
+                              min_year_coverage=0.8, edge_peaks="drop")
     assert "coverage" in p["drop_reason"].iloc[0] and "window edge" in p["drop_reason"].iloc[0]
     # an interior peak is not an edge peak under either rule
     mid = _seasonal(2000, 0, lambda y: 180)
@@ -253,3 +257,14 @@ def test_summer_peaks_on_the_window_edge():
     with pytest.raises(ValueError, match="'clip'"):
         analysis.summer_peaks(mid, [2000], hemisphere="N", window_doy=(91, 273),
                               min_year_coverage=0.8, edge_peaks="clip")
+
+
+def test_fits_use_the_distance_from_the_equator():
+    """A southern station enters the fits at |lat|: mirroring a station changes no fit."""
+    north = _peaks_table({"a": (10.0, [150.0, 152.0]), "b": (30.0, [171.0, 169.0]),
+                          "c": (50.0, [190.0, 193.0])})
+    south = north.assign(lat_deg=np.where(north["station"] == "b", -30.0, north["lat_deg"]))
+    for points in ("station_mean", "station_year"):
+        kw = {**FIT, "fit_points": points, "bootstrap_samples": 200, "seed": 5}
+        pd.testing.assert_frame_equal(analysis.regression_table(north, chains=["X"], **kw),
+                                      analysis.regression_table(south, chains=["X"], **kw))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from estransport.errors import InputFileError
-from estransport.ionosonde.analysis import filter_confidence
 from estransport.ionosonde.didbase import read_didbase, read_didbase_table
+from estransport.ionosonde.hourly import filter_confidence
 from estransport.ionosonde.schema import validate_table
 
 pytestmark = pytest.mark.realdata
@@ -66,7 +66,7 @@ def test_columns_are_mapped_by_header_not_position(millstone, tmp_path):
 def test_min_confidence_filter_keeps_manual(millstone, tmp_path):
     table = read_didbase_table(millstone, station="MHJ45", characteristic="foF2")
     assert len(table) == 571
-    kept = filter_confidence(table, 70)
+    kept = filter_confidence(table, 70, keep_unknown=True)
     assert len(kept) == 310
     assert kept["confidence"].min() >= 70
     # a manual (999) record survives any threshold; an unknown (-1) one only if asked

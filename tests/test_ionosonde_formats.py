@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 
 from estransport.errors import InputFileError
-from estransport.ionosonde.pipeline import read_raw
+from estransport.ionosonde.hourly import read_raw
 from estransport.ionosonde.schema import validate_table
 from estransport.ionosonde.stations import Station
 from estransport.ionosonde.ukssdc import lmt_to_ut, read_iiwg, read_ukssdc_daily, wrap_meridian
 from estransport.synthetic.ionosonde import LETTER_ONLY, generate_station_year, iiwg_meridian
+
+from .ionosonde_helpers import default_truth
 
 LISBON = Station("lisbon", "Lisbon", 38.72, -9.27, "Greenwich", 1975, 1998, "ukssdc", "iiwg")
 SHAOYANG = Station("shaoyang", "Shaoyang", 27.1, 111.3, "120E", 2006, 2016, "manual", "saoxml")
@@ -22,7 +24,7 @@ SHAOYANG = Station("shaoyang", "Shaoyang", 27.1, 111.3, "120E", 2006, 2016, "man
 
 def _roundtrip(station: Station, year: int, tmp_path) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = tmp_path / f"{station.code}_{year}.{station.extension}"
-    written = generate_station_year(station, year, path, seed=7)
+    written = generate_station_year(station, year, path, seed=7, truth=default_truth())
     read = read_raw(path, station)
     validate_table(read)
     return written, read
@@ -80,7 +82,7 @@ def test_iiwg_header_meridian_converts_to_ut(tmp_path):
     """Lisbon's synthetic IIWG files use the -15 meridian: 12:00 local is 13:00 UT."""
     assert iiwg_meridian(LISBON.lon) == -15
     path = tmp_path / "lisbon_1996.iiwg"
-    generate_station_year(LISBON, 1996, path, seed=7)
+    generate_station_year(LISBON, 1996, path, seed=7, truth=default_truth())
     lines = path.read_text().splitlines()
     header = lines[0]
     assert len(header) == 99 and header[35:39] == " -15"
@@ -166,7 +168,7 @@ def test_meridians_beyond_180_are_wrapped(tmp_path):
     assert lmt_to_ut(noon, 345) == lmt_to_ut(noon, -15) == dt.datetime(1996, 7, 1, 13)
     assert lmt_to_ut(noon, 360) == noon
     path = tmp_path / "lisbon_1996.iiwg"
-    generate_station_year(LISBON, 1996, path, seed=7)
+    generate_station_year(LISBON, 1996, path, seed=7, truth=default_truth())
     text = path.read_text()
     west = read_iiwg(path, "lisbon")
     lines = text.splitlines()
@@ -182,7 +184,7 @@ def test_meridians_beyond_180_are_wrapped(tmp_path):
     # the Data File's meridian (registry lon or time_meridian_deg) is wrapped the same way
     st = dataclasses.replace(LISBON, format="ukssdc_daily")
     dat = tmp_path / "lisbon_1996.dat"
-    generate_station_year(st, 1996, dat, seed=7)
+    generate_station_year(st, 1996, dat, seed=7, truth=default_truth())
     a = read_ukssdc_daily(dat, "lisbon", meridian_deg_e=-9.27)
     b = read_ukssdc_daily(dat, "lisbon", meridian_deg_e=360 - 9.27)
     assert (b["time_ut"] - a["time_ut"]).abs().max() < pd.Timedelta(microseconds=1)

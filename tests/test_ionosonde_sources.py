@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from estransport.errors import DownloadError, MissingInputsError
-from estransport.ionosonde.pipeline import read_raw
+from estransport.ionosonde.hourly import read_raw
 from estransport.ionosonde.sources import (
     check_manual,
     download_giro_year,
@@ -20,6 +20,8 @@ from estransport.ionosonde.sources import (
 )
 from estransport.ionosonde.stations import Station
 from estransport.synthetic.ionosonde import generate_station_year
+
+from .ionosonde_helpers import default_ionosonde, default_truth
 
 WUHAN = Station("wuhan", "Wuhan", 30.5, 114.4, "120E", 2006, 2016, "giro", "didbase", "WU430")
 MOHE = Station("mohe", "Mohe", 52.0, 122.5, "120E", 2006, 2016, "manual", "sao")
@@ -134,7 +136,7 @@ def test_giro_both_missing_and_error_reply(server, tmp_path):
 
 def test_ukssdc_template_download_is_validated(server, tmp_path):
     src = tmp_path / "src.iiwg"
-    generate_station_year(SLOUGH, 1990, src, seed=1)
+    generate_station_year(SLOUGH, 1990, src, seed=1, truth=default_truth())
     server.routes["/iiwg/slough/1990"] = (200, src.read_bytes())
     dest = tmp_path / "slough_1990.iiwg"
     url = download_ukssdc_year(SLOUGH, 1990, dest, url_template=server.url + "/iiwg/{code}/{year}",
@@ -184,13 +186,11 @@ def test_all_hand_placed_stations_are_listed_together(tmp_path):
 
 
 def test_plan_years_and_missing_files(repo, tmp_path):
-    from estransport.config import validate_config
-    from estransport.ionosonde.plan import IonosondePlan
+    from estransport.steps.ionosonde import ionosonde_plan
 
-    cfg = validate_config({"ionosonde": {"source": "real", "year_range": [1997, 2006],
-                                         "raw_dir": str(tmp_path)}},
-                          repo / "workflow" / "schemas" / "config.schema.yaml")["ionosonde"]
-    plan = IonosondePlan(cfg, repo)
+    cfg = {**default_ionosonde(), "source": "real", "year_range": [1997, 2006],
+           "raw_dir": str(tmp_path)}
+    plan = ionosonde_plan(cfg, repo)
     assert plan.station_years["lerwick"] == [1997, 1998]
     assert plan.station_years["wuhan"] == [2006]
     assert not plan.by_hand("wuhan") and plan.by_hand("mohe") and plan.by_hand("slough")
@@ -199,6 +199,14 @@ def test_plan_years_and_missing_files(repo, tmp_path):
         plan.hourly_tables()
     # 5 Greenwich stations x 2 years (ukssdc without template) + 3 manual stations x 1 year
     assert len(info.value.missing) == 13
-    synthetic = IonosondePlan({**cfg, "source": "synthetic"}, repo)
-    assert synthetic.station_years["mohe"] == [2008, 2009, 2010]
+    # with a UKSSDC URL template the Greenwich files are downloads, not hand-placed
+    templated = ionosonde_plan({**cfg, "ukssdc": {**cfg["ukssdc"], "url_template": "x/{code}"}},
+                               repo)
+    assert not templated.by_hand("slough") and templated.by_hand("mohe")
+    with pytest.raises(MissingInputsError) as info:
+        templated.hourly_tables()
+    assert len(info.value.missing) == 3
+    synthetic = ionosonde_plan({**cfg, "source": "synthetic"}, repo)
+    years = default_ionosonde()["synthetic"]["years"]
+    assert synthetic.station_years["mohe"] == list(range(years["120E"][0], years["120E"][1] + 1))
     assert synthetic.hourly_tables()[0] == "results/ionosonde/lerwick/hourly.parquet"

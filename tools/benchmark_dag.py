@@ -134,8 +134,7 @@ def write_real_config(wd: Path) -> list[str]:
         from estransport.ionosonde.stations import load_stations
 
         cfg["ionosonde"] = {"source": "real"}
-        stations = load_stations(REPO / "config" / "stations.tsv",
-                                 REPO / "workflow" / "schemas" / "stations.schema.yaml")
+        stations = load_stations(REPO / "config" / "stations.tsv")  # schema: package data
         placed = 0
         for st in stations:
             if st.source == "giro":

@@ -3,15 +3,19 @@
 #   -> results/ionosonde/{station}/hourly.parquet (one table schema for every format)
 #   -> results/ionosonde/{peaks,station_means,regression}.csv, daily.parquet
 #   -> Figs. 5 and 6.
-# Station lists, years and file names come from estransport.ionosonde.plan.IonosondePlan;
+# Station lists, years and file names come from estransport.ionosonde.plan.IonosondePlan
+# (built from the config section by estransport.steps.ionosonde.ionosonde_plan);
 # hand-placed sources (manual, ukssdc without a URL template) stop the DAG with one list
 # of every missing file (MissingInputsError) before any job runs.
+# Every rule: a log under logs/ionosonde/ (downloads: logs/download/ionosonde/, figures:
+# logs/figures/), a benchmark benchmarks/ionosonde/<rule>.tsv (per-station and
+# per-station-year rules: benchmarks/ionosonde/<rule>/<wildcards>.tsv), mem_mb and runtime.
 from estransport.errors import InputFileError as _IonoInputFileError
-from estransport.ionosonde.plan import IonosondePlan
+from estransport.steps.ionosonde import ionosonde_plan
 
 IONO = config["ionosonde"]
 try:
-    IONO_PLAN = IonosondePlan(IONO, workflow.basedir)
+    IONO_PLAN = ionosonde_plan(IONO, workflow.basedir)
 except (_IonoInputFileError, ConfigError, OSError) as err:
     raise WorkflowError(f"Invalid ionosonde configuration: {err}") from None
 
@@ -36,12 +40,14 @@ if IONO["source"] == "synthetic":
         params:
             station=lambda wc: IONO_PLAN.station_params(wc.station),
             seed=config["seed"],
-            truth=IONO["synthetic"],
+            synthetic=IONO["synthetic"],
         wildcard_constraints:
             station=IONO_PLAN.codes_regex(),
             ext=IONO_PLAN.extensions,
         log:
             "logs/ionosonde/synthetic/{station}_{year}.{ext}.log",
+        benchmark:
+            "benchmarks/ionosonde/ionosonde_synthetic/{station}_{year}.{ext}.tsv"
         conda:
             ENV
         resources:
@@ -65,6 +71,8 @@ else:
             ext=IONO_PLAN.extensions,
         log:
             "logs/download/ionosonde/{station}_{year}.{ext}.log",
+        benchmark:
+            "benchmarks/ionosonde/ionosonde_download_giro/{station}_{year}.{ext}.tsv"
         conda:
             ENV
         retries: 0  # the library retries with backoff itself
@@ -89,9 +97,11 @@ else:
                 ext=IONO_PLAN.extensions,
             log:
                 "logs/download/ionosonde/{station}_{year}.{ext}.log",
+            benchmark:
+                "benchmarks/ionosonde/ionosonde_download_ukssdc/{station}_{year}.{ext}.tsv"
             conda:
                 ENV
-            retries: 0
+            retries: 0  # the library retries with backoff itself
             resources:
                 mem_mb=500,  # one station-year file, well under 1 MB
                 runtime=60,  # min; worst case 5 attempts x 300 s timeout + backoff
@@ -116,6 +126,8 @@ rule ionosonde_hourly:
         station=IONO_PLAN.codes_regex(),
     log:
         "logs/ionosonde/hourly/{station}.log",
+    benchmark:
+        "benchmarks/ionosonde/ionosonde_hourly/{station}.tsv"
     conda:
         ENV
     resources:
@@ -142,6 +154,8 @@ rule ionosonde_analysis:
         seed=config["seed"],
     log:
         "logs/ionosonde/analysis.log",
+    benchmark:
+        "benchmarks/ionosonde/ionosonde_analysis.tsv"
     conda:
         ENV
     resources:
@@ -166,9 +180,11 @@ rule fig5_ionosondes:
         extra=[f"results/figures/fig5_ionosondes{e}" for e in FIGURE_EXTS[1:]],
     params:
         figures=config["figures"],
-        codes=IONO_PLAN.codes,
+        analysis=IONO["analysis"],
     log:
         "logs/figures/fig5_ionosondes.log",
+    benchmark:
+        "benchmarks/ionosonde/fig5_ionosondes.tsv"
     conda:
         ENV
     resources:
@@ -179,7 +195,7 @@ rule fig5_ionosondes:
 
 
 rule fig6_peak_doy_latitude:
-    """Paper Fig. 6: latitude against summer-peak DOY with the three fits."""
+    """Paper Fig. 6: latitude against summer-peak DOY with the chain and all-station fits."""
     input:
         peaks="results/ionosonde/peaks.csv",
         means="results/ionosonde/station_means.csv",
@@ -196,6 +212,8 @@ rule fig6_peak_doy_latitude:
         figures=config["figures"],
     log:
         "logs/figures/fig6_peak_doy_latitude.log",
+    benchmark:
+        "benchmarks/ionosonde/fig6_peak_doy_latitude.tsv"
     conda:
         ENV
     resources:

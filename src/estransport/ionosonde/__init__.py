@@ -21,6 +21,20 @@ stations
     The station registry ``config/stations.tsv``.
 sources
     Where raw files come from: GIRO and UKSSDC downloads, manual archives.
+plan
+    Which stations, years and raw files a configuration asks for (the rules file's
+    :class:`~.plan.IonosondePlan`).
+hourly
+    Raw files to one value per station and UT hour (parser choice, confidence filter).
+daily
+    Daily means and their smoothing.
+peaks
+    Summer-peak DOY of each station-year and its mean per station.
+regression
+    Latitude-DOY fits, their bootstrap interval and the slope as a speed.
 analysis
-    Daily means, smoothing, summer-peak DOY, latitude-DOY regression (SCIENCE.md 7).
+    The steps chained over all stations (SCIENCE.md 7); re-exports the names above.
+
+The rule entry points that read the configuration are in
+:mod:`estransport.steps.ionosonde`.
 """

@@ -261,7 +261,7 @@ def read_didbase_table(
     -------
     pandas.DataFrame
         One row per data line; ``confidence`` is the CS column unchanged
-        (no filtering here: see :func:`estransport.ionosonde.analysis.filter_confidence`).
+        (no filtering here: see :func:`estransport.ionosonde.hourly.filter_confidence`).
 
     Raises
     ------

@@ -1,7 +1,8 @@
 """What the workflow needs to know about the stations: years, raw files, hand-placed checks.
 
-``workflow/rules/ionosonde.smk`` builds one :class:`IonosondePlan` from the
-``ionosonde`` config section and asks it for file lists, so the rules file
+``workflow/rules/ionosonde.smk`` builds one :class:`IonosondePlan` (through
+:func:`estransport.steps.ionosonde.ionosonde_plan`, which reads the
+``ionosonde`` config section) and asks it for file lists, so the rules file
 holds no logic of its own.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,21 @@ class IonosondePlan:
 
     Parameters
     ----------
-    config : mapping
-        The validated ``ionosonde`` config section.
+    stations : path-like
+        Station registry (``ionosonde.stations``); looked up under ``basedir``
+        if it is not found from the working directory.
     basedir : path-like
-        The workflow's directory: ``stations`` is looked up there if it is not
-        found from the working directory.
+        The workflow's directory (where the Snakefile is).
+    source : {"synthetic", "real"}
+        ``ionosonde.source``.
+    raw_dir : path-like
+        ``ionosonde.raw_dir``: root of the raw files.
+    year_range : (int, int) or None
+        ``ionosonde.year_range``: clip of the registry periods (source real).
+    synthetic_years : mapping of str to (int, int)
+        ``ionosonde.synthetic.years``: first and last year per chain (source synthetic).
+    ukssdc_url_template : str or None
+        ``ionosonde.ukssdc.url_template``; None: ukssdc stations are placed by hand.
 
     Raises
     ------
@@ -61,25 +72,38 @@ class IonosondePlan:
         If a station is left with no years.
     """
 
-    def __init__(self, config: Mapping[str, Any], basedir: str | os.PathLike):
-        self.config = config
-        self.stations_file = resolve(config["stations"], basedir)
+    def __init__(
+        self,
+        *,
+        stations: str | os.PathLike,
+        basedir: str | os.PathLike,
+        source: str,
+        raw_dir: str | os.PathLike,
+        year_range: Sequence[int] | None,
+        synthetic_years: Mapping[str, Sequence[int]],
+        ukssdc_url_template: str | None,
+    ):
+        self.source = source
+        self.year_range = year_range
+        self.synthetic_years = synthetic_years
+        self.ukssdc_url_template = ukssdc_url_template
+        self.stations_file = resolve(stations, basedir)
         self.stations: dict[str, Station] = {s.code: s for s in load_stations(self.stations_file)}
         self.codes = list(self.stations)
-        self.raw_dir = config["raw_dir"]
+        self.raw_dir = str(raw_dir)
         self.raw_pattern = str(Path(self.raw_dir) / "{station}" / "{station}_{year}.{ext}")
         self.extensions = "|".join(sorted(set(FORMAT_EXTENSIONS.values())))
         self.station_years = {c: self.years(c) for c in self.codes}
 
     def years(self, code: str) -> list[int]:
-        """Years of one station: ``synthetic.years`` of its chain (synthetic), else its registry
+        """Years of one station: ``synthetic_years`` of its chain (synthetic), else its registry
         period clipped by ``year_range`` (real)."""
         st = self.stations[code]
         first, last = st.first_year, st.last_year
-        if self.config["source"] == "synthetic" and st.chain in self.config["synthetic"]["years"]:
-            first, last = self.config["synthetic"]["years"][st.chain]
-        elif self.config["source"] == "real" and self.config.get("year_range"):
-            lo, hi = self.config["year_range"]
+        if self.source == "synthetic" and st.chain in self.synthetic_years:
+            first, last = self.synthetic_years[st.chain]
+        elif self.source == "real" and self.year_range:
+            lo, hi = self.year_range
             first, last = max(first, lo), min(last, hi)
         if first > last:
             raise ConfigError("ionosonde", f"station {code} has no years left ({first} > {last})")
@@ -92,9 +116,7 @@ class IonosondePlan:
     def by_hand(self, code: str) -> bool:
         """True if the station's real files must be placed by hand."""
         st = self.stations[code]
-        return st.source == "manual" or (
-            st.source == "ukssdc" and not self.config["ukssdc"]["url_template"]
-        )
+        return st.source == "manual" or (st.source == "ukssdc" and not self.ukssdc_url_template)
 
     def codes_regex(self, source: str | None = None) -> str:
         """Wildcard constraint matching the station codes (of one ``source``, if given)."""
@@ -110,7 +132,7 @@ class IonosondePlan:
             Listing the station's missing files and where to get them.
         """
         st = self.stations[code]
-        if self.config["source"] == "real" and self.by_hand(code):
+        if self.source == "real" and self.by_hand(code):
             return check_manual(st, self.station_years[code], self.raw_dir)
         return [raw_path(self.raw_dir, st, y) for y in self.station_years[code]]
 
@@ -122,7 +144,7 @@ class IonosondePlan:
         estransport.errors.MissingInputsError
             Listing every missing file of every hand-placed station.
         """
-        if self.config["source"] == "real":
+        if self.source == "real":
             check_manual_all(
                 [(self.stations[c], self.station_years[c]) for c in self.codes if self.by_hand(c)],
                 self.raw_dir,

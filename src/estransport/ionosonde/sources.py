@@ -32,16 +32,11 @@ from pathlib import Path
 from ..errors import DownloadError, MissingInputsError
 from ..io.download import NotFound, download
 from .didbase import read_didbase
+from .hourly import read_raw
 from .stations import Station
 
 logger = logging.getLogger(__name__)
 
-#: GIRO DIDBase query endpoint (FORMATS.md 3.4 [V3]; PyVALION, get_didbase_data.m, hfprop).
-GIRO_DIDBGETVALUES_URL = "https://lgdc.uml.edu/common/DIDBGetValues"
-#: FastChar endpoint, reported as the successor of DIDBGetValues (FORMATS.md 3.4 [V3, unconfirmed]).
-GIRO_FASTCHAR_URL = "https://lgdc.uml.edu/fastchar/getbest"
-#: Characteristics requested from GIRO by default (DIDBase names, FORMATS.md 3.4).
-GIRO_CHARACTERISTICS = ("foEs", "hEs")
 #: The Chinese Meridian Project data centre (login required): station SAO files.
 MERIDIAN_PROJECT_URL = "https://data.meridianproject.ac.cn/"
 #: UKSSDC ionosonde pages (the catalogue WDCCAT lists station codes, FORMATS.md 3.1 [S26]).
@@ -110,12 +105,12 @@ def download_giro_year(
     year: int,
     dest: str | os.PathLike,
     *,
-    base_url: str = GIRO_DIDBGETVALUES_URL,
-    fallback_url: str | None = GIRO_FASTCHAR_URL,
-    characteristics: Sequence[str] = GIRO_CHARACTERISTICS,
-    retries: int = 4,
-    backoff_s: float = 5.0,
-    timeout_s: float = 300.0,
+    base_url: str,
+    fallback_url: str | None,
+    characteristics: Sequence[str],
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
     """Download one station-year of GIRO DIDBase characteristics.
@@ -134,7 +129,8 @@ def download_giro_year(
     dest : path-like
         Destination, written atomically after validation.
     base_url, fallback_url : str
-        Query endpoints; ``fallback_url`` None disables the fallback.
+        Query endpoints (config ``ionosonde.giro``: ``DIDBGetValues`` and
+        FastChar ``getbest``); ``fallback_url`` None disables the fallback.
     characteristics : sequence of str
         DIDBase names to request.
     retries, backoff_s, timeout_s
@@ -200,9 +196,9 @@ def download_ukssdc_year(
     dest: str | os.PathLike,
     *,
     url_template: str,
-    retries: int = 4,
-    backoff_s: float = 5.0,
-    timeout_s: float = 300.0,
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
     """Download one station-year from UKSSDC with a URL template and check it parses.
@@ -223,8 +219,6 @@ def download_ukssdc_year(
     str
         The URL downloaded.
     """
-    from .pipeline import read_raw
-
     url = ukssdc_url(url_template, station, year)
     download(url, dest, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s,
              validate=lambda p: read_raw(p, station), what=f"UKSSDC {station.name} {year}",

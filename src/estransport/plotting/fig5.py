@@ -2,29 +2,35 @@
 
 Panel (a) maps the stations of every chain (offline coastlines, see
 :mod:`.maps`). One further panel per chain shows each station's smoothed daily
-foEs (the 30-day centred moving average of the analysis), coloured from red
-(lowest latitude of all stations) to blue (highest), as in the paper.
+foEs (the centred moving average of ``window_days`` days of the analysis),
+coloured from red (station nearest the equator) to blue (farthest from it), as
+in the paper.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ..ionosonde.stations import load_stations
+from ..ionosonde.stations import Station
 from .maps import add_coastlines
 from .style import FULL_WIDTH_IN, apply_style, save_figure
 
-#: Colours from low (red) to high (blue) latitude, as the paper's Fig. 5; the purple
+#: Colours from low (red) to high (blue) absolute latitude, as the paper's Fig. 5; the purple
 #: middle keeps mid-latitude lines saturated (a diverging map's pale middle is hard to read).
 LATITUDE_COLOURS = ("#b2182b", "#d6604d", "#8e44ad", "#4393c3", "#2166ac", "#053061")
 #: Map extent (lon min, lon max, lat min, lat max), degrees; widened to include every station.
 MAP_EXTENT = (-25.0, 140.0, -5.0, 72.0)
+
+
+def latitude_label(lat: float) -> str:
+    """A latitude for a legend: ``18.3°N``, ``21.8°S``."""
+    return f"{abs(lat):.1f}°{'N' if lat >= 0 else 'S'}"
 
 
 def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
@@ -33,7 +39,8 @@ def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
     Parameters
     ----------
     lats : sequence of float
-        Station latitudes, degrees N.
+        Station latitudes, degrees (absolute latitudes to colour by distance
+        from the equator).
 
     Returns
     -------
@@ -47,43 +54,41 @@ def latitude_colours(lats: Sequence[float]) -> tuple[mcolors.Normalize, Any]:
 
 
 def plot_fig5(
-    daily_path: str | os.PathLike,
-    stations_path: str | os.PathLike,
+    daily: pd.DataFrame,
+    stations: Sequence[Station],
     png_path: str | os.PathLike,
     extra_paths: Sequence[str | os.PathLike] = (),
     *,
-    figures: Mapping[str, Any],
-    codes: Sequence[str] | None = None,
-    stations_schema: str | os.PathLike | None = None,
+    window_days: int,
+    dpi: int,
+    coastline_shapefile: str | None,
 ) -> None:
     """Draw Fig. 5 from the analysis' daily table.
 
     Parameters
     ----------
-    daily_path : path-like
-        ``results/ionosonde/daily.parquet`` (station, date, ``foEs_smoothed_MHz`` in MHz).
-    stations_path : path-like
-        ``stations.tsv``.
+    daily : pandas.DataFrame
+        ``results/ionosonde/daily.parquet`` (``station``, ``date``,
+        ``foEs_smoothed_MHz`` in MHz).
+    stations : sequence of Station
+        Registry rows of the stations to show (in registry order).
     png_path : path-like
         PNG output.
     extra_paths : sequence of path-like
         Further outputs (PDF, SVG).
-    figures : mapping
-        The ``figures`` config section (``dpi``, ``coastline_shapefile``).
-    codes : sequence of str, optional
-        Stations to show (default: every station in the daily table).
-    stations_schema : path-like, optional
-        Schema of ``stations.tsv``.
+    window_days : int
+        Smoothing window of ``foEs_smoothed_MHz``, days (for the panel titles).
+    dpi : int
+        Raster resolution.
+    coastline_shapefile : str or None
+        Shoreline shapefile of the map; None = the bundled GSHHG crude file.
     """
     import cartopy.crs as ccrs
 
     apply_style()
-    kw = {} if stations_schema is None else {"schema_path": stations_schema}
-    daily = pd.read_parquet(daily_path)
-    shown = set(codes) if codes is not None else set(daily["station"])
-    stations = [s for s in load_stations(stations_path, **kw) if s.code in shown]
     chains = list(dict.fromkeys(s.chain for s in stations))
-    norm, cmap = latitude_colours([s.lat for s in stations])
+    norm, cmap = latitude_colours([abs(s.lat) for s in stations])
+    southern = any(s.lat < 0 for s in stations)
 
     fig = plt.figure(figsize=(FULL_WIDTH_IN, 2.9 + 1.7 * len(chains)))
     gs = fig.add_gridspec(1 + len(chains), 1, height_ratios=[2.6] + [1.5] * len(chains),
@@ -95,14 +100,14 @@ def plot_fig5(
     lat0 = min(lat0, min(s.lat for s in stations) - 5)
     lat1 = max(lat1, max(s.lat for s in stations) + 5)
     ax_map.set_extent([lon0, lon1, lat0, lat1], crs=ccrs.PlateCarree())
-    add_coastlines(ax_map, figures.get("coastline_shapefile"))
+    add_coastlines(ax_map, coastline_shapefile)
     gl = ax_map.gridlines(crs=ccrs.PlateCarree(), draw_labels=True, linewidth=0.3,
                           color="0.6", linestyle=":", xlocs=range(-180, 181, 30),
                           ylocs=range(-90, 91, 15))
     gl.top_labels = gl.right_labels = False
     for s in stations:
         ax_map.plot(s.lon, s.lat, marker="^", ms=6, mec="k", mew=0.4,
-                    color=cmap(norm(s.lat)), transform=ccrs.PlateCarree(), zorder=5)
+                    color=cmap(norm(abs(s.lat))), transform=ccrs.PlateCarree(), zorder=5)
         ax_map.text(s.lon + 3.5, s.lat, s.name, fontsize=6, va="center",
                     transform=ccrs.PlateCarree(), zorder=6)
     ax_map.set_title("(a) Ionosonde stations", loc="left")
@@ -114,14 +119,15 @@ def plot_fig5(
         for s in members:
             d = daily.loc[daily["station"] == s.code]
             ax.plot(pd.to_datetime(d["date"]), d["foEs_smoothed_MHz"], lw=0.9,
-                    color=cmap(norm(s.lat)), label=f"{s.name} ({s.lat:.1f}°N)")
+                    color=cmap(norm(abs(s.lat))), label=f"{s.name} ({latitude_label(s.lat)})")
         ax.set_ylabel("smoothed foEs (MHz)")
-        ax.set_title(f"({letters[k]}) {chain} chain: 30-day smoothed daily mean foEs", loc="left")
+        ax.set_title(f"({letters[k]}) {chain} chain: {window_days}-day smoothed daily mean foEs",
+                     loc="left")
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[::-1], labels[::-1], loc="center left", fontsize=6,
                   bbox_to_anchor=(1.01, 0.5), frameon=False)  # highest latitude on top
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
     cbar = fig.colorbar(sm, ax=ax_map, orientation="vertical", shrink=0.8, pad=0.02,
                         fraction=0.03)
-    cbar.set_label("latitude (°N)")
-    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))
+    cbar.set_label("|latitude| (°)" if southern else "latitude (°N)")
+    save_figure(fig, png_path, extra_paths, dpi=dpi)

@@ -3,7 +3,9 @@
 One small point per station-year, a box at each station's mean peak DOY with
 its standard error as a horizontal bar, and one fit line per row of the
 regression table (each chain and all stations) whose legend entry gives the
-slope (degrees/day and m/s), r and p.
+slope (degrees/day and m/s), r and p. Latitude is drawn as the fits use it,
+its absolute value (:mod:`estransport.ionosonde.regression`); with northern
+stations only that is the latitude itself.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..ionosonde.analysis import ALL_FIT
+from ..ionosonde.regression import ALL_FIT
 from .style import SINGLE_WIDTH_IN, apply_style, save_figure
 
 #: Colours of the chain fits (in regression-table order); the all-station fit is black.
@@ -40,35 +42,33 @@ def fit_label(row: Mapping[str, Any]) -> str:
 
 
 def plot_fig6(
-    peaks_path: str | os.PathLike,
-    means_path: str | os.PathLike,
-    regression_path: str | os.PathLike,
+    peaks: pd.DataFrame,
+    means: pd.DataFrame,
+    reg: pd.DataFrame,
     png_path: str | os.PathLike,
     extra_paths: Sequence[str | os.PathLike] = (),
     *,
-    figures: Mapping[str, Any],
+    dpi: int,
 ) -> None:
     """Draw Fig. 6 from the analysis tables.
 
     Parameters
     ----------
-    peaks_path : path-like
+    peaks : pandas.DataFrame
         ``peaks.csv`` (station-year ``peak_doy_local`` in days, ``lat_deg``, ``valid``).
-    means_path : path-like
+    means : pandas.DataFrame
         ``station_means.csv`` (``mean_peak_doy``, ``se_peak_doy`` in days).
-    regression_path : path-like
+    reg : pandas.DataFrame
         ``regression.csv`` (one row per fit).
     png_path : path-like
         PNG output.
     extra_paths : sequence of path-like
         Further outputs (PDF, SVG).
-    figures : mapping
-        The ``figures`` config section (``dpi``).
+    dpi : int
+        Raster resolution.
     """
     apply_style()
-    peaks = pd.read_csv(peaks_path)
-    means = pd.read_csv(means_path)
-    reg = pd.read_csv(regression_path)
+    southern = bool((peaks["lat_deg"] < 0).any())
     chains = [f for f in reg["fit"] if f != ALL_FIT]
     colour = {c: CHAIN_COLOURS[i % len(CHAIN_COLOURS)] for i, c in enumerate(chains)}
     colour[ALL_FIT] = "black"
@@ -77,17 +77,17 @@ def plot_fig6(
     ok = peaks.loc[peaks["valid"].astype(bool)]
     for chain in chains:
         sub = ok.loc[ok["chain"] == chain]
-        ax.scatter(sub["peak_doy_local"], sub["lat_deg"], s=9, color=colour[chain],
+        ax.scatter(sub["peak_doy_local"], sub["lat_deg"].abs(), s=9, color=colour[chain],
                    alpha=0.45, lw=0, label=f"{chain} station-years")
         m = means.loc[means["chain"] == chain]
-        ax.errorbar(m["mean_peak_doy"], m["lat_deg"], xerr=m["se_peak_doy"].fillna(0),
+        ax.errorbar(m["mean_peak_doy"], m["lat_deg"].abs(), xerr=m["se_peak_doy"].fillna(0),
                     fmt="s", ms=7, mfc="none", mec=colour[chain], mew=1.0,
                     ecolor=colour[chain], elinewidth=1.0, capsize=2.5,
                     label=f"{chain} station mean ± SE")
         # alternate chains label above-left / below-right, clear of the error bars
         first = chains.index(chain) % 2 == 0
         for row in m.itertuples():
-            ax.annotate(row.name, (row.mean_peak_doy, row.lat_deg),
+            ax.annotate(row.name, (row.mean_peak_doy, abs(row.lat_deg)),
                         xytext=(-6, 9) if first else (6, -9), textcoords="offset points",
                         ha="right" if first else "left", va="center", fontsize=6,
                         color=colour[chain])
@@ -104,7 +104,7 @@ def plot_fig6(
                 ls="--" if row["fit"] == ALL_FIT else "-", lw=1.1, label=fit_label(row))
     ax.set_xlim(lo, hi)
     ax.set_xlabel("summer-peak day of year")
-    ax.set_ylabel("latitude (°N)")
+    ax.set_ylabel("|latitude| (°; southern stations included)" if southern else "latitude (°N)")
     ax.set_title("Summer peak of foEs: latitude against day of year", loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, fontsize=6)
-    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))
+    save_figure(fig, png_path, extra_paths, dpi=dpi)

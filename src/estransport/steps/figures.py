@@ -135,3 +135,48 @@ def fig4_fe_flux(job: RuleJob) -> None:
         coastline_shapefile=job.params.coastline_shapefile,
         dpi=int(job.params.dpi),
     )
+
+
+# --- Fig. 5 ---
+
+
+def fig5_ionosondes(job: RuleJob) -> None:
+    """Rule fig5_ionosondes: station map and smoothed daily foEs per chain.
+
+    Inputs: ``daily`` (``results/ionosonde/daily.parquet``), ``stations`` (the
+    registry). Params: ``figures`` (``dpi``, ``coastline_shapefile``),
+    ``analysis`` (``ionosonde.analysis``: ``window_days`` for the panel titles).
+    Outputs: ``png``, ``extra``.
+    """
+    from ..io.datasets import read_parquet
+    from ..ionosonde.stations import load_stations
+    from ..plotting.fig5 import plot_fig5
+
+    daily = read_parquet(job.input.daily)
+    shown = set(daily["station"])
+    stations = [s for s in load_stations(job.input.stations) if s.code in shown]
+    plot_fig5(
+        daily, stations, job.output.png, list(job.output.extra),
+        window_days=int(job.params.analysis["window_days"]),
+        dpi=int(job.params.figures["dpi"]),
+        coastline_shapefile=job.params.figures["coastline_shapefile"],
+    )
+
+
+# --- Fig. 6 ---
+
+
+def fig6_peak_doy_latitude(job: RuleJob) -> None:
+    """Rule fig6_peak_doy_latitude: latitude against summer-peak DOY with the fits.
+
+    Inputs: ``peaks``, ``means``, ``regression`` (the analysis CSVs). Params:
+    ``figures`` (``dpi``). Outputs: ``png``, ``extra``.
+    """
+    from ..io.datasets import read_csv
+    from ..plotting.fig6 import plot_fig6
+
+    plot_fig6(
+        read_csv(job.input.peaks), read_csv(job.input.means),
+        read_csv(job.input.regression), job.output.png, list(job.output.extra),
+        dpi=int(job.params.figures["dpi"]),
+    )

@@ -1,26 +1,33 @@
-"""run_analysis, the rule entry of the analysis: every config key reaches the science.
+"""The ionosonde steps (estransport.steps.ionosonde) and the rules that call them.
 
-The hourly tables are written by hand (no parser, no generator): each station's
-foEs is a Gaussian summer bump whose peak day is known exactly, so the peak
-DOY of every station-year, and which of them lie outside the summer window,
-are known before the analysis runs.
+The analysis step runs on hourly tables written by hand (no parser, no
+generator): each station's foEs is a Gaussian summer bump whose peak day is
+known exactly, so the peak DOY of every station-year, and which of them lie
+outside the summer window, are known before the analysis runs. The rules are
+read back from Snakemake itself (not from the text of the rules file).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import logging
-import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from estransport.config import load_schema
 from estransport.ionosonde import analysis
-from estransport.ionosonde.pipeline import run_analysis
 from estransport.ionosonde.schema import table_from_columns
 from estransport.ionosonde.stations import load_stations
+from estransport.steps import RuleJob
+from estransport.steps.ionosonde import ionosonde_analysis
+
+from .ionosonde_helpers import default_ionosonde
+from .workflow_helpers import REPO, make_workdir
+from .workflow_helpers import test_config as overlay  # not a test
 
 YEARS = (2001, 2002, 2003)
 #: Year-to-year offsets of the peak DOY (days), rotated by station, so that both the
@@ -36,10 +43,9 @@ def planted_peak(lat: float, k: int, year: int) -> float:
 
 
 @pytest.fixture(scope="module")
-def analysis_defaults(repo):
-    schema = load_schema(repo / "workflow" / "schemas" / "ionosonde.schema.yaml")
-    props = schema["properties"]["analysis"]["properties"]
-    return {k: v["default"] for k, v in props.items()}
+def analysis_defaults():
+    """The schema's ``ionosonde.analysis`` section."""
+    return default_ionosonde()["analysis"]
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +76,18 @@ def hourly_files(repo, tmp_path_factory):
 
 
 def _run(repo, files, params, tmp_path, name, seed=11):
+    """The analysis step as the rule runs it; returns the three CSVs it writes."""
     d = tmp_path / name
     d.mkdir()
     outs = {k: d / f"{k}.csv" for k in ("peaks", "means", "regression")}
-    years = {code: list(YEARS) for code in files["paths"]}
-    run_analysis(
-        files["paths"], repo / "config" / "stations.tsv", years,
-        out_peaks=outs["peaks"], out_means=outs["means"], out_regression=outs["regression"],
-        out_daily=d / "daily.parquet", analysis_params=params, seed=seed,
-    )
+    codes = list(files["paths"])
+    ionosonde_analysis(RuleJob(
+        input={"hourly": [files["paths"][c] for c in codes],
+               "stations": repo / "config" / "stations.tsv"},
+        output={**outs, "daily": d / "daily.parquet"},
+        params={"codes": codes, "station_years": {c: list(YEARS) for c in codes},
+                "analysis": params, "seed": seed},
+    ))
     return {k: pd.read_csv(p) for k, p in outs.items()}
 
 
@@ -93,8 +102,9 @@ def test_bootstrap_method_reaches_the_fits(repo, hourly_files, analysis_defaults
         ci[method] = reg[["slope_ci_low_deg_per_day", "slope_ci_high_deg_per_day"]]
         # the written interval is regression_table's with this method on the written peaks
         ref = analysis.regression_table(
-            out["peaks"], chains=["Greenwich", "120E"], earth_radius_km=6371.0,
-            bootstrap_samples=400, seed=11, bootstrap_method=method,
+            out["peaks"], chains=["Greenwich", "120E"],
+            earth_radius_km=params["earth_radius_km"], fit_points=params["fit_points"],
+            ci_level=params["ci_level"], bootstrap_samples=400, seed=11, bootstrap_method=method,
         ).set_index("fit")
         np.testing.assert_allclose(
             ci[method].to_numpy(),
@@ -109,7 +119,7 @@ def test_bootstrap_method_reaches_the_fits(repo, hourly_files, analysis_defaults
 
 
 def test_every_analysis_key_is_read(repo, hourly_files, analysis_defaults, tmp_path):
-    """A key of the schema that run_analysis does not read is a silently ignored option."""
+    """A key of the schema that the step does not read is a silently ignored option."""
     for key in analysis_defaults:
         params = copy.deepcopy(analysis_defaults)
         del params[key]
@@ -157,16 +167,69 @@ def test_edge_peaks_drop_and_keep(repo, hourly_files, analysis_defaults, tmp_pat
     assert slope["drop"] != pytest.approx(slope["keep"], rel=1e-3)
 
 
-def test_every_ionosonde_rule_declares_resources(repo):
-    """Cluster profiles schedule by mem_mb and runtime; a rule without them gets the defaults."""
-    text = (repo / "workflow" / "rules" / "ionosonde.smk").read_text()
-    blocks = re.split(r"^\s*rule (\w+):", text, flags=re.M)[1:]
-    rules = dict(zip(blocks[::2], blocks[1::2], strict=True))
-    assert {"ionosonde_synthetic", "ionosonde_download_giro", "ionosonde_download_ukssdc",
-            "ionosonde_hourly", "ionosonde_analysis", "fig5_ionosondes",
-            "fig6_peak_doy_latitude"} == set(rules)
-    for name, body in rules.items():
-        mem = re.search(r"^\s*mem_mb=(\d+),", body, flags=re.M)
-        runtime = re.search(r"^\s*runtime=(\d+),", body, flags=re.M)
+#: The rules of workflow/rules/ionosonde.smk (the download rules exist only for source real;
+#: the UKSSDC one only with a URL template).
+IONOSONDE_RULES = {"ionosonde_synthetic", "ionosonde_download_giro", "ionosonde_download_ukssdc",
+                   "ionosonde_hourly", "ionosonde_analysis", "fig5_ionosondes",
+                   "fig6_peak_doy_latitude"}
+#: Prints, as JSON, what Snakemake made of every rule of the workflow in the current directory.
+_RULES_SCRIPT = """
+import json, sys
+from pathlib import Path
+from snakemake.api import SnakemakeApi
+from snakemake.settings.types import (ConfigSettings, OutputSettings, ResourceSettings,
+                                      StorageSettings)
+out = {}
+with SnakemakeApi(OutputSettings()) as api:
+    wf = api.workflow(resource_settings=ResourceSettings(cores=1),
+                      config_settings=ConfigSettings(configfiles=[Path("config/config.yaml")]),
+                      storage_settings=StorageSettings(), snakefile=Path(sys.argv[1]),
+                      workdir=Path("."))
+    for rule in wf._workflow.rules:  # the parsed rules (no public accessor in snakemake 9)
+        res = {k: v.value for k, v in rule.resources.items() if k in ("mem_mb", "runtime")}
+        out[rule.name] = {
+            "log": [str(x) for x in rule.log],
+            "benchmark": None if rule.benchmark is None else str(rule.benchmark),
+            "resources": {k: v if isinstance(v, (int, float)) else None for k, v in res.items()},
+            "inputs": {n: str(getattr(rule.input, n)) for n in rule.input._names},
+            "params": repr(list(rule.params)),
+        }
+print(json.dumps(out))
+"""
+
+
+def _parsed_rules(workdir) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _RULES_SCRIPT, str(REPO / "Snakefile")],
+                          cwd=workdir, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def parsed_rules(tmp_path_factory):
+    """The ionosonde rules as Snakemake parses them: config/test/ionosonde.yaml, and with
+    config/test/ionosonde_real.yaml on top (real sources: the download rules)."""
+    synthetic = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_syn"), "ionosonde"))
+    real = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_real"), "ionosonde",
+                                      overrides=overlay("ionosonde_real")))
+    rules = {**synthetic, **real}
+    return {name: rules[name] for name in rules if name in IONOSONDE_RULES}
+
+
+def test_every_ionosonde_rule_has_log_benchmark_and_resources(parsed_rules):
+    """Cluster profiles schedule by mem_mb and runtime; logs and benchmarks say what ran how long."""
+    assert set(parsed_rules) == IONOSONDE_RULES
+    for name, rule in parsed_rules.items():
+        assert rule["log"], name
+        assert rule["benchmark"] and rule["benchmark"].startswith("benchmarks/ionosonde/"), name
+        mem, runtime = rule["resources"].get("mem_mb"), rule["resources"].get("runtime")
         assert mem and runtime, f"rule {name} has no mem_mb/runtime"
-        assert 100 <= int(mem.group(1)) <= 8000 and 1 <= int(runtime.group(1)) <= 120, name
+        assert 100 <= mem <= 8000 and 1 <= runtime <= 120, name
+
+
+def test_the_station_registry_is_an_input_never_a_param(parsed_rules):
+    registry = str(REPO / "config" / "test" / "stations_ionosonde.tsv")
+    for name in ("ionosonde_analysis", "fig5_ionosondes"):
+        assert parsed_rules[name]["inputs"]["stations"] == registry, name
+    for name, rule in parsed_rules.items():
+        assert "stations_ionosonde.tsv" not in rule["params"], name

@@ -1,0 +1,258 @@
+"""Fits of latitude against summer-peak DOY, their bootstrap and the speed (SCIENCE.md 7, 6-7).
+
+Latitude enters every fit as its absolute value, the distance from the
+equator: the summer peak moves poleward in both hemispheres, and a southern
+station's peak DOY is reported shifted back by half a year
+(:func:`.peaks.summer_peaks`), so a station at 30 S lies on the same line as
+one at 30 N. For the paper's all-northern stations this is the latitude itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Seconds per day.
+SECONDS_PER_DAY = 86400.0
+#: Name of the fit over every station in :func:`regression_table`.
+ALL_FIT = "all"
+#: Fewest points for which a fit is reported (two points always give r = 1).
+MIN_FIT_POINTS = 3
+#: Points of the fits in :func:`regression_table`.
+FIT_POINTS = ("station_mean", "station_year")
+#: Bootstrap designs of :func:`regression_table`.
+BOOTSTRAP_METHODS = ("hierarchical", "stations", "years")
+
+
+def speed_m_per_s(slope_deg_per_day, earth_radius_km: float):
+    """Convert a latitude drift in degrees per day to a meridional speed.
+
+    Parameters
+    ----------
+    slope_deg_per_day : float or array_like
+        Latitude change per day, degrees/day.
+    earth_radius_km : float
+        Earth radius in km (6371 km mean radius gives 1.28698 m/s per deg/day;
+        the paper's pairs imply about 6357 km).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Speed in m/s: slope * (pi R / 180) / 86400, R in m.
+    """
+    metres_per_degree = math.pi * earth_radius_km * 1e3 / 180.0
+    return np.asarray(slope_deg_per_day, float) * metres_per_degree / SECONDS_PER_DAY
+
+
+def fit_latitude_vs_doy(doy, lat) -> dict[str, float]:
+    """Least-squares fit lat = intercept + slope * DOY.
+
+    Parameters
+    ----------
+    doy : array_like
+        Peak day of year (days).
+    lat : array_like
+        Latitude (degrees).
+
+    Returns
+    -------
+    dict
+        ``n``, ``slope`` (deg/day), ``slope_se`` (deg/day), ``intercept`` (deg),
+        ``intercept_se`` (deg), ``r``, ``p`` (two-sided, null hypothesis of zero
+        slope, t distribution with n-2 degrees of freedom). NaN for fewer than
+        :data:`MIN_FIT_POINTS` points or no spread in DOY.
+    """
+    x, y = np.asarray(doy, float), np.asarray(lat, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    out = {"n": int(len(x)), "slope": np.nan, "slope_se": np.nan, "intercept": np.nan,
+           "intercept_se": np.nan, "r": np.nan, "p": np.nan}
+    if len(x) < MIN_FIT_POINTS or np.ptp(x) == 0:
+        return out
+    from scipy import stats  # imported here: scipy.stats takes a second to import
+
+    res = stats.linregress(x, y)
+    out.update(slope=float(res.slope), slope_se=float(res.stderr),
+               intercept=float(res.intercept), intercept_se=float(res.intercept_stderr),
+               r=float(res.rvalue), p=float(res.pvalue))
+    return out
+
+
+def check_bootstrap_method(method: str) -> None:
+    """Raise ValueError unless ``method`` is one of :data:`BOOTSTRAP_METHODS`."""
+    if method not in BOOTSTRAP_METHODS:
+        raise ValueError(
+            f"bootstrap method {method!r} is not one of {', '.join(BOOTSTRAP_METHODS)}"
+        )
+
+
+def check_fit_points(fit_points: str) -> None:
+    """Raise ValueError unless ``fit_points`` is one of :data:`FIT_POINTS`."""
+    if fit_points not in FIT_POINTS:
+        raise ValueError(f"fit_points {fit_points!r} is not station_mean or station_year")
+
+
+def _bootstrap_slopes(
+    groups: list[np.ndarray], lats: np.ndarray, samples: int, rng: np.random.Generator,
+    fit_points: str, method: str,
+) -> np.ndarray:
+    """Slopes of ``samples`` refits of resampled data (see :func:`regression_table`).
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not one of :data:`BOOTSTRAP_METHODS`.
+    """
+    check_bootstrap_method(method)
+    ns = len(groups)
+    if method in ("hierarchical", "stations"):
+        pick = rng.integers(0, ns, size=(samples, ns))
+    else:
+        pick = np.broadcast_to(np.arange(ns), (samples, ns))
+    resample_years = method in ("hierarchical", "years")
+    # each station's years padded to a rectangle; draws stay below each station's own count
+    nmax = max(len(g) for g in groups)
+    vals = np.full((ns, nmax), np.nan)
+    for i, g in enumerate(groups):
+        vals[i, : len(g)] = g
+    nyears = np.array([len(g) for g in groups])
+    xs, ys = [], []
+    for j in range(ns):
+        sel = pick[:, j]
+        counts = nyears[sel]
+        if resample_years:
+            idx = (rng.random((samples, nmax)) * counts[:, None]).astype(int)
+        else:
+            idx = np.broadcast_to(np.arange(nmax), (samples, nmax))
+        draw = vals[sel[:, None], idx]
+        valid = np.arange(nmax)[None, :] < counts[:, None]
+        if fit_points == "station_mean":
+            xs.append(np.nanmean(np.where(valid, draw, np.nan), axis=1)[:, None])
+            ys.append(lats[sel][:, None])
+        else:
+            xs.append(np.where(valid, draw, np.nan))
+            ys.append(np.where(valid, lats[sel][:, None], np.nan))
+    x, y = np.concatenate(xs, axis=1), np.concatenate(ys, axis=1)
+    ok = np.isfinite(x) & np.isfinite(y)
+    n = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        xm = np.where(ok, x - np.nansum(np.where(ok, x, 0), axis=1, keepdims=True) / n[:, None], 0)
+        ym = np.where(ok, y - np.nansum(np.where(ok, y, 0), axis=1, keepdims=True) / n[:, None], 0)
+        sxx = (xm * xm).sum(axis=1)
+        return np.where(sxx > 0, (xm * ym).sum(axis=1) / sxx, np.nan)
+
+
+def regression_table(
+    peaks: pd.DataFrame,
+    *,
+    chains: Sequence[str],
+    earth_radius_km: float,
+    fit_points: str,
+    bootstrap_samples: int,
+    ci_level: float,
+    seed: int,
+    bootstrap_method: str,
+) -> pd.DataFrame:
+    """Fits of latitude against summer-peak DOY for each chain and for all stations.
+
+    Parameters
+    ----------
+    peaks : pandas.DataFrame
+        Station-year peaks (:func:`.peaks.summer_peaks` rows with ``station``,
+        ``chain`` and ``lat_deg`` columns); only ``valid`` rows are used.
+        The fits use ``abs(lat_deg)`` (see the module docstring).
+    chains : sequence of str
+        Chains to fit, in output order; a fit ``"all"`` over every station follows.
+    earth_radius_km : float
+        Earth radius for the speed (km).
+    fit_points : {"station_mean", "station_year"}
+        ``station_mean`` (the paper): one point per station, its mean peak DOY.
+        ``station_year``: one point per valid station-year.
+    bootstrap_samples : int
+        Number of bootstrap refits (0 = no interval); each refit resamples
+        the fit's data as ``bootstrap_method`` says and fits it with the same
+        ``fit_points``.
+    ci_level : float
+        Two-sided level of the percentile interval (0-1).
+    seed : int
+        Seed of the bootstrap generator (``numpy.random.default_rng``); each
+        fit uses its own stream, so results do not depend on the fit order.
+    bootstrap_method : {"hierarchical", "stations", "years"}
+        Resampling design (:data:`BOOTSTRAP_METHODS`). ``hierarchical``:
+        draw the fit's stations with replacement, then each drawn station's
+        valid years with replacement (nested data: the interval reflects both
+        the between-station and the year-to-year scatter). ``stations``: draw
+        stations with replacement, each with all its valid years. ``years``:
+        keep the set of stations and draw each station's valid years with
+        replacement (year-to-year scatter only; narrow with few years).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fit with ``fit``, ``fit_points``, ``n_points``,
+        ``n_stations``, ``slope_deg_per_day``, ``slope_se_deg_per_day``,
+        ``intercept_deg``, ``intercept_se_deg``, ``r``, ``p_value``,
+        ``speed_m_per_s``, ``speed_se_m_per_s``, ``slope_ci_low_deg_per_day``,
+        ``slope_ci_high_deg_per_day``, ``speed_ci_low_m_per_s``,
+        ``speed_ci_high_m_per_s``, ``ci_level``, ``bootstrap_samples``,
+        ``bootstrap_method`` and ``earth_radius_km``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``fit_points`` or ``bootstrap_method`` (checked even
+        when ``bootstrap_samples`` is 0).
+    """
+    check_fit_points(fit_points)
+    check_bootstrap_method(bootstrap_method)
+    valid = peaks.loc[peaks["valid"].astype(bool)]
+    rows = []
+    for k, fit in enumerate([*chains, ALL_FIT]):
+        sub = valid if fit == ALL_FIT else valid.loc[valid["chain"] == fit]
+        groups, lats = [], []
+        for _code, grp in sub.groupby("station", sort=False):
+            groups.append(grp["peak_doy_local"].to_numpy(float))
+            lats.append(abs(float(grp["lat_deg"].iloc[0])))  # poleward: |lat|
+        lats_a = np.asarray(lats)
+        if fit_points == "station_mean":
+            x = np.array([g.mean() for g in groups])
+            y = lats_a
+        elif groups:
+            x = np.concatenate(groups)
+            y = np.concatenate([np.full(len(g), la) for g, la in zip(groups, lats, strict=True)])
+        else:
+            x = y = np.array([])
+        res = fit_latitude_vs_doy(x, y)
+        lo = hi = np.nan
+        if bootstrap_samples > 0 and np.isfinite(res["slope"]):
+            rng = np.random.default_rng([seed, k])
+            slopes = _bootstrap_slopes(groups, lats_a, bootstrap_samples, rng, fit_points,
+                                       bootstrap_method)
+            alpha = (1 - ci_level) / 2
+            lo, hi = (float(q) for q in np.nanquantile(slopes, [alpha, 1 - alpha]))
+        rows.append({
+            "fit": fit,
+            "fit_points": fit_points,
+            "n_points": res["n"],
+            "n_stations": len(groups),
+            "slope_deg_per_day": res["slope"],
+            "slope_se_deg_per_day": res["slope_se"],
+            "intercept_deg": res["intercept"],
+            "intercept_se_deg": res["intercept_se"],
+            "r": res["r"],
+            "p_value": res["p"],
+            "speed_m_per_s": float(speed_m_per_s(res["slope"], earth_radius_km)),
+            "speed_se_m_per_s": float(speed_m_per_s(res["slope_se"], earth_radius_km)),
+            "slope_ci_low_deg_per_day": lo,
+            "slope_ci_high_deg_per_day": hi,
+            "speed_ci_low_m_per_s": float(speed_m_per_s(lo, earth_radius_km)),
+            "speed_ci_high_m_per_s": float(speed_m_per_s(hi, earth_radius_km)),
+            "ci_level": ci_level,
+            "bootstrap_samples": bootstrap_samples,
+            "bootstrap_method": bootstrap_method,
+            "earth_radius_km": earth_radius_km,
+        })
+    return pd.DataFrame(rows)
