@@ -341,5 +341,9 @@ LOCAL_PID=""
 
 .venv/bin/python tools/compare_results.py "$SLURM_WD/results" "$LOCAL_WD/results" \
     || die "SLURM and local results differ"
+# Byte-identical too: no wall-clock time or host in any output (netCDF, Parquet, CSV,
+# PNG, PDF), so checksums of every file agree between the cluster and the laptop.
+.venv/bin/python tools/compare_results.py --bytes "$SLURM_WD/results" "$LOCAL_WD/results" \
+    || die "SLURM and local results are equal in value but not byte-identical"
 
 say "PASS: the test configuration ran through SLURM and matches the local run"

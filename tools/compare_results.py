@@ -9,7 +9,8 @@ check that a change leaves the numbers of a run alone::
 
 netCDF files are compared variable by variable (data, dimensions,
 coordinates; with ``--attrs`` also their attributes and the non-provenance
-global attributes); Parquet and CSV files as tables. Figures are only checked to exist in both trees. With ``--rtol 0``
+global attributes); Parquet and CSV files as tables. Figures are only checked to exist in both trees, unless ``--bytes``
+asks for every file to be byte-identical (SHA-256), figures included. With ``--rtol 0``
 (the default) every value must be equal; a positive ``--rtol`` allows float
 rounding where an operation order changed. Exit status 0 when equal, 1 when
 something differs (each difference is printed), 2 when nothing was compared.
@@ -72,6 +73,29 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, rtol: float) -> list[str]:
     return []
 
 
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def compare_bytes(a_root: Path, b_root: Path) -> tuple[list[str], int]:
+    """Files of two trees that are not byte-identical, and the number compared."""
+    a = {p.relative_to(a_root) for p in a_root.rglob("*") if p.is_file()}
+    b = {p.relative_to(b_root) for p in b_root.rglob("*") if p.is_file()}
+    problems = [f"only in {a_root}: {p}" for p in sorted(a - b)]
+    problems += [f"only in {b_root}: {p}" for p in sorted(b - a)]
+    for rel in sorted(a & b):
+        if sha256(a_root / rel) != sha256(b_root / rel):
+            problems.append(f"{rel}: bytes differ")
+    return problems, len(a & b)
+
+
 def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0,
                   attrs: bool = False) -> tuple[list[str], Counter]:
     """Compare every data file of two result trees.
@@ -126,7 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("second", type=Path, help="another results/ directory")
     parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for floats (0 = exact)")
     parser.add_argument("--attrs", action="store_true", help="compare netCDF attributes too")
+    parser.add_argument("--bytes", action="store_true",
+                        help="every file must be byte-identical (SHA-256), figures included")
     args = parser.parse_args(argv)
+    if args.bytes:
+        problems, n = compare_bytes(args.first, args.second)
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
+            print(f"DIFFERENT: {len(problems)} of {n} files are not byte-identical")
+            return 1
+        if n == 0:
+            print("no files to compare", file=sys.stderr)
+            return 2
+        print(f"IDENTICAL: all {n} files byte-identical (SHA-256)")
+        return 0
     problems, compared = compare_trees(args.first, args.second, args.rtol, args.attrs)
     data = sum(n for kind, n in compared.items() if kind in ("netCDF", "Parquet", "CSV"))
     summary = ", ".join(f"{kind} {n}" for kind, n in sorted(compared.items()))
