@@ -15,20 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from estransport.errors import ConfigError, InputFileError
-from estransport.io import scnlv1
-from estransport.io.scnlv1 import (
-    EVENT_COLUMNS,
-    apply_qc,
-    ingest_day,
-    parse_member_name,
-    qc_table,
-    read_day_tarball,
-    summarise_qc,
-)
+from estransport.config import load_config
+from estransport.errors import InputFileError
+from estransport.io import scnlv1, scnlv1_qc
+from estransport.io.scnlv1 import EVENT_COLUMNS, ingest_day, parse_member_name, read_day_tarball
+from estransport.io.scnlv1_qc import QC_REASONS, apply_qc, qc_table, summarise_qc
 
 REPO = Path(__file__).resolve().parents[1]
-QC_CONFIG = {"altitude_km": {"min": 90, "max": 130}, "s4max": {"min": 0.0, "max": 5.0}}
+#: The QC ranges of the default configuration (cosmic.qc: 90-130 km, S4max 0-5).
+QC = {"altitude_km": (90, 130), "s4max_range": (0.0, 5.0)}
 
 
 # --- building a day tarball with known content ------------------------------------------------
@@ -242,7 +237,7 @@ def test_qc_counts_equal_what_was_planted(day):
     events, problems = read_day_tarball(day.path)
     kept, counts = apply_qc(events, altitude_km=(90, 130), s4max_range=(0, 5))
     fates = {name: fate for name, (_, fate) in day.expected.items()}
-    planted = {reason: sum(f == reason for f in fates.values()) for reason in scnlv1.QC_REASONS}
+    planted = {reason: sum(f == reason for f in fates.values()) for reason in QC_REASONS}
     assert counts == {
         k: planted[k]
         for k in ("fill_value", "position_out_of_range", "s4max_out_of_range", "altitude_out_of_range")
@@ -387,7 +382,7 @@ def test_empty_archive_gives_empty_table(tmp_path):
     path.write_bytes(gzip.compress(_tar_bytes([])))
     events, problems = read_day_tarball(path)
     assert len(events) == 0 and problems == [] and list(events.columns) == list(EVENT_COLUMNS)
-    kept, counts = apply_qc(events)
+    kept, counts = apply_qc(events, **QC)
     assert len(kept) == 0 and sum(counts.values()) == 0
 
 
@@ -398,7 +393,7 @@ def test_ingest_day_writes_events_and_qc(day, tmp_path, caplog):
     events_path = tmp_path / "events" / "2007" / "002.parquet"
     qc_path = tmp_path / "qc" / "2007" / "002.csv"
     with caplog.at_level(logging.INFO, logger="estransport.io.scnlv1"):
-        kept = ingest_day(day.path, events_path, qc_path, qc=QC_CONFIG, strict=False)
+        kept = ingest_day(day.path, events_path, qc_path, **QC, strict=False)
     back = pd.read_parquet(events_path)
     pd.testing.assert_frame_equal(back, kept, check_dtype=True)
     assert len(back) == 7
@@ -412,15 +407,24 @@ def test_ingest_day_writes_events_and_qc(day, tmp_path, caplog):
 
 
 def test_ingest_day_rejects_inverted_qc_range(day, tmp_path):
-    with pytest.raises(ConfigError, match="cosmic.qc.altitude_km"):
+    # The workflow stops such a configuration before any rule runs (test_config.py);
+    # the library refuses it too, before writing anything.
+    with pytest.raises(ValueError, match="empty QC range"):
         ingest_day(
             day.path,
             tmp_path / "e.parquet",
             tmp_path / "q.csv",
-            qc={"altitude_km": {"min": 130, "max": 90}},
+            altitude_km=(130, 90),
+            s4max_range=(0.0, 5.0),
             strict=False,
         )
-    assert not (tmp_path / "e.parquet").exists()
+    assert not (tmp_path / "e.parquet").exists() and not (tmp_path / "q.csv").exists()
+
+
+def test_qc_names_still_importable_from_the_reader_module():
+    """The QC moved to io.scnlv1_qc; callers importing it from io.scnlv1 keep working."""
+    for name in ("QC_REASONS", "FILL_VALUE", "apply_qc", "qc_table", "summarise_qc"):
+        assert getattr(scnlv1, name) is getattr(scnlv1_qc, name)
 
 
 def test_day_label_from_path():
@@ -434,7 +438,7 @@ def test_summarise_qc(tmp_path):
     paths = []
     for i, counts in enumerate(([10, 1, 0, 2, 0, 1, 3, 3], [5, 0, 1, 0, 0, 0, 1, 3], [0] * 8)):
         table = pd.DataFrame(
-            {"day": f"2007-00{i}", "reason": ["total_members", *scnlv1.QC_REASONS], "count": counts}
+            {"day": f"2007-00{i}", "reason": ["total_members", *QC_REASONS], "count": counts}
         )
         paths.append(tmp_path / f"{i}.csv")
         table.to_csv(paths[-1], index=False)
@@ -476,11 +480,15 @@ def restore_logging():
 
 
 def test_rule_scripts_run_with_a_snakemake_object(day, tmp_path, restore_logging):
+    """The two rule scripts, run as Snakemake runs them, with the default config's sections."""
+    cosmic = load_config(REPO / "config" / "config.yaml")["cosmic"]
     qc_path = tmp_path / "qc" / "2007" / "002.csv"
     ingest = SimpleNamespace(
         input=SimpleNamespace(tarball=str(day.path)),
         output=SimpleNamespace(events=str(tmp_path / "ev.parquet"), qc=str(qc_path)),
-        params=SimpleNamespace(qc=QC_CONFIG, strict=False),
+        params=SimpleNamespace(qc=cosmic["qc"], ingest=cosmic["ingest"]),
+        wildcards=SimpleNamespace(year="2007", doy="002"),
+        threads=1,
         log=[str(tmp_path / "logs" / "ingest.log")],
     )
     runpy.run_path(
@@ -490,6 +498,9 @@ def test_rule_scripts_run_with_a_snakemake_object(day, tmp_path, restore_logging
     summary = SimpleNamespace(
         input=SimpleNamespace(qc=[str(qc_path)]),
         output=SimpleNamespace(summary=str(tmp_path / "summary.csv")),
+        params=SimpleNamespace(),
+        wildcards=SimpleNamespace(),
+        threads=1,
         log=[str(tmp_path / "logs" / "summary.log")],
     )
     runpy.run_path(

@@ -12,6 +12,10 @@ Pipeline of one day (:func:`ingest_day`)::
 
     read_day_tarball -> apply_qc -> qc_table -> Parquet events + CSV QC table
 
+The reader (this module) and the quality control (:mod:`estransport.io.scnlv1_qc`:
+reasons, ranges, counts) are separate modules; the QC names are re-exported
+here for callers that import them from this module.
+
 Warnings
 --------
 The calendar attributes ``year`` ... ``second`` from which ``time`` is built
@@ -30,18 +34,20 @@ import os
 import re
 import tarfile
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError, InputFileError
+from ..errors import InputFileError
 from .netcdf3 import HeaderTruncatedError, read_global_attributes
+from .scnlv1_qc import FILL_VALUE, QC_REASONS, apply_qc, qc_table, summarise_qc
 
 __all__ = [
     "EVENT_COLUMNS",
+    "FILL_VALUE",
     "QC_REASONS",
     "UNITS",
     "apply_qc",
@@ -53,9 +59,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: CDAAC fill value for missing/invalid attributes (FORMATS.md §1.3).
-FILL_VALUE = -999.0
 #: First read of each member; CDAAC headers are ~2-3 KiB, so one read nearly always suffices.
 HEAD_BYTES = 8192
 
@@ -89,17 +92,6 @@ UNITS = {
     "s4max9sec": "1",
     "member": "",
 }
-#: Order of the per-day QC table rows; every member lands in exactly one of them.
-QC_REASONS = (
-    "empty_member",
-    "corrupt_member",
-    "fill_value",
-    "position_out_of_range",
-    "s4max_out_of_range",
-    "altitude_out_of_range",
-    "kept",
-)
-
 # Global attributes read from every member: (attribute, required).
 # start_time and s4max9sec are not used downstream, so a file without them is kept (NaN).
 _CALENDAR = ("year", "month", "day", "hour", "minute", "second")
@@ -115,7 +107,6 @@ _NUMERIC_ATTRS = (
     ("s4max", True),
     ("s4max9sec", False),
 )
-_FILL_CHECK = ("s4max", "alttp_s4max", "lattp_s4max", "lontp_s4max", "lcttp_s4max")
 
 _MEMBER_SELECT = re.compile(r"scnLv1_.*_nc\Z")
 _MEMBER_NAME = re.compile(
@@ -467,190 +458,6 @@ def _events_frame(times: list[int], rows: list[list[float]], members: list[str])
     )
 
 
-def apply_qc(
-    events: pd.DataFrame,
-    *,
-    altitude_km: tuple[float, float] = (90.0, 130.0),
-    s4max_range: tuple[float, float] = (0.0, 5.0),
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Keep the arcs whose S4max is an Es-height, non-fill, plausible value.
-
-    Each arc is tested against the reasons in order and counted once, under
-    the first reason it fails (SCIENCE.md §2; FORMATS.md §1.3):
-
-    1. ``fill_value``: any of ``s4max``, ``alttp_s4max``, ``lattp_s4max``,
-       ``lontp_s4max``, ``lcttp_s4max`` is -999 or not finite;
-    2. ``position_out_of_range``: an impossible tangent point, ``|lattp_s4max| > 90``
-       degrees or ``lcttp_s4max`` outside 0-24 h (a corrupt value that gridding
-       would otherwise clip into the polar row; longitudes are wrapped on reading);
-    3. ``s4max_out_of_range``: ``s4max`` outside ``s4max_range`` (inclusive);
-    4. ``altitude_out_of_range``: ``alttp_s4max`` outside ``altitude_km``
-       (inclusive; the Es heights).
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        Event table from :func:`read_day_tarball`.
-    altitude_km : (float, float)
-        Inclusive tangent-point altitude range of Es, km.
-    s4max_range : (float, float)
-        Inclusive plausible S4max range (dimensionless).
-
-    Returns
-    -------
-    kept : pandas.DataFrame
-        The arcs that pass, index reset, ``attrs`` copied from ``events``.
-    qc_counts : dict of str to int
-        Rejected arcs per reason (all four keys present).
-    """
-    if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
-        raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
-    vals = events[list(_FILL_CHECK)].to_numpy(dtype=np.float64)
-    fill = ((vals == FILL_VALUE) | ~np.isfinite(vals)).any(axis=1)
-    s4 = events["s4max"].to_numpy(dtype=np.float64)
-    alt = events["alttp_s4max"].to_numpy(dtype=np.float64)
-    lat = events["lattp_s4max"].to_numpy(dtype=np.float64)
-    lct = events["lcttp_s4max"].to_numpy(dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        bad_pos = ~fill & ((np.abs(lat) > 90.0) | (lct < 0.0) | (lct > 24.0))
-        bad_s4 = ~fill & ~bad_pos & ((s4 < s4max_range[0]) | (s4 > s4max_range[1]))
-        bad_alt = ~fill & ~bad_pos & ~bad_s4 & ((alt < altitude_km[0]) | (alt > altitude_km[1]))
-    keep = ~(fill | bad_pos | bad_s4 | bad_alt)
-    kept = events.loc[keep].reset_index(drop=True)
-    kept.attrs = dict(events.attrs)
-    counts = {
-        "fill_value": int(fill.sum()),
-        "position_out_of_range": int(bad_pos.sum()),
-        "s4max_out_of_range": int(bad_s4.sum()),
-        "altitude_out_of_range": int(bad_alt.sum()),
-    }
-    return kept, counts
-
-
-def qc_table(
-    day_label: str,
-    n_members: int,
-    problems: Sequence[Mapping[str, str]],
-    qc_counts: Mapping[str, int],
-    n_kept: int,
-) -> pd.DataFrame:
-    """The per-day QC table: how many members ended under each reason.
-
-    Parameters
-    ----------
-    day_label : str
-        Day, e.g. ``"2007-002"`` (year-day of year).
-    n_members : int
-        scnLv1 members in the tarball, problem ones included.
-    problems : sequence of dict
-        From :func:`read_day_tarball` (their ``reason`` is counted).
-    qc_counts : mapping of str to int
-        From :func:`apply_qc`.
-    n_kept : int
-        Arcs that passed QC.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``day``, ``reason``, ``count``; rows ``total_members`` then
-        :data:`QC_REASONS` in order. The reason rows sum to ``total_members``.
-
-    Raises
-    ------
-    ValueError
-        If the counts do not add up (a bug, not a data problem).
-    """
-    counts = dict.fromkeys(QC_REASONS, 0)
-    for prob in problems:
-        counts[prob["reason"]] += 1
-    for reason, count in qc_counts.items():
-        counts[reason] += int(count)
-    counts["kept"] = int(n_kept)
-    if sum(counts.values()) != n_members:
-        raise ValueError(f"QC counts {counts} do not add up to {n_members} members")
-    reasons = ["total_members", *QC_REASONS]
-    return pd.DataFrame(
-        {
-            "day": [day_label] * len(reasons),
-            "reason": reasons,
-            "count": np.array([n_members, *counts.values()], dtype=np.int64),
-        }
-    )
-
-
-def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
-    """Sum per-day QC tables into one table for the whole period.
-
-    Parameters
-    ----------
-    paths : iterable of path-like
-        Per-day QC CSV files written by :func:`ingest_day`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``reason`` and ``count``: first ``days`` (number of day files)
-        and ``days_without_data`` (days whose tarball had no members), then ``total_members`` and each of :data:`QC_REASONS`, summed over days.
-
-    Raises
-    ------
-    estransport.errors.InputFileError
-        If a file cannot be read, lacks the ``reason``/``count`` columns, or
-        holds an unknown reason or a negative or non-integer count.
-    """
-    reasons = ["total_members", *QC_REASONS]
-    totals = dict.fromkeys(reasons, 0)
-    days = empty_days = 0
-    for path in paths:
-        try:
-            table = pd.read_csv(path)
-        except (OSError, ValueError) as err:
-            raise InputFileError(path, f"cannot read QC table: {err}") from None
-        missing = {"reason", "count"} - set(table.columns)
-        if missing:
-            raise InputFileError(path, f"QC table lacks column(s) {sorted(missing)}")
-        unknown = set(table["reason"]) - set(reasons)
-        if unknown:
-            raise InputFileError(path, f"QC table has unknown reason(s) {sorted(unknown)}")
-        counts = pd.to_numeric(table["count"], errors="coerce").to_numpy(dtype=np.float64)
-        if not (np.isfinite(counts) & (counts >= 0) & (counts == np.round(counts))).all():
-            raise InputFileError(path, "QC table has a missing, negative or non-integer count")
-        day_counts = dict(zip(table["reason"], counts, strict=True))
-        for reason, count in day_counts.items():
-            totals[reason] += int(count)
-        days += 1
-        # A day tarball with no members: a gap in the archive (cosmic.cdaac.missing_day: empty).
-        if day_counts.get("total_members", 0) == 0:
-            empty_days += 1
-    return pd.DataFrame(
-        {
-            "reason": ["days", "days_without_data", *reasons],
-            "count": np.array([days, empty_days, *totals.values()], dtype=np.int64),
-        }
-    )
-
-
-def _qc_limits(qc: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
-    """Turn the ``cosmic.qc`` config block into apply_qc keyword arguments."""
-    out = {}
-    for key, arg, default in (
-        ("altitude_km", "altitude_km", (90.0, 130.0)),
-        ("s4max", "s4max_range", (0.0, 5.0)),
-    ):
-        block = qc.get(key, {}) or {}
-        try:
-            lo = float(block.get("min", default[0]))
-            hi = float(block.get("max", default[1]))
-        except (TypeError, ValueError, AttributeError):
-            raise ConfigError(
-                f"cosmic.qc.{key}", f"min/max must be numbers, got {block!r}"
-            ) from None
-        if not lo <= hi:
-            raise ConfigError(f"cosmic.qc.{key}", f"min {lo} is above max {hi}")
-        out[arg] = (lo, hi)
-    return out
-
-
 _DAY_IN_PATH = re.compile(r"(?<!\d)(\d{4})[/_.-](\d{3})(?!\d)")
 
 
@@ -672,8 +479,10 @@ def ingest_day(
     events_path: str | os.PathLike,
     qc_path: str | os.PathLike,
     *,
-    qc: Mapping[str, Any],
-    strict: bool = False,
+    altitude_km: tuple[float, float],
+    s4max_range: tuple[float, float],
+    strict: bool,
+    config: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Read a day tarball, apply QC and write the event table and the QC table.
 
@@ -685,13 +494,15 @@ def ingest_day(
         Output Parquet file: the arcs that pass QC, columns :data:`EVENT_COLUMNS`,
         units in the Parquet metadata (``df.attrs["units"]``).
     qc_path : path-like
-        Output CSV file: the per-day QC table (:func:`qc_table`).
-    qc : mapping
-        The ``cosmic.qc`` config block,
-        ``{"altitude_km": {"min": 90, "max": 130}, "s4max": {"min": 0, "max": 5}}``
-        (km; dimensionless); absent keys take these defaults.
+        Output CSV file: the per-day QC table (:func:`~estransport.io.scnlv1_qc.qc_table`).
+    altitude_km : (float, float)
+        Inclusive Es range of the tangent-point altitude, km (``cosmic.qc.altitude_km``).
+    s4max_range : (float, float)
+        Inclusive plausible S4max range, dimensionless (``cosmic.qc.s4max``).
     strict : bool
-        Passed to :func:`read_day_tarball`.
+        Passed to :func:`read_day_tarball` (``cosmic.ingest.strict``).
+    config : mapping, optional
+        Configuration recorded as a hash in the provenance attributes.
 
     Returns
     -------
@@ -702,14 +513,20 @@ def ingest_day(
     ------
     estransport.errors.InputFileError
         From :func:`read_day_tarball`.
-    estransport.errors.ConfigError
-        If a QC range is not a pair of numbers with min <= max.
+    ValueError
+        If a QC range is empty (min above max); nothing is written.
     """
     from ..provenance import provenance_attrs
     from .atomic import write_csv, write_parquet
 
     tarball = os.fspath(tarball)
-    limits = _qc_limits(qc)
+    limits = {
+        "altitude_km": (float(altitude_km[0]), float(altitude_km[1])),
+        "s4max_range": (float(s4max_range[0]), float(s4max_range[1])),
+    }
+    if any(lo > hi for lo, hi in limits.values()):
+        # Checked before reading, so a bad range costs no tarball read.
+        raise ValueError(f"empty QC range: {limits}")
     events, problems = read_day_tarball(tarball, strict=strict)
     n_members = events.attrs["n_members"]
     kept, counts = apply_qc(events, **limits)
@@ -720,7 +537,7 @@ def ingest_day(
         "day": label,
         "qc": {k: list(v) for k, v in limits.items()},
         "time_scale": "GPS calendar attributes (GPS-UTC up to 18 s), labelled UTC",
-        "provenance": provenance_attrs(dict(qc), [tarball], step="ingest_scnlv1_day"),
+        "provenance": provenance_attrs(config, [tarball], step="ingest_scnlv1_day"),
     }
     write_parquet(kept, events_path)
     write_csv(table, qc_path)
