@@ -24,6 +24,7 @@ import pytest
 from estransport.errors import ConfigError, DownloadError, InputFileError
 from estransport.io.cdaac import (
     SCNLV1_URL_TEMPLATE,
+    days_of_period,
     download_scnlv1_day,
     local_archive_path,
     scnlv1_day_urls,
@@ -174,6 +175,7 @@ def cdaac_kwargs(server: Server, sleeps: Sleeps, retries: int = 3) -> dict:
         retries=retries,
         backoff_s=0.5,
         timeout_s=5,
+        missing_day="error",
         sleep=sleeps,
     )
 
@@ -194,6 +196,15 @@ def test_url_template_matches_formats_md():
         "scnLv1_postProc_2008_007.tar.gz",
     ]
     assert "{stream}" in SCNLV1_URL_TEMPLATE
+
+
+def test_days_of_period_counts_leap_years_and_steps():
+    days = days_of_period([2007, 2008], day_step=1)
+    assert len(days) == 365 + 366 and days[0] == (2007, 1) and days[-1] == (2008, 366)
+    assert days_of_period([2008], day_step=12) == [(2008, d) for d in range(1, 367, 12)]
+    assert len(days_of_period(range(2006, 2012), day_step=1)) == 2191  # the paper's period
+    with pytest.raises(ValueError, match="day_step"):
+        days_of_period([2008], day_step=0)
 
 
 def test_url_rejects_bad_day_and_streams():

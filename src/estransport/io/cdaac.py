@@ -9,6 +9,7 @@ is expected of a local archive (config ``cosmic.source: local``).
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
 import time
@@ -34,6 +35,31 @@ follows pysatCDAAC's download code, and the third-party downloads of Tian et al.
 """
 
 _LOCAL_NAME = "scnLv1_{stream}_{year:04d}_{doy:03d}.tar.gz"
+
+
+def days_of_period(years: Sequence[int], *, day_step: int) -> list[tuple[int, int]]:
+    """The days of a COSMIC period, one day tarball each: every ``day_step``-th day of each year.
+
+    Parameters
+    ----------
+    years : sequence of int
+        Calendar years (``cosmic.years``).
+    day_step : int
+        Use day of year 1, 1 + day_step, ... of every year (``cosmic.day_step``;
+        1 = every day, as the paper).
+
+    Returns
+    -------
+    list of (int, int)
+        ``(year, doy)`` pairs in order; 366 days in leap years.
+    """
+    if day_step < 1:
+        raise ValueError(f"day_step must be at least 1, got {day_step}")
+    out = []
+    for year in years:
+        ndays = 366 if calendar.isleap(year) else 365
+        out.extend((year, doy) for doy in range(1, ndays + 1, day_step))
+    return out
 
 
 def _check_day(year: int, doy: int) -> None:
@@ -84,7 +110,7 @@ def download_scnlv1_day(
     retries: int,
     backoff_s: float,
     timeout_s: float,
-    missing_day: str = "error",
+    missing_day: str,
     sleep: Callable[[float], None] = time.sleep,
 ) -> str | None:
     """Download one day's ``scnLv1`` tarball, trying each stream in turn.
