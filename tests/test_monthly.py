@@ -15,11 +15,11 @@ def test_monthly_grid_matches_naive_reference():
     alt = rng.uniform(85, 135, n)  # some outside 90-130: ignored
     s4 = rng.gamma(2, 0.2, n)
     month = rng.integers(1, 13, n)
-    grid = MonthlyLatAltGrid(10.0, (90, 130), 5.0)
+    grid = MonthlyLatAltGrid(10.0, altitude_km=(90, 130), alt_resolution_km=5.0)
     grid.add(lat, alt, s4, np.full(n, 2008), month)
     inside = (alt >= 90) & (alt <= 130)
     assert grid.n_events == inside.sum()
-    ds = grid.to_dataset(min_count=1)
+    ds = grid.to_dataset(min_count=1, min_valid_fraction=0.5)
     for _ in range(50):
         m, k, i = rng.integers(1, 13), rng.integers(0, 8), rng.integers(0, 18)
         sel = inside & (month == m) & (np.minimum((alt - 90) // 5, 7) == k) & (np.minimum((lat + 90) // 10, 17) == i)
@@ -62,6 +62,6 @@ def test_sparse_sampling_does_not_bias_the_column():
 
 def test_uniform_intensity_gives_ratio_one():
     lat = -87.5 + 5.0 * np.arange(36)
-    column, ratio = column_density_ratio(np.full((12, 20, 36), 0.3), lat, 2.0)
+    column, ratio = column_density_ratio(np.full((12, 20, 36), 0.3), lat, 2.0, min_valid_fraction=0.5)
     np.testing.assert_allclose(ratio, 1.0)
     np.testing.assert_allclose(column, 0.3 * 20 * 2.0)

@@ -2,7 +2,8 @@
 
 Events are binned with :func:`numpy.bincount` into running sums and counts, one
 day table at a time, so memory is bounded by the grid (4 seasons x 180 x 360
-cells at 1 degree), not by the number of events.
+cells at the paper's 1 degree; the default run uses 5-degree cells,
+``cosmic.maps.resolution_deg``), not by the number of events.
 
 Season convention
 -----------------
@@ -17,7 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -39,11 +41,12 @@ class SeasonalGrid:
     Parameters
     ----------
     resolution_deg : float
-        Cell size in degrees; must divide 180.
+        Cell size in degrees; must divide 180 (``cosmic.maps.resolution_deg``).
     years : sequence of int, optional
         Years whose events are used (all if None).
     complete_winters_only : bool
-        Drop January-February of the first year and December of the last year.
+        Drop January-February of the first year and December of the last year
+        (``cosmic.maps.complete_winters_only``).
 
     Attributes
     ----------
@@ -51,8 +54,8 @@ class SeasonalGrid:
         Sum of S4max, sum of squares and event count, shape (4, nlat, nlon).
     """
 
-    def __init__(self, resolution_deg: float = 1.0, years: Sequence[int] | None = None,
-                 complete_winters_only: bool = False):
+    def __init__(self, resolution_deg: float, *, years: Sequence[int] | None = None,
+                 complete_winters_only: bool):
         nlat = 180.0 / resolution_deg
         if abs(nlat - round(nlat)) > 1e-9:
             raise ValueError(f"resolution_deg={resolution_deg} does not divide 180 degrees")
@@ -115,16 +118,18 @@ class SeasonalGrid:
         """Cell-centre longitudes (degrees E, -180..180)."""
         return -180.0 + self.resolution_deg * (np.arange(self.nlon) + 0.5)
 
-    def to_dataset(self, *, min_count: int = 1, smoothing_cells: int = 0) -> xr.Dataset:
+    def to_dataset(self, *, min_count: int, smoothing_cells: int) -> xr.Dataset:
         """Mean, standard deviation and count per cell and season as a CF Dataset.
 
         Parameters
         ----------
         min_count : int
-            Cells with fewer events are NaN in the mean and standard deviation.
+            Cells with fewer events are NaN in the mean and standard deviation
+            (``cosmic.maps.min_count``).
         smoothing_cells : int
             Half-width (cells) of an optional count-weighted boxcar smoothing of
-            the mean (periodic in longitude); 0 = none, as the paper.
+            the mean (periodic in longitude); 0 = none, as the paper
+            (``cosmic.maps.smoothing_cells``).
 
         Returns
         -------
@@ -195,8 +200,8 @@ def _boxcar(a: np.ndarray, half: int) -> np.ndarray:
     return out
 
 
-def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: float = 1.0,
-                      years: Sequence[int] | None = None, complete_winters_only: bool = False,
+def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: float,
+                      years: Sequence[int] | None = None, complete_winters_only: bool,
                       progress_every: int = 100) -> SeasonalGrid:
     """Stream daily event tables (Parquet) into a :class:`SeasonalGrid`.
 
@@ -214,14 +219,17 @@ def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: flo
     -------
     SeasonalGrid
     """
-    grid = SeasonalGrid(resolution_deg, years, complete_winters_only)
+    grid = SeasonalGrid(resolution_deg, years=years, complete_winters_only=complete_winters_only)
     for ev in iter_event_tables(paths, EVENT_COLUMNS, progress_every=progress_every):
         grid.add(ev["lattp_s4max"], ev["lontp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 
 
-def write_seasonal_maps(event_paths: Sequence[str | os.PathLike], out_paths: Sequence[str | os.PathLike],
-                        *, maps: dict, years: Sequence[int], config: dict | None = None) -> None:
+def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
+                        out_paths: Sequence[str | os.PathLike], *, resolution_deg: float,
+                        min_count: int, complete_winters_only: bool, smoothing_cells: int,
+                        years: Sequence[int], es_altitude_km: tuple[float, float],
+                        config: Mapping[str, Any] | None = None) -> None:
     """Grid the event tables and write one CF netCDF file per season.
 
     Parameters
@@ -230,26 +238,29 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike], out_paths: Seq
         Daily event tables (QC passed).
     out_paths : sequence of path-like
         Output files; each name must contain its season (``..._DJF.nc``).
-    maps : dict
-        The ``cosmic.maps`` configuration (resolution_deg, min_count,
-        complete_winters_only, smoothing_cells).
+    resolution_deg, complete_winters_only
+        See :class:`SeasonalGrid` (``cosmic.maps``).
+    min_count, smoothing_cells
+        See :meth:`SeasonalGrid.to_dataset` (``cosmic.maps``).
     years : sequence of int
-        Configured years.
-    config : dict, optional
+        Configured years (``cosmic.years``).
+    es_altitude_km : (float, float)
+        Es height range the events were selected in (km, ``cosmic.qc.altitude_km``);
+        recorded as ``es_altitude_min_km``/``es_altitude_max_km`` for the labels
+        of the figures drawn from the maps.
+    config : mapping, optional
         Configuration recorded as a hash in the provenance attributes.
     """
     from ..io.atomic import write_netcdf
     from ..provenance import provenance_attrs
 
-    grid = grid_event_tables(event_paths, resolution_deg=maps["resolution_deg"], years=years,
-                             complete_winters_only=maps["complete_winters_only"])
-    ds = grid.to_dataset(min_count=maps["min_count"], smoothing_cells=maps["smoothing_cells"])
+    grid = grid_event_tables(event_paths, resolution_deg=resolution_deg, years=years,
+                             complete_winters_only=complete_winters_only)
+    ds = grid.to_dataset(min_count=min_count, smoothing_cells=smoothing_cells)
     ds.attrs.update(provenance_attrs(config, event_paths, step="seasonal_maps"))
     ds.attrs["years"] = " ".join(map(str, years))
-    alt = ((config or {}).get("qc") or {}).get("altitude_km")
-    if alt:  # the Es height range the events were selected in (km), for labels downstream
-        ds.attrs["es_altitude_min_km"] = float(alt["min"])
-        ds.attrs["es_altitude_max_km"] = float(alt["max"])
+    ds.attrs["es_altitude_min_km"] = float(es_altitude_km[0])
+    ds.attrs["es_altitude_max_km"] = float(es_altitude_km[1])
     for path in out_paths:
         season = next((s for s in SEASONS if f"_{s}" in os.path.basename(os.fspath(path))), None)
         if season is None:

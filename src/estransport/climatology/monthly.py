@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -47,17 +48,17 @@ class MonthlyLatAltGrid:
     Parameters
     ----------
     lat_resolution_deg : float
-        Latitude band width in degrees; must divide 180.
+        Latitude band width in degrees; must divide 180 (``cosmic.monthly.lat_resolution_deg``).
     altitude_km : (float, float)
-        Es height range (km); bins of ``alt_resolution_km`` span it.
+        Es height range (km); bins of ``alt_resolution_km`` span it (``cosmic.qc.altitude_km``).
     alt_resolution_km : float
-        Altitude bin height (km); must divide the range.
+        Altitude bin height (km); must divide the range (``cosmic.monthly.alt_resolution_km``).
     years : sequence of int, optional
         Years whose events are used (all if None).
     """
 
-    def __init__(self, lat_resolution_deg: float = 5.0, altitude_km: Sequence[float] = (90.0, 130.0),
-                 alt_resolution_km: float = 2.0, years: Sequence[int] | None = None):
+    def __init__(self, lat_resolution_deg: float, *, altitude_km: Sequence[float],
+                 alt_resolution_km: float, years: Sequence[int] | None = None):
         nlat = 180.0 / lat_resolution_deg
         nalt = (altitude_km[1] - altitude_km[0]) / alt_resolution_km
         if abs(nlat - round(nlat)) > 1e-9:
@@ -110,16 +111,17 @@ class MonthlyLatAltGrid:
         self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(self.total.shape)
         self.n_events += int(keep.sum())
 
-    def to_dataset(self, *, min_count: int = 1, min_valid_fraction: float = 0.5) -> xr.Dataset:
+    def to_dataset(self, *, min_count: int, min_valid_fraction: float) -> xr.Dataset:
         """Monthly mean S4max, counts, column density and its ratio as a CF Dataset.
 
         Parameters
         ----------
         min_count : int
-            Bins with fewer events are NaN in the mean.
+            Bins with fewer events are NaN in the mean (``cosmic.monthly.min_count``).
         min_valid_fraction : float
             Latitude bands with a smaller fraction of valid altitude bins get no
-            column density (see :func:`column_density_ratio`).
+            column density (see :func:`column_density_ratio`;
+            ``cosmic.monthly.min_valid_fraction``).
 
         Returns
         -------
@@ -130,7 +132,8 @@ class MonthlyLatAltGrid:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = self.total / self.count
         mean = np.where(self.count >= min_count, mean, np.nan)
-        column, ratio = column_density_ratio(mean, self.lat, self.alt_res, min_valid_fraction)
+        column, ratio = column_density_ratio(mean, self.lat, self.alt_res,
+                                             min_valid_fraction=min_valid_fraction)
         lat, alt = self.lat, self.altitude
         ds = xr.Dataset(
             {
@@ -169,8 +172,8 @@ class MonthlyLatAltGrid:
         return ds
 
 
-def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float,
-                         min_valid_fraction: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float, *,
+                         min_valid_fraction: float) -> tuple[np.ndarray, np.ndarray]:
     """Column density and its ratio to the cos(latitude)-weighted global mean.
 
     Parameters
@@ -205,8 +208,8 @@ def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float,
     return column, ratio
 
 
-def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: float = 5.0,
-                 altitude_km: Sequence[float] = (90.0, 130.0), alt_resolution_km: float = 2.0,
+def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: float,
+                 altitude_km: Sequence[float], alt_resolution_km: float,
                  years: Sequence[int] | None = None, progress_every: int = 100) -> MonthlyLatAltGrid:
     """Stream daily event tables (Parquet) into a :class:`MonthlyLatAltGrid`.
 
@@ -223,15 +226,17 @@ def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: floa
     -------
     MonthlyLatAltGrid
     """
-    grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km, alt_resolution_km, years)
+    grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km=altitude_km,
+                             alt_resolution_km=alt_resolution_km, years=years)
     for ev in iter_event_tables(paths, MONTH_COLUMNS, progress_every=progress_every):
         grid.add(ev["lattp_s4max"], ev["alttp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 
 
-def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: str | os.PathLike, *,
-                          monthly: dict, altitude_km: dict, years: Sequence[int],
-                          config: dict | None = None) -> None:
+def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: str | os.PathLike,
+                          *, lat_resolution_deg: float, alt_resolution_km: float, min_count: int,
+                          min_valid_fraction: float, altitude_km: Sequence[float],
+                          years: Sequence[int], config: Mapping[str, Any] | None = None) -> None:
     """Grid the event tables into the monthly latitude-altitude climatology (CF netCDF).
 
     Parameters
@@ -240,23 +245,22 @@ def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: st
         Daily event tables.
     out_path : path-like
         Output ``monthly_lat_alt.nc``.
-    monthly : dict
-        The ``cosmic.monthly`` configuration (lat_resolution_deg, alt_resolution_km,
-        min_count, min_valid_fraction).
-    altitude_km : dict
-        The ``cosmic.qc.altitude_km`` range ({min, max}, km).
+    lat_resolution_deg, alt_resolution_km, altitude_km
+        See :class:`MonthlyLatAltGrid` (``cosmic.monthly``; ``altitude_km`` is the
+        Es range ``cosmic.qc.altitude_km`` as (min, max), km).
+    min_count, min_valid_fraction
+        See :meth:`MonthlyLatAltGrid.to_dataset` (``cosmic.monthly``).
     years : sequence of int
-        Configured years.
-    config : dict, optional
+        Configured years (``cosmic.years``).
+    config : mapping, optional
         Configuration hashed into the provenance attributes.
     """
     from ..io.atomic import write_netcdf
     from ..provenance import provenance_attrs
 
-    grid = grid_monthly(event_paths, lat_resolution_deg=monthly["lat_resolution_deg"],
-                        altitude_km=(altitude_km["min"], altitude_km["max"]),
-                        alt_resolution_km=monthly["alt_resolution_km"], years=years)
-    ds = grid.to_dataset(min_count=monthly["min_count"], min_valid_fraction=monthly["min_valid_fraction"])
+    grid = grid_monthly(event_paths, lat_resolution_deg=lat_resolution_deg,
+                        altitude_km=altitude_km, alt_resolution_km=alt_resolution_km, years=years)
+    ds = grid.to_dataset(min_count=min_count, min_valid_fraction=min_valid_fraction)
     ds.attrs.update(provenance_attrs(config, event_paths, step="monthly_lat_alt"))
     ds.attrs["years"] = " ".join(map(str, years))
     write_netcdf(ds, out_path)
