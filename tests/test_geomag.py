@@ -7,7 +7,12 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from estransport.geomag import dipole_coefficients, dipole_north_pole, geomagnetic_latitude
+from estransport.geomag import (
+    dipole_coefficients,
+    dipole_north_pole,
+    geomagnetic_epoch,
+    geomagnetic_latitude,
+)
 
 
 def test_coefficients_equal_ppigrf_at_model_epochs():
@@ -45,3 +50,13 @@ def test_geomagnetic_latitude_properties():
 
     expected = 90 - np.degrees(np.arccos(np.clip(unit(lat, lon) @ unit(plat, plon), -1, 1)))
     np.testing.assert_allclose(geomagnetic_latitude(lat, lon, date), expected, atol=1e-8)
+
+
+def test_geomagnetic_epoch_is_1_july_of_the_middle_year():
+    assert geomagnetic_epoch([2008]) == dt.date(2008, 7, 1)
+    assert geomagnetic_epoch([2011, 2006, 2007, 2008, 2009, 2010]) == dt.date(2009, 7, 1)
+    assert geomagnetic_epoch([2006, 2007, 2008]) == dt.date(2007, 7, 1)
+    # Fig. 2a,b and the paper's numbers import it from the same place.
+    from estransport.plotting import fig2ab
+
+    assert fig2ab.geomagnetic_epoch is geomagnetic_epoch

@@ -1,7 +1,8 @@
 """Centred-dipole geomagnetic coordinates from the IGRF-14 degree-1 coefficients.
 
 The paper's Fig. 2a,b overlays geomagnetic latitude contours (+-60, +-70, +-80
-degrees and the geomagnetic equator). We use **centred-dipole** geomagnetic
+degrees and the geomagnetic equator; the workflow draws the levels of
+``figures.geomagnetic_latitudes``). We use **centred-dipole** geomagnetic
 latitude, computed from the first-degree Gauss coefficients g10, g11, h11 of
 IGRF-14 (Alken et al., 2025; coefficient file shipped with ``ppigrf``) at the
 chosen epoch. Quasi-dipole latitude (Richmond, 1995) would need ``apexpy``,
@@ -9,7 +10,11 @@ which is not a wheel-only dependency; at 60-80 degrees the two differ by a few
 degrees, mostly in longitude-dependent wiggles the dipole does not have.
 
 Geographic latitudes are treated as geocentric here (the difference, below
-0.2 degrees, is invisible on a 1-degree map).
+0.2 degrees, is invisible even on the paper's 1-degree map).
+
+The synthetic COSMIC generator (:mod:`estransport.synthetic.cosmic`) plants its
+winter trough with its own, independent dipole computation, so that the tests
+that find the trough with this module check this module too.
 """
 
 from __future__ import annotations

@@ -14,7 +14,10 @@ the features of SCIENCE.md section 8:
 * a summer band at 10-60 degrees latitude in each hemisphere, strongest in local
   summer, stronger in the north (``south_factor`` < 1);
 * a winter trough along 60-80 degrees centred-dipole geomagnetic latitude
-  (S4max well below 0.3);
+  (S4max well below 0.3), placed with this module's own dipole
+  (:func:`dipole_latitude`, IGRF-14 degree-1 coefficients written out below),
+  not with :mod:`estransport.geomag`: the workflow finds the trough with that
+  module, so a wrong ``estransport.geomag`` misplaces the band it looks in;
 * a band centre that moves equatorward in both hemispheres from January to July
   and poleward from July to January (so the Es maximum moves toward the
   equator in February-April, and the global maximum sits in the summer
@@ -34,6 +37,7 @@ a day's bytes are identical on every run and independent of job order.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import gzip
@@ -44,7 +48,6 @@ import tarfile
 
 import numpy as np
 
-from ..geomag import geomagnetic_latitude
 from ..io.atomic import atomic_path
 from .nc3 import write_netcdf3
 
@@ -56,6 +59,81 @@ GPS_EPOCH = dt.datetime(1980, 1, 6)
 FILL = -999.0
 #: Version stamp of repro2013 member names (``..._2013.3520_nc``, realdata evidence).
 REPRO2013_SUFFIX = "2013.3520"
+#: Tangent-altitude range (km) of the planted Es arcs: the Es heights of SCIENCE.md 2.
+ES_ALTITUDE_KM = (90.0, 130.0)
+
+#: IGRF-14 first-degree Gauss coefficients (nT) at the model epochs around the
+#: COSMIC-1 years (2006-2020): rows (epoch, g10, g11, h11), DGRF 2005-2020 and
+#: IGRF 2025. Source: IGRF-14, Alken et al. (2025), Earth Planets Space; the IAGA
+#: V-MOD coefficient table (igrf14coeffs.txt, rows "g 1 0", "g 1 1", "h 1 1").
+#: Written out here, not read through :mod:`estransport.geomag`, so that the
+#: planted trough does not share code or data path with what measures it.
+IGRF14_DEGREE1 = (
+    (2005.0, -29554.63, -1669.05, 5077.99),
+    (2010.0, -29496.57, -1586.42, 4944.26),
+    (2015.0, -29441.46, -1501.77, 4795.99),
+    (2020.0, -29403.41, -1451.37, 4653.35),
+    (2025.0, -29350.00, -1410.30, 4545.50),
+)
+
+
+def dipole_axis(date: dt.date) -> np.ndarray:
+    """Unit vector (Earth-centred, Earth-fixed) of the northern centred-dipole pole.
+
+    The degree-1 coefficients are interpolated linearly in time between the
+    epochs of :data:`IGRF14_DEGREE1` (IGRF's own rule between its 5-year
+    models). The dipole moment points along ``(g11, h11, g10)`` in ECEF
+    ``(x to 0 E, y to 90 E, z to the north pole)``; the northern geomagnetic
+    pole is the opposite direction, ``-(g11, h11, g10) / B0``.
+
+    Parameters
+    ----------
+    date : datetime.date
+        Epoch, within 2005-2025.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (3,), unit length.
+    """
+    ndays = 366 if calendar.isleap(date.year) else 365
+    year = date.year + (date.timetuple().tm_yday - 1) / ndays
+    epochs = [row[0] for row in IGRF14_DEGREE1]
+    if not epochs[0] <= year <= epochs[-1]:
+        raise ValueError(f"{date} is outside the tabulated IGRF-14 epochs {epochs[0]}-{epochs[-1]}")
+    k = min(int((year - epochs[0]) // 5.0), len(epochs) - 2)
+    (t0, *c0), (t1, *c1) = IGRF14_DEGREE1[k], IGRF14_DEGREE1[k + 1]
+    f = (year - t0) / (t1 - t0)
+    g10, g11, h11 = (a + f * (b - a) for a, b in zip(c0, c1, strict=True))
+    axis = -np.array([g11, h11, g10])
+    return axis / np.sqrt(np.sum(axis**2))
+
+
+def dipole_latitude(lat, lon, date: dt.date) -> np.ndarray:
+    """Centred-dipole geomagnetic latitude, as the generator plants it (degrees).
+
+    The sine of the geomagnetic latitude is the projection of the point's
+    unit position vector on the dipole axis (:func:`dipole_axis`).
+    Independent of :func:`estransport.geomag.geomagnetic_latitude`, which the
+    tests compare it with.
+
+    Parameters
+    ----------
+    lat, lon : array_like
+        Geographic (treated as geocentric) latitude (degrees N) and longitude
+        (degrees E); broadcast.
+    date : datetime.date
+        Epoch of the dipole.
+
+    Returns
+    -------
+    numpy.ndarray
+        Geomagnetic latitude, degrees in -90..90.
+    """
+    la, lo = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+    ax, ay, az = dipole_axis(date)
+    s = np.cos(la) * np.cos(lo) * ax + np.cos(la) * np.sin(lo) * ay + np.sin(la) * az
+    return np.degrees(np.arcsin(np.clip(s, -1.0, 1.0)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,7 +257,7 @@ def es_intensity(lat, lon, doy, alt_km, maglat, truth: PlantedEsClimatology = Pl
 
 
 def planted_mean_s4max(lat, lon, doys, truth: PlantedEsClimatology = PlantedEsClimatology(),
-                       altitude_km=(90.0, 130.0), epoch: dt.date = dt.date(2008, 7, 1)) -> np.ndarray:
+                       altitude_km=ES_ALTITUDE_KM, epoch: dt.date = dt.date(2008, 7, 1)) -> np.ndarray:
     """Expected mean S4max of QC-passed Es arcs over a set of days (the planted map).
 
     Averages :func:`es_intensity` over the days and over the truncated-normal
@@ -195,9 +273,10 @@ def planted_mean_s4max(lat, lon, doys, truth: PlantedEsClimatology = PlantedEsCl
     truth : PlantedEsClimatology
         Planted parameters.
     altitude_km : (float, float)
-        QC Es altitude range (km).
+        Es altitude range of the recovered events (km); the generator draws Es
+        arcs in :data:`ES_ALTITUDE_KM`.
     epoch : datetime.date
-        Epoch of the dipole used for geomagnetic latitude.
+        Epoch of the dipole used for geomagnetic latitude (:func:`dipole_latitude`).
 
     Returns
     -------
@@ -205,7 +284,7 @@ def planted_mean_s4max(lat, lon, doys, truth: PlantedEsClimatology = PlantedEsCl
         Expected mean S4max (dimensionless).
     """
     lat, lon = np.broadcast_arrays(np.asarray(lat, float), np.asarray(lon, float))
-    maglat = geomagnetic_latitude(lat, lon, epoch)
+    maglat = dipole_latitude(lat, lon, epoch)
     z = np.linspace(altitude_km[0], altitude_km[1], 41)
     w = np.exp(-0.5 * ((z - truth.peak_altitude_km) / truth.layer_sigma_km) ** 2)
     w /= w.sum()
@@ -322,16 +401,17 @@ def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: fl
     seconds = np.sort(rng.uniform(0, 86400 - 600, n))
     lat = np.degrees(np.arcsin(rng.uniform(-1, 1, n)))  # uniform on the sphere
     lon = rng.uniform(-180, 180, n)
-    maglat = geomagnetic_latitude(lat, lon, day0.date())
+    maglat = dipole_latitude(lat, lon, day0.date())
     kind = np.where(rng.random(n) < es_fraction, "es", "outside").astype(object)
     alt = np.empty(n)
     es = kind == "es"
     # Truncated normal around the layer peak, by rejection (the truncation is mild).
     z = rng.normal(truth.peak_altitude_km, truth.layer_sigma_km, n)
-    bad = (z < 90) | (z > 130)
+    lo, hi = ES_ALTITUDE_KM
+    bad = (z < lo) | (z > hi)
     while bad.any():
         z[bad] = rng.normal(truth.peak_altitude_km, truth.layer_sigma_km, bad.sum())
-        bad = (z < 90) | (z > 130)
+        bad = (z < lo) | (z > hi)
     alt[es] = z[es]
     out = ~es
     alt[out] = np.where(rng.random(out.sum()) < 0.5, rng.uniform(60, 89.5, out.sum()), rng.uniform(130.5, 300, out.sum()))
@@ -408,10 +488,9 @@ def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: fl
     return arcs
 
 
-def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_day: int = 1500,
-                      es_fraction: float = 0.8, fill_fraction: float = 0.02,
-                      empty_member_fraction: float = 0.003, seed: int = 20210407,
-                      truth: PlantedEsClimatology = PlantedEsClimatology()) -> list[dict]:
+def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_day: int,
+                      es_fraction: float, fill_fraction: float, empty_member_fraction: float,
+                      seed: int, truth: PlantedEsClimatology = PlantedEsClimatology()) -> list[dict]:
     """Write one synthetic scnLv1 day tarball, byte-identical for the same arguments.
 
     Parameters
@@ -421,7 +500,8 @@ def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_
     year, doy : int
         Day to generate.
     arcs_per_day, es_fraction, fill_fraction, empty_member_fraction, seed, truth
-        See :func:`generate_day_arcs`.
+        See :func:`generate_day_arcs` (the first five are ``cosmic.synthetic``
+        and the top-level ``seed`` of the configuration).
 
     Returns
     -------
