@@ -10,43 +10,87 @@ import xarray as xr
 
 from ..geomag import geomagnetic_epoch, geomagnetic_latitude
 from .maps import add_coastlines, global_map_axes
-from .style import FULL_WIDTH_IN, apply_style, save_figure
+from .style import FIG2_PANEL_SEASON, FULL_WIDTH_IN, apply_style, save_figure
 
-PANEL_SEASON = {"a": "DJF", "b": "JJA"}
+__all__ = ["draw_fig2ab", "geomagnetic_levels_text", "plot_fig2ab"]
 
 
-def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
-                extra_paths: Sequence[str | os.PathLike] = (), *, panel: str = "a",
-                figures: dict | None = None, years: Sequence[int] = (2008,)) -> None:
-    """Draw one panel of Fig. 2a,b from a seasonal map file.
+def geomagnetic_levels_text(levels: Sequence[float]) -> str:
+    """Words for the geomagnetic latitude contours drawn, as in the figure caption.
 
     Parameters
     ----------
-    maps_path : path-like
-        ``maps_{season}.nc`` written by :func:`estransport.climatology.gridding.write_seasonal_maps`.
-    png_path : path-like
-        PNG output.
-    extra_paths : sequence of path-like
-        Further outputs (PDF, SVG).
+    levels : sequence of float
+        Geomagnetic latitudes (degrees) of the contours.
+
+    Returns
+    -------
+    str
+        e.g. ``"±60°, ±70°, ±80° (solid) and the geomagnetic equator (dashed)"``;
+        a level without its mirror image is written with its sign (``+65°``).
+    """
+    levels = sorted({float(lv) for lv in levels})
+    nonzero = [lv for lv in levels if lv != 0]
+    words = []
+    for mag in sorted({abs(lv) for lv in nonzero}):
+        both = mag in nonzero and -mag in nonzero
+        sign = "±" if both else ("+" if mag in nonzero else "−")
+        words.append(f"{sign}{mag:g}°")
+    parts = []
+    if words:
+        parts.append(", ".join(words) + " (solid)")
+    if 0.0 in levels:
+        parts.append("the geomagnetic equator (dashed)")
+    return " and ".join(parts) if parts else "none"
+
+
+def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
+                geomagnetic_latitudes: Sequence[float], coastline_shapefile: str | None,
+                years: Sequence[int]):
+    """Draw one panel of Fig. 2a,b from a loaded seasonal map and return the figure.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One season of :func:`estransport.climatology.gridding.write_seasonal_maps`
+        (``s4max_mean``, ``count``, ``lat_bnds``, ``lon_bnds`` on a one-element
+        ``season`` axis; attributes ``es_altitude_min_km``/``es_altitude_max_km``
+        label the colour bar).
     panel : {"a", "b"}
-        Panel letter (a = DJF, b = JJA).
-    figures : dict, optional
-        The ``figures`` configuration (dpi, coastline_shapefile,
-        geomagnetic_latitudes, s4max_limits).
+        Panel letter; its season (:data:`~estransport.plotting.style.FIG2_PANEL_SEASON`)
+        must be the map's.
+    s4max_limits : (float, float)
+        Colour-scale limits (dimensionless; ``figures.s4max_limits``).
+    geomagnetic_latitudes : sequence of float
+        Geomagnetic latitudes of the contours (degrees; ``figures.geomagnetic_latitudes``);
+        0 is drawn dashed.
+    coastline_shapefile : str or None
+        Shoreline shapefile; None = the bundled one (``figures.coastline_shapefile``).
     years : sequence of int
-        Years of the climatology (title and dipole epoch).
+        Years of the climatology (title and dipole epoch, :func:`geomagnetic_epoch`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the map axes' first collection is the S4max mesh, whose
+        ``colorbar`` is the colour bar.
+
+    Raises
+    ------
+    ValueError
+        If the panel's season is not the season of ``ds``.
     """
     import cartopy.crs as ccrs
     import matplotlib.pyplot as plt
 
-    figures = figures or {}
-    apply_style()
-    with xr.open_dataset(maps_path) as ds:
-        ds = ds.load()
     season = str(ds.season.values[0])
+    if FIG2_PANEL_SEASON.get(panel) != season:
+        raise ValueError(f"Fig. 2{panel} is the {FIG2_PANEL_SEASON.get(panel)} map, "
+                         f"not {season}")
+    apply_style()
     mean = ds["s4max_mean"].isel(season=0)
     count = ds["count"].isel(season=0)
-    vmin, vmax = figures.get("s4max_limits", [0.0, 1.0])
+    vmin, vmax = s4max_limits
 
     fig = plt.figure(figsize=(FULL_WIDTH_IN, 3.6))
     ax = global_map_axes(fig)
@@ -54,13 +98,13 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     lat_edges = np.append(ds["lat_bnds"].values[:, 0], ds["lat_bnds"].values[-1, 1])
     mesh = ax.pcolormesh(lon_edges, lat_edges, mean.values, cmap="turbo", vmin=vmin, vmax=vmax,
                          transform=ccrs.PlateCarree(), rasterized=True, zorder=1)
-    add_coastlines(ax, figures.get("coastline_shapefile"), edgecolor="black", linewidth=0.5)
+    add_coastlines(ax, coastline_shapefile, edgecolor="black", linewidth=0.5)
 
     # Geomagnetic latitude contours (centred dipole, IGRF-14, middle year of the period).
     glon, glat = np.meshgrid(np.linspace(-180, 180, 361), np.linspace(-90, 90, 181))
     epoch = geomagnetic_epoch(years)
     mlat = geomagnetic_latitude(glat, glon, epoch)
-    levels = sorted(figures.get("geomagnetic_latitudes", [-80, -70, -60, 0, 60, 70, 80]))
+    levels = sorted(geomagnetic_latitudes)
     nonzero = [lv for lv in levels if lv != 0]
     if nonzero:
         # linestyles given explicitly: matplotlib dashes negative levels by default.
@@ -79,7 +123,33 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     lo, hi = ds.attrs.get("es_altitude_min_km"), ds.attrs.get("es_altitude_max_km")
     es = f"Es heights, {lo:g}–{hi:g} km" if lo is not None and hi is not None else "Es heights"
     cbar.set_label(f"S4max ({es})")
-    ax.text(0.0, -0.13, "White lines: geomagnetic latitude ±60°, ±70°, ±80° (solid) and the "
-            f"geomagnetic equator (dashed), centred dipole IGRF-14 {epoch.year}.", fontsize=6,
-            transform=ax.transAxes, va="top")
-    save_figure(fig, png_path, extra_paths, dpi=int(figures.get("dpi", 200)))
+    ax.text(0.0, -0.13, f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
+            f"centred dipole IGRF-14 {epoch.year}.", fontsize=6, transform=ax.transAxes, va="top")
+    return fig
+
+
+def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
+                extra_paths: Sequence[str | os.PathLike] = (), *, panel: str,
+                s4max_limits: Sequence[float], geomagnetic_latitudes: Sequence[float],
+                coastline_shapefile: str | None, dpi: int, years: Sequence[int]) -> None:
+    """Draw one panel of Fig. 2a,b from a seasonal map file and save it.
+
+    Parameters
+    ----------
+    maps_path : path-like
+        ``maps_{season}.nc`` written by :func:`estransport.climatology.gridding.write_seasonal_maps`.
+    png_path : path-like
+        PNG output.
+    extra_paths : sequence of path-like
+        Further outputs (PDF, SVG).
+    panel, s4max_limits, geomagnetic_latitudes, coastline_shapefile, years
+        See :func:`draw_fig2ab`.
+    dpi : int
+        Raster resolution (``figures.dpi``).
+    """
+    with xr.open_dataset(maps_path) as ds:
+        ds = ds.load()
+    fig = draw_fig2ab(ds, panel=panel, s4max_limits=s4max_limits,
+                      geomagnetic_latitudes=geomagnetic_latitudes,
+                      coastline_shapefile=coastline_shapefile, years=years)
+    save_figure(fig, png_path, extra_paths, dpi=dpi)
