@@ -1,10 +1,6 @@
-"""Snakemake script of rule cosmic_qc_summary: sum the per-day QC tables."""
+"""Rule cosmic_qc_summary: sum the per-day QC tables into results/occultation/qc_summary.csv."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.cosmic import cosmic_qc_summary
 
-setup_logging(snakemake.log[0])  # noqa: F821 - injected by Snakemake
-
-from estransport.io.atomic import write_csv  # noqa: E402
-from estransport.io.scnlv1 import summarise_qc  # noqa: E402
-
-write_csv(summarise_qc(snakemake.input.qc), snakemake.output.summary)  # noqa: F821
+run(cosmic_qc_summary, snakemake)  # noqa: F821

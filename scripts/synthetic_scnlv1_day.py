@@ -1,15 +1,6 @@
-"""Rule synthetic_scnlv1_day: write one synthetic CDAAC scnLv1 day tarball."""
+"""Rule synthetic_scnlv1_day: write one synthetic CDAAC scnLv1 day tarball (planted Es climatology)."""
 
-from estransport.logutil import setup_logging
+from estransport.steps import run
+from estransport.steps.cosmic import synthetic_scnlv1_day
 
-setup_logging(snakemake.log[0])  # noqa: F821
-
-from estransport.synthetic.cosmic import write_day_tarball  # noqa: E402
-
-write_day_tarball(
-    snakemake.output.tarball,  # noqa: F821
-    int(snakemake.wildcards.year),  # noqa: F821
-    int(snakemake.wildcards.doy),  # noqa: F821
-    seed=snakemake.params.seed,  # noqa: F821
-    **snakemake.params.synthetic,  # noqa: F821
-)
+run(synthetic_scnlv1_day, snakemake)  # noqa: F821

@@ -32,14 +32,14 @@ def test_grid_matches_naive_reference(res):
     s4 = rng.gamma(2.0, 0.2, n)
     month = rng.integers(1, 13, n)
     year = np.full(n, 2008)
-    grid = SeasonalGrid(res)
+    grid = SeasonalGrid(res, complete_winters_only=False)
     # Feed in chunks, as the streaming reader does.
     for chunk in np.array_split(np.arange(n), 7):
         grid.add(lat[chunk], lon[chunk], s4[chunk], year[chunk], month[chunk])
     sums, counts = _naive(lat, lon, s4, month, res)
     assert grid.count.sum() == n
     assert len(counts) == int((grid.count > 0).sum())
-    ds = grid.to_dataset()
+    ds = grid.to_dataset(min_count=1, smoothing_cells=0)
     for (k, i, j), c in counts.items():
         assert grid.count[k, i, j] == c
         assert ds["s4max_mean"].values[k, i, j] == pytest.approx(sums[(k, i, j)] / c, rel=1e-6)
@@ -49,9 +49,9 @@ def test_grid_matches_naive_reference(res):
 
 
 def test_min_count_and_std():
-    grid = SeasonalGrid(10.0)
+    grid = SeasonalGrid(10.0, complete_winters_only=False)
     grid.add([5, 5, 5, 45], [5, 5, 5, 45], [1.0, 2.0, 3.0, 9.0], [2008] * 4, [7] * 4)
-    ds = grid.to_dataset(min_count=2)
+    ds = grid.to_dataset(min_count=2, smoothing_cells=0)
     jja = ds.sel(season="JJA")
     cell = jja.sel(lat=5, lon=5)
     assert float(cell.s4max_mean) == pytest.approx(2.0)
@@ -63,7 +63,7 @@ def test_min_count_and_std():
 def test_djf_convention_complete_winters():
     year = np.array([2006, 2006, 2007, 2007, 2007])
     month = np.array([1, 12, 1, 2, 12])
-    pooled = SeasonalGrid(10.0, years=[2006, 2007])
+    pooled = SeasonalGrid(10.0, years=[2006, 2007], complete_winters_only=False)
     pooled.add(np.zeros(5), np.zeros(5), np.ones(5), year, month)
     complete = SeasonalGrid(10.0, years=[2006, 2007], complete_winters_only=True)
     complete.add(np.zeros(5), np.zeros(5), np.ones(5), year, month)
@@ -73,16 +73,16 @@ def test_djf_convention_complete_winters():
 
 
 def test_years_filter_drops_other_years():
-    grid = SeasonalGrid(10.0, years=[2008])
+    grid = SeasonalGrid(10.0, years=[2008], complete_winters_only=False)
     grid.add([0, 0], [0, 0], [1.0, 5.0], [2008, 2009], [7, 7])
     assert grid.count.sum() == 1
 
 
 def test_smoothing_is_count_weighted_and_periodic():
-    grid = SeasonalGrid(10.0)
+    grid = SeasonalGrid(10.0, complete_winters_only=False)
     # Two events either side of the dateline: smoothing must mix them across it.
     grid.add([5, 5], [-175, 175], [1.0, 3.0], [2008, 2008], [7, 7])
-    ds = grid.to_dataset(smoothing_cells=1)
+    ds = grid.to_dataset(min_count=1, smoothing_cells=1)
     jja = ds.sel(season="JJA")
     assert float(jja.sel(lat=5, lon=-175).s4max_mean) == pytest.approx(2.0)
     assert float(jja.sel(lat=5, lon=175).s4max_mean) == pytest.approx(2.0)
@@ -103,10 +103,43 @@ def test_stream_over_parquet_tables(tmp_path):
         df.to_parquet(p)
         paths.append(p)
         all_parts.append(df)
-    grid = grid_event_tables(paths, resolution_deg=5.0)
+    grid = grid_event_tables(paths, resolution_deg=5.0, complete_winters_only=False)
     df = pd.concat(all_parts)
-    ref = SeasonalGrid(5.0)
+    ref = SeasonalGrid(5.0, complete_winters_only=False)
     ref.add(df.lattp_s4max, df.lontp_s4max, df.s4max, df.time.dt.year, df.time.dt.month)
     np.testing.assert_array_equal(grid.count, ref.count)
     np.testing.assert_allclose(grid.total, ref.total)
     assert grid.n_events == len(df)
+
+
+def test_seasonal_maps_step_unpacks_the_configuration(tmp_path):
+    """The rule's step, run with a hand-made job: cosmic.maps and cosmic.qc reach the maps."""
+    from estransport.config import load_config
+    from estransport.provenance import config_hash
+    from estransport.steps import RuleJob
+    from estransport.steps.cosmic import provenance_config, seasonal_maps
+
+    from .workflow_helpers import REPO
+
+    cosmic = load_config(REPO / "config" / "config.yaml")["cosmic"]
+    rng = np.random.default_rng(4)
+    n = 400
+    table = tmp_path / "001.parquet"
+    pd.DataFrame({
+        "time": pd.Timestamp("2008-01-05") + pd.to_timedelta(rng.uniform(0, 1, n), unit="D"),
+        "lattp_s4max": rng.uniform(-90, 90, n),
+        "lontp_s4max": rng.uniform(-180, 180, n),
+        "s4max": rng.uniform(0, 2, n),
+    }).to_parquet(table)
+    outs = [str(tmp_path / f"maps_{s}.nc") for s in SEASONS]
+    seasonal_maps(RuleJob(
+        input={"events": [str(table)]}, output={"maps": outs},
+        params={"maps": cosmic["maps"], "qc": cosmic["qc"], "years": cosmic["years"],
+                "config": provenance_config(cosmic, "maps")}))
+    import xarray as xr
+
+    with xr.open_dataset(outs[0]) as ds:
+        assert ds.attrs["resolution_deg"] == cosmic["maps"]["resolution_deg"] == 5.0
+        assert ds.sizes["lat"] == 36 and int(ds["count"].sum()) == n
+        assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (90.0, 130.0)
+        assert ds.attrs["config_sha256"] == config_hash(provenance_config(cosmic, "maps"))

@@ -1,12 +1,11 @@
 # Shared helpers: config validation, day lists, input functions, wildcard constraints.
-import datetime as _dt
-
 from snakemake.exceptions import WorkflowError
 
 # Jobs import the installed package (`make env` installs it into .venv; conda
 # users get it from envs/estransport.yaml): no sys.path or PYTHONPATH edits here.
 from estransport.config import validate_config
 from estransport.errors import ConfigError
+from estransport.steps import cosmic as cosmic_steps
 
 try:
     validate_config(config)
@@ -25,12 +24,7 @@ wildcard_constraints:
 
 def cosmic_days():
     """(year, doy) pairs of the configured COSMIC period, as zero-padded strings."""
-    step = config["cosmic"]["day_step"]
-    days = []
-    for year in config["cosmic"]["years"]:
-        ndays = 366 if _dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
-        days.extend((f"{year:04d}", f"{doy:03d}") for doy in range(1, ndays + 1, step))
-    return days
+    return cosmic_steps.days(config["cosmic"])
 
 
 def cosmic_event_tables():
@@ -53,6 +47,21 @@ def cosmic_raw_path(wildcards):
             config["cosmic"]["cdaac"]["streams"],
         )
     return f"resources/cosmic/scnLv1/{wildcards.year}/{wildcards.doy}.tar.gz"
+
+
+def fig2ab_maps(wildcards):
+    """The season map of a Fig. 2 panel; a panel/season mismatch (fig2a_..._jja) is an error."""
+    # Imported here, not at the top: plotting.style loads matplotlib, which DAGs
+    # without a figure target need not wait for.
+    from estransport.plotting.style import FIG2_PANEL_SEASON
+
+    season = FIG2_PANEL_SEASON[wildcards.panel]
+    if wildcards.season != season.lower():
+        raise WorkflowError(
+            f"Fig. 2{wildcards.panel} is the {season} map: ask for "
+            f"results/figures/fig2{wildcards.panel}_s4max_{season.lower()}.png"
+        )
+    return f"results/occultation/maps_{season}.nc"
 
 
 FIGURE_EXTS = [".png"] + [f".{e}" for e in config["figures"]["extra_formats"]]
@@ -79,6 +88,4 @@ def all_targets():
 
 def cosmic_provenance(product):
     """The cosmic config keys that determine a climatology, recorded as a hash in its attributes."""
-    c = config["cosmic"]
-    return {"source": c["source"], "years": c["years"], "day_step": c["day_step"], "qc": c["qc"],
-            product: c[product]}
+    return cosmic_steps.provenance_config(config["cosmic"], product)

@@ -15,6 +15,8 @@ if config["cosmic"]["source"] == "synthetic":
             synthetic=config["cosmic"]["synthetic"],
         log:
             "logs/synthetic/scnlv1/{year}/{doy}.log",
+        benchmark:
+            "benchmarks/cosmic/synthetic_scnlv1_day/{year}/{doy}.tsv"
         conda:
             ENV
         resources:
@@ -34,6 +36,8 @@ elif config["cosmic"]["source"] == "cdaac":
             cdaac=config["cosmic"]["cdaac"],
         log:
             "logs/download/scnlv1/{year}/{doy}.log",
+        benchmark:
+            "benchmarks/cosmic/download_scnlv1_day/{year}/{doy}.tsv"
         conda:
             ENV
         resources:

@@ -1,22 +1,9 @@
 # Figures: cheap plotting rules, separate from the analysis rules they read.
 
-FIG2_PANELS = {"a": "DJF", "b": "JJA"}
-
-
-def fig2ab_maps(wildcards):
-    """The season map of a Fig. 2 panel; a panel/season mismatch (fig2a_..._jja) is an error."""
-    season = FIG2_PANELS[wildcards.panel]
-    if wildcards.season != season.lower():
-        raise WorkflowError(
-            f"Fig. 2{wildcards.panel} is the {season} map: ask for "
-            f"results/figures/fig2{wildcards.panel}_s4max_{season.lower()}.png"
-        )
-    return f"results/occultation/maps_{season}.nc"
-
 PAPER_TARGETS.extend(figure_outputs("fig2a_s4max_djf") + figure_outputs("fig2b_s4max_jja"))
 
 
-rule fig2ab_s4max_map:
+rule fig2ab_s4max:
     """Paper Fig. 2a,b: global seasonal mean S4max with geomagnetic latitude contours."""
     input:
         maps=fig2ab_maps,
@@ -37,6 +24,8 @@ rule fig2ab_s4max_map:
         season="djf|jja",
     log:
         "logs/figures/fig2{panel}_{season}.log",
+    benchmark:
+        "benchmarks/cosmic/fig2ab_s4max/fig2{panel}_{season}.tsv"
     conda:
         ENV
     resources:

@@ -14,9 +14,11 @@ rule ingest_scnlv1_day:
         qc="results/occultation/qc/{year}/{doy}.csv",
     params:
         qc=config["cosmic"]["qc"],
-        strict=config["cosmic"]["ingest"]["strict"],
+        ingest=config["cosmic"]["ingest"],
     log:
         "logs/occultation/ingest/{year}/{doy}.log",
+    benchmark:
+        "benchmarks/cosmic/ingest_scnlv1_day/{year}/{doy}.tsv"
     conda:
         ENV
     resources:
@@ -34,6 +36,8 @@ rule cosmic_qc_summary:
         summary="results/occultation/qc_summary.csv",
     log:
         "logs/occultation/qc_summary.log",
+    benchmark:
+        "benchmarks/cosmic/cosmic_qc_summary.tsv"
     conda:
         ENV
     resources:
@@ -44,20 +48,21 @@ rule cosmic_qc_summary:
 
 
 rule seasonal_maps:
-    """Stream the event tables into 1x1 degree seasonal mean S4max and counts (CF netCDF)."""
+    """Stream the event tables into seasonal mean S4max and counts (CF netCDF), cosmic.maps cells."""
     input:
         events=cosmic_event_tables(),
     output:
         maps=expand("results/occultation/maps_{season}.nc", season=["DJF", "MAM", "JJA", "SON"]),
     params:
         maps=config["cosmic"]["maps"],
+        qc=config["cosmic"]["qc"],
         years=config["cosmic"]["years"],
         # Only the keys that determine the maps: other cosmic keys must not trigger a rerun.
         config=cosmic_provenance("maps"),
     log:
         "logs/occultation/seasonal_maps.log",
     benchmark:
-        "benchmarks/occultation/seasonal_maps.tsv"
+        "benchmarks/cosmic/seasonal_maps.tsv"
     conda:
         ENV
     resources:
@@ -75,13 +80,13 @@ rule monthly_lat_alt:
         monthly="results/occultation/monthly_lat_alt.nc",
     params:
         monthly=config["cosmic"]["monthly"],
-        altitude_km=config["cosmic"]["qc"]["altitude_km"],
+        qc=config["cosmic"]["qc"],
         years=config["cosmic"]["years"],
         config=cosmic_provenance("monthly"),
     log:
         "logs/occultation/monthly_lat_alt.log",
     benchmark:
-        "benchmarks/occultation/monthly_lat_alt.tsv"
+        "benchmarks/cosmic/monthly_lat_alt.tsv"
     conda:
         ENV
     resources:

@@ -37,6 +37,32 @@ def fig1_ion_drift(job: RuleJob) -> None:
     )
 
 
+# --- Fig. 2a,b ---
+
+
+def fig2ab_s4max(job: RuleJob) -> None:
+    """Rule fig2ab_s4max: paper Fig. 2a or 2b, the seasonal mean S4max map of one panel.
+
+    Reads ``input.maps`` (``maps_{season}.nc``), ``wildcards.panel``,
+    ``params.figures`` (``figures``: limits, contour levels, coastlines, dpi)
+    and ``params.years`` (``cosmic.years``).
+    """
+    from ..plotting.fig2ab import plot_fig2ab
+
+    figures = job.params.figures
+    plot_fig2ab(
+        job.input.maps,
+        job.output.png,
+        job.output.extra,
+        panel=job.wildcards.panel,
+        s4max_limits=figures["s4max_limits"],
+        geomagnetic_latitudes=figures["geomagnetic_latitudes"],
+        coastline_shapefile=figures["coastline_shapefile"],
+        dpi=figures["dpi"],
+        years=job.params.years,
+    )
+
+
 # --- Fig. 2c,d ---
 
 

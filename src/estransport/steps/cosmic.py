@@ -1,0 +1,216 @@
+"""Rule entry points of the COSMIC slice: day tarballs -> event tables -> climatologies.
+
+One step per rule of ``workflow/rules/cosmic_raw.smk`` and
+``workflow/rules/occultation.smk``, each named after its rule:
+
+==========================  ======================================================
+step                        makes
+==========================  ======================================================
+:func:`synthetic_scnlv1_day` ``resources/cosmic/scnLv1/{year}/{doy}.tar.gz`` (synthetic)
+:func:`download_scnlv1_day`  the same tarball, downloaded from CDAAC
+:func:`ingest_scnlv1_day`    ``results/occultation/events/...parquet`` and ``qc/...csv``
+:func:`cosmic_qc_summary`    ``results/occultation/qc_summary.csv``
+:func:`seasonal_maps`        ``results/occultation/maps_{season}.nc``
+:func:`monthly_lat_alt`      ``results/occultation/monthly_lat_alt.nc``
+==========================  ======================================================
+
+The steps unpack the ``cosmic`` configuration (``job.params``) into the keyword
+arguments of the library functions. The per-day steps run once per day of the
+period (about 2,200 jobs for 2006-2011), so every step imports the library it
+needs when it runs: a day job does not load xarray for the gridders.
+
+The helpers :func:`days` and :func:`provenance_config` serve
+``workflow/rules/common.smk`` while the DAG is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import RuleJob
+
+__all__ = [
+    "cosmic_qc_summary",
+    "days",
+    "download_scnlv1_day",
+    "ingest_scnlv1_day",
+    "monthly_lat_alt",
+    "provenance_config",
+    "seasonal_maps",
+    "synthetic_scnlv1_day",
+]
+
+
+# --- helpers of the workflow (common.smk) ---
+
+
+def days(cosmic: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Days of the configured COSMIC period, as zero-padded ``(year, doy)`` strings.
+
+    Parameters
+    ----------
+    cosmic : mapping
+        The ``cosmic`` configuration (``years``, ``day_step``).
+
+    Returns
+    -------
+    list of (str, str)
+        e.g. ``[("2008", "001"), ("2008", "007"), ...]``, the wildcards of the day rules.
+    """
+    from ..io.cdaac import days_of_period
+
+    return [
+        (f"{year:04d}", f"{doy:03d}")
+        for year, doy in days_of_period(cosmic["years"], day_step=cosmic["day_step"])
+    ]
+
+
+def provenance_config(cosmic: Mapping[str, Any], product: str) -> dict[str, Any]:
+    """The ``cosmic`` keys that determine a climatology, hashed into its attributes.
+
+    Only these are params of the climatology rules, so that changing another
+    ``cosmic`` key (e.g. the download retries) does not rerun them.
+
+    Parameters
+    ----------
+    cosmic : mapping
+        The ``cosmic`` configuration.
+    product : {"maps", "monthly"}
+        The climatology's own configuration block.
+
+    Returns
+    -------
+    dict
+        ``source``, ``years``, ``day_step``, ``qc`` and ``product``'s block.
+    """
+    return {
+        "source": cosmic["source"],
+        "years": cosmic["years"],
+        "day_step": cosmic["day_step"],
+        "qc": cosmic["qc"],
+        product: cosmic[product],
+    }
+
+
+def _range(block: Mapping[str, Any]) -> tuple[float, float]:
+    """A ``{min, max}`` configuration block as a (min, max) tuple."""
+    return (block["min"], block["max"])
+
+
+# --- raw day tarballs (cosmic_raw.smk) ---
+
+
+def synthetic_scnlv1_day(job: RuleJob) -> None:
+    """Rule synthetic_scnlv1_day: write one synthetic scnLv1 day tarball.
+
+    Reads ``params.synthetic`` (``cosmic.synthetic``) and ``params.seed`` (top-level ``seed``).
+    """
+    from ..synthetic.cosmic import write_day_tarball
+
+    syn = job.params.synthetic
+    write_day_tarball(
+        job.output.tarball,
+        int(job.wildcards.year),
+        int(job.wildcards.doy),
+        arcs_per_day=syn["arcs_per_day"],
+        es_fraction=syn["es_fraction"],
+        fill_fraction=syn["fill_fraction"],
+        empty_member_fraction=syn["empty_member_fraction"],
+        seed=job.params.seed,
+    )
+
+
+def download_scnlv1_day(job: RuleJob) -> None:
+    """Rule download_scnlv1_day: download one CDAAC scnLv1 day tarball.
+
+    Reads ``params.cdaac`` (``cosmic.cdaac``).
+    """
+    from ..io import cdaac
+
+    c = job.params.cdaac
+    cdaac.download_scnlv1_day(
+        int(job.wildcards.year),
+        int(job.wildcards.doy),
+        job.output.tarball,
+        base_url=c["base_url"],
+        streams=c["streams"],
+        retries=c["retries"],
+        backoff_s=c["backoff_s"],
+        timeout_s=c["timeout_s"],
+        missing_day=c["missing_day"],
+    )
+
+
+# --- event tables and climatologies (occultation.smk) ---
+
+
+def ingest_scnlv1_day(job: RuleJob) -> None:
+    """Rule ingest_scnlv1_day: one day tarball -> event table (Parquet) and QC table (CSV).
+
+    Reads ``params.qc`` (``cosmic.qc``) and ``params.ingest`` (``cosmic.ingest``).
+    """
+    from ..io.scnlv1 import ingest_day
+
+    qc = job.params.qc
+    ingest_day(
+        job.input.tarball,
+        job.output.events,
+        job.output.qc,
+        altitude_km=_range(qc["altitude_km"]),
+        s4max_range=_range(qc["s4max"]),
+        strict=job.params.ingest["strict"],
+        config=qc,
+    )
+
+
+def cosmic_qc_summary(job: RuleJob) -> None:
+    """Rule cosmic_qc_summary: sum the per-day QC tables into one table."""
+    from ..io.atomic import write_csv
+    from ..io.scnlv1_qc import summarise_qc
+
+    write_csv(summarise_qc(job.input.qc), job.output.summary)
+
+
+def seasonal_maps(job: RuleJob) -> None:
+    """Rule seasonal_maps: stream the event tables into the four seasonal S4max maps.
+
+    Reads ``params.maps`` (``cosmic.maps``), ``params.qc`` (the Es range, for the
+    labels), ``params.years`` and ``params.config`` (hashed into the provenance).
+    """
+    from ..climatology.gridding import write_seasonal_maps
+
+    maps = job.params.maps
+    write_seasonal_maps(
+        job.input.events,
+        job.output.maps,
+        resolution_deg=maps["resolution_deg"],
+        min_count=maps["min_count"],
+        complete_winters_only=maps["complete_winters_only"],
+        smoothing_cells=maps["smoothing_cells"],
+        years=job.params.years,
+        es_altitude_km=_range(job.params.qc["altitude_km"]),
+        config=job.params.config,
+    )
+
+
+def monthly_lat_alt(job: RuleJob) -> None:
+    """Rule monthly_lat_alt: the monthly zonal-mean latitude-altitude climatology (Fig. 3).
+
+    Reads ``params.monthly`` (``cosmic.monthly``), ``params.qc`` (the Es range
+    binned), ``params.years`` and ``params.config`` (hashed into the provenance).
+    """
+    from ..climatology.monthly import write_monthly_lat_alt
+
+    monthly = job.params.monthly
+    write_monthly_lat_alt(
+        job.input.events,
+        job.output.monthly,
+        lat_resolution_deg=monthly["lat_resolution_deg"],
+        alt_resolution_km=monthly["alt_resolution_km"],
+        min_count=monthly["min_count"],
+        min_valid_fraction=monthly["min_valid_fraction"],
+        altitude_km=_range(job.params.qc["altitude_km"]),
+        years=job.params.years,
+        config=job.params.config,
+    )
