@@ -91,7 +91,7 @@ def test_single_year_ranges_are_allowed(cfg):
 
 
 def test_snakemake_stops_before_any_rule_on_bad_config(tmp_path):
-    wd = make_workdir(tmp_path, {"cosmic": {"qc": {"altitude_km": {"min": 130, "max": 90}}}})
+    wd = make_workdir(tmp_path, "invalid_qc_range")  # cosmic.qc.altitude_km inverted
     proc = snakemake(wd, "--cores", "1", "--dry-run", check=False)
     assert proc.returncode != 0
     assert "cosmic.qc.altitude_km.min" in proc.stdout + proc.stderr

@@ -1,37 +1,48 @@
 """End to end: synthetic scnLv1 tarballs -> event tables -> seasonal maps -> Fig. 2a,b.
 
-The run recovers the planted Es climatology (estransport.synthetic.cosmic) with
-the same rules a user runs on downloaded data.
+The run (test configuration ``config/test/cosmic.yaml``: one year, every 12th
+day, 10-degree cells) recovers the planted Es climatology
+(estransport.synthetic.cosmic) with the same rules a user runs on downloaded
+data. The planted trough is placed with the generator's own dipole; the tests
+look for it with ``estransport.geomag``, so they check that module too.
+
+Bounds: measured on this configuration with the default seed and seeds 1 and 2
+(the same rules run through the library; figures in the comments); each bound
+sits a few seed-to-seed spreads beyond the worst seed and well inside what a
+broken step would give.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 
-from estransport.geomag import geomagnetic_latitude
+from estransport.config import validate_config
+from estransport.geomag import geomagnetic_epoch, geomagnetic_latitude
 from estransport.synthetic.cosmic import PlantedEsClimatology, planted_mean_s4max
 
-from .workflow_helpers import make_workdir, snakemake
+from .workflow_helpers import deep_update, default_config, make_workdir, snakemake
+from .workflow_helpers import test_config as overlay  # (a test_* name would be collected)
 
 pytestmark = pytest.mark.workflow
 
-#: Small but science-capable run: 1 year, every 12th day (31 days, ~8 per season), 10-degree cells.
-RES = 10.0
-RUN = {
-    "cosmic": {"years": [2008], "day_step": 12, "maps": {"resolution_deg": RES, "min_count": 1}},
-    "synthetic": {"cosmic": {"arcs_per_day": 1500}},
-    "figures": {"extra_formats": ["pdf"], "dpi": 80},
-}
+#: The run's configuration: config/config.yaml + config/test/cosmic.yaml, schema defaults filled.
+CFG = validate_config(deep_update(default_config(), overlay("cosmic")))
+COSMIC = CFG["cosmic"]
+RES = COSMIC["maps"]["resolution_deg"]
 SEASON_DOYS = {"DJF": lambda d: d <= 59 or d >= 335, "JJA": lambda d: 152 <= d <= 243}
-#: Correlation between recovered and planted cell means, where counts suffice.
-MIN_CORRELATION = 0.95
 MIN_COUNT_FOR_COMPARISON = 10
-
+#: Correlation between recovered and planted cell means where counts suffice.
+#: Measured (seeds default, 1, 2): DJF 0.979-0.983, JJA 0.986-0.990 (was 0.95).
+MIN_CORRELATION = 0.97
+#: |median(recovered / planted) - 1| of those cells; measured 0.0005-0.008 (was 0.05).
+MAX_MEDIAN_BIAS = 0.03
+#: Winter-trough band (60-80 degrees winter geomagnetic latitude): measured event-weighted
+#: mean S4max 0.063-0.075; the planted band mean is 0.063-0.069 with the trough and
+#: 0.10-0.11 without it (trough_depth 0), so 0.09 tells the two apart (the paper: < 0.3).
+MAX_TROUGH_S4MAX = 0.09
 
 #: The COSMIC slice's products (the other slices are tested on their own).
 TARGETS = [
@@ -44,14 +55,14 @@ TARGETS = [
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    wd = make_workdir(tmp_path_factory.mktemp("cosmic_wf"), RUN)
+    wd = make_workdir(tmp_path_factory.mktemp("cosmic_wf"), "cosmic")
     snakemake(wd, "--cores", "2", *TARGETS)
     snakemake(wd, "--cores", "1", "--report", str(wd / "results" / "report.html"), *TARGETS)
     return wd
 
 
 def _doys():
-    return list(range(1, 367, RUN["cosmic"]["day_step"]))
+    return list(range(1, 367, COSMIC["day_step"]))
 
 
 def _planted(ds, season):
@@ -66,19 +77,14 @@ def _planted(ds, season):
     return acc / sub.size**2
 
 
-@pytest.mark.parametrize("season", ["DJF", "JJA"])
-def test_recovers_planted_climatology(run, season):
-    with xr.open_dataset(run / "results" / "occultation" / f"maps_{season}.nc") as ds:
-        ds = ds.load()
+def recovery(ds, season):
+    """(well-sampled cells, correlation, median recovered/planted) of one season's map."""
     mean = ds["s4max_mean"].isel(season=0).values
     count = ds["count"].isel(season=0).values
     planted = _planted(ds, season)
     ok = count >= MIN_COUNT_FOR_COMPARISON
-    assert ok.sum() > 400, "too few well-sampled cells for the comparison"
     r = np.corrcoef(mean[ok], planted[ok])[0, 1]
-    assert r > MIN_CORRELATION, f"{season}: r={r:.3f}"
-    # No bias: recovered/planted ratio of well-sampled cells near 1.
-    assert np.median(mean[ok] / planted[ok]) == pytest.approx(1.0, abs=0.05)
+    return int(ok.sum()), float(r), float(np.median(mean[ok] / planted[ok]))
 
 
 def _zonal(ds):
@@ -86,33 +92,56 @@ def _zonal(ds):
     return (ds["s4max_mean"].isel(season=0) * w).sum("lon") / w.sum("lon")
 
 
+def winter_trough(ds, season):
+    """Event-weighted mean S4max of the cells at 60-80 degrees winter geomagnetic latitude.
+
+    Geomagnetic latitude from estransport.geomag (the generator planted the trough
+    with its own dipole).
+    """
+    sign = 1 if season == "DJF" else -1
+    lat2, lon2 = np.meshgrid(ds.lat.values, ds.lon.values, indexing="ij")
+    mlat = geomagnetic_latitude(lat2, lon2, geomagnetic_epoch(COSMIC["years"])) * sign
+    band = (mlat >= 60) & (mlat <= 80)
+    m = ds["s4max_mean"].isel(season=0).values
+    c = ds["count"].isel(season=0).values
+    return float(np.nansum((m * c)[band]) / c[band].sum())
+
+
+def _maps(run, season):
+    with xr.open_dataset(run / "results" / "occultation" / f"maps_{season}.nc") as ds:
+        return ds.load()
+
+
+@pytest.mark.parametrize("season", ["DJF", "JJA"])
+def test_recovers_planted_climatology(run, season):
+    n_ok, r, ratio = recovery(_maps(run, season), season)
+    # 10-degree cells: 648 in all; 449-460 of them hold >= 10 events (seeds default, 1, 2).
+    assert n_ok > 420, "too few well-sampled cells for the comparison"
+    assert r > MIN_CORRELATION, f"{season}: r={r:.4f}"
+    # No bias: recovered/planted ratio of well-sampled cells near 1.
+    assert ratio == pytest.approx(1.0, abs=MAX_MEDIAN_BIAS)
+
+
 def test_summer_band_northern_stronger_and_winter_trough(run):
-    maps = {s: xr.open_dataset(run / "results" / "occultation" / f"maps_{s}.nc").load() for s in ("DJF", "JJA")}
+    maps = {s: _maps(run, s) for s in ("DJF", "JJA")}
     jja, djf = _zonal(maps["JJA"]), _zonal(maps["DJF"])
     lat = jja.lat.values
     # Summer band at 10-60 degrees in the summer hemisphere.
     assert 10 <= lat[int(np.nanargmax(jja.values))] <= 60
     assert -60 <= lat[int(np.nanargmax(djf.values))] <= -10
-    # Northern summer stronger than southern summer.
-    assert np.nanmax(jja.values) > 1.2 * np.nanmax(djf.values)
-    # Winter trough along 60-80 degrees geomagnetic latitude: mean S4max < 0.3.
-    for season, sign in (("DJF", 1), ("JJA", -1)):
-        ds = maps[season]
-        lat2, lon2 = np.meshgrid(ds.lat.values, ds.lon.values, indexing="ij")
-        mlat = geomagnetic_latitude(lat2, lon2, dt.date(2008, 7, 1)) * sign
-        band = (mlat >= 60) & (mlat <= 80)
-        m = ds["s4max_mean"].isel(season=0).values
-        c = ds["count"].isel(season=0).values
-        trough = np.nansum((m * c)[band]) / c[band].sum()
-        assert trough < 0.3, f"{season} winter trough mean S4max {trough:.2f}"
+    # Northern summer stronger than southern summer (planted band amplitudes 1 : 0.6);
+    # measured ratio of the zonal maxima 1.456-1.463 (seeds default, 1, 2; was 1.2).
+    assert np.nanmax(jja.values) > 1.4 * np.nanmax(djf.values)
+    # Winter trough along 60-80 degrees geomagnetic latitude (see MAX_TROUGH_S4MAX).
+    for season in ("DJF", "JJA"):
+        trough = winter_trough(maps[season], season)
+        assert trough < MAX_TROUGH_S4MAX, f"{season} winter trough mean S4max {trough:.3f}"
 
 
 def test_qc_counts_equal_what_was_planted(run):
     """Per-day QC counts equal the defects the generator planted in that day's tarball."""
     from estransport.synthetic.cosmic import generate_day_arcs
-    from tests.workflow_helpers import default_config
 
-    cfg = default_config()
     qc_dir = run / "results" / "occultation" / "qc"
     per_day = pd.concat(pd.read_csv(p) for p in sorted(qc_dir.rglob("*.csv")))
     per_day = per_day.pivot(index="day", columns="reason", values="count")
@@ -123,7 +152,7 @@ def test_qc_counts_equal_what_was_planted(run):
     for reason in per_day.columns:
         assert summary[reason] == per_day[reason].sum()
     for doy in (1, 181, 361):
-        arcs = generate_day_arcs(2008, doy, seed=cfg["seed"], **{**cfg["synthetic"]["cosmic"], **RUN["synthetic"]["cosmic"]})
+        arcs = generate_day_arcs(2008, doy, seed=CFG["seed"], **COSMIC["synthetic"])
         full = [a for a in arcs if not a["empty"]]
         expected = {
             "total_members": len(arcs),
@@ -153,12 +182,30 @@ def test_figures_and_report(run):
     assert "fig2a_s4max_djf.png" in html and "Figure 2" in html
 
 
+def test_report_caption_renders_the_configured_figure(run):
+    """The Fig. 2a,b caption is rendered from the configuration, not hard-coded."""
+    import json
+
+    html = (run / "results" / "report.html").read_text(errors="ignore")
+    # Snakemake's report holds its results as a JSON object in a script.
+    start = html.index("var results = {") + len("var results = ")
+    results, _ = json.JSONDecoder().raw_decode(html, start)
+    entry = results["results/figures/fig2a_s4max_djf.png"]
+    assert entry["job_properties"]["rule"] == "fig2ab_s4max"
+    caption = " ".join(entry["caption"].split())
+    res = COSMIC["maps"]["resolution_deg"]
+    assert f"on a {res}° × {res}° grid" in caption
+    assert "at -80°, -70°, -60°, 60°, 70°, 80° (solid) and along the geomagnetic equator" in caption
+    assert "1 July 2008" in caption and "one day in 12" in caption and "for DJF" in caption
+
+
 def test_netcdf_is_cf_with_provenance(run):
     with xr.open_dataset(run / "results" / "occultation" / "maps_JJA.nc") as ds:
         assert ds.attrs["Conventions"].startswith("CF-")
         assert len(ds.attrs["config_sha256"]) == 64
         assert ds.lat.attrs["units"] == "degrees_north"
         assert ds["s4max_mean"].attrs["units"] == "1"
+        assert ds.attrs["resolution_deg"] == RES
 
 
 def test_rerun_is_a_no_op(run):
@@ -166,15 +213,28 @@ def test_rerun_is_a_no_op(run):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
+def test_every_rule_of_the_slice_wrote_a_benchmark(run):
+    bench = run / "benchmarks" / "cosmic"
+    days = len(_doys())
+    for rule in ("synthetic_scnlv1_day", "ingest_scnlv1_day"):
+        assert len(list((bench / rule).rglob("*.tsv"))) == days, rule
+    for name in ("cosmic_qc_summary.tsv", "seasonal_maps.tsv", "monthly_lat_alt.tsv",
+                 "fig2ab_s4max/fig2a_djf.tsv", "fig2ab_s4max/fig2b_jja.tsv"):
+        table = pd.read_csv(bench / name, sep="\t")
+        assert len(table) == 1 and table["s"].iloc[0] >= 0, name
+
+
 def test_monthly_climatology_recovers_layer_and_summer_band(run):
     with xr.open_dataset(run / "results" / "occultation" / "monthly_lat_alt.nc") as ds:
         ds = ds.load()
     # Planted Es layer peaks at PlantedEsClimatology.peak_altitude_km (105 km): the
     # event-weighted mean S4max profile over all months and latitudes must peak near it.
+    # Measured: the 104-106 km bin (centre 105 km) in every seed; one 2-km bin either side
+    # allowed (was 4 km).
     w = ds["count"].where(ds["count"] > 0)
     profile = (ds["s4max_mean"] * w).sum(("month", "lat")) / w.sum(("month", "lat"))
     peak = float(profile.altitude[int(np.argmax(profile.values))])
-    assert abs(peak - PlantedEsClimatology().peak_altitude_km) <= 4.0, peak
+    assert abs(peak - PlantedEsClimatology().peak_altitude_km) <= 2.0, peak
     # The area-weighted mean of the column-density ratio is 1 in every month.
     ratio = ds["column_density_ratio"]
     wlat = np.cos(np.radians(ds.lat)) * ratio.notnull()
@@ -186,10 +246,24 @@ def test_monthly_climatology_recovers_layer_and_summer_band(run):
     assert -60 <= float(djf.lat[int(np.nanargmax(djf.values))]) <= -10
 
 
-def test_maps_record_es_range_and_colour_bar_uses_it(run):
-    """The colour-bar label is taken from the maps file, not hard-coded."""
-    with xr.open_dataset(run / "results" / "occultation" / "maps_DJF.nc") as ds:
-        assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (90.0, 130.0)
+def test_fig2ab_colour_bar_uses_the_recorded_es_range(run):
+    """The maps record the Es range; the drawn colour bar is labelled with it and scaled by config."""
+    import matplotlib.pyplot as plt
+
+    from estransport.plotting.fig2ab import draw_fig2ab
+
+    qc = COSMIC["qc"]["altitude_km"]
+    ds = _maps(run, "DJF")
+    assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (qc["min"], qc["max"])
+    fig = draw_fig2ab(ds, panel="a", s4max_limits=CFG["figures"]["s4max_limits"],
+                      geomagnetic_latitudes=CFG["figures"]["geomagnetic_latitudes"],
+                      coastline_shapefile=None, years=COSMIC["years"])
+    try:
+        cbar = fig.axes[0].collections[0].colorbar
+        assert cbar.ax.get_ylabel() == f"S4max (Es heights, {qc['min']:g}–{qc['max']:g} km)"
+        assert [cbar.norm.vmin, cbar.norm.vmax] == CFG["figures"]["s4max_limits"]
+    finally:
+        plt.close(fig)
 
 
 def test_mismatched_fig2_panel_and_season_is_an_error(run):

@@ -31,7 +31,8 @@ def cdaac_server(tmp_path_factory):
         d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
         d.mkdir(parents=True)
         path = d / day_tarball_name(2008, doy, stream)
-        write_day_tarball(path, 2008, doy, arcs_per_day=200, seed=11)
+        write_day_tarball(path, 2008, doy, arcs_per_day=200, es_fraction=0.8, fill_fraction=0.02,
+                          empty_member_fraction=0.003, seed=11)
         served[doy] = path.read_bytes()
     handler = functools.partial(_QuietHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -41,18 +42,14 @@ def cdaac_server(tmp_path_factory):
     httpd.shutdown()
 
 
-def _config(base_url, years, day_step):
-    return {
-        "cosmic": {"source": "cdaac", "years": years, "day_step": day_step,
-                   "cdaac": {"base_url": base_url, "retries": 1, "backoff_s": 0.01, "timeout_s": 10},
-                   "maps": {"resolution_deg": 10.0}},
-        "figures": {"extra_formats": [], "dpi": 60},
-    }
+def _server(base_url):
+    """The run-time part of the configuration: where the test server listens."""
+    return {"cosmic": {"cdaac": {"base_url": base_url}}}
 
 
 def test_download_rule_fetches_both_streams_and_protects(cdaac_server, tmp_path):
     base_url, served = cdaac_server
-    wd = make_workdir(tmp_path, _config(base_url, [2008], 200))  # DOY 1 and 201
+    wd = make_workdir(tmp_path, "cdaac", _server(base_url))  # 2008 DOY 1 and 201
     snakemake(wd, "--cores", "2", "results/occultation/qc_summary.csv")
     for doy in (1, 201):
         raw = wd / "resources" / "cosmic" / "scnLv1" / "2008" / f"{doy:03d}.tar.gz"
@@ -71,7 +68,7 @@ def test_download_rule_fetches_both_streams_and_protects(cdaac_server, tmp_path)
 
 def test_missing_day_fails_naming_day_and_urls(cdaac_server, tmp_path):
     base_url, _ = cdaac_server
-    wd = make_workdir(tmp_path, _config(base_url, [2009], 366))  # 2009-001 is not served
+    wd = make_workdir(tmp_path, "cdaac_gap", _server(base_url))  # 2009-001 is not served
     proc = snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv", check=False)
     assert proc.returncode != 0
     log = (wd / "logs" / "download" / "scnlv1" / "2009" / "001.log").read_text()
@@ -83,9 +80,7 @@ def test_missing_day_fails_naming_day_and_urls(cdaac_server, tmp_path):
 
 def test_missing_day_policy_empty_records_the_gap(cdaac_server, tmp_path):
     base_url, _ = cdaac_server
-    cfg = _config(base_url, [2009], 366)
-    cfg["cosmic"]["cdaac"]["missing_day"] = "empty"
-    wd = make_workdir(tmp_path, cfg)
+    wd = make_workdir(tmp_path, "cdaac_gap_empty", _server(base_url))  # 2009-001, missing_day empty
     snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv")
     summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index("reason")["count"]
     assert summary["days"] == 1 and summary["days_without_data"] == 1 and summary["total_members"] == 0
@@ -95,7 +90,7 @@ def test_missing_day_policy_empty_records_the_gap(cdaac_server, tmp_path):
 
 def test_full_paper_period_dry_run_is_offline_and_complete(tmp_path):
     """`snakemake -n` for the 2006-2011 cdaac configuration lists the whole graph without network."""
-    wd = make_workdir(tmp_path, {"cosmic": {"source": "cdaac", "years": list(range(2006, 2012)), "day_step": 1}})
+    wd = make_workdir(tmp_path, "cdaac_paper_period")
     # Timing is reported by tools/benchmark_cosmic.py, never asserted in a test.
     proc = snakemake(wd, "--dry-run", "--cores", "2", "--scheduler", "greedy", "paper")
     out = proc.stdout
