@@ -35,10 +35,15 @@ def bench_ingest(tmp: Path) -> None:
 
     from benchmark_ingest import benchmark_ingest, print_report
 
+    from estransport.config import load_config
     from estransport.synthetic.cosmic import write_day_tarball
 
+    cfg = load_config(REPO / "config" / "config.yaml")  # the embedded default's size and defects
+    syn = cfg["cosmic"]["synthetic"]
     tarball = tmp / "scnLv1_repro2013_2008_182.tar.gz"
-    write_day_tarball(tarball, 2008, 182, arcs_per_day=1500)
+    write_day_tarball(tarball, 2008, 182, arcs_per_day=1500, es_fraction=syn["es_fraction"],
+                      fill_fraction=syn["fill_fraction"],
+                      empty_member_fraction=syn["empty_member_fraction"], seed=cfg["seed"])
     print(f"\n[1] ingest of one 1,500-arc day ({tarball.stat().st_size / 1e6:.1f} MB)")
     logging.getLogger("estransport").setLevel(logging.ERROR)  # per-member warnings are not figures
     print_report(tarball, benchmark_ingest(tarball))
@@ -52,8 +57,10 @@ def _grid_child(table_dir: str) -> None:
 
     paths = sorted(Path(table_dir).glob("*.parquet"))
     t0 = time.perf_counter()
-    grid = grid_event_tables(paths, resolution_deg=1.0, years=list(range(2006, 2012)), progress_every=10**9)
-    ds = grid.to_dataset()
+    # The paper's 1-degree cells and period (the default run uses 5-degree cells).
+    grid = grid_event_tables(paths, resolution_deg=1.0, years=list(range(2006, 2012)),
+                             complete_winters_only=False, progress_every=10**9)
+    ds = grid.to_dataset(min_count=1, smoothing_cells=0)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"GRID {grid.n_events} {elapsed:.3f} {peak_mb:.1f} {int(ds['count'].sum())}")
@@ -89,13 +96,10 @@ def bench_gridding(tmp: Path, n_events: int = 4_000_000, n_days: int = 2100) -> 
 def bench_dry_run(tmp: Path) -> None:
     wd = tmp / "dryrun"
     (wd / "config").mkdir(parents=True)
-    (wd / "config" / "config.yaml").write_text(textwrap.dedent("""\
-        cosmic:
-          source: cdaac
-          years: [2006, 2007, 2008, 2009, 2010, 2011]
-          day_step: 1
-        """))
+    (wd / "config" / "config.yaml").write_text((REPO / "config" / "config.yaml").read_text())
+    (wd / "config" / "stations.tsv").write_text((REPO / "config" / "stations.tsv").read_text())
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(wd),
+           "--configfile", str(REPO / "config" / "test" / "cdaac_paper_period.yaml"),
            "--dry-run", "--cores", "2", "--scheduler", "greedy", "paper"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
