@@ -6,7 +6,7 @@ day, 10-degree cells) recovers the planted Es climatology
 data. The planted trough is placed with the generator's own dipole; the tests
 look for it with ``estransport.geomag``, so they check that module too.
 
-Bounds: measured on this configuration with the default seed and seeds 1 and 2
+Bounds: measured on this configuration with the default seed and seeds 1, 2, 3
 (the same rules run through the library; figures in the comments); each bound
 sits a few seed-to-seed spreads beyond the worst seed and well inside what a
 broken step would give.
@@ -35,7 +35,7 @@ RES = COSMIC["maps"]["resolution_deg"]
 SEASON_DOYS = {"DJF": lambda d: d <= 59 or d >= 335, "JJA": lambda d: 152 <= d <= 243}
 MIN_COUNT_FOR_COMPARISON = 10
 #: Correlation between recovered and planted cell means where counts suffice.
-#: Measured (seeds default, 1, 2): DJF 0.979-0.983, JJA 0.986-0.990 (was 0.95).
+#: Measured (seeds default, 1, 2, 3): DJF 0.979-0.983, JJA 0.986-0.990 (was 0.95).
 MIN_CORRELATION = 0.97
 #: |median(recovered / planted) - 1| of those cells; measured 0.0005-0.008 (was 0.05).
 MAX_MEDIAN_BIAS = 0.03
@@ -115,7 +115,7 @@ def _maps(run, season):
 @pytest.mark.parametrize("season", ["DJF", "JJA"])
 def test_recovers_planted_climatology(run, season):
     n_ok, r, ratio = recovery(_maps(run, season), season)
-    # 10-degree cells: 648 in all; 449-460 of them hold >= 10 events (seeds default, 1, 2).
+    # 10-degree cells: 648 in all; 449-460 of them hold >= 10 events (seeds default, 1, 2, 3).
     assert n_ok > 420, "too few well-sampled cells for the comparison"
     assert r > MIN_CORRELATION, f"{season}: r={r:.4f}"
     # No bias: recovered/planted ratio of well-sampled cells near 1.
@@ -130,8 +130,8 @@ def test_summer_band_northern_stronger_and_winter_trough(run):
     assert 10 <= lat[int(np.nanargmax(jja.values))] <= 60
     assert -60 <= lat[int(np.nanargmax(djf.values))] <= -10
     # Northern summer stronger than southern summer (planted band amplitudes 1 : 0.6);
-    # measured ratio of the zonal maxima 1.456-1.463 (seeds default, 1, 2; was 1.2).
-    assert np.nanmax(jja.values) > 1.4 * np.nanmax(djf.values)
+    # measured ratio of the zonal maxima 1.437-1.463 (seeds default, 1, 2, 3; was 1.2).
+    assert np.nanmax(jja.values) > 1.35 * np.nanmax(djf.values)
     # Winter trough along 60-80 degrees geomagnetic latitude (see MAX_TROUGH_S4MAX).
     for season in ("DJF", "JJA"):
         trough = winter_trough(maps[season], season)
