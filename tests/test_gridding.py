@@ -143,3 +143,16 @@ def test_seasonal_maps_step_unpacks_the_configuration(tmp_path):
         assert ds.sizes["lat"] == 36 and int(ds["count"].sum()) == n
         assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (90.0, 130.0)
         assert ds.attrs["config_sha256"] == config_hash(provenance_config(cosmic, "maps"))
+
+
+def test_a_damaged_event_table_is_named(tmp_path):
+    from estransport.errors import InputFileError
+
+    good = tmp_path / "001.parquet"
+    pd.DataFrame({"time": pd.to_datetime(["2008-01-01"]), "lattp_s4max": [1.0],
+                  "lontp_s4max": [2.0], "s4max": [0.3]}).to_parquet(good)
+    bad = tmp_path / "002.parquet"
+    bad.write_bytes(good.read_bytes()[:40])  # an interrupted copy
+    with pytest.raises(InputFileError, match="delete it and rerun") as err:
+        grid_event_tables([good, bad], resolution_deg=10.0, complete_winters_only=False)
+    assert str(bad) in str(err.value)

@@ -9,6 +9,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from ..errors import InputFileError
+from ..io.datasets import REMEDY
+
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +53,11 @@ def iter_event_tables(paths: Iterable[str | os.PathLike], columns: Sequence[str]
     ------
     dict of str to numpy.ndarray
         One entry per column, and ``year``, ``month`` (int arrays).
+
+    Raises
+    ------
+    estransport.errors.InputFileError
+        If a table is missing, empty, truncated or lacks a column, naming it.
     """
     import pyarrow.parquet as pq
 
@@ -57,7 +65,12 @@ def iter_event_tables(paths: Iterable[str | os.PathLike], columns: Sequence[str]
     t0 = time.perf_counter()
     n_events = 0
     for k, path in enumerate(paths, 1):
-        table = pq.read_table(path, columns=list(columns))
+        try:
+            table = pq.read_table(path, columns=list(columns))
+        except (OSError, ValueError) as err:  # pyarrow.ArrowInvalid derives from ValueError
+            raise InputFileError(
+                path, f"not a readable event table (truncated or corrupt?): {REMEDY} [{err}]"
+            ) from err
         if table.num_rows:
             arrays = {c: table.column(c).to_numpy() for c in columns}
             arrays["year"], arrays["month"] = year_month(arrays["time"])

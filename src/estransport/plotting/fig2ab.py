@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from ..geomag import geomagnetic_epoch, geomagnetic_latitude
+from ..io.datasets import open_dataset
 from .maps import add_coastlines, global_map_axes
 from .style import FIG2_PANEL_SEASON, FULL_WIDTH_IN, apply_style, save_figure
 
@@ -147,7 +148,7 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     dpi : int
         Raster resolution (``figures.dpi``).
     """
-    with xr.open_dataset(maps_path) as ds:
+    with open_dataset(maps_path) as ds:  # names the file if it is truncated or corrupt
         ds = ds.load()
     fig = draw_fig2ab(ds, panel=panel, s4max_limits=s4max_limits,
                       geomagnetic_latitudes=geomagnetic_latitudes,
