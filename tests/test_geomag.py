@@ -56,7 +56,3 @@ def test_geomagnetic_epoch_is_1_july_of_the_middle_year():
     assert geomagnetic_epoch([2008]) == dt.date(2008, 7, 1)
     assert geomagnetic_epoch([2011, 2006, 2007, 2008, 2009, 2010]) == dt.date(2009, 7, 1)
     assert geomagnetic_epoch([2006, 2007, 2008]) == dt.date(2007, 7, 1)
-    # Fig. 2a,b and the paper's numbers import it from the same place.
-    from estransport.plotting import fig2ab
-
-    assert fig2ab.geomagnetic_epoch is geomagnetic_epoch
