@@ -1,6 +1,8 @@
 # Figures: cheap plotting rules, separate from the analysis rules they read.
 
-PAPER_TARGETS.extend(figure_outputs("fig2a_s4max_djf") + figure_outputs("fig2b_s4max_jja"))
+PAPER_TARGETS.extend(
+    figure_outputs("fig2a_s4max_djf") + figure_outputs("fig2b_s4max_jja")
+)
 
 
 rule fig2ab_s4max:
@@ -15,7 +17,10 @@ rule fig2ab_s4max:
             subcategory="S4max maps",
             labels={"figure": "Fig. 2{panel}", "season": "{season}"},
         ),
-        extra=[f"results/figures/fig2{{panel}}_s4max_{{season}}{e}" for e in FIGURE_EXTS[1:]],
+        extra=[
+            f"results/figures/fig2{{panel}}_s4max_{{season}}{e}"
+            for e in FIGURE_EXTS[1:]
+        ],
     params:
         figures=config["figures"],
         years=config["cosmic"]["years"],

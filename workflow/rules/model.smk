@@ -51,7 +51,14 @@ if MODEL["source"] == "synthetic":
 # Each computation rule gets only the keys it depends on, so that changing a
 # figure setting never reruns the analysis (params are a rerun trigger).
 _MODEL_KEYS = {
-    "state": ("altitude_km", "scale_height", "composition", "electric_field", "ps_fallback", "msis"),
+    "state": (
+        "altitude_km",
+        "scale_height",
+        "composition",
+        "electric_field",
+        "ps_fallback",
+        "msis",
+    ),
     "drift": ("drift", "igrf_date"),
     "tem": ("altitude_km", "scale_height", "ps_fallback", "msis"),
 }
@@ -181,7 +188,10 @@ rule fig2cd_residual_circulation:
             subcategory="Residual circulation",
             labels={"figure": "Fig. 2{panel}", "season": "{season}"},
         ),
-        extra=[f"results/figures/fig2{{panel}}_residual_circulation_{{season}}{e}" for e in FIGURE_EXTS[1:]],
+        extra=[
+            f"results/figures/fig2{{panel}}_residual_circulation_{{season}}{e}"
+            for e in FIGURE_EXTS[1:]
+        ],
     params:
         fig=MODEL["fig2cd"],
         dpi=config["figures"]["dpi"],

@@ -1,6 +1,8 @@
 # COSMIC occultation events: day tarball -> event table -> seasonal maps.
 
-PRODUCT_TARGETS.extend(["results/occultation/qc_summary.csv", "results/occultation/monthly_lat_alt.nc"])
+PRODUCT_TARGETS.extend(
+    ["results/occultation/qc_summary.csv", "results/occultation/monthly_lat_alt.nc"]
+)
 
 
 rule ingest_scnlv1_day:
@@ -52,7 +54,9 @@ rule seasonal_maps:
     input:
         events=cosmic_event_tables(),
     output:
-        maps=expand("results/occultation/maps_{season}.nc", season=["DJF", "MAM", "JJA", "SON"]),
+        maps=expand(
+            "results/occultation/maps_{season}.nc", season=["DJF", "MAM", "JJA", "SON"]
+        ),
     params:
         maps=config["cosmic"]["maps"],
         qc=config["cosmic"]["qc"],

@@ -19,7 +19,9 @@ PAPER_TARGETS.extend(
         "results/tables/paper_numbers.csv",
     ]
 )
-PRODUCT_TARGETS.extend(["results/flux/fe_flux.nc", "results/drift/residual_drift_monthly.nc"])
+PRODUCT_TARGETS.extend(
+    ["results/flux/fe_flux.nc", "results/drift/residual_drift_monthly.nc"]
+)
 
 
 rule fe_flux:
