@@ -4,7 +4,7 @@
 #   bash .ci/slurm_test.sh          (as root; a few minutes; .ci/run calls it)
 #
 # 1. installs Debian's slurm-wlm and munge if they are missing;
-# 2. starts a one-node cluster (DESIGN.md): its own munged with its own key and
+# 2. starts a one-node cluster (docs/architecture.md §6): its own munged with its own key and
 #    socket, slurmctld and `slurmd -N localhost` on free ports, state and logs in a
 #    scratch directory; only slurm.conf must be at /etc/slurm/slurm.conf (see
 #    below), and a file already there is restored on exit;
@@ -180,7 +180,7 @@ fi
 CONF_WRITTEN=1
 cat >"$SLURM_CONF" <<EOF
 # Written by .ci/slurm_test.sh for its one-node test cluster (removed or restored
-# when it exits): no accounting database (see DESIGN.md).
+# when it exits): no accounting database (docs/architecture.md §6).
 ClusterName=estransport-ci
 SlurmctldHost=localhost
 SlurmctldPort=$CTLD_PORT

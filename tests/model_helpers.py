@@ -24,7 +24,7 @@ from estransport.synthetic.waccm import SyntheticWaccmParameters, write_syntheti
 
 from .workflow_helpers import deep_update, default_config, test_config
 
-#: IGRF epoch of the drift tests (July 2008, the month SCIENCE.md 4 quotes).
+#: IGRF epoch of the drift tests (July 2008, the month docs/science.md 4 quotes).
 IGRF_DATE = dt.date(2008, 7, 1)
 
 

@@ -1,4 +1,4 @@
-"""IGRF-14 field, Fe+ collision and gyro frequencies against SCIENCE.md section 4."""
+"""IGRF-14 field, Fe+ collision and gyro frequencies against docs/science.md section 4."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from estransport.physics.drift import field_unit_vector
 from estransport.physics.igrf import field_at, field_on_grid, igrf_enu
 
 DATE = dt.datetime(2008, 7, 1, 12)
-BEIJING = (40.3, 116.2)  # the ionosonde station (SCIENCE.md 7)
+BEIJING = (40.3, 116.2)  # the ionosonde station (docs/science.md 7)
 
 
 def test_igrf_inclination_declination_near_beijing():
-    """SCIENCE.md 4 quotes I = 58.44, D = -5.97 at 106 km in July 2008 for "Beijing".
+    """docs/science.md 4 quotes I = 58.44, D = -5.97 at 106 km in July 2008 for "Beijing".
 
     Those two numbers are what IGRF-14 gives at 40.0 N, 116.0 E (the rounded
     Beijing position); at the ionosonde position 40.3 N, 116.2 E the same
@@ -39,7 +39,7 @@ def test_igrf_inclination_declination_near_beijing():
 
 def test_igrf_field_strength_and_conventions():
     _, _, B = field_at(*BEIJING, 106.0, DATE)
-    assert float(B) * 1e9 == pytest.approx(51_600, rel=0.002)  # SCIENCE.md 4: B ~ 51,600 nT
+    assert float(B) * 1e9 == pytest.approx(51_600, rel=0.002)  # docs/science.md 4: B ~ 51,600 nT
     # dip positive down in the north, negative in the south; |B| falls with height
     inc_s, _, _ = field_at(-40.0, 116.0, 106.0, DATE)
     assert float(inc_s) < -30
@@ -79,11 +79,11 @@ def test_langevin_coefficients():
 
 
 def test_gyrofrequency_fe():
-    assert gyrofrequency(51_600e-9) == pytest.approx(89.0, abs=0.5)  # SCIENCE.md 4
+    assert gyrofrequency(51_600e-9) == pytest.approx(89.0, abs=0.5)  # docs/science.md 4
 
 
 def test_r_i_profile_over_beijing():
-    """SCIENCE.md 4's sanity numbers (MSIS 2.1, F10.7 = 68, Ap = 4), to the digits it quotes.
+    """docs/science.md 4's sanity numbers (MSIS 2.1, F10.7 = 68, Ap = 4), to the digits it quotes.
 
     r_i = 73, 24 and 3 at 100, 106 and 120 km and nu_in = 2100 s-1 at 106 km are
     quoted rounded: the computed values must round to them (half a unit of the

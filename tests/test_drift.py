@@ -135,7 +135,7 @@ def test_ExB_limit(I, D):
 
 
 def test_collision_dominated_terms_dominate():
-    """SCIENCE.md 3: for r >> 1 the V term dominates v_i and the U term dominates w_i.
+    """docs/science.md 3: for r >> 1 the V term dominates v_i and the U term dominates w_i.
 
     With D = 0 (B in the meridional plane) the parts follow in closed form from
     v = (b.U) b + (r^2 U_perp + r U_perp x b) / (1 + r^2): an eastward wind gives

@@ -1,4 +1,4 @@
-"""The analysis steps of SCIENCE.md 7, each on inputs whose answer is known."""
+"""The analysis steps of docs/science.md 7, each on inputs whose answer is known."""
 
 from __future__ import annotations
 
@@ -20,12 +20,11 @@ FIT = {"earth_radius_km": 6371.0, "fit_points": "station_mean", "ci_level": 0.95
 
 
 def test_speed_conversion_factor_and_paper_pairs():
-    # R = 6371 km: pi * 6.371e6 / 180 / 86400 = 1.286978 m/s per deg/day; SCIENCE.md's
-    # "1.2869" is this value truncated (not rounded) to four decimals
+    # R = 6371 km: pi * 6.371e6 / 180 / 86400 = 1.286978 m/s per deg/day (docs/science.md 7;
+    # the 1.2869 quoted in the project's first notes was this value truncated)
     factor = analysis.speed_m_per_s(1.0, 6371.0)
     assert factor == pytest.approx(1.286978, abs=1e-6)
-    assert math.floor(factor * 1e4) / 1e4 == 1.2869
-    # the paper's slope -> speed pairs (SCIENCE.md 7) hold within rounding for R = 6357 km
+    # the paper's slope -> speed pairs (docs/science.md 7) hold within rounding for R = 6357 km
     for slope, speed in ((8.06, 10.35), (3.16, 4.06), (0.99, 1.27)):
         assert analysis.speed_m_per_s(slope, 6357.0) == pytest.approx(speed, abs=0.006)
     # ... and the 6371 km mean radius misses the largest by more than rounding

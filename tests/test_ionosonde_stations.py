@@ -7,7 +7,7 @@ import pytest
 from estransport.errors import InputFileError
 from estransport.ionosonde.stations import load_stations
 
-# SCIENCE.md 7: chain, name, lat (deg N), lon (deg E), years
+# docs/science.md 7: chain, name, lat (deg N), lon (deg E), years
 PAPER = [
     ("Greenwich", "Lerwick", 60.13, -1.18, 1975, 1998),
     ("Greenwich", "Slough", 51.51, -0.60, 1975, 1998),

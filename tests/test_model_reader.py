@@ -116,7 +116,7 @@ def test_missing_file_is_named(tmp_path):
 
 
 def test_geometric_altitude_formula():
-    """FORMATS.md 4.4: z = R_E Z3 / (R_E - Z3) without PHIS; at 110 km about 1.9 km above Z3."""
+    """docs/formats.md 4.4: z = R_E Z3 / (R_E - Z3) without PHIS; at 110 km about 1.9 km above Z3."""
     R = 6.37122e6
     z = vertical.geometric_altitude(110e3)
     assert z == pytest.approx(R * 110e3 / (R - 110e3), rel=1e-15)

@@ -70,7 +70,7 @@ def test_site_profile_settings():
     res = prof["default-resources"]
     assert {"slurm_account", "slurm_partition", "mem_mb", "runtime", "cpus_per_task"} <= set(res)
     assert set(res) <= PLUGIN_RESOURCES, f"unknown resource names {set(res) - PLUGIN_RESOURCES}"
-    # without slurmdbd, sacct answers nothing and a run would hang (DESIGN.md)
+    # without slurmdbd, sacct answers nothing and a run would hang (docs/architecture.md §6)
     assert prof["slurm-status-command"] == "squeue"
     assert prof["group-components"][GROUP] > 1
     assert isinstance(prof["cores"], int) and prof["latency-wait"] >= 30

@@ -26,7 +26,7 @@ from estransport.synthetic.nc3 import write_netcdf3
 #: Defects of the default configuration (cosmic.synthetic), for the small test days.
 DEFECTS = {"es_fraction": 0.8, "fill_fraction": 0.02, "empty_member_fraction": 0.003}
 
-# Member-name pattern of pysatCDAAC (FORMATS.md 1.2), made a regex.
+# Member-name pattern of pysatCDAAC (docs/formats.md 1.2), made a regex.
 NAME_RE = re.compile(
     r"^scnLv1_C(\d{3})\.(\d{4})\.(\d{3})\.(\d{2})\.(\d{2})\.(\d{4})\.G(\d{2})\.(\d{2})_(\d{4})\.(\d{4})_nc$"
 )

@@ -1,6 +1,6 @@
 """Benchmark the scnLv1 day ingest against untarring and against xarray.
 
-DESIGN.md ("Performance targets"): reading one scnLv1 day tarball should take
+docs/architecture.md §7 ("Performance targets"): reading one scnLv1 day tarball should take
 no more than 1.5x the time to gunzip and untar it to /dev/null, and be at least
 15x faster than opening each extracted file with ``xarray.open_dataset``.
 
@@ -11,8 +11,8 @@ Usage::
 
 The second form first writes a realistic 1,500-member day tarball (netCDF-3
 classic members with 141 samples of S4, elevation, sqrt_I, caL1_SNR and the LEO
-and GPS positions, and 42 global attributes, like the real file described in
-``shared/realdata/cdaac_scnlv1_evidence``), then benchmarks it.
+and GPS positions, and 42 global attributes, like the real file described by
+the evidence files ``cdaac_scnlv1_evidence/*`` of tests/data/realdata.tsv), then benchmarks it.
 
 The timings are wall-clock minima over ``repeats`` runs, in seconds.
 """

@@ -1,4 +1,4 @@
-# Ionosonde foEs (paper Figs. 5 and 6; SCIENCE.md 7):
+# Ionosonde foEs (paper Figs. 5 and 6; docs/science.md 7):
 #   raw station-year files (synthetic generator, GIRO/UKSSDC download, or placed by hand)
 #   -> results/ionosonde/{station}/hourly.parquet (one table schema for every format)
 #   -> results/ionosonde/{peaks,station_means,regression}.csv, daily.parquet
@@ -138,7 +138,7 @@ rule ionosonde_hourly:
 
 
 rule ionosonde_analysis:
-    """Daily means, smoothing, summer-peak DOY, station means and latitude-DOY fits (SCIENCE.md 7)."""
+    """Daily means, smoothing, summer-peak DOY, station means and latitude-DOY fits (docs/science.md 7)."""
     input:
         hourly=lambda wc: IONO_PLAN.hourly_tables(),
         stations=IONO_PLAN.stations_file,

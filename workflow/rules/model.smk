@@ -1,4 +1,4 @@
-# Model fields and the Fe+ drift (paper Figs. 1 and 2c,d; SCIENCE.md 3-5, 8):
+# Model fields and the Fe+ drift (paper Figs. 1 and 2c,d; docs/science.md 3-5, 8):
 #   WACCM/CESM history files (synthetic generator, or real files placed by hand)
 #   -> results/model/state.nc (time x altitude x lat x lon, CF)
 #   -> results/drift/drift.nc (Fe+ drift and its U, V, W, ExB, Pedersen parts)

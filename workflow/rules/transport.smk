@@ -1,4 +1,4 @@
-# Fe+ transport (paper Figs. 3 and 4; SCIENCE.md 2, 5, 6) and the paper's numbers:
+# Fe+ transport (paper Figs. 3 and 4; docs/science.md 2, 5, 6) and the paper's numbers:
 #   state.nc + drift.nc -> results/flux/fe_flux.nc -> flux_106km_range.csv -> Fig. 4
 #   tem.nc + state.nc + drift.nc -> results/drift/residual_drift_monthly.nc
 #   monthly_lat_alt.nc + residual drift -> Fig. 3

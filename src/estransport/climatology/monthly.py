@@ -21,7 +21,7 @@ bands of the same month,
 
     R(m, j) = C(m, j) / ( sum_j cos(phi_j) C(m, j) / sum_j cos(phi_j) ),
 
-so that the cos-weighted mean of R is exactly 1 in every month (SCIENCE.md
+so that the cos-weighted mean of R is exactly 1 in every month (docs/science.md
 section 2).
 """
 

@@ -1,4 +1,4 @@
-"""CDAAC specifics for COSMIC-1 ``scnLv1`` day tarballs (FORMATS.md §1.1).
+"""CDAAC specifics for COSMIC-1 ``scnLv1`` day tarballs (docs/formats.md §1.1).
 
 One tarball per processing stream and day of year holds all of that day's
 scintillation arcs. The reprocessed ``repro2013`` stream is preferred and
@@ -29,7 +29,7 @@ SCNLV1_URL_TEMPLATE = (
 Fields: ``base_url`` (the COSMIC-1 root, e.g.
 ``https://data.cosmic.ucar.edu/gnss-ro/cosmic1``, no trailing slash), ``stream``
 (``repro2013`` or ``postProc``), ``year`` (4 digits) and ``doy`` (day of year,
-zero-padded to 3 digits). Verified against FORMATS.md §1.1 [V] [S1], which
+zero-padded to 3 digits). Verified against docs/formats.md §1.1 [V] [S1], which
 follows pysatCDAAC's download code, and the third-party downloads of Tian et al.
 [V3] [S5] that use the same ``{prefix}_{year}_{doy}.tar.gz`` pattern.
 """

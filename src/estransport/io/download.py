@@ -2,7 +2,7 @@
 
 :func:`download` streams one URL to a temporary file beside the destination,
 checks that the body is as long as the server announced, optionally validates
-the content, and only then renames it onto the destination (DESIGN.md,
+the content, and only then renames it onto the destination (docs/architecture.md,
 "Downloads are honest and safe"). Transient failures are retried with
 exponential backoff; permanent ones (404, 403, a login page) fail at once with
 a message that names the URL and the HTTP status.

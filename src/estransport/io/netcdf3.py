@@ -2,7 +2,7 @@
 
 CDAAC ships every COSMIC occultation arc as one small netCDF-3 classic file whose
 per-arc summary (S4max and where it occurred) sits in the *global attributes*
-(FORMATS.md §1.3). A day tarball holds about 1,500 such files; opening each with
+(docs/formats.md §1.3). A day tarball holds about 1,500 such files; opening each with
 the netCDF-C library costs far more than decoding the few hundred bytes of
 header that we need, so this module decodes the header directly with
 :mod:`struct` and :mod:`numpy`.

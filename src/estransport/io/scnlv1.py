@@ -1,6 +1,6 @@
 """COSMIC-1 CDAAC ``scnLv1`` day tarballs -> per-arc S4max event tables.
 
-A CDAAC day tarball (``scnLv1_repro2013_{YYYY}_{DDD}.tar.gz``, FORMATS.md §1.1)
+A CDAAC day tarball (``scnLv1_repro2013_{YYYY}_{DDD}.tar.gz``, docs/formats.md §1.1)
 holds one netCDF-3 classic file per occultation arc (about 1,500 a day), named
 ``scnLv1_C00N.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc`` (§1.2). The per-arc
 summary the paper uses (S4max and the tangent-point location and local time at
@@ -19,7 +19,7 @@ here for callers that import them from this module.
 Warnings
 --------
 The calendar attributes ``year`` ... ``second`` from which ``time`` is built
-are GPS time, not UTC (FORMATS.md §1.4): they run ahead of UTC by the GPS-UTC
+are GPS time, not UTC (docs/formats.md §1.4): they run ahead of UTC by the GPS-UTC
 leap-second offset (14 s in 2006-2008, 15 s in 2009-2011, up to 18 s today).
 The column is labelled UTC because the workflow bins by hour, month and season,
 where this offset is irrelevant; do not use it for second-level timing.
@@ -125,7 +125,7 @@ def parse_member_name(name: str, *, path: str | os.PathLike | None = None) -> di
     """Split a CDAAC scnLv1 member name into its fields.
 
     Template ``scnLv1_IIII.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc``
-    (CDAAC file-format page; FORMATS.md §1.2). Any leading directories of
+    (CDAAC file-format page; docs/formats.md §1.2). Any leading directories of
     the member path are ignored.
 
     Parameters
@@ -321,7 +321,7 @@ def read_day_tarball(
     :class:`gzip.GzipFile`); nothing is extracted to disk and only the header
     of each member is decoded (:func:`estransport.io.netcdf3.read_global_attributes`).
     Members are those regular files whose base name matches ``scnLv1_*_nc``,
-    at any directory depth (FORMATS.md §1.1); other members are skipped.
+    at any directory depth (docs/formats.md §1.1); other members are skipped.
 
     Parameters
     ----------
@@ -360,7 +360,7 @@ def read_day_tarball(
 
     Warnings
     --------
-    ``time`` is GPS time (FORMATS.md §1.4), up to 18 s ahead of UTC; fine for
+    ``time`` is GPS time (docs/formats.md §1.4), up to 18 s ahead of UTC; fine for
     hourly and seasonal binning only. A member that fails to parse is counted
     as ``corrupt_member`` also when only its calendar attributes are invalid
     (there is then no time to bin it by).

@@ -3,8 +3,8 @@
 Every scnLv1 member of a day tarball ends under exactly one reason of
 :data:`QC_REASONS`: the reader (:func:`estransport.io.scnlv1.read_day_tarball`)
 sets aside the members it cannot turn into an event (``empty_member``,
-``corrupt_member``); :func:`apply_qc` tests the rest in order (SCIENCE.md §2;
-FORMATS.md §1.3); :func:`qc_table` writes the day's counts and
+``corrupt_member``); :func:`apply_qc` tests the rest in order (docs/science.md §2;
+docs/formats.md §1.3); :func:`qc_table` writes the day's counts and
 :func:`summarise_qc` adds the days up.
 
 This module reads no configuration: the ranges come in as explicit keyword
@@ -23,7 +23,7 @@ from ..errors import InputFileError
 
 __all__ = ["FILL_VALUE", "QC_REASONS", "apply_qc", "qc_table", "summarise_qc"]
 
-#: CDAAC fill value for missing/invalid attributes (FORMATS.md §1.3).
+#: CDAAC fill value for missing/invalid attributes (docs/formats.md §1.3).
 FILL_VALUE = -999.0
 
 #: Order of the per-day QC table rows; every member lands in exactly one of them.
@@ -50,7 +50,7 @@ def apply_qc(
     """Keep the arcs whose S4max is an Es-height, non-fill, plausible value.
 
     Each arc is tested against the reasons in order and counted once, under
-    the first reason it fails (SCIENCE.md §2; FORMATS.md §1.3):
+    the first reason it fails (docs/science.md §2; docs/formats.md §1.3):
 
     1. ``fill_value``: any of ``s4max``, ``alttp_s4max``, ``lattp_s4max``,
        ``lontp_s4max``, ``lcttp_s4max`` is -999 or not finite;

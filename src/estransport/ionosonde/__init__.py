@@ -33,7 +33,7 @@ peaks
 regression
     Latitude-DOY fits, their bootstrap interval and the slope as a speed.
 analysis
-    The steps chained over all stations (SCIENCE.md 7); re-exports the names above.
+    The steps chained over all stations (docs/science.md 7); re-exports the names above.
 
 The rule entry points that read the configuration are in
 :mod:`estransport.steps.ionosonde`.

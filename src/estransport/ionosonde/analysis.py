@@ -1,4 +1,4 @@
-"""From hourly foEs to the latitude-DOY regression of the summer peak (SCIENCE.md 7).
+"""From hourly foEs to the latitude-DOY regression of the summer peak (docs/science.md 7).
 
 The steps, each with its bracketed choice as a parameter, and the module that holds them:
 
@@ -151,7 +151,7 @@ def analyse(
     ci_level: float,
     seed: int,
 ) -> dict[str, pd.DataFrame]:
-    """The whole analysis over all stations (SCIENCE.md 7, steps 2-7).
+    """The whole analysis over all stations (docs/science.md 7, steps 2-7).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Daily means and their smoothing (SCIENCE.md 7, steps 2 and 3)."""
+"""Daily means and their smoothing (docs/science.md 7, steps 2 and 3)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """GIRO DIDBase ``DIDBGetValues`` (and FastChar ``getbest``) text export reader.
 
-Layout (FORMATS.md 3.4; verified on a real export, ``realdata/giro_didbase``):
+Layout (docs/formats.md 3.4; verified on a real export, ``realdata/giro_didbase``):
 
 * Header lines start with ``#``. Their number varies with the number of
   characteristics and the export's age, so they are skipped, not counted.
@@ -35,7 +35,7 @@ from .schema import CONFIDENCE_MANUAL, make_table, table_from_columns
 
 logger = logging.getLogger(__name__)
 
-#: Missing-value token (FORMATS.md 3.4 [V3]).
+#: Missing-value token (docs/formats.md 3.4 [V3]).
 MISSING = "---"
 #: Characteristics whose values are text, not numbers.
 TEXT_CHARACTERISTICS = frozenset({"TypeEs"})
@@ -46,7 +46,7 @@ SCHEMA_COLUMNS = {
     "fbEs": ("fbEs_MHz", "MHz"),
     "TypeEs": ("es_type", None),
 }
-#: Phrase of a FastChar "no data" status, which yields an empty table (FORMATS.md 3.4 [V3]).
+#: Phrase of a FastChar "no data" status, which yields an empty table (docs/formats.md 3.4 [V3]).
 NO_DATA_PHRASE = "no measurement data"
 
 _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$")

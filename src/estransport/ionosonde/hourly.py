@@ -1,4 +1,4 @@
-"""From raw files to one foEs value per station and UT hour (SCIENCE.md 7, step 1).
+"""From raw files to one foEs value per station and UT hour (docs/science.md 7, step 1).
 
 :func:`read_raw` picks the parser of a station's format; :func:`filter_confidence`
 keeps the soundings whose autoscaling confidence is high enough;

@@ -1,4 +1,4 @@
-"""The summer-peak day of each station-year and its mean per station (SCIENCE.md 7, steps 4-5)."""
+"""The summer-peak day of each station-year and its mean per station (docs/science.md 7, steps 4-5)."""
 
 from __future__ import annotations
 

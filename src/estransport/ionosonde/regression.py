@@ -1,4 +1,4 @@
-"""Fits of latitude against summer-peak DOY, their bootstrap and the speed (SCIENCE.md 7, 6-7).
+"""Fits of latitude against summer-peak DOY, their bootstrap and the speed (docs/science.md 7, 6-7).
 
 Latitude enters every fit as its absolute value, the distance from the
 equator: the summer peak moves poleward in both hemispheres, and a southern

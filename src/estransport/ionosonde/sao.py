@@ -1,6 +1,6 @@
 """Digisonde SAO 4.x ("Standard Archiving Output") reader.
 
-Layout (FORMATS.md 3.2, verified on five real files in ``shared/realdata/sao``):
+Layout (docs/formats.md 3.2, verified on the five real SAO files of tests/data/realdata.tsv):
 
 * A record starts with the *data file index*: two lines of ``40I3``; element
   *g* is the number of elements of group *g* (0 = absent), except for group 2,
@@ -17,7 +17,7 @@ Layout (FORMATS.md 3.2, verified on five real files in ``shared/realdata/sao``):
   h'Es 14, fbEs 48 and the type of Es 49. ``9999.000`` means no value.
 * Groups 54 and 55 hold the URSI qualifying and descriptive letters, one
   character per group-4 characteristic ([I]: letter *k* belongs to
-  characteristic *k*, FORMATS.md 3.2); ``/`` and blank mean no letter.
+  characteristic *k*, docs/formats.md 3.2); ``/`` and blank mean no letter.
 * A file may hold several records one after the other; all are read.
 * Lines end in CR LF or LF.
 """
@@ -43,7 +43,7 @@ from .schema import CONFIDENCE_UNKNOWN, make_table
 
 logger = logging.getLogger(__name__)
 
-#: Elements per line of each group (SAO 4.3 group table, FORMATS.md 3.2 [V]); group 2
+#: Elements per line of each group (SAO 4.3 group table, docs/formats.md 3.2 [V]); group 2
 #: is absent because its index entry counts lines.
 ELEMENTS_PER_LINE: dict[int, int] = {1: 16, 3: 120, 4: 15, 5: 60, 6: 16}
 for _first in (7, 12, 17):  # O-trace F2, F1, E: virtual h, true h, amplitude, Doppler, frequency
@@ -71,15 +71,15 @@ ELEMENTS_PER_LINE.update(
 
 #: Number of groups the index may describe (SAO 4.3 has 60; elements 61-79 must be 0).
 N_GROUPS = 60
-#: Maximum line length of the format (FORMATS.md 3.2 [V]).
+#: Maximum line length of the format (docs/formats.md 3.2 [V]).
 MAX_LINE = 120
 #: Width of a group-4 element (``F8.3``).
 GROUP4_WIDTH = 8
-#: Known group-3 prefaces (FORMATS.md 3.2 [V]; README of realdata/sao).
+#: Known group-3 prefaces (docs/formats.md 3.2 [V]; README of realdata/sao).
 PREFACES = ("FF", "FE", "AA")
-#: Position (1-based) of each characteristic we keep in group 4 (FORMATS.md 3.2 [V]).
+#: Position (1-based) of each characteristic we keep in group 4 (docs/formats.md 3.2 [V]).
 GROUP4_POSITION = {"foEs": 6, "hEs": 14, "fminEs": 36, "fbEs": 48, "es_type": 49}
-#: The no-data value of the format (FORMATS.md 3.2 [V]).
+#: The no-data value of the format (docs/formats.md 3.2 [V]).
 NO_DATA = 9999.0
 #: Analysis flag (group 5, ``60I2``) whose two digits encode the autoscaling confidence.
 CONFIDENCE_FLAG = 10
@@ -211,7 +211,7 @@ def _confidence(system: list[str], flags_line: str | None) -> int:
     """Autoscaling confidence: ``Confidence: NN%`` in group 2, else analysis flag 10.
 
     The flag rule ``125 - 25 * max(digit1, digit2)`` is the Perl ``Data::SAO4``
-    reader's ([V3], FORMATS.md 3.2); a flag of ``00`` or ``  `` carries no
+    reader's ([V3], docs/formats.md 3.2); a flag of ``00`` or ``  `` carries no
     information and gives -1 (unknown).
     """
     for text in system:

@@ -1,6 +1,6 @@
 """Digisonde SAO.XML 5.0 reader.
 
-Structure (SAOXML 5.0 DTD release 5.0.1g, FORMATS.md 3.3 [V])::
+Structure (SAOXML 5.0 DTD release 5.0.1g, docs/formats.md 3.3 [V])::
 
     <SAORecordList>
       <SAORecord FormatVersion="5.0" StartTimeUTC=".." URSICode=".." ScalerType="manual|auto" ..>
@@ -17,13 +17,13 @@ Assumptions the DTD does not settle (each a module constant, easy to change):
   [GAP]; ISO-8601 ``YYYY-MM-DD[T ]HH:MM:SS[.fff][Z]`` is accepted [I].
 * :data:`URSI_IDS` - a ``URSI`` element without a ``Name`` is identified by its
   ``ID`` taken as the URSI characteristic code (foEs 30 [I], h'Es 34, fbEs 32,
-  type of Es 36 [I], FORMATS.md 3.0). A ``Name`` wins over the ``ID``.
+  type of Es 36 [I], docs/formats.md 3.0). A ``Name`` wins over the ``ID``.
 * :data:`SCALER_CONFIDENCE` - ``ScalerType="manual"`` gives confidence 999 (GIRO's
   code for manual scaling); ``auto`` gives -1 (unknown), since SAO.XML carries
   no confidence score [I].
 * A characteristic absent from a record is missing (NaN) [I]. A foEs element
   with an empty ``Val`` and a ``QL``/``DL`` letter is a letter-only entry
-  (missing value, letters kept), the URSI practice of FORMATS.md 3.0 [I].
+  (missing value, letters kept), the URSI practice of docs/formats.md 3.0 [I].
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from .schema import CONFIDENCE_MANUAL, CONFIDENCE_UNKNOWN, make_table
 
 logger = logging.getLogger(__name__)
 
-#: Accepted ``StartTimeUTC`` format [I] (the DTD does not fix it, FORMATS.md 3.3 [GAP]).
+#: Accepted ``StartTimeUTC`` format [I] (the DTD does not fix it, docs/formats.md 3.3 [GAP]).
 TIME_PATTERN = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z?$"
 )

@@ -18,9 +18,9 @@ source_file     str              file the row was read from
 source_line     int32            1-based line of that file (first line of a multi-line record)
 ==============  ===============  ==========================================================
 
-The confidence convention is GIRO's (FORMATS.md 3.4, [V]): 0-100 is the
+The confidence convention is GIRO's (docs/formats.md 3.4, [V]): 0-100 is the
 autoscaling confidence score, 999 means manually scaled and -1 unknown.
-Letter-only entries (a descriptive letter in place of a value, FORMATS.md 3.0)
+Letter-only entries (a descriptive letter in place of a value, docs/formats.md 3.0)
 are rows with ``foEs_MHz`` NaN and the letters kept.
 """
 
@@ -75,9 +75,9 @@ PHYSICAL_RANGES: dict[str, tuple[float, float]] = {
     "hEs_km": (0.0, 1000.0),
 }
 
-#: Confidence code for manually scaled values (GIRO convention, FORMATS.md 3.4 [V]).
+#: Confidence code for manually scaled values (GIRO convention, docs/formats.md 3.4 [V]).
 CONFIDENCE_MANUAL = 999
-#: Confidence code for "unknown" (GIRO convention, FORMATS.md 3.4 [V]).
+#: Confidence code for "unknown" (GIRO convention, docs/formats.md 3.4 [V]).
 CONFIDENCE_UNKNOWN = -1
 
 _DEFAULTS: dict[str, Any] = {

@@ -6,12 +6,12 @@ column of ``config/stations.tsv``:
 
 ``giro``
     GIRO DIDBase, one query per station-year with the documented
-    ``DIDBGetValues`` URL (FORMATS.md 3.4, [V3] from several clients); if the
+    ``DIDBGetValues`` URL (docs/formats.md 3.4, [V3] from several clients); if the
     server answers 404/410 the same query goes to the FastChar ``getbest``
     endpoint, reported to have replaced it ([V3, unconfirmed]).
 ``ukssdc``
     UKSSDC. No download URL template for historic hourly tabulations was found
-    (FORMATS.md 3.1 [GAP]), so by default these files must be placed by hand,
+    (docs/formats.md 3.1 [GAP]), so by default these files must be placed by hand,
     like ``manual``; ``ionosonde.ukssdc.url_template`` switches on downloads once
     a template is known.
 ``manual``
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 #: The Chinese Meridian Project data centre (login required): station SAO files.
 MERIDIAN_PROJECT_URL = "https://data.meridianproject.ac.cn/"
-#: UKSSDC ionosonde pages (the catalogue WDCCAT lists station codes, FORMATS.md 3.1 [S26]).
+#: UKSSDC ionosonde pages (the catalogue WDCCAT lists station codes, docs/formats.md 3.1 [S26]).
 UKSSDC_URL = "https://www.ukssdc.ac.uk/wdcc1/ionosondes/"
 #: GIRO DIDBase home (station list and data rules).
 GIRO_URL = "https://giro.uml.edu/didbase/"
@@ -87,7 +87,7 @@ def giro_query_url(
     -------
     str
         ``{base}?ursiCode=..&charName=a,b&DMUF=3000&fromDate=YYYY/MM/DD+HH:MM:SS&toDate=..``
-        (FORMATS.md 3.4; ``+`` is the encoded blank between date and time).
+        (docs/formats.md 3.4; ``+`` is the encoded blank between date and time).
     """
     return (
         f"{base_url}?ursiCode={ursi_code}&charName={','.join(characteristics)}&DMUF=3000"

@@ -1,6 +1,6 @@
 """UKSSDC / URSI IIWG station-month files and the UKSSDC 128-byte daily "Data File".
 
-Two layouts of scaled hourly values (FORMATS.md 3.1):
+Two layouts of scaled hourly values (docs/formats.md 3.1):
 
 **IIWG / CHARS station-month format** (URSI standard since 1990, [V] layout).
 A logical unit is one station-month; a file may hold several. Record 1 is a
@@ -17,7 +17,7 @@ summary lines (medians, counts, quartiles, deciles).
 then 24 hourly values A5 for 00-23 h local mean time ([V] layout, [S22]).
 Station and characteristic are not in the record.
 
-Every assumption that FORMATS.md marks [I] or [GAP] is a module constant
+Every assumption that docs/formats.md marks [I] or [GAP] is a module constant
 below, so it can be changed in one place once a real file settles it:
 
 * :data:`CELL_LAYOUT` - a 5-character value is ``VVVQD``: a 3-digit integer,
@@ -72,12 +72,12 @@ DAY_STARTS_NEW_LINE = True
 #: (table column, divisor) of the URSI codes we keep; value = integer / divisor
 #: (a divisor, not a factor of 0.1, so that 45 gives exactly the float nearest 4.5).
 URSI_SCALE: dict[str, tuple[str, int | None]] = {
-    "30": ("foEs_MHz", 10),  # foEs in 0.1 MHz [V] (UAG-23 via UKSSDC, FORMATS.md 3.0)
+    "30": ("foEs_MHz", 10),  # foEs in 0.1 MHz [V] (UAG-23 via UKSSDC, docs/formats.md 3.0)
     "32": ("fbEs_MHz", 10),  # fbEs in 0.1 MHz [I]
     "34": ("hEs_km", 1),  # h'Es in km [I]
     "36": ("es_type", None),  # type of Es, kept as text [I]
 }
-#: URSI code of foEs (FORMATS.md 3.0 [V]).
+#: URSI code of foEs (docs/formats.md 3.0 [V]).
 FOES_CODE = "30"
 #: Dimension strings accepted for each code (lower case, blanks removed); "" = not given.
 DIMENSIONS_ACCEPTED: dict[str, frozenset[str]] = {
@@ -90,7 +90,7 @@ DIMENSIONS_ACCEPTED: dict[str, frozenset[str]] = {
 DATAFILE_MERIDIAN = "station longitude"
 #: Data File record length in characters ([V], [S22]).
 DATAFILE_RECORD = 128
-#: IIWG header record length in characters (30+5+4+5+5+10+10+30, FORMATS.md 3.1 [I arithmetic]).
+#: IIWG header record length in characters (30+5+4+5+5+10+10+30, docs/formats.md 3.1 [I arithmetic]).
 IIWG_HEADER = 99
 #: Longest line accepted in an IIWG file (24 cells of 5 characters).
 IIWG_MAX_LINE = 120

@@ -1,6 +1,6 @@
-"""Lazy reader of CAM/WACCM/WACCM-X history files (FORMATS.md section 4).
+"""Lazy reader of CAM/WACCM/WACCM-X history files (docs/formats.md section 4).
 
-What it does, per FORMATS.md (the formulas are in :mod:`estransport.physics.vertical`):
+What it does, per docs/formats.md (the formulas are in :mod:`estransport.physics.vertical`):
 
 * **Pressure** on hybrid levels, p = hyam P0 + hybm PS (4.2). Old CCM/CAM
   files have no ``P0``; their ``hyam`` is already a fraction of 1e5 Pa (e.g.
@@ -363,7 +363,7 @@ def altitude_from_history(ds: xr.Dataset) -> xr.DataArray:
     z.attrs = {
         "units": "m",
         "long_name": "geometric altitude above sea level",
-        "comment": f"from {how} (FORMATS.md 4.4)",
+        "comment": f"from {how} (docs/formats.md 4.4)",
     }
     return z
 

@@ -24,7 +24,7 @@ COLLISION_FREQUENCY_NOTE = {
     True: "momentum-transfer frequency of Schunk and Nagy (2009, eq. 4.88), with the "
     "mass factor m_n/(m_i+m_n); r_i = 1 near 120 km",
     False: "Langevin rate without Schunk and Nagy's (2009, eq. 4.88) momentum-transfer mass "
-    "factor m_n/(m_i+m_n) (model.drift.momentum_transfer: false; reproduces SCIENCE.md 4, "
+    "factor m_n/(m_i+m_n) (model.drift.momentum_transfer: false; reproduces docs/science.md 4, "
     "r_i = 24 at 106 km): nu_in and r_i are (m_i+m_n)/m_n = 3.0 (N2), 2.7 (O2) and 4.5 (O) "
     "times the momentum-transfer values (3.0-3.2 for the 100-150 km mixture), and r_i = 1 is "
     "crossed near 132 km instead of about 120 km",

@@ -1,7 +1,7 @@
 """Neutral atmosphere from NRLMSIS 2.1 (``pymsis``), always with explicit solar/geomagnetic indices.
 
 pymsis downloads a space-weather file when F10.7 or Ap are not given, which
-fails offline (DESIGN.md), so every call here passes them explicitly.
+fails offline (docs/architecture.md §6), so every call here passes them explicitly.
 
 Monthly-mean model output averages over all local times, so the profiles used
 with it are **diurnal means**: MSIS is evaluated at ``diurnal_samples``

@@ -22,7 +22,7 @@ mass factor. Numerically, :math:`2.21\\pi (e^2 \\cdot 10^{-24}\\,\\mathrm{cm^3}/
                (\\gamma_n[10^{-24}\\mathrm{cm^3}] / \\mu_{in}[\\mathrm{u}])^{1/2}\\ \\mathrm{s^{-1}}.
 
 **Default: without** :math:`f_m` (``momentum_transfer=False``). This is the form
-behind the sanity numbers of SCIENCE.md section 4 (r_i = 24 at 106 km over
+behind the sanity numbers of docs/science.md section 4 (r_i = 24 at 106 km over
 Beijing; 73 at 100 km; 3 at 120 km). Including :math:`f_m` (S&N's
 momentum-transfer frequency) lowers nu_in and r_i for Fe+ by (m_i+m_n)/m_n = 3.0
 (N2), 2.7 (O2) and 4.5 (O), 3.0-3.2 for the 100-150 km mixture, which moves
@@ -34,7 +34,7 @@ Polarisabilities (S&N 2009 table 4.1): N2 1.76, O2 1.59, O 0.77 x 1e-24 cm3.
 
 Gyrofrequency
 -------------
-omega_i = e B / m_i, with m_i = 55.845 u for Fe+ (SCIENCE.md section 4).
+omega_i = e B / m_i, with m_i = 55.845 u for Fe+ (docs/science.md section 4).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ ELEMENTARY_CHARGE_CGS = ELEMENTARY_CHARGE * SPEED_OF_LIGHT * 10.0
 #: Atomic mass constant in g (CODATA 2018: 1.660 539 066 60(50) x 1e-27 kg).
 ATOMIC_MASS_UNIT_CGS = ATOMIC_MASS_UNIT * 1.0e3
 
-#: Standard atomic weight of Fe, u (IUPAC/CIAAW 2021: 55.845). SCIENCE.md section 4.
+#: Standard atomic weight of Fe, u (IUPAC/CIAAW 2021: 55.845). docs/science.md section 4.
 MASS_FE_U = 55.845
 #: Molecular masses of the major neutrals, u (IUPAC standard atomic weights:
 #: N 14.007, O 15.999).
@@ -37,18 +37,18 @@ MASS_N2_U = 28.014
 MASS_O2_U = 31.998
 MASS_O_U = 15.999
 
-#: CESM gravitational acceleration, m s-2 (``SHR_CONST_G``, shr_const_mod; FORMATS.md 4.4).
+#: CESM gravitational acceleration, m s-2 (``SHR_CONST_G``, shr_const_mod; docs/formats.md 4.4).
 CESM_GRAVITY = 9.80616
-#: CESM Earth radius, m (``SHR_CONST_REARTH``, shr_const_mod; FORMATS.md 4.4).
+#: CESM Earth radius, m (``SHR_CONST_REARTH``, shr_const_mod; docs/formats.md 4.4).
 CESM_EARTH_RADIUS = 6.37122e6
 #: CESM dry-air gas constant, J kg-1 K-1 (``SHR_CONST_RDAIR`` = R*/M_dry with
 #: M_dry = 28.966 kg kmol-1; equal to CESM's value to 1e-6).
 CESM_RDAIR = GAS_CONSTANT_KMOL / 28.966
 #: CESM dry-air specific heat at constant pressure, J kg-1 K-1 (``SHR_CONST_CPDAIR``).
 CESM_CPDAIR = 1.00464e3
-#: CAM reference pressure P0, Pa (hycoef.F90; FORMATS.md 4.2).
+#: CAM reference pressure P0, Pa (hycoef.F90; docs/formats.md 4.2).
 CESM_P0 = 1.0e5
-#: Reference pressure of potential temperature, Pa (1000 hPa; FORMATS.md 4.6).
+#: Reference pressure of potential temperature, Pa (1000 hPa; docs/formats.md 4.6).
 THETA_REFERENCE_PRESSURE = 1.0e5
-#: Fixed scale height of CAM's FV TEM diagnostics (ctem.F90), m (FORMATS.md 4.5).
+#: Fixed scale height of CAM's FV TEM diagnostics (ctem.F90), m (docs/formats.md 4.5).
 CAM_TEM_SCALE_HEIGHT = 7000.0

@@ -2,7 +2,7 @@
 
 Coordinates are east, north, up. The magnetic field is
 **B** = B (sin D cos I, cos D cos I, -sin I) = B **b**, with the dip angle I
-positive downward and the declination D positive east (SCIENCE.md section 3).
+positive downward and the declination D positive east (docs/science.md section 3).
 The steady momentum equation of a singly charged positive ion (A2) is
 
     0 = e (**E** + **v** x **B**) - m nu (**v** - **U**),

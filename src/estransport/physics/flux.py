@@ -19,7 +19,7 @@ Definitions
 * Zonal mean: the mean over longitude.
 * Level: the field linearly interpolated in altitude to ``level_km``
   (config ``transport.flux.level_km``; the paper's 106 km, where the Es peak
-  density is greatest; SCIENCE.md 6).
+  density is greatest; docs/science.md 6).
 * Divergence of the zonal-mean flux on the sphere (the zonal-mean of the
   longitude derivative vanishes on a periodic domain), with r = a + z:
 

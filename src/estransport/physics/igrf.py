@@ -6,7 +6,7 @@ geodetic coordinates: latitude and height refer to the WGS84 ellipsoid and the
 field components are east, north and up relative to it. (The centred-dipole
 helpers for map overlays are in :mod:`estransport.geomag`.)
 
-Sign conventions follow Yu et al. (2021, appendix A2; SCIENCE.md section 3):
+Sign conventions follow Yu et al. (2021, appendix A2; docs/science.md section 3):
 
 * I, the dip angle, is positive when the field points **down** (northern
   magnetic hemisphere), I = atan(-B_up / B_horizontal);

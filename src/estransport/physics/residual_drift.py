@@ -21,7 +21,7 @@ with a zonal-mean wind:
 The result is kept over an altitude range only (config
 ``transport.residual_drift.altitude_km``; the paper's 100-120 km): below 100 km
 the ion lifetimes fall to hours or minutes and the paper omits the arrows
-(SCIENCE.md 5). Velocities are in m s-1.
+(docs/science.md 5). Velocities are in m s-1.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Transformed Eulerian Mean (TEM) residual circulation in pressure coordinates.
 
 Andrews, Holton and Leovy (1987, *Middle Atmosphere Dynamics*, section 3.5)
-in the pressure-coordinate form of FORMATS.md 4.6 (as in the DynVarMIP
+in the pressure-coordinate form of docs/formats.md 4.6 (as in the DynVarMIP
 convention of Gerber and Manzini, 2016):
 
 .. math::
@@ -12,12 +12,12 @@ convention of Gerber and Manzini, 2016):
     \\omega^* = \\bar\\omega + \\frac{1}{a\\cos\\varphi}\\partial_\\varphi(\\psi\\cos\\varphi),
 
 and w* = -(H/p) omega*. Square brackets and overbars are zonal means, primes
-deviations from them. The log-pressure form of SCIENCE.md section 5 is
+deviations from them. The log-pressure form of docs/science.md section 5 is
 identical after d/dz = -(p/H) d/dp.
 
 The functions take xarray objects on **pressure levels** (a 1-D pressure
 coordinate) and keep every other dimension (time, ...), so zonal means and
-eddy fluxes are formed at each time before any time mean, as SCIENCE.md
+eddy fluxes are formed at each time before any time mean, as docs/science.md
 section 5 asks. With dask-backed input the result stays lazy (the pressure,
 latitude and longitude dimensions must each be a single chunk).
 """

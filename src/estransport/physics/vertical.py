@@ -1,7 +1,7 @@
 """Vertical coordinates of CAM/WACCM output: pressure, geometric altitude, vertical wind.
 
 The formulas the CESM history reader (:mod:`estransport.model.cesm`) and the
-model-state and TEM steps apply to model fields (FORMATS.md section 4):
+model-state and TEM steps apply to model fields (docs/formats.md section 4):
 
 * :func:`hybrid_pressure` - mid-level pressure of hybrid sigma-pressure levels,
   p = hyam P0 + hybm PS (4.2);
@@ -55,7 +55,7 @@ def hybrid_pressure(hyam, hybm, ps, p0: float = CESM_P0):
 def geometric_altitude(
     z3, phis=None, *, earth_radius: float = CESM_EARTH_RADIUS, gravity: float = CESM_GRAVITY
 ):
-    """Geometric altitude from CAM's geopotential height Z3 (FORMATS.md 4.4).
+    """Geometric altitude from CAM's geopotential height Z3 (docs/formats.md 4.4).
 
     Parameters
     ----------
@@ -130,7 +130,7 @@ def scale_height(temperature, mean_mass_u, z_m):
 
 
 def omega_to_w(omega, pressure, scale_height_m):
-    """Vertical wind from the pressure velocity, w = -omega H / p (FORMATS.md 4.5).
+    """Vertical wind from the pressure velocity, w = -omega H / p (docs/formats.md 4.5).
 
     Parameters
     ----------

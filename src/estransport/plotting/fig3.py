@@ -41,7 +41,7 @@ from .vectors import (
 
 log = logging.getLogger(__name__)
 
-#: Colours of the overlays (SCIENCE.md 1: green ratio line, yellow drift arrows).
+#: Colours of the overlays (docs/science.md 1: green ratio line, yellow drift arrows).
 RATIO_COLOR = "#00b02f"
 ARROW_COLOR = "#ffd400"
 

@@ -1,4 +1,4 @@
-"""Steps of the ionosonde rules (``workflow/rules/ionosonde.smk``; SCIENCE.md 7).
+"""Steps of the ionosonde rules (``workflow/rules/ionosonde.smk``; docs/science.md 7).
 
 Raw station-year files (synthetic generator, GIRO or UKSSDC download, or
 placed by hand) -> ``results/ionosonde/{station}/hourly.parquet`` -> the
@@ -140,7 +140,7 @@ def ionosonde_hourly(job: RuleJob) -> None:
 
 
 def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
-    """Rule ionosonde_analysis: the analysis of SCIENCE.md 7 over the configured stations.
+    """Rule ionosonde_analysis: the analysis of docs/science.md 7 over the configured stations.
 
     Inputs: ``hourly`` (one table per station, in ``params.codes`` order),
     ``stations`` (the registry). Params: ``codes``, ``station_years``,

@@ -9,7 +9,7 @@ Planted truth
 -------------
 S4max at the tangent point of an Es-height arc is drawn around the intensity
 :func:`es_intensity` (parameters in :class:`PlantedEsClimatology`), which has
-the features of SCIENCE.md section 8:
+the features of docs/science.md section 8:
 
 * a summer band at 10-60 degrees latitude in each hemisphere, strongest in local
   summer, stronger in the north (``south_factor`` < 1);
@@ -24,8 +24,8 @@ the features of SCIENCE.md section 8:
   hemisphere);
 * a Gaussian layer in altitude around ``peak_altitude_km``.
 
-Member contents follow FORMATS.md section 1 and the real-file evidence in
-``shared/realdata/cdaac_scnlv1_evidence``: a ``time`` dimension with variables
+Member contents follow docs/formats.md section 1 and the real-file evidence
+(``cdaac_scnlv1_evidence/*`` in tests/data/realdata.tsv): a ``time`` dimension with variables
 ``time, S4, elevation, sqrt_I, caL1_SNR, x_LEO, y_LEO, z_LEO, x_GPS, y_GPS,
 z_GPS`` and the global attributes whose names are known (34 of the 42 a real
 file has; the other 8 names are unknown [GAP] and are not invented). Like real
@@ -53,13 +53,13 @@ from .nc3 import write_netcdf3
 
 log = logging.getLogger(__name__)
 
-#: Start of GPS time (FORMATS.md 1.4: start_time/stop_time are GPS seconds).
+#: Start of GPS time (docs/formats.md 1.4: start_time/stop_time are GPS seconds).
 GPS_EPOCH = dt.datetime(1980, 1, 6)
-#: Fill value of CDAAC attributes and variables (FORMATS.md 1.3).
+#: Fill value of CDAAC attributes and variables (docs/formats.md 1.3).
 FILL = -999.0
 #: Version stamp of repro2013 member names (``..._2013.3520_nc``, realdata evidence).
 REPRO2013_SUFFIX = "2013.3520"
-#: Tangent-altitude range (km) of the planted Es arcs: the Es heights of SCIENCE.md 2.
+#: Tangent-altitude range (km) of the planted Es arcs: the Es heights of docs/science.md 2.
 ES_ALTITUDE_KM = (90.0, 130.0)
 
 #: IGRF-14 first-degree Gauss coefficients (nT) at the model epochs around the
@@ -300,7 +300,7 @@ def _gps_seconds(t: dt.datetime) -> float:
 
 
 def member_name(leo: int, t: dt.datetime, duration_min: int, prn: int, antenna: int) -> str:
-    """CDAAC scnLv1 member name (FORMATS.md 1.2), repro2013 version stamp.
+    """CDAAC scnLv1 member name (docs/formats.md 1.2), repro2013 version stamp.
 
     Parameters
     ----------
@@ -326,7 +326,7 @@ def member_name(leo: int, t: dt.datetime, duration_min: int, prn: int, antenna: 
 
 
 def day_tarball_name(year: int, doy: int, stream: str = "repro2013") -> str:
-    """CDAAC day tarball name, e.g. ``scnLv1_repro2013_2008_100.tar.gz`` (FORMATS.md 1.1)."""
+    """CDAAC day tarball name, e.g. ``scnLv1_repro2013_2008_100.tar.gz`` (docs/formats.md 1.1)."""
     return f"scnLv1_{stream}_{year:04d}_{doy:03d}.tar.gz"
 
 
@@ -360,7 +360,7 @@ def _netcdf_member(rng: np.random.Generator, arc: dict) -> bytes:
     encoded = {}
     for name, (typ, data, units, long_name) in variables.items():
         vattrs = {"units": units, "long_name": long_name}
-        if typ == "f4":  # CDAAC float32 variables carry _FillValue = -999.f (FORMATS.md 1.3)
+        if typ == "f4":  # CDAAC float32 variables carry _FillValue = -999.f (docs/formats.md 1.3)
             vattrs["_FillValue"] = np.float32(FILL)
         encoded[name] = (("time",), np.asarray(data, dtype=typ), vattrs)
     return write_netcdf3({"time": n}, encoded, arc["attrs"])

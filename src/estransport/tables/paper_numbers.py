@@ -6,7 +6,7 @@ One row per quantity, with the columns
 quantity   what is compared (region, months)
 value_this_run  this run's value as text (a range "low to high", a band
            "lo–hi°", or "value ± standard error")
-paper_value  the paper's value as the paper states it (SCIENCE.md 2, 5, 6, 7)
+paper_value  the paper's value as the paper states it (docs/science.md 2, 5, 6, 7)
 units      units of both values
 source     the workflow file the value comes from
 notes      the definition used
@@ -69,16 +69,16 @@ from ..physics.flux import (
 COLUMNS = ["quantity", "value_this_run", "paper_value", "units", "source", "notes",
            "value_low", "value_high", "paper_low", "paper_high"]
 
-#: The paper's values (Yu et al. 2021, as recorded in SCIENCE.md): text, low, high.
+#: The paper's values (Yu et al. 2021, as recorded in docs/science.md): text, low, high.
 PAPER = {
-    "velocity": ("-1.08 to 7.45", -1.08, 7.45),  # SCIENCE.md 5 (abstract of the paper)
-    "flux_jan": ("-3.3e7 to -2.3e9 (mostly southward)", -2.3e9, -3.3e7),  # SCIENCE.md 6
-    "flux_jul": ("1.6e7 to 4.9e9 (mostly northward)", 1.6e7, 4.9e9),  # SCIENCE.md 6
-    "convergence": ("25–45° (summer hemisphere)", 25.0, 45.0),  # SCIENCE.md 6
-    "es_band": ("10–60°", 10.0, 60.0),  # SCIENCE.md 2
-    "trough": ("< 0.3", 0.0, 0.3),  # SCIENCE.md 2 (S4max is non-negative)
+    "velocity": ("-1.08 to 7.45", -1.08, 7.45),  # docs/science.md 5 (abstract of the paper)
+    "flux_jan": ("-3.3e7 to -2.3e9 (mostly southward)", -2.3e9, -3.3e7),  # docs/science.md 6
+    "flux_jul": ("1.6e7 to 4.9e9 (mostly northward)", 1.6e7, 4.9e9),  # docs/science.md 6
+    "convergence": ("25–45° (summer hemisphere)", 25.0, 45.0),  # docs/science.md 6
+    "es_band": ("10–60°", 10.0, 60.0),  # docs/science.md 2
+    "trough": ("< 0.3", 0.0, 0.3),  # docs/science.md 2 (S4max is non-negative)
 }
-#: The paper's ionosonde fits (SCIENCE.md 7): slope (deg/day) ± se, speed (m/s) ± se.
+#: The paper's ionosonde fits (docs/science.md 7): slope (deg/day) ± se, speed (m/s) ± se.
 PAPER_FITS = {
     "Greenwich": ((8.06, 0.15), (10.35, 0.19)),
     "120E": ((0.99, 0.29), (1.27, 0.37)),

@@ -19,7 +19,7 @@ latitudes peak earlier. On top of the mean (:func:`simulate`):
   ``outage_days`` consecutive days per station-year (:func:`gap_days`);
 * letter-only entries: with probability ``letter_only_fraction`` (doubled at
   night) a sounding has no value and only a descriptive letter (``B``, ``C``,
-  ``G``, ``S``), as URSI tables write it (FORMATS.md 3.0);
+  ``G``, ``S``), as URSI tables write it (docs/formats.md 3.0);
 * qualifying letters ``U``/``D``/``E`` on a fraction ``qualifier_fraction`` of values;
 * in formats with a confidence (SAO, DIDBase), a fraction
   ``low_confidence_fraction`` of soundings has a low autoscaling confidence
@@ -50,10 +50,10 @@ from ...ionosonde.stations import Station
 
 #: Lowest sounding frequency of the simulated sounders, MHz (values below are letter E).
 F_MIN_MHZ = 1.0
-#: Descriptive letters used for letter-only entries (FORMATS.md 3.0: absorption,
+#: Descriptive letters used for letter-only entries (docs/formats.md 3.0: absorption,
 #: equipment, too weak, interference).
 LETTER_ONLY = ("B", "C", "G", "S")
-#: Qualifying letters attached to some values (FORMATS.md 3.0).
+#: Qualifying letters attached to some values (docs/formats.md 3.0).
 QUALIFIERS = ("U", "D", "E")
 #: Local hour of the diurnal maximum of foEs (late morning; Es peaks by day).
 DIURNAL_PEAK_HOUR = 11.0

@@ -1,4 +1,4 @@
-"""Writers of synthetic soundings in the real archive formats (FORMATS.md 3).
+"""Writers of synthetic soundings in the real archive formats (docs/formats.md 3).
 
 Each writer takes the soundings of one station-year (a table as
 :func:`.truth.simulate_station_year` returns it) and writes one raw file that

@@ -1,6 +1,6 @@
 """Synthetic WACCM history files with a planted truth (the embedded default model).
 
-The generator writes files in the CESM/CAM history layout (FORMATS.md
+The generator writes files in the CESM/CAM history layout (docs/formats.md
 section 4): netCDF-3 64-bit offset, hybrid sigma-pressure levels (``hyam``,
 ``hybm``, ``hyai``, ``hybi``, ``P0``, ``PS``, ``lev``, ``ilev``), ``time`` /
 ``time_bnds`` / ``date`` / ``datesec`` with a ``noleap`` calendar, float32
