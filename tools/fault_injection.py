@@ -2,7 +2,8 @@
 """Kill a workflow run again and again, and check that the reruns converge.
 
 1. An uninterrupted reference run of a test configuration (``--cores 2``).
-2. The same configuration in a second directory, killed with SIGKILL to the whole
+2. The same configuration in a second directory, at ``--killed-cores`` (default 1,
+   so that the comparison covers a different core count too), killed with SIGKILL to the whole
    process group (Snakemake and its jobs, as a power cut or an OOM killer would) at
    ``--kills`` random moments; after each kill ``snakemake --unlock`` and then the
    same command again, which is killed in turn, until the last rerun completes.
@@ -58,7 +59,8 @@ def _tmp_litter(workdir: Path) -> list[Path]:
     return sorted(p for p in workdir.rglob(".tmp-*") if ".snakemake" not in p.parts)
 
 
-def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2) -> int:
+def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
+        killed_cores: int = 1) -> int:
     """Run the experiment in ``root``; print what happened and return the exit status."""
     log = root / "snakemake.log"
     ref, hit = _workdir(root / "reference"), _workdir(root / "killed")
@@ -74,7 +76,7 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2) -> 
     for i in range(1, kills + 1):
         delay = rng.uniform(0.05, 0.95) * wall
         with open(log, "ab") as fh:
-            proc = subprocess.Popen(_command(hit, configfile, cores), stdout=fh,
+            proc = subprocess.Popen(_command(hit, configfile, killed_cores), stdout=fh,
                                     stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 proc.wait(timeout=delay)
@@ -83,11 +85,11 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2) -> 
                 os.killpg(proc.pid, signal.SIGKILL)  # Snakemake and every job it started
                 proc.wait()
                 state = "killed"
-        unlock = _command(hit, configfile, cores)[:-3] + ["--unlock"]
+        unlock = _command(hit, configfile, killed_cores)[:-3] + ["--unlock"]
         _run(unlock, log)
         print(f"kill {i}/{kills} at {delay:5.1f} s: {state}")
 
-    if _run(_command(hit, configfile, cores), log).returncode != 0:
+    if _run(_command(hit, configfile, killed_cores), log).returncode != 0:
         print(f"the final rerun failed; see {log}", file=sys.stderr)
         return 1
     problems, n = compare_bytes(ref / "results", hit / "results")
@@ -98,8 +100,8 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2) -> 
         print(f"LEFT BEHIND: {p}", file=sys.stderr)
     if problems or litter or n == 0:
         return 1
-    print(f"CONVERGED: after {kills} kills all {n} outputs are byte-identical to the "
-          "uninterrupted run's, and no .tmp-* file is left")
+    print(f"CONVERGED: after {kills} kills at --cores {killed_cores}, all {n} outputs are "
+          f"byte-identical to the uninterrupted --cores {cores} run's, and no .tmp-* file is left")
     return 0
 
 
@@ -109,14 +111,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="test configuration (an overlay on config/config.yaml)")
     parser.add_argument("--kills", type=int, default=10, help="number of SIGKILLs (default 10)")
     parser.add_argument("--seed", type=int, default=20210407, help="seed of the kill moments")
-    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--cores", type=int, default=2, help="cores of the reference run")
+    parser.add_argument("--killed-cores", type=int, default=1, help="cores of the killed runs")
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary dir)")
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        return run(args.config.resolve(), args.kills, args.seed, args.keep, args.cores)
+        return run(args.config.resolve(), args.kills, args.seed, args.keep, args.cores,
+                   args.killed_cores)
     with tempfile.TemporaryDirectory(prefix="estransport-fault-") as tmp:
-        return run(args.config.resolve(), args.kills, args.seed, Path(tmp), args.cores)
+        return run(args.config.resolve(), args.kills, args.seed, Path(tmp), args.cores,
+                   args.killed_cores)
 
 
 if __name__ == "__main__":
