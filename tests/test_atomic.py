@@ -130,3 +130,19 @@ def test_read_only_directory_is_named(tmp_path):
         with pytest.raises(OutputWriteError, match="no permission"):
             with atomic_path(ro / "out.csv") as tmp:
                 tmp.write_text("a,b\n")
+
+
+def test_dask_backed_netcdf_gives_the_same_bytes_every_time(tmp_path):
+    # xarray hands dask chunks to HDF5 in an order set by random task names: without
+    # loading first, two writes of the same values differ in their chunk offsets.
+    import dask
+
+    rng = np.random.default_rng(1)
+    ds = xr.Dataset({"u": (("time", "lat"), rng.random((24, 90)))}).chunk({"time": 1})
+    paths = []
+    for i, workers in enumerate((1, 2, 2)):
+        with dask.config.set(scheduler="threads", num_workers=workers):
+            paths.append(tmp_path / f"u{i}.nc")
+            write_netcdf(ds, paths[-1])
+    blobs = {p.read_bytes() for p in paths}
+    assert len(blobs) == 1

@@ -14,8 +14,11 @@
     .venv/bin/python tools/fault_injection.py                      # 10 kills, smoke config
     .venv/bin/python tools/fault_injection.py --kills 3 --seed 7 --keep /tmp/fi
 
-The kill moments are drawn uniformly over the reference run's wall time, from a
-seeded generator, so a failure can be replayed. Exit status 0 when the run
+Each kill comes a random time after its rerun starts: the time Snakemake takes to
+build the DAG, plus a uniform draw from 10-100 % of an even share of the reference
+run's remaining work (wall time / kills), so the kills spread over the whole run
+instead of the first reruns finishing everything. The draws come from a seeded
+generator, so a failure can be replayed. Exit status 0 when the run
 converged, 1 otherwise. ``tests/test_fault_injection.py`` runs it in the test suite.
 """
 
@@ -47,7 +50,7 @@ def _workdir(path: Path) -> Path:
 def _command(workdir: Path, configfile: Path, cores: int) -> list[str]:
     return [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
             "--directory", str(workdir), "--configfile", str(configfile),
-            "--cores", str(cores), "--rerun-incomplete", "--quiet", "all"]
+            "--cores", str(cores), "--rerun-incomplete", "all"]
 
 
 def _run(cmd: list[str], log: Path) -> subprocess.CompletedProcess:
@@ -70,11 +73,15 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
         print(f"the reference run failed; see {log}", file=sys.stderr)
         return 1
     wall = time.perf_counter() - t0
-    print(f"reference run: {wall:.1f} s")
+    t0 = time.perf_counter()
+    _run(_command(ref, configfile, cores) + ["--dry-run"], log)  # nothing to do: DAG build only
+    startup = time.perf_counter() - t0
+    print(f"reference run: {wall:.1f} s (DAG build {startup:.1f} s)")
 
     rng = random.Random(seed)
+    share = max(wall - startup, 1.0) / kills
     for i in range(1, kills + 1):
-        delay = rng.uniform(0.05, 0.95) * wall
+        delay = startup + rng.uniform(0.1, 1.0) * share
         with open(log, "ab") as fh:
             proc = subprocess.Popen(_command(hit, configfile, killed_cores), stdout=fh,
                                     stderr=subprocess.STDOUT, start_new_session=True)
@@ -85,7 +92,7 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
                 os.killpg(proc.pid, signal.SIGKILL)  # Snakemake and every job it started
                 proc.wait()
                 state = "killed"
-        unlock = _command(hit, configfile, killed_cores)[:-3] + ["--unlock"]
+        unlock = _command(hit, configfile, killed_cores)[:-2] + ["--unlock"]
         _run(unlock, log)
         print(f"kill {i}/{kills} at {delay:5.1f} s: {state}")
 

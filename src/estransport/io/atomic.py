@@ -166,8 +166,29 @@ def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = Tr
         base[name] = {**base.get(name, {}), **enc}
     for name, enc in (encoding or {}).items():
         base[name] = {**base.get(name, {}), **enc}
+    ds = _loaded_for_stable_bytes(ds, path)
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=base)
+
+
+#: Dask-backed datasets up to this size (bytes in memory) are computed before the
+#: write. xarray hands dask chunks to HDF5 in an order that depends on random task
+#: names, so the same values would land at different file offsets on every run.
+STABLE_BYTES_LIMIT = 2 * 1024**3
+
+
+def _loaded_for_stable_bytes(ds: xr.Dataset, path: Path | str) -> xr.Dataset:
+    """``ds`` computed into memory when it is dask-backed and small enough (see above)."""
+    if not any(getattr(v.data, "dask", None) is not None for v in ds.variables.values()):
+        return ds
+    if ds.nbytes <= STABLE_BYTES_LIMIT:
+        return ds.load()  # computed with the caller's dask scheduler (threads)
+    import logging
+
+    logging.getLogger(__name__).warning(
+        "%s: %.1f GB is written chunk by chunk from dask; its values are reproducible "
+        "but its bytes may differ between runs (HDF5 chunk order)", path, ds.nbytes / 1e9)
+    return ds
 
 
 #: CF attributes of the coordinates every product shares, set where a writer left
