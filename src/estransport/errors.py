@@ -43,6 +43,14 @@ class InputFileError(EstransportError, ValueError):
         1-based line number, for text formats.
     member : str, optional
         Archive member name, for tarballs.
+
+    Attributes
+    ----------
+    path, line, member
+        As given (``path`` as a string).
+    detail : str
+        ``message`` alone, without the location; for callers that name the
+        file otherwise (a download names its URL, not its temporary file).
     """
 
     def __init__(
@@ -56,12 +64,22 @@ class InputFileError(EstransportError, ValueError):
         self.path = os.fspath(path)
         self.line = line
         self.member = member
+        self.detail = message
         where = self.path
         if member is not None:
             where += f" [member {member}]"
         if line is not None:
             where += f", line {line}"
         super().__init__(f"{where}: {message}")
+
+
+class TruncatedFileError(InputFileError):
+    """A file ends before its format says it should: a download or a copy cut short.
+
+    Raised by validators (e.g. :func:`estransport.io.download.is_gzip_tar`) so
+    that a downloader can tell a body cut in transit, worth fetching again,
+    from complete content that is wrong. Parameters as :class:`InputFileError`.
+    """
 
 
 class DownloadError(EstransportError, OSError):
