@@ -167,8 +167,8 @@ class IonosondePlan:
             return check_manual(st, self.station_years[code], self.raw_dir)
         return [raw_path(self.raw_dir, st, y) for y in self.station_years[code]]
 
-    def hourly_tables(self) -> list[str]:
-        """Every station's hourly table; first checks all hand-placed stations at once.
+    def check_hand_placed(self) -> None:
+        """For source real, check the files of every hand-placed station at once.
 
         Raises
         ------
@@ -180,4 +180,14 @@ class IonosondePlan:
                 [(self.stations[c], self.station_years[c]) for c in self.codes if self.by_hand(c)],
                 self.raw_dir,
             )
+
+    def hourly_tables(self) -> list[str]:
+        """Every station's hourly table; first checks all hand-placed stations at once.
+
+        Raises
+        ------
+        estransport.errors.MissingInputsError
+            Listing every missing file of every hand-placed station.
+        """
+        self.check_hand_placed()
         return [HOURLY_PATTERN.format(station=c) for c in self.codes]
