@@ -13,6 +13,8 @@ import gzip
 import hashlib
 import http.server
 import io
+import subprocess
+import sys
 import tarfile
 import threading
 import time
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from estransport.errors import ConfigError, DownloadError, InputFileError
+from estransport.io.atomic import temporary_path
 from estransport.io.cdaac import (
     SCNLV1_URL_TEMPLATE,
     days_of_period,
@@ -29,7 +32,7 @@ from estransport.io.cdaac import (
     local_archive_path,
     scnlv1_day_urls,
 )
-from estransport.io.download import NotFound, download, is_gzip_tar
+from estransport.io.download import NotFound, download, is_gzip_tar, looks_like_html
 
 ROOT = "/gnss-ro/cosmic1"
 STREAMS = ["repro2013", "postProc"]
@@ -97,10 +100,12 @@ def make_handler(server: Server):
         def log_message(self, *args) -> None:  # keep pytest output quiet
             pass
 
-        def _send(self, status: int, body: bytes, ctype: str, length: int | None = None) -> None:
+        def _send(self, status: int, body: bytes, ctype: str, length: int | None = None,
+                  announce: bool = True) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body) if length is None else length))
+            if announce:
+                self.send_header("Content-Length", str(len(body) if length is None else length))
             self.end_headers()
             self.wfile.write(body)
 
@@ -114,6 +119,24 @@ def make_handler(server: Server):
             elif kind == "truncate":  # announce the full length, send half, hang up
                 body = args[0]
                 self._send(200, body[: len(body) // 2], "application/x-gzip", length=len(body))
+                self.close_connection = True
+            elif kind == "cut_unannounced":  # no Content-Length: send half, hang up
+                body = args[0]
+                self._send(200, body[: len(body) // 2], "application/x-gzip", announce=False)
+                self.close_connection = True
+            elif kind == "overlong":  # announce half the length, send the whole body
+                body = args[0]
+                self._send(200, body, "application/x-gzip", length=len(body) // 2)
+                self.close_connection = True
+            elif kind == "stall":  # announce the full length, send half, then hang
+                body = args[0]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                time.sleep(args[1])
                 self.close_connection = True
             elif kind == "html":
                 self._send(200, args[0], args[1] if len(args) > 1 else "text/html; charset=utf-8")
@@ -323,6 +346,57 @@ def test_always_truncated_fails_after_retries(server, sleeps, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_cut_without_content_length_is_retried(server, sleeps, tmp_path):
+    """No Content-Length to compare with: the gzip tar check finds the cut, and it is retried."""
+    body = make_tarball(seed=6)
+    path = day_path("repro2013", 2008, 52)
+    server.on(path, ("cut_unannounced", body), ("ok", body))
+    dest = tmp_path / "052.tar.gz"
+
+    download_scnlv1_day(2008, 52, dest, **cdaac_kwargs(server, sleeps))
+
+    assert server.hits[path] == 2
+    assert sleeps == [0.5]
+    assert sha(dest.read_bytes()) == sha(body)
+    assert leftovers(tmp_path) == ["052.tar.gz"]
+
+
+def test_body_longer_than_content_length_is_retried(server, sleeps, tmp_path):
+    """urllib stops at the announced length, so the tarball arrives cut: retried."""
+    body = make_tarball(seed=7)
+    path = day_path("repro2013", 2008, 53)
+    server.on(path, ("overlong", body), ("ok", body))
+    dest = tmp_path / "053.tar.gz"
+
+    download_scnlv1_day(2008, 53, dest, **cdaac_kwargs(server, sleeps))
+
+    assert server.hits[path] == 2
+    assert sleeps == [0.5]
+    assert sha(dest.read_bytes()) == sha(body)
+    assert leftovers(tmp_path) == ["053.tar.gz"]
+
+
+@pytest.mark.parametrize("kind", ["cut_unannounced", "overlong"])
+def test_persistent_cut_names_url_and_day_not_a_temporary_file(server, sleeps, tmp_path, kind):
+    body = make_tarball(seed=8)
+    path = day_path("repro2013", 2008, 54)
+    server.on(path, (kind, body))
+    dest = tmp_path / "054.tar.gz"
+
+    with pytest.raises(DownloadError) as info:
+        download_scnlv1_day(2008, 54, dest, **cdaac_kwargs(server, sleeps, retries=2))
+
+    message = str(info.value)
+    assert server.url(path) in message and "2008-054" in message
+    assert "3 attempt" in message and "cut short" in message
+    assert ".tmp-" not in message  # the temporary file is gone: never named
+    assert f"save it as {dest}" in message  # what to do
+    assert server.hits[path] == 3
+    assert sleeps == [0.5, 1.0]
+    assert server.hits[day_path("postProc", 2008, 54)] == 0  # a cut body is no reason to fall back
+    assert leftovers(tmp_path) == []
+
+
 def test_html_login_page_is_not_retried(server, sleeps, tmp_path):
     path = day_path("repro2013", 2008, 60)
     server.on(path, ("html", b"<!DOCTYPE html><html><body>Please log in</body></html>"))
@@ -353,6 +427,47 @@ def test_html_sniffed_without_content_type(server, sleeps, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+#: Login and error pages as portals send them, often as application/octet-stream.
+HTML_PAGES = {
+    "comment-first": b"<!-- portal v2 -->\n<html><body>Please sign in</body></html>",
+    "xhtml": b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC '
+    b'"-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd">\n<html xmlns="http://www.w3.org/1999/xhtml">',
+    "bom-head": b"\xef\xbb\xbf<head><title>Login</title></head>",
+    "body-only": b"\r\n  <BODY>Session expired</BODY>",
+}
+#: Data that starts with "<" or text and is not HTML.
+NOT_HTML = {
+    "saoxml": b'<?xml version="1.0" encoding="UTF-8"?>\n<SAORecordList><SAORecord/>',
+    "didbase": b"# Global Ionospheric Radio Observatory (GIRO)\n#Time CS foEs\n",
+    "gzip": gzip.compress(b"<html>inside a gzip is data</html>"),
+    "comment-only": b"<!-- a comment that never ends",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTML_PAGES))
+def test_html_pages_are_recognised_at_download(server, sleeps, tmp_path, name):
+    path = f"/portal/{name}.tar.gz"
+    server.on(path, ("html", HTML_PAGES[name], "application/octet-stream"))
+    with pytest.raises(DownloadError, match="login/error page") as info:
+        download(server.url(path), tmp_path / "x.tar.gz", what="day 2008-001", sleep=sleeps)
+    assert server.url(path) in str(info.value) and "day 2008-001" in str(info.value)
+    assert server.hits[path] == 1  # not retried
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", sorted(NOT_HTML))
+def test_data_that_is_not_html(name):
+    assert not looks_like_html(NOT_HTML[name])
+
+
+def test_is_gzip_tar_names_an_html_page(tmp_path):
+    page = tmp_path / "001.tar.gz"
+    page.write_bytes(HTML_PAGES["comment-first"])
+    with pytest.raises(InputFileError, match="HTML page") as info:
+        is_gzip_tar(page)
+    assert info.value.path == str(page)
+
+
 def test_gzip_of_garbage_is_rejected(server, sleeps, tmp_path):
     path = day_path("repro2013", 2008, 70)
     server.on(path, ("ok", gzip.compress(b"this is not a tar archive " * 100, mtime=0)))
@@ -362,7 +477,8 @@ def test_gzip_of_garbage_is_rejected(server, sleeps, tmp_path):
         download_scnlv1_day(2008, 70, dest, **cdaac_kwargs(server, sleeps))
 
     assert "not a tar archive" in str(info.value)
-    assert server.url(path) in str(info.value)
+    assert server.url(path) in str(info.value) and "2008-070" in str(info.value)
+    assert ".tmp-" not in str(info.value)  # the temporary file is gone: never named
     assert isinstance(info.value.__cause__, InputFileError)
     assert server.hits[path] == 1  # a complete but wrong body is not retried
     assert leftovers(tmp_path) == []
@@ -437,6 +553,44 @@ def test_connection_refused_is_retried_then_reported(sleeps, tmp_path):
     assert url in str(info.value) and "probe" in str(info.value)
     assert sleeps == [0.1, 0.2]
     assert leftovers(tmp_path) == []
+
+
+def test_download_uses_the_fixed_temporary_name_and_removes_a_stale_one(server, sleeps, tmp_path):
+    body = b"payload-" * 1000
+    path = "/fixed.bin"
+    server.on(path, ("ok", body))
+    dest = tmp_path / "fixed.bin"
+    stale = temporary_path(dest)
+    stale.write_bytes(b"left behind by a killed download")
+    seen = []
+    download(server.url(path), dest, validate=seen.append, sleep=sleeps)
+    assert seen == [stale]  # the body is checked under .tmp-fixed.bin, io.atomic's name
+    assert dest.read_bytes() == body
+    assert leftovers(tmp_path) == ["fixed.bin"]
+
+
+def test_a_killed_download_leaves_one_file_that_the_rerun_removes(server, tmp_path):
+    body = make_tarball(seed=9)
+    path = day_path("repro2013", 2008, 90)
+    server.on(path, ("stall", body, 30), ("ok", body))
+    dest = tmp_path / "090.tar.gz"
+    code = (
+        "import sys; from estransport.io.download import download, is_gzip_tar; "
+        "download(sys.argv[1], sys.argv[2], validate=is_gzip_tar)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, server.url(path), str(dest)])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not temporary_path(dest).exists():
+            time.sleep(0.05)
+        assert temporary_path(dest).exists(), "the download never started writing"
+    finally:
+        proc.kill()  # SIGKILL: no clean-up code runs
+        proc.wait()
+    assert leftovers(tmp_path) == [".tmp-090.tar.gz"]  # at most one file, with the fixed name
+    download(server.url(path), dest, validate=is_gzip_tar, sleep=lambda s: None)
+    assert sha(dest.read_bytes()) == sha(body)
+    assert leftovers(tmp_path) == ["090.tar.gz"]
 
 
 # ----------------------------------------------------------------------------- is_gzip_tar

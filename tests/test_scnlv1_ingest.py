@@ -372,6 +372,31 @@ def test_unreadable_tarballs_raise_input_file_error(tmp_path, small_members, kin
     assert err.value.path == str(path)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<!DOCTYPE html>\n<html><head><title>CDAAC - Sign in</title></head></html>\n",
+        b"\n\n<!-- login portal -->\n<HTML><BODY>Please log in</BODY></HTML>",
+    ],
+    ids=["doctype", "comment-first"],
+)
+def test_an_html_page_saved_as_a_day_tarball_is_named_with_the_remedy(tmp_path, page):
+    """A login page fetched by hand into the tarball's place: say so, and how to recover."""
+    path = tmp_path / "resources" / "cosmic" / "scnLv1" / "2008" / "001.tar.gz"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(page)
+    path.chmod(0o444)  # as protected() leaves a downloaded day
+    events, qc = tmp_path / "events.parquet", tmp_path / "qc.csv"
+    with pytest.raises(InputFileError) as info:
+        ingest_day(path, events, qc, **QC, strict=False)
+    text = str(info.value)
+    assert text.startswith(f"{path}: ") and info.value.path == str(path)
+    assert "HTML" in text and "login" in text
+    assert f"chmod u+w {path} && rm {path}" in text  # the file is write-protected
+    assert "BadGzipFile" not in text and "b'<" not in text
+    assert not events.exists() and not qc.exists()
+
+
 def test_missing_tarball_raises_input_file_error(tmp_path):
     with pytest.raises(InputFileError, match="cannot open"):
         read_day_tarball(tmp_path / "nope.tar.gz")

@@ -43,6 +43,14 @@ class InputFileError(EstransportError, ValueError):
         1-based line number, for text formats.
     member : str, optional
         Archive member name, for tarballs.
+
+    Attributes
+    ----------
+    path, line, member
+        As given (``path`` as a string).
+    detail : str
+        ``message`` alone, without the location; for callers that name the
+        file otherwise (a download names its URL, not its temporary file).
     """
 
     def __init__(
@@ -56,12 +64,22 @@ class InputFileError(EstransportError, ValueError):
         self.path = os.fspath(path)
         self.line = line
         self.member = member
+        self.detail = message
         where = self.path
         if member is not None:
             where += f" [member {member}]"
         if line is not None:
             where += f", line {line}"
         super().__init__(f"{where}: {message}")
+
+
+class TruncatedFileError(InputFileError):
+    """A file ends before its format says it should: a download or a copy cut short.
+
+    Raised by validators (e.g. :func:`estransport.io.download.is_gzip_tar`) so
+    that a downloader can tell a body cut in transit, worth fetching again,
+    from complete content that is wrong. Parameters as :class:`InputFileError`.
+    """
 
 
 class DownloadError(EstransportError, OSError):
@@ -85,7 +103,7 @@ class DownloadError(EstransportError, OSError):
 
 
 class MissingInputsError(EstransportError, FileNotFoundError):
-    """Files that must be placed by hand (login-only archives) are missing.
+    """Files that must be placed by hand (login-only archives, a local archive) are missing.
 
     Parameters
     ----------
@@ -93,14 +111,65 @@ class MissingInputsError(EstransportError, FileNotFoundError):
         Paths that are expected but absent.
     instructions : str
         Where to get them and where to put them.
+    source : str, optional
+        Which source the files belong to, e.g. ``"COSMIC local archive,
+        cosmic.local_archive"``; shown after the count, a heading when several
+        sources are listed together (:meth:`combine`).
+
+    Attributes
+    ----------
+    missing : list of str
+        Every missing path (of every source, for a combined error).
+    parts : list of MissingInputsError
+        The errors of the single sources (``[self]`` for one source).
     """
 
-    def __init__(self, missing: list[str], instructions: str):
+    def __init__(self, missing: list[str], instructions: str, *, source: str | None = None):
         self.missing = list(missing)
+        self.instructions = instructions
+        self.source = source
+        self.parts = [self]
+        super().__init__(self._section())
+
+    def _section(self) -> str:
         listing = "\n".join(f"  - {m}" for m in self.missing)
-        super().__init__(
-            f"{len(self.missing)} required input file(s) are missing:\n{listing}\n{instructions}"
+        of = f" ({self.source})" if self.source else ""
+        return (
+            f"{len(self.missing)} required input file(s) are missing{of}:\n{listing}\n"
+            f"{self.instructions}"
         )
+
+    @classmethod
+    def combine(cls, errors: list[MissingInputsError]) -> MissingInputsError:
+        """One error listing every missing file of several sources, source by source.
+
+        Parameters
+        ----------
+        errors : list of MissingInputsError
+            One per source (at least one).
+
+        Returns
+        -------
+        MissingInputsError
+            ``errors[0]`` itself if there is only one.
+        """
+        parts = [p for err in errors for p in err.parts]
+        if len(parts) == 1:
+            return parts[0]
+        combined = cls.__new__(cls)
+        combined.missing = [m for p in parts for m in p.missing]
+        combined.instructions = "\n".join(p.instructions for p in parts)
+        combined.source = None
+        combined.parts = parts
+        sections = "\n\n".join(
+            f"[{i}/{len(parts)}] {p._section()}" for i, p in enumerate(parts, start=1)
+        )
+        FileNotFoundError.__init__(
+            combined,
+            f"{len(combined.missing)} required input file(s) are missing, from "
+            f"{len(parts)} sources:\n\n{sections}",
+        )
+        return combined
 
 
 class OutputWriteError(EstransportError, OSError):

@@ -1,11 +1,15 @@
 # Shared helpers: config validation, day lists, input functions, wildcard constraints.
+import functools
+
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 
 # Jobs import the installed package (`make env` installs it into .venv; conda
 # users get it from envs/estransport.yaml): no sys.path or PYTHONPATH edits here.
 from estransport.config import validate_config
-from estransport.errors import ConfigError
+from estransport.errors import ConfigError, InputFileError, MissingInputsError
 from estransport.steps import cosmic as cosmic_steps
+from estransport.steps import preflight
 
 try:
     validate_config(config)
@@ -35,10 +39,46 @@ def cosmic_qc_tables():
     return [f"results/occultation/qc/{y}/{d}.csv" for y, d in cosmic_days()]
 
 
+@functools.cache
+def real_inputs():
+    """The files of every real source, checked all at once (estransport.steps.preflight).
+
+    Called by the input functions of the rules that read a real source's files
+    (local COSMIC archive, placed model files, hand-placed ionosonde stations), so
+    the first of them, while the DAG is built and before any job, either finds
+    everything or stops with one list of every missing file of every real source.
+    A run whose targets need no real source never calls it.
+    """
+    try:
+        found = preflight.check_real_inputs(config, basedir=workflow.basedir)
+    except MissingInputsError as err:
+        raise WorkflowError(
+            f"Missing inputs, found before any job ran. {err}"
+        ) from None
+    except (ConfigError, InputFileError) as err:
+        raise WorkflowError(f"Invalid configuration: {err}") from None
+    if found.cosmic_gaps:
+        days = ", ".join(f"{y}-{d}" for y, d in found.cosmic_gaps)
+        logger.warning(
+            f"{len(found.cosmic_gaps)} day(s) are not in the local COSMIC archive "
+            f"({config['cosmic']['local_archive']}) and count as days without data "
+            f"(cosmic.cdaac.missing_day: empty): {days}"
+        )
+    return found
+
+
 def cosmic_raw_path(wildcards):
-    """The day tarball an ingest job reads: resources/ for synthetic/cdaac, the archive for local."""
+    """The day tarball an ingest job reads: resources/ for synthetic/cdaac, the archive for local.
+
+    For source local every day of the period is looked for at once (real_inputs): a
+    missing day is an error listing all of them, or (cosmic.cdaac.missing_day: empty)
+    an empty day tarball made by rule empty_scnlv1_day.
+    """
     if config["cosmic"]["source"] == "local":
-        from estransport.io.cdaac import local_archive_path
+        day = real_inputs().cosmic_days.get((wildcards.year, wildcards.doy))
+        if day is not None:
+            return day
+        from estransport.io.cdaac import local_archive_path  # a day outside the period
 
         return local_archive_path(
             config["cosmic"]["local_archive"],
@@ -47,6 +87,34 @@ def cosmic_raw_path(wildcards):
             config["cosmic"]["cdaac"]["streams"],
         )
     return f"resources/cosmic/scnLv1/{wildcards.year}/{wildcards.doy}.tar.gz"
+
+
+def model_history(wildcards):
+    """History files of the model rules: the generator's (MODEL_HISTORY, model.smk), or the
+    placed ones (model.source: files).
+
+    An input function, so that missing placed files stop only runs that need them; they are
+    looked for with every other real source (real_inputs), in one list.
+    """
+    if config["model"]["source"] == "files":
+        return real_inputs().model_history
+    return MODEL_HISTORY
+
+
+def ionosonde_raw_files(wildcards):
+    """A station's raw files (IONO_PLAN, ionosonde.smk); for source real, every real source
+    is checked first, at once (real_inputs)."""
+    if config["ionosonde"]["source"] == "real":
+        real_inputs()
+    return IONO_PLAN.raw_files(wildcards.station)
+
+
+def ionosonde_hourly_tables(wildcards):
+    """Every station's hourly table (IONO_PLAN, ionosonde.smk); for source real, every real
+    source is checked first, at once (real_inputs)."""
+    if config["ionosonde"]["source"] == "real":
+        real_inputs()
+    return IONO_PLAN.hourly_tables()
 
 
 def fig2ab_maps(wildcards):

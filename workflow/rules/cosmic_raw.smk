@@ -1,6 +1,7 @@
 # Raw COSMIC scnLv1 day tarballs in resources/cosmic/scnLv1/{year}/{doy}.tar.gz,
 # either written by the embedded-default generator or downloaded from CDAAC.
-# With source "local" no rule here runs: ingest reads the archive in place.
+# With source "local" ingest reads the archive in place; a day the archive lacks is,
+# with cosmic.cdaac.missing_day: empty, an empty day tarball (rule empty_scnlv1_day).
 
 if config["cosmic"]["source"] == "synthetic":
 
@@ -46,3 +47,26 @@ elif config["cosmic"]["source"] == "cdaac":
         retries: 0  # the library retries with backoff itself
         script:
             "../../scripts/download_scnlv1_day.py"
+
+elif config["cosmic"]["source"] == "local":
+
+    rule empty_scnlv1_day:
+        """An empty day tarball for a day the local archive lacks (cosmic.cdaac.missing_day: empty)."""
+        group:
+            "cosmic_day"
+        output:
+            tarball=preflight.LOCAL_GAP_PATTERN,
+        params:
+            local_archive=config["cosmic"]["local_archive"],
+            streams=config["cosmic"]["cdaac"]["streams"],
+        log:
+            "logs/occultation/local_gaps/{year}/{doy}.log",
+        benchmark:
+            "benchmarks/cosmic/empty_scnlv1_day/{year}/{doy}.tsv"
+        conda:
+            ENV
+        resources:
+            mem_mb=200,
+            runtime=5,
+        script:
+            "../../scripts/empty_scnlv1_day.py"

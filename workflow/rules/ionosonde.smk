@@ -6,7 +6,8 @@
 # Station lists, years and file names come from estransport.ionosonde.plan.IonosondePlan
 # (built from the config section by estransport.steps.ionosonde.ionosonde_plan);
 # hand-placed sources (manual, ukssdc without a URL template) stop the DAG with one list
-# of every missing file (MissingInputsError) before any job runs.
+# of every missing file (MissingInputsError) before any job runs, together with the missing
+# files of every other real source (real_inputs, common.smk).
 # Every rule: a log under logs/ionosonde/ (downloads: logs/download/ionosonde/, figures:
 # logs/figures/), a benchmark benchmarks/ionosonde/<rule>.tsv (per-station and
 # per-station-year rules: benchmarks/ionosonde/<rule>/<wildcards>.tsv), mem_mb and runtime.
@@ -114,7 +115,7 @@ rule ionosonde_hourly:
     group:
         "ionosonde_station"  # downloads stay local rules outside any group
     input:
-        raw=lambda wc: IONO_PLAN.raw_files(wc.station),
+        raw=ionosonde_raw_files,
     output:
         hourly="results/ionosonde/{station}/hourly.parquet",
     params:
@@ -140,7 +141,7 @@ rule ionosonde_hourly:
 rule ionosonde_analysis:
     """Daily means, smoothing, summer-peak DOY, station means and latitude-DOY fits (docs/science.md 7)."""
     input:
-        hourly=lambda wc: IONO_PLAN.hourly_tables(),
+        hourly=ionosonde_hourly_tables,
         stations=IONO_PLAN.stations_file,
     output:
         peaks="results/ionosonde/peaks.csv",

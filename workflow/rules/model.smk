@@ -6,8 +6,6 @@
 #   -> Fig. 1 and Fig. 2c,d.
 # Computation and plotting are separate rules, so restyling never reruns the analysis.
 
-from estransport.model.sources import history_inputs as _model_history_inputs
-
 MODEL = config["model"]
 MODEL_HISTORY = []  # synthetic history files (source synthetic)
 
@@ -65,14 +63,6 @@ _MODEL_KEYS = {
 MODEL_PARAMS = {step: {k: MODEL[k] for k in keys} for step, keys in _MODEL_KEYS.items()}
 
 
-# The history files are an input function so that missing placed files
-# (source: files) stop only runs that need them, with a "place files here" message.
-_MODEL_SOURCE = {
-    "source": MODEL["source"],
-    "paths": MODEL["files"]["paths"],
-    "synthetic_files": MODEL_HISTORY,
-}
-
 PAPER_TARGETS.extend(
     figure_outputs("fig1_ion_drift")
     + figure_outputs("fig2c_residual_circulation_djf")
@@ -83,7 +73,7 @@ PAPER_TARGETS.extend(
 rule model_state:
     """Read the history files (lazily) into the CF model state on fixed altitudes."""
     input:
-        history=lambda wc: _model_history_inputs(**_MODEL_SOURCE),
+        history=model_history,
     output:
         state="results/model/state.nc",
     params:
@@ -127,7 +117,7 @@ rule model_drift:
 rule model_tem:
     """TEM residual circulation (v*, w*) from 3-D history fields on model levels."""
     input:
-        history=lambda wc: _model_history_inputs(**_MODEL_SOURCE),
+        history=model_history,
     output:
         tem="results/model/tem.nc",
     params:

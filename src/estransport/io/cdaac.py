@@ -220,17 +220,12 @@ def write_empty_day(dest: str | os.PathLike) -> None:
         tmp.write_bytes(gzip.compress(raw.getvalue(), mtime=0))
 
 
-def local_archive_path(
+def local_archive_candidates(
     root: str | os.PathLike | None, year: int, doy: int, streams: Sequence[str]
-) -> str:
-    """Path of one day's tarball in a local archive with the CDAAC layout.
+) -> list[str]:
+    """The paths where a local archive with the CDAAC layout may hold one day, one per stream.
 
     The layout is ``{root}/{YYYY}/{DDD}/scnLv1_{stream}_{YYYY}_{DDD}.tar.gz``.
-    The first stream whose file exists wins; if none exists, the first
-    stream's path is returned so that Snakemake reports the missing input by
-    name. This is called once per day while the DAG is built (about 2,100
-    days for 2006-2011), so it makes at most one :func:`os.path.exists` call
-    per stream and reads nothing.
 
     Parameters
     ----------
@@ -245,8 +240,8 @@ def local_archive_path(
 
     Returns
     -------
-    str
-        Path of the tarball to read.
+    list of str
+        One path per stream, in the order of ``streams``.
 
     Raises
     ------
@@ -258,10 +253,72 @@ def local_archive_path(
     _check_day(year, doy)
     _check_streams(streams)
     day_dir = os.path.join(os.fspath(root), f"{year:04d}", f"{doy:03d}")
-    candidates = [
-        os.path.join(day_dir, _LOCAL_NAME.format(stream=s, year=year, doy=doy)) for s in streams
-    ]
+    return [os.path.join(day_dir, _LOCAL_NAME.format(stream=s, year=year, doy=doy)) for s in streams]
+
+
+def local_archive_path(
+    root: str | os.PathLike | None, year: int, doy: int, streams: Sequence[str]
+) -> str:
+    """Path of one day's tarball in a local archive with the CDAAC layout.
+
+    The first stream whose file exists wins (:func:`local_archive_candidates`);
+    if none exists, the first stream's path is returned. At most one
+    :func:`os.path.exists` call per stream; nothing is read.
+
+    Parameters
+    ----------
+    root, year, doy, streams
+        As :func:`local_archive_candidates`.
+
+    Returns
+    -------
+    str
+        Path of the tarball to read.
+
+    Raises
+    ------
+    estransport.errors.ConfigError
+        If ``root`` is unset or ``streams`` is empty.
+    """
+    candidates = local_archive_candidates(root, year, doy, streams)
     for path in candidates:
         if os.path.exists(path):
             return path
     return candidates[0]
+
+
+def scan_local_archive(
+    root: str | os.PathLike | None, days: Sequence[tuple[int, int]], streams: Sequence[str]
+) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], list[str]]]:
+    """Which days of a period a local archive holds, and where the others were looked for.
+
+    Called once while the workflow's DAG is built, so that every missing day
+    is known before any job runs: at most one :func:`os.path.exists` call per
+    day and stream (about 2,200 days for 2006-2011), nothing is read.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        Archive root (``cosmic.local_archive``).
+    days : sequence of (int, int)
+        ``(year, doy)`` pairs of the period (:func:`days_of_period`).
+    streams : sequence of str
+        Streams in order of preference (``cosmic.cdaac.streams``).
+
+    Returns
+    -------
+    found : dict of (int, int) to str
+        The tarball of each day the archive holds (first stream found).
+    missing : dict of (int, int) to list of str
+        For each day it does not hold, the paths looked for (one per stream).
+    """
+    found: dict[tuple[int, int], str] = {}
+    missing: dict[tuple[int, int], list[str]] = {}
+    for year, doy in days:
+        candidates = local_archive_candidates(root, year, doy, streams)
+        path = next((p for p in candidates if os.path.exists(p)), None)
+        if path is None:
+            missing[(year, doy)] = candidates
+        else:
+            found[(year, doy)] = path
+    return found, missing

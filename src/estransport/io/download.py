@@ -28,8 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from estransport import __version__
-from estransport.errors import DownloadError, InputFileError
+from estransport.errors import DownloadError, InputFileError, TruncatedFileError
 from estransport.io.atomic import atomic_path
+from estransport.io.sniff import SNIFF_BYTES, looks_like_html
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ MAX_RETRY_AFTER_S = 600.0
 USER_AGENT = f"estransport/{__version__} (Python urllib; research workflow)"
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_HTML_STARTS = (b"<!doctype", b"<html")
 
 
 class NotFound(DownloadError):
@@ -89,11 +89,13 @@ def download(
 ) -> Path:
     """Download ``url`` to ``dest`` atomically, with retries and checks.
 
-    The body is streamed to a temporary file in ``dest``'s directory (see
-    :func:`estransport.io.atomic.atomic_path`), its length is compared with
+    The body is streamed to the fixed temporary name beside ``dest``
+    (``.tmp-<name>``, :func:`estransport.io.atomic.temporary_path`; one left by
+    a killed download is removed first), its length is compared with
     ``Content-Length``, ``validate`` is run on it, and only then is it renamed
     onto ``dest``. On any failure no new file is left at ``dest`` and the
-    temporary file is removed.
+    temporary file is removed. Messages name the URL and ``what``, never the
+    temporary file.
 
     Parameters
     ----------
@@ -116,8 +118,13 @@ def download(
         Called as ``validate(tmp_path)`` on the complete temporary file. It
         raises :class:`~estransport.errors.InputFileError` or
         :class:`~estransport.errors.DownloadError` if the content is unusable.
-        Validation failures are not retried: the server sent a complete body
-        that is wrong, and asking again would give the same body.
+        A :class:`~estransport.errors.TruncatedFileError` (the content ends
+        before its format says it should) is a body cut in transit and is
+        retried like a short ``Content-Length``: it is how a cut is found when
+        the server sent no ``Content-Length``, or announced less than it sent
+        (urllib stops reading at the announced length). Other validation
+        failures are not retried: the server sent a complete body that is
+        wrong, and asking again would give the same body.
     what : str, optional
         Human description of the item for messages, e.g.
         ``"COSMIC scnLv1 day 2008-100 (repro2013)"``.
@@ -142,7 +149,8 @@ def download(
         HTTP 401/403 or another non-retryable 4xx (not retried); an HTML page
         where data was expected (not retried); a body that fails ``validate``;
         or a transient failure (5xx, 408, 429, timeout, connection reset,
-        truncated body) that persisted through every retry.
+        a body shorter than its ``Content-Length`` or cut short as the
+        validator found) that persisted through every retry.
 
     Notes
     -----
@@ -156,11 +164,13 @@ def download(
     for attempt in range(1, attempts + 1):
         try:
             with atomic_path(dest) as tmp:
-                nbytes, seconds, sha256, final_url = _fetch_once(
+                nbytes, seconds, sha256, final_url, announced = _fetch_once(
                     url, tmp, timeout_s=timeout_s, what=what, allow_html=allow_html
                 )
                 if validate is not None:
-                    _run_validator(validate, tmp, url=url, what=what)
+                    _run_validator(
+                        validate, tmp, url=url, what=what, received=nbytes, announced=announced
+                    )
         except _Transient as err:
             last_error = str(err)
             if attempt == attempts:
@@ -193,21 +203,22 @@ def download(
         return dest
     raise DownloadError(
         url,
-        f"failed after {attempts} attempt(s); last error: {last_error}",
+        f"failed after {attempts} attempt(s); last error: {last_error}. Nothing was saved: "
+        f"rerun later, or fetch the URL by hand and save it as {dest}",
         what=what,
     )
 
 
 def _fetch_once(
     url: str, tmp: Path, *, timeout_s: float, what: str | None, allow_html: bool
-) -> tuple[int, float, str, str]:
+) -> tuple[int, float, str, str, int | None]:
     """One request streamed into ``tmp``.
 
     Returns
     -------
     tuple
         (bytes received, elapsed seconds, sha256 hex digest, final URL after
-        redirects).
+        redirects, ``Content-Length`` or None if the server sent none).
 
     Raises
     ------
@@ -262,7 +273,7 @@ def _fetch_once(
         )
     if expected is None:
         logger.debug("%s: no Content-Length header; body size %d bytes unchecked", url, received)
-    return received, elapsed, digest.hexdigest(), final_url
+    return received, elapsed, digest.hexdigest(), final_url, expected
 
 
 def _parse_length(header: str | None) -> int | None:
@@ -278,8 +289,7 @@ def _parse_length(header: str | None) -> int | None:
 
 def _reject_html(url: str, content_type: str, head: bytes, *, what: str | None) -> None:
     """Raise if the reply is an HTML page (login, auth wall or error page)."""
-    sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:16].lower()
-    if content_type.lower().startswith("text/html") or sniff.startswith(_HTML_STARTS):
+    if content_type.lower().startswith("text/html") or looks_like_html(head):
         raise DownloadError(
             url,
             "server returned an HTML page instead of data (HTTP 200, Content-Type "
@@ -317,17 +327,50 @@ def _retry_after_s(header: str | None) -> float | None:
 
 
 def _run_validator(
-    validate: Callable[[Path], None], tmp: Path, *, url: str, what: str | None
+    validate: Callable[[Path], None],
+    tmp: Path,
+    *,
+    url: str,
+    what: str | None,
+    received: int,
+    announced: int | None,
 ) -> None:
-    """Run ``validate``; re-raise an InputFileError as a DownloadError naming the URL.
+    """Run ``validate``: a cut body is transient, other unusable content a DownloadError.
 
-    The temporary file is deleted on failure, so an error naming only its
-    path would not tell the user where the bad content came from.
+    The temporary file is deleted on failure, so the messages name the URL
+    (and ``what``), never the temporary file's path.
+
+    Raises
+    ------
+    _Transient
+        If the validator found the content cut short
+        (:class:`~estransport.errors.TruncatedFileError`).
+    estransport.errors.DownloadError
+        For any other :class:`~estransport.errors.InputFileError`.
     """
     try:
         validate(tmp)
+    except TruncatedFileError as err:
+        length = (
+            "no Content-Length was sent"
+            if announced is None
+            else "as many as Content-Length announced: the server sent more than it "
+            "announced, or its file is cut"
+        )
+        raise _Transient(
+            f"body cut short ({received} bytes received, {length}): {_located(err)}"
+        ) from None
     except InputFileError as err:
-        raise DownloadError(url, f"downloaded content is unusable: {err}", what=what) from err
+        raise DownloadError(
+            url, f"downloaded content is unusable: {_located(err)}", what=what
+        ) from err
+
+
+def _located(err: InputFileError) -> str:
+    """An InputFileError's message with the member or line, without the (temporary) path."""
+    where = [f"member {err.member}"] if err.member is not None else []
+    where += [f"line {err.line}"] if err.line is not None else []
+    return f"{', '.join(where)}: {err.detail}" if where else err.detail
 
 
 def is_gzip_tar(path: str | os.PathLike) -> None:
@@ -346,10 +389,13 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
 
     Raises
     ------
+    estransport.errors.TruncatedFileError
+        If the gzip stream ends early (a download cut short: retried by
+        :func:`download`).
     estransport.errors.InputFileError
-        If the file is empty, does not start with the gzip magic bytes, is a
-        truncated or corrupt gzip stream, or does not decompress to a tar
-        archive. The message says which.
+        If the file is empty, is an HTML page (a login or error page), does
+        not start with the gzip magic bytes, is a corrupt gzip stream, or does
+        not decompress to a complete tar archive. The message says which.
 
     Warnings
     --------
@@ -358,9 +404,14 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
     """
     path = Path(path)
     with open(path, "rb") as fh:
-        magic = fh.read(2)
+        head = fh.read(SNIFF_BYTES)
+    magic = head[:2]
     if not magic:
         raise InputFileError(path, "empty file (0 bytes), expected a gzip-compressed tar")
+    if magic != _GZIP_MAGIC and looks_like_html(head):
+        raise InputFileError(
+            path, "an HTML page (a login or error page?), not a gzip-compressed tar"
+        )
     if magic != _GZIP_MAGIC:
         raise InputFileError(
             path, f"not a gzip file (starts with {magic!r}, expected {_GZIP_MAGIC!r})"
@@ -374,7 +425,8 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
                         members += 1
             except tarfile.ReadError as err:
                 if "unexpected end of data" in str(err):
-                    # The gzip stream ended cleanly but the tar inside is cut short.
+                    # The gzip stream ended cleanly (its CRC holds) but the tar inside is
+                    # cut short: the file itself is cut, not the transfer.
                     raise InputFileError(
                         path, f"tar archive truncated inside a complete gzip stream ({err})"
                     ) from err
@@ -383,7 +435,9 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
             while gz.read(CHUNK_BYTES):
                 pass
     except EOFError as err:
-        raise InputFileError(path, f"truncated gzip stream (download cut short?): {err}") from err
+        raise TruncatedFileError(
+            path, f"truncated gzip stream (download cut short?): {err}"
+        ) from err
     except (gzip.BadGzipFile, zlib.error) as err:
         raise InputFileError(path, f"corrupt gzip stream: {err}") from err
     except tarfile.TarError as err:

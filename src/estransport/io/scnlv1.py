@@ -32,6 +32,7 @@ import gzip
 import logging
 import os
 import re
+import shlex
 import tarfile
 import zlib
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ import pandas as pd
 from ..errors import InputFileError
 from .netcdf3 import HeaderTruncatedError, read_global_attributes
 from .scnlv1_qc import FILL_VALUE, QC_REASONS, apply_qc, qc_table, summarise_qc
+from .sniff import SNIFF_BYTES, looks_like_html
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -286,6 +288,20 @@ def _tracking_tarinfo() -> tuple[type[tarfile.TarInfo], list[tarfile.HeaderError
 _ARCHIVE_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
 
 
+def recovery_hint(path: str | os.PathLike) -> str:
+    """How to replace a damaged day tarball: remove it and rerun, or replace it in the archive.
+
+    The workflow's downloads are write-protected (Snakemake ``protected()``),
+    so a plain ``rm`` asks first or fails; the hint gives the command.
+    """
+    q = shlex.quote(os.fspath(path))
+    return (
+        f"To recover, remove it and rerun to make the day again (a downloaded day is "
+        f"write-protected: chmod u+w {q} && rm {q}); a day of your own archive "
+        "(cosmic.source: local) must be replaced there with the tarball from CDAAC."
+    )
+
+
 def _read_member(tf: tarfile.TarFile, ti: tarfile.TarInfo, path: str) -> dict[str, Any]:
     """Return the global attributes of one member, reading as little of it as possible."""
     f = tf.extractfile(ti)
@@ -354,9 +370,10 @@ def read_day_tarball(
     ------
     estransport.errors.InputFileError
         If the file cannot be opened or is not a complete gzip-compressed tar
-        archive (not gzip, e.g. an HTML error page; truncated gzip stream; bad
-        CRC; corrupt or truncated tar), naming the file; with ``strict=True``
-        also for the first problem member, naming it.
+        archive (an HTML login or error page, said as such; not gzip; truncated
+        gzip stream; bad CRC; corrupt or truncated tar), naming the file and how
+        to replace it (:func:`recovery_hint`); with ``strict=True`` also for the
+        first problem member, naming it.
 
     Warnings
     --------
@@ -376,6 +393,15 @@ def read_day_tarball(
     except OSError as err:
         raise InputFileError(path_s, f"cannot open day tarball: {err.strerror or err}") from None
     try:
+        head = raw.read(SNIFF_BYTES)
+        if not head.startswith(b"\x1f\x8b") and looks_like_html(head):
+            # A login or error page fetched by hand (or by a tool that ignores HTTP errors).
+            raise InputFileError(
+                path_s,
+                "this is an HTML page (a login or error page saved in place of the day "
+                f"tarball?), not a gzip-compressed tar archive. {recovery_hint(path_s)}",
+            )
+        raw.seek(0)
         # GzipFile (not tarfile's own "r|gz") because it raises on a truncated
         # stream and checks the CRC, where tarfile's stream reader stops quietly.
         gz = gzip.GzipFile(fileobj=raw, mode="rb")
@@ -407,9 +433,13 @@ def read_day_tarball(
             where = f"after {n_members} scnLv1 member(s)"
             if isinstance(end, tarfile.EmptyHeaderError):
                 raise InputFileError(
-                    path_s, f"tar archive is truncated: no end-of-archive marker ({where})"
+                    path_s,
+                    f"tar archive is truncated: no end-of-archive marker ({where}). "
+                    + recovery_hint(path_s),
                 )
-            raise InputFileError(path_s, f"corrupt tar header {where}: {end}")
+            raise InputFileError(
+                path_s, f"corrupt tar header {where}: {end}. {recovery_hint(path_s)}"
+            )
         # Read the rest of the gzip stream, so its CRC and length are checked.
         while gz.read(1 << 20):
             pass
@@ -420,7 +450,7 @@ def read_day_tarball(
         raise InputFileError(
             path_s,
             f"not a readable gzip-compressed tar archive ({kind}: {err}) after {n_members} "
-            "scnLv1 member(s)",
+            f"scnLv1 member(s). {recovery_hint(path_s)}",
         ) from None
     finally:
         raw.close()

@@ -9,6 +9,7 @@ holds no logic of its own.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -69,7 +70,9 @@ class IonosondePlan:
     estransport.errors.InputFileError
         If the station registry is invalid.
     estransport.errors.ConfigError
-        If a station is left with no years.
+        If ``synthetic_years`` names a chain that no station of the registry
+        is in (source synthetic: a misspelled chain would silently give its
+        stations their registry periods), or a station is left with no years.
     """
 
     def __init__(
@@ -93,7 +96,30 @@ class IonosondePlan:
         self.raw_dir = str(raw_dir)
         self.raw_pattern = str(Path(self.raw_dir) / "{station}" / "{station}_{year}.{ext}")
         self.extensions = "|".join(sorted(set(FORMAT_EXTENSIONS.values())))
+        if source == "synthetic":
+            self._check_chains()
         self.station_years = {c: self.years(c) for c in self.codes}
+
+    def _check_chains(self) -> None:
+        """Every chain of ``synthetic_years`` is a chain of the registry (dotted key in the error)."""
+        chains = sorted({s.chain for s in self.stations.values()})
+        unknown = sorted(name for name in self.synthetic_years if name not in chains)
+        if not unknown:
+            return
+        key = "ionosonde.synthetic.years"
+        close = difflib.get_close_matches(unknown[0], chains, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else "."
+        others = (
+            f" (also no chain: {', '.join(f'{key}.{u}' for u in unknown[1:])})"
+            if len(unknown) > 1 else ""
+        )
+        raise ConfigError(
+            f"{key}.{unknown[0]}",
+            f"no station of the registry {self.stations_file} is in chain {unknown[0]!r}"
+            f"{hint} Its chains are {chains}{others}. Correct the name or remove the entry: "
+            "the years apply to the stations of the chain named, and a chain not listed keeps "
+            "the registry's years.",
+        )
 
     def years(self, code: str) -> list[int]:
         """Years of one station: ``synthetic_years`` of its chain (synthetic), else its registry
@@ -106,7 +132,12 @@ class IonosondePlan:
             lo, hi = self.year_range
             first, last = max(first, lo), min(last, hi)
         if first > last:
-            raise ConfigError("ionosonde", f"station {code} has no years left ({first} > {last})")
+            raise ConfigError(
+                "ionosonde.year_range",
+                f"station {code}'s registry period {st.first_year}-{st.last_year} lies outside "
+                f"{list(self.year_range)}; widen year_range or remove the station from "
+                f"{self.stations_file}",
+            )
         return list(range(first, last + 1))
 
     def station_params(self, code: str) -> dict[str, Any]:
@@ -136,8 +167,8 @@ class IonosondePlan:
             return check_manual(st, self.station_years[code], self.raw_dir)
         return [raw_path(self.raw_dir, st, y) for y in self.station_years[code]]
 
-    def hourly_tables(self) -> list[str]:
-        """Every station's hourly table; first checks all hand-placed stations at once.
+    def check_hand_placed(self) -> None:
+        """For source real, check the files of every hand-placed station at once.
 
         Raises
         ------
@@ -149,4 +180,14 @@ class IonosondePlan:
                 [(self.stations[c], self.station_years[c]) for c in self.codes if self.by_hand(c)],
                 self.raw_dir,
             )
+
+    def hourly_tables(self) -> list[str]:
+        """Every station's hourly table; first checks all hand-placed stations at once.
+
+        Raises
+        ------
+        estransport.errors.MissingInputsError
+            Listing every missing file of every hand-placed station.
+        """
+        self.check_hand_placed()
         return [HOURLY_PATTERN.format(station=c) for c in self.codes]

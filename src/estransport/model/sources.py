@@ -1,4 +1,4 @@
-"""Where the model history files come from (light module: imported when the workflow is parsed).
+"""Where the model history files come from (light module: imported while the workflow's DAG is built).
 
 Real WACCM output cannot be downloaded automatically (NSSDC/UKSSDC need a
 login), so with ``model.source: files`` the files are placed by hand and a
@@ -69,8 +69,9 @@ def history_inputs(
 ) -> list[str]:
     """History files a model rule reads: the synthetic ones, or the user's placed files.
 
-    Called by the workflow (``workflow/rules/model.smk``) with values from the
-    ``model`` config section.
+    Called while the workflow's DAG is built, with values from the ``model``
+    config section (:func:`estransport.steps.preflight.model_history_files`,
+    which checks the placed files together with every other real source).
 
     Parameters
     ----------

@@ -29,7 +29,8 @@ The same steps run in a notebook with a hand-made job::
                           params={"maps": cfg["cosmic"]["maps"], ...}))
 
 Slice modules: :mod:`.cosmic`, :mod:`.model`, :mod:`.ionosonde`,
-:mod:`.transport`, :mod:`.figures`.
+:mod:`.transport`, :mod:`.figures`; :mod:`.preflight` checks the files of
+every real source at once while the DAG is built.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ step                        makes
 ==========================  ======================================================
 :func:`synthetic_scnlv1_day` ``resources/cosmic/scnLv1/{year}/{doy}.tar.gz`` (synthetic)
 :func:`download_scnlv1_day`  the same tarball, downloaded from CDAAC
+:func:`empty_scnlv1_day`     an empty day for a day a local archive lacks (``missing_day: empty``)
 :func:`ingest_scnlv1_day`    ``results/occultation/events/...parquet`` and ``qc/...csv``
 :func:`cosmic_qc_summary`    ``results/occultation/qc_summary.csv``
 :func:`seasonal_maps`        ``results/occultation/maps_{season}.nc``
@@ -25,15 +26,19 @@ The helpers :func:`days` and :func:`provenance_config` serve
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from . import RuleJob
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "cosmic_qc_summary",
     "days",
     "download_scnlv1_day",
+    "empty_scnlv1_day",
     "ingest_scnlv1_day",
     "monthly_lat_alt",
     "provenance_config",
@@ -139,6 +144,28 @@ def download_scnlv1_day(job: RuleJob) -> None:
         backoff_s=c["backoff_s"],
         timeout_s=c["timeout_s"],
         missing_day=c["missing_day"],
+    )
+
+
+def empty_scnlv1_day(job: RuleJob) -> None:
+    """Rule empty_scnlv1_day: an empty day tarball for a day the local archive lacks.
+
+    With ``cosmic.source: local`` and ``cosmic.cdaac.missing_day: empty`` a missing
+    day is what a download of a day CDAAC lacks is: a valid member-less tarball,
+    logged as a warning, that the ingest records with zero members (counted as
+    ``days_without_data`` in the QC summary). Reads ``params.local_archive``
+    (``cosmic.local_archive``) and ``params.streams`` (``cosmic.cdaac.streams``),
+    to name the paths looked for.
+    """
+    from ..io.cdaac import local_archive_candidates, write_empty_day
+
+    year, doy = int(job.wildcards.year), int(job.wildcards.doy)
+    looked = local_archive_candidates(job.params.local_archive, year, doy, job.params.streams)
+    write_empty_day(job.output.tarball)
+    log.warning(
+        "scnLv1 day %04d-%03d is not in the local archive (looked for %s); wrote an empty "
+        "day tarball %s (cosmic.cdaac.missing_day = empty): it counts as a day without data",
+        year, doy, ", ".join(looked), job.output.tarball,
     )
 
 

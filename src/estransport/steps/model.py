@@ -6,7 +6,8 @@ calls the library with explicit keyword arguments:
 * :func:`model_synthetic_history` - the embedded default: synthetic WACCM
   history files and their planted truth (:mod:`estransport.synthetic.waccm`);
   with ``model.source: files`` the rule does not exist and the files placed by
-  hand are the input (:func:`estransport.model.sources.history_inputs`);
+  hand are the input, checked with every other real source before any job
+  (:func:`estransport.steps.preflight.model_history_files`);
 * :func:`model_state` - history files -> ``results/model/state.nc``
   (:func:`estransport.model.state.build_model_state`);
 * :func:`model_drift` - state -> ``results/drift/drift.nc``
