@@ -20,6 +20,7 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/ionosonde.smk"
 include: "workflow/rules/transport.smk"
+include: "workflow/rules/lidar.smk"
 
 
 rule all:

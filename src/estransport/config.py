@@ -138,11 +138,22 @@ INCREASING_KEYS = (
     "figures.s4max_limits",
     "ionosonde.analysis.summer_window_doy",
     "model.synthetic.cell_bounds_km",
+    "lidar.synthetic.nights",
+    "lidar.synthetic.clouds.birth_altitude_km",
+    "lidar.synthetic.clouds.birth_window_h",
+    "lidar.es.lags_h",
+    "lidar.es.baseline_h",
+    "lidar.figures.density_limits_cm3",
 )
-#: Inclusive [first, last] year ranges: first <= last (a single year is allowed).
+#: Inclusive [first, last] ranges: first <= last (a single value is allowed).
 NONDECREASING_KEYS = (
     "ionosonde.year_range",
     "ionosonde.synthetic.years.*",
+    "lidar.es.response_h",
+    "lidar.synthetic.gap_hours",
+    "lidar.synthetic.clouds.peak_cm3",
+    "lidar.synthetic.clouds.thickness_km",
+    "lidar.synthetic.clouds.lifetime_h",
 )
 
 
@@ -249,6 +260,7 @@ def check_ranges(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "cosmic.local_archive", "source is 'local' but no local_archive directory is given"
         )
+    _check_lidar(config.get("lidar", {}))
     monthly = cosmic.get("monthly")
     alt = cosmic.get("qc", {}).get("altitude_km")
     if monthly and alt:
@@ -259,6 +271,28 @@ def check_ranges(config: Mapping[str, Any]) -> None:
                 f"{monthly['alt_resolution_km']} km does not divide the Es range "
                 f"{alt['min']}-{alt['max']} km (cosmic.qc.altitude_km)",
             )
+
+
+def _check_lidar(lidar: Mapping[str, Any]) -> None:
+    """Cross-field checks of the ``lidar`` section (docs/science.md §9)."""
+    if not lidar:
+        return
+    det = lidar.get("detection", {})
+    if "base_km" in det and "top_km" in det and not det["base_km"] < det["top_km"]:
+        raise ConfigError("lidar.detection.base_km",
+                          f"{det['base_km']} km is not below lidar.detection.top_km {det['top_km']} km")
+    es = lidar.get("es", {})
+    lags = es.get("lags_h")
+    for key in ("baseline_h", "response_h"):
+        win = es.get(key)
+        if lags and win and not (lags[0] <= win[0] and win[1] <= lags[1]):
+            raise ConfigError(f"lidar.es.{key}", f"{win} lies outside lidar.es.lags_h {lags}")
+    syn = lidar.get("synthetic", {})
+    nights = set(syn.get("nights", []))
+    cloudy = [n for n in syn.get("cloudy_nights", []) if n not in nights]
+    if cloudy:
+        raise ConfigError("lidar.synthetic.cloudy_nights",
+                          f"{cloudy} are not in lidar.synthetic.nights")
 
 
 def load_config(

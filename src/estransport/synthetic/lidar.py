@@ -208,15 +208,17 @@ class _PlantedDrift:
         self.w = planted_drift_field(column, self.t, lon=lon, tides=tides)
         self.dt = step_h
         self.dz = float(self.z[1] - self.z[0])
+        self.t0, self.z0 = float(self.t[0]), float(self.z[0])
+        self.nt, self.nz = self.t.size, self.z.size
 
     def __call__(self, t_h: float, z_km: float) -> float:
-        i = min(max(int((t_h - self.t[0]) / self.dt), 0), self.t.size - 2)
-        k = min(max(int((z_km - self.z[0]) / self.dz), 0), self.z.size - 2)
-        a = (t_h - self.t[i]) / self.dt
-        b = (z_km - self.z[k]) / self.dz
-        w = self.w
-        return ((1 - a) * ((1 - b) * w[i, k] + b * w[i, k + 1])
-                + a * ((1 - b) * w[i + 1, k] + b * w[i + 1, k + 1]))
+        i = min(max(int((t_h - self.t0) / self.dt), 0), self.nt - 2)
+        k = min(max(int((z_km - self.z0) / self.dz), 0), self.nz - 2)
+        a = (t_h - self.t0) / self.dt - i
+        b = (z_km - self.z0) / self.dz - k
+        w = self.w.item
+        return ((1 - a) * ((1 - b) * w(i, k) + b * w(i, k + 1))
+                + a * ((1 - b) * w(i + 1, k) + b * w(i + 1, k + 1)))
 
     def nodes(self, t_h: float) -> np.ndarray:
         """Planted convergence nodes at the table time nearest to t."""
@@ -313,6 +315,9 @@ def plant_clouds(
             if nodes.size == 0:
                 continue
             z_b = float(nodes[np.argmin(np.abs(nodes - target))])
+            if any(ta[0] <= t_b <= ta[-1] and abs(np.interp(t_b, ta, za) - z_b) < clouds.min_separation_km
+                   for ta, za in accepted):
+                continue  # born on an accepted cloud's node: no need to integrate it
             t_end = min(t_b + 2.5 * tau, h_dawn + 1.0)
             if t_end < h_dusk + 1.0:
                 continue  # gone before it could be seen
