@@ -55,6 +55,12 @@ ALTITUDE_UNITS = {"km": 1.0, "m": 1.0e-3}
 REQUIRED_ATTRS = ("species", "station_name", "station_latitude", "station_longitude")
 
 
+#: What the netCDF/HDF5 libraries raise on damaged content (a truncated chunk, an absurd
+#: time unit, a broken compound type); each becomes an InputFileError naming the file.
+_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, ArithmeticError,
+           AttributeError)
+
+
 def canonical_dataset(
     *,
     time_start,
@@ -284,7 +290,7 @@ def read_canonical(path: str | os.PathLike) -> xr.Dataset:
         raise
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError) as err:
+    except _DAMAGE as err:
         raise InputFileError(path, f"not a readable netCDF file in the canonical lidar layout "
                                    f"({type(err).__name__}: {err})") from None
 

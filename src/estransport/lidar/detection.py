@@ -6,8 +6,10 @@ Method (``docs/science.md`` §9):
    +- ``background_window_h``/2 of the profile (a leave-one-out running median in
    time). The main metal layer and the slowly varying thermospheric background
    stay in it; a cloud that crosses an altitude bin in less than half the window
-   does not. Profiles with fewer than ``min_background_profiles`` neighbours are
-   not searched.
+   does not. A second pass leaves out the bins above ``MASK_SIGMA`` (and those
+   within ``MASK_DILATE_KM`` of them), so that a slow cloud does not raise the
+   median under itself. Profiles with fewer than ``min_background_profiles``
+   neighbours are not searched.
 2. **Noise.** Residual r = x - background. With uncertainties in the file
    (``noise="uncertainty"``) the noise of a bin is sigma_file times one robust
    scale factor per night, s = 1.4826 MAD(r / sigma_file) over every searched bin
@@ -42,6 +44,11 @@ import xarray as xr
 
 #: 1.4826 MAD estimates the standard deviation of a Gaussian (1 / Phi^-1(3/4)).
 MAD_TO_SIGMA = 1.482602218505602
+#: Bins above this z in the first pass are left out of the second background estimate
+#: (3 sigma: a Gaussian exceeds it in 0.13 % of the bins, so the median moves by < 0.01 sigma).
+MASK_SIGMA = 3.0
+#: ... together with the bins this close to them (km): the wings of a cloud.
+MASK_DILATE_KM = 3.0
 
 
 def per_bin_threshold(n_bins: int, false_alarm_per_profile: float) -> float:
@@ -116,6 +123,46 @@ def _nights(times: np.ndarray, gap_h: float = 6.0) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(gaps)])
 
 
+def _running_median(x: np.ndarray, t_h: np.ndarray, settings: DetectionSettings):
+    """Leave-one-out median in time at every altitude; profiles with too few neighbours unsearched."""
+    half = settings.background_window_h / 2.0
+    bg = np.full_like(x, np.nan)
+    searched = np.zeros(x.shape[0], bool)
+    for i in range(x.shape[0]):
+        near = np.abs(t_h - t_h[i]) <= half
+        near[i] = False
+        if near.sum() < settings.min_background_profiles:
+            continue
+        bg[i] = _nanmedian(x[near], axis=0)
+        searched[i] = True
+    return bg, searched
+
+
+def _noise(resid, sig, searched, night, band, model):
+    """One-sigma noise of every bin and the robust scale of each night (see the module notes)."""
+    noise = np.full_like(resid, np.nan)
+    scales = []
+    for n in np.unique(night):
+        rows = (night == n) & searched
+        if not rows.any():
+            scales.append(float("nan"))
+            continue
+        if model == "uncertainty":
+            good_sig = np.where(sig > 0, sig, np.nan)
+            ratio = (resid / good_sig)[np.ix_(rows, band)]
+            ratio = ratio[np.isfinite(ratio)]
+            s = MAD_TO_SIGMA * np.median(np.abs(ratio - np.median(ratio))) if ratio.size else np.nan
+            noise[rows] = s * good_sig[rows]
+            scales.append(float(s))
+        else:
+            r = resid[rows]
+            med = _nanmedian(r, axis=0)
+            mad = MAD_TO_SIGMA * _nanmedian(np.abs(r - med), axis=0)
+            noise[rows] = mad[None, :]
+            scales.append(float(np.nanmedian(mad[band])) if band.any() else float("nan"))
+    return noise, scales
+
+
 def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
     """Background, noise and z-score of every bin of a canonical profile series.
 
@@ -136,46 +183,30 @@ def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
     sig = np.asarray(ds["density_uncertainty"].values, float)
     t = ds["time"].values.astype("datetime64[ns]")
     t_h = (t - t[0]).astype("timedelta64[s]").astype(float) / 3600.0 if t.size else np.zeros(0)
-    nt, nz = x.shape
-    half = settings.background_window_h / 2.0
-    bg = np.full_like(x, np.nan)
-    searched = np.zeros(nt, bool)
-    for i in range(nt):
-        near = np.abs(t_h - t_h[i]) <= half
-        near[i] = False
-        if near.sum() < settings.min_background_profiles:
-            continue
-        bg[i] = _nanmedian(x[near], axis=0)
-        searched[i] = True
-    resid = x - bg
+    alt = ds["altitude"].values
+    band = (alt >= settings.base_km) & (alt <= settings.top_km)
     model = settings.noise
     if model == "auto":
         model = "uncertainty" if np.isfinite(sig).any() and np.nanmax(sig) > 0 else "mad"
+    if model not in ("uncertainty", "mad"):
+        raise ValueError(f"unknown noise model {settings.noise!r}")
     night = _nights(t)
-    alt = ds["altitude"].values
-    band = (alt >= settings.base_km) & (alt <= settings.top_km)
-    noise = np.full_like(x, np.nan)
-    scales = []
-    for n in np.unique(night):
-        rows = (night == n) & searched
-        if not rows.any():
-            scales.append(float("nan"))
-            continue
-        if model == "uncertainty":
-            good_sig = np.where(sig > 0, sig, np.nan)
-            ratio = (resid / good_sig)[np.ix_(rows, band)]
-            ratio = ratio[np.isfinite(ratio)]
-            s = MAD_TO_SIGMA * np.median(np.abs(ratio - np.median(ratio))) if ratio.size else np.nan
-            noise[rows] = s * good_sig[rows]
-            scales.append(float(s))
-        elif model == "mad":
-            r = resid[rows]
-            med = _nanmedian(r, axis=0)
-            mad = MAD_TO_SIGMA * _nanmedian(np.abs(r - med), axis=0)
-            noise[rows] = mad[None, :]
-            scales.append(float(np.nanmedian(mad[band])) if band.any() else float("nan"))
-        else:
-            raise ValueError(f"unknown noise model {settings.noise!r}")
+    # pass 1: background and noise from every value
+    bg, searched = _running_median(x, t_h, settings)
+    noise, _ = _noise(x - bg, sig, searched, night, band, model)
+    # pass 2: the same without the bins of clouds found in pass 1 (a slow cloud that
+    # stays near one altitude for hours would otherwise raise the median under itself)
+    with np.errstate(all="ignore"):
+        hot = (x - bg) / noise >= MASK_SIGMA
+    dz = float(np.median(np.diff(alt))) if alt.size > 1 else 1.0
+    grow = int(round(MASK_DILATE_KM / dz))
+    mask = hot.copy()
+    for k in range(1, grow + 1):
+        mask[:, k:] |= hot[:, :-k]
+        mask[:, :-k] |= hot[:, k:]
+    bg, searched = _running_median(np.where(mask, np.nan, x), t_h, settings)
+    resid = x - bg
+    noise, scales = _noise(resid, sig, searched, night, band, model)
     with np.errstate(all="ignore"):
         z = resid / noise
     dims = ("time", "altitude")

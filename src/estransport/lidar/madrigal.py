@@ -61,6 +61,12 @@ _NOT_DENSITY = set(REQUIRED_FIELDS) | {ALTITUDE_PARAMETER, RANGE_PARAMETER, ELEV
                                        "gdlat", "glon"}
 
 
+#: What the netCDF/HDF5 libraries raise on damaged content (a truncated chunk, an absurd
+#: time unit, a broken compound type); each becomes an InputFileError naming the file.
+_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, ArithmeticError,
+           AttributeError)
+
+
 def _text(value) -> str:
     if isinstance(value, bytes | np.bytes_):
         return value.decode("utf-8", "replace").strip()

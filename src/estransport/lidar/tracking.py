@@ -10,7 +10,10 @@ Method (``docs/science.md`` §9):
    track of one detection and v/4 once the track has a rate. Detections and
    tracks are paired by the smallest total distance (Hungarian assignment,
    :func:`scipy.optimize.linear_sum_assignment`); unpaired detections start new
-   tracks. A track ends after ``max_gap_min`` without a detection.
+   tracks. A track ends after ``max_gap_min`` without a detection. A piece of a
+   track that follows a gap of more than 3 profiles must have at least 3
+   detections, or it is unlinked (a lone detection in the wide gate after a gap is
+   more likely a false alarm than the cloud).
 2. **Continuation below the base.** A track that reaches the search base is
    followed down to ``continuation_floor_km``: in each later profile the
    cloud is searched only inside the gate around the prediction, at the same
@@ -39,6 +42,10 @@ from .detection import find_clouds
 _PREDICTION_POINTS = 6
 #: Cost of an impossible pairing in the assignment.
 _FORBIDDEN = 1e9
+#: A gap longer than this many profile spacings splits a track into segments ...
+SEGMENT_GAP_PROFILES = 3
+#: ... and a segment after such a gap needs this many detections to stay in the track.
+MIN_SEGMENT = 3
 
 
 @dataclass(frozen=True)
@@ -335,11 +342,49 @@ def summarise_tracks(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFr
     return pd.DataFrame(rows, columns=cols)
 
 
+def prune_segments(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFrame:
+    """Unlink short pieces of tracks that follow a gap, and renumber the tracks.
+
+    After a gap of more than ``SEGMENT_GAP_PROFILES`` profile spacings a track must
+    go on with at least ``MIN_SEGMENT`` detections: a lone detection inside the
+    (wide) gate after a gap is more likely a false alarm than the cloud. Tracks
+    left shorter than ``min_detections`` are dropped (track_id -1).
+    """
+    det = det.copy()
+    if det.empty or (det["track_id"] < 0).all():
+        return det
+    step = np.median(np.diff(np.unique(_hours(det["time"].to_numpy())))) if len(det) > 1 else 1.0
+    for _tid, g in det[det["track_id"] >= 0].groupby("track_id"):
+        g = g.sort_values("time")
+        t = _hours(g["time"].to_numpy())
+        cuts = np.nonzero(np.diff(t) > SEGMENT_GAP_PROFILES * step + 1e-9)[0] + 1
+        for seg in np.split(np.arange(len(g)), cuts)[1:]:
+            if seg.size < MIN_SEGMENT:
+                det.loc[g.index[seg], "track_id"] = -1
+    counts = det.loc[det["track_id"] >= 0, "track_id"].value_counts()
+    short = counts[counts < settings.min_detections].index
+    det.loc[det["track_id"].isin(short), "track_id"] = -1
+    firsts = det[det["track_id"] >= 0].groupby("track_id")["time"].min().sort_values()
+    renumber = {old: new for new, old in enumerate(firsts.index)}
+    det["track_id"] = det["track_id"].map(lambda v: renumber.get(v, -1)).astype(int)
+    return det
+
+
 def track_clouds(
     det: pd.DataFrame, field: xr.Dataset, settings: TrackingSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Link, continue below the base and summarise: (detections with track_id, tracks)."""
+    """Link, prune, continue below the base, prune again and summarise.
+
+    Returns
+    -------
+    detections : pandas.DataFrame
+        With ``track_id`` (-1 outside kept tracks) and ``continuation``.
+    tracks : pandas.DataFrame
+        :func:`summarise_tracks`.
+    """
     det = det.copy()
     det["track_id"] = link_detections(det, settings)
+    det = prune_segments(det, settings)
     det = continue_below_base(det, field, settings)
+    det = prune_segments(det, settings)
     return det, summarise_tracks(det, settings)

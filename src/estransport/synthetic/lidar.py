@@ -167,7 +167,7 @@ def solar_elevation_deg(times: pd.DatetimeIndex, lat: float, lon: float) -> np.n
     16 min, is neglected [I]).
     """
     t = pd.DatetimeIndex(times)
-    n = t.dayofyear.to_numpy(float)
+    n = t.day_of_year.to_numpy(float)
     ut = (t.hour + t.minute / 60.0 + t.second / 3600.0).to_numpy(float)
     decl = np.radians(23.45 * np.sin(np.radians(360.0 * (284.0 + n) / 365.0)))
     hour_angle = np.radians(15.0 * (ut + lon / 15.0 - 12.0))
@@ -203,6 +203,7 @@ class _PlantedDrift:
 
     def __init__(self, column: StationColumn, tides: PlantedTides, lon: float,
                  t0_h: float, t1_h: float, step_h: float = 1.0 / 30.0):
+        self.column, self.tides, self.lon = column, tides, lon
         self.t = np.arange(t0_h, t1_h + step_h, step_h)
         self.z = column.altitude_km
         self.w = planted_drift_field(column, self.t, lon=lon, tides=tides)
@@ -221,9 +222,9 @@ class _PlantedDrift:
                 + a * ((1 - b) * w(i + 1, k) + b * w(i + 1, k + 1)))
 
     def nodes(self, t_h: float) -> np.ndarray:
-        """Planted convergence nodes at the table time nearest to t."""
-        i = min(max(int(round((t_h - self.t[0]) / self.dt)), 0), self.t.size - 1)
-        return planted_nodes(self.z, self.w[i])
+        """Planted convergence nodes at time t (computed at t exactly, not from the table)."""
+        w = planted_drift_field(self.column, [t_h], lon=self.lon, tides=self.tides)[0]
+        return planted_nodes(self.z, w)
 
     def path(self, t0_h: float, z0_km: float, t1_h: float, stop_km: float):
         """RK4 from (t0, z0) to t1 (hours, km); stops below ``stop_km``."""
@@ -297,7 +298,7 @@ def plant_clouds(
         lo_b, hi_b = clouds.birth_window_h
         drift = _PlantedDrift(column, tides, site.lon, h_dusk + min(lo_b, -6.0) - 0.5,
                               h_dawn + 1.5)
-        for t in np.arange(h_dusk - 6.0, h_dawn + 1.0, 0.25):
+        for t in np.arange(np.floor((h_dusk - 6.0) * 4) / 4, h_dawn + 1.0, 0.25):  # on quarter hours
             for zn in drift.nodes(t):
                 node_rows.append((t_ref + pd.Timedelta(hours=float(t)), float(zn)))
         accepted: list[tuple[np.ndarray, np.ndarray]] = []
