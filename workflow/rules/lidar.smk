@@ -12,13 +12,15 @@ LIDAR = config["lidar"]
 if LIDAR["enabled"]:
     from estransport.lidar.sources import LIDAR_INSTRUCTIONS as _LIDAR_HELP
     from estransport.lidar.sources import MODEL_INSTRUCTIONS as _LIDAR_MODEL_HELP
-    from estransport.lidar.sources import placed_files as _lidar_placed_files
+    from estransport.lidar.sources import inputs as _lidar_inputs
     from estransport.steps.lidar import nearest_station as _lidar_nearest
     from estransport.steps.lidar import parse_dates as _lidar_dates
     from estransport.steps.lidar import synthetic_period as _lidar_period
     from estransport.synthetic.lidar import LidarSite as _LidarSite
     from estransport.synthetic.lidar import night_file_name as _lidar_night_name
-    from estransport.synthetic.waccmx_column import history_file_names as _lidar_column_names
+    from estransport.synthetic.waccmx_column import (
+        history_file_names as _lidar_column_names,
+    )
 
     if LIDAR["model"]["source"] == "synthetic" and LIDAR["source"] != "synthetic":
         raise WorkflowError(
@@ -27,6 +29,8 @@ if LIDAR["enabled"]:
             "files (lidar.model.source: files)"
         )
     LIDAR_SYN_DIR = "resources/lidar/synthetic"
+    LIDAR_RAW = []  # synthetic lidar files (source synthetic)
+    LIDAR_HISTORY = []  # synthetic column files (model.source synthetic)
     LIDAR_COLUMN_DIR = "resources/lidar/model/synthetic"
     _LIDAR_ST = LIDAR["station"]
     _LIDAR_ION = {
@@ -34,11 +38,17 @@ if LIDAR["enabled"]:
         "momentum_transfer": LIDAR["prediction"]["momentum_transfer"],
     }
     _LIDAR_NIGHTS, _, _ = _lidar_period(LIDAR["synthetic"])
-    _LIDAR_CLOUDY = set(_lidar_dates(LIDAR["synthetic"]["cloudy_nights"], "lidar.synthetic.cloudy_nights"))
+    _LIDAR_CLOUDY = set(
+        _lidar_dates(
+            LIDAR["synthetic"]["cloudy_nights"], "lidar.synthetic.cloudy_nights"
+        )
+    )
 
     # the ionosonde the clouds are compared with: configured, or the nearest of the registry
     LIDAR_ES_STATION = LIDAR["es"]["station"] or _lidar_nearest(
-        {c: (s.lat, s.lon) for c, s in IONO_PLAN.stations.items()}, _LIDAR_ST["lat"], _LIDAR_ST["lon"]
+        {c: (s.lat, s.lon) for c, s in IONO_PLAN.stations.items()},
+        _LIDAR_ST["lat"],
+        _LIDAR_ST["lon"],
     )
     if LIDAR_ES_STATION not in IONO_PLAN.stations:
         raise WorkflowError(
@@ -47,7 +57,12 @@ if LIDAR["enabled"]:
         )
 
     if LIDAR["source"] == "synthetic":
-        _site = _LidarSite(_LIDAR_ST["name"], _LIDAR_ST["lat"], _LIDAR_ST["lon"], _LIDAR_ST["altitude_km"])
+        _site = _LidarSite(
+            _LIDAR_ST["name"],
+            _LIDAR_ST["lat"],
+            _LIDAR_ST["lon"],
+            _LIDAR_ST["altitude_km"],
+        )
         LIDAR_RAW = [
             f"{LIDAR_SYN_DIR}/{_lidar_night_name(_site, n, LIDAR['format'])}"
             for n in _LIDAR_NIGHTS
@@ -61,15 +76,6 @@ if LIDAR["enabled"]:
                 mics=f"{LIDAR_SYN_DIR}/planted_mics.csv",
                 paths=f"{LIDAR_SYN_DIR}/planted_paths.csv",
                 nodes=f"{LIDAR_SYN_DIR}/planted_nodes.csv",
-            params:
-                synthetic=LIDAR["synthetic"],
-                station=_LIDAR_ST,
-                format=LIDAR["format"],
-                species=LIDAR["species"],
-                msis=config["model"]["msis"],
-                ion=_LIDAR_ION,
-                arrival_km=LIDAR["es"]["arrival_altitude_km"],
-                seed=config["seed"],
             log:
                 "logs/lidar/synthetic.log",
             benchmark:
@@ -80,18 +86,24 @@ if LIDAR["enabled"]:
                 # a few nights of 241 bins x ~70 profiles, and the clouds' paths every minute
                 mem_mb=1000,
                 runtime=10,
+            params:
+                synthetic=LIDAR["synthetic"],
+                station=_LIDAR_ST,
+                format=LIDAR["format"],
+                species=LIDAR["species"],
+                msis=config["model"]["msis"],
+                ion=_LIDAR_ION,
+                arrival_km=LIDAR["es"]["arrival_altitude_km"],
+                seed=config["seed"],
             script:
                 "../../scripts/lidar_synthetic.py"
-
-    def _lidar_raw(wildcards):
-        if LIDAR["source"] == "synthetic":
-            return LIDAR_RAW
-        return _lidar_placed_files(LIDAR["files"]["paths"], _LIDAR_HELP)
 
     if LIDAR["model"]["source"] == "synthetic":
         LIDAR_HISTORY = [
             f"{LIDAR_COLUMN_DIR}/{name}"
-            for name in _lidar_column_names(LIDAR["model"]["synthetic"]["case"], _LIDAR_NIGHTS)
+            for name in _lidar_column_names(
+                LIDAR["model"]["synthetic"]["case"], _LIDAR_NIGHTS
+            )
         ]
 
         rule lidar_synthetic_column:
@@ -99,13 +111,6 @@ if LIDAR["enabled"]:
             output:
                 history=LIDAR_HISTORY,
                 truth=f"{LIDAR_COLUMN_DIR}/planted_column.nc",
-            params:
-                synthetic=LIDAR["synthetic"],
-                model=LIDAR["model"]["synthetic"],
-                station=_LIDAR_ST,
-                msis=config["model"]["msis"],
-                ion=_LIDAR_ION,
-                seed=config["seed"],
             log:
                 "logs/lidar/synthetic_column.log",
             benchmark:
@@ -116,13 +121,15 @@ if LIDAR["enabled"]:
                 # one day at a time: 24 x ~170 levels x 3 x 3 points
                 mem_mb=1000,
                 runtime=10,
+            params:
+                synthetic=LIDAR["synthetic"],
+                model=LIDAR["model"]["synthetic"],
+                station=_LIDAR_ST,
+                msis=config["model"]["msis"],
+                ion=_LIDAR_ION,
+                seed=config["seed"],
             script:
                 "../../scripts/lidar_synthetic_column.py"
-
-    def _lidar_history(wildcards):
-        if LIDAR["model"]["source"] == "synthetic":
-            return LIDAR_HISTORY
-        return _lidar_placed_files(LIDAR["model"]["files"]["paths"], _LIDAR_MODEL_HELP)
 
     PAPER_TARGETS.extend(
         figure_outputs("fig_mic_time_altitude")
@@ -141,14 +148,12 @@ if LIDAR["enabled"]:
     rule lidar_profiles:
         """Read the lidar files (Madrigal HDF5 or canonical netCDF) into one canonical profile series."""
         input:
-            raw=_lidar_raw,
+            # an input function: placed files that are missing stop only runs that need them
+            raw=lambda wc: _lidar_inputs(
+                LIDAR["source"], LIDAR_RAW, LIDAR["files"]["paths"], _LIDAR_HELP
+            ),
         output:
             profiles="results/lidar/profiles.nc",
-        params:
-            format=LIDAR["format"],
-            species=LIDAR["species"],
-            madrigal=LIDAR["madrigal"],
-            station=_LIDAR_ST,
         log:
             "logs/lidar/profiles.log",
         benchmark:
@@ -159,6 +164,11 @@ if LIDAR["enabled"]:
             # all nights in memory: profiles x bins x a few float64 arrays
             mem_mb=1000,
             runtime=10,
+        params:
+            format=LIDAR["format"],
+            species=LIDAR["species"],
+            madrigal=LIDAR["madrigal"],
+            station=_LIDAR_ST,
         script:
             "../../scripts/lidar_profiles.py"
 
@@ -170,11 +180,6 @@ if LIDAR["enabled"]:
             detections="results/lidar/detections.csv",
             tracks="results/lidar/tracks.csv",
             summary="results/lidar/detection_summary.csv",
-        params:
-            lidar={
-                k: LIDAR[k]
-                for k in ("detection", "tracking", "main_layer_km", "main_layer_halfwidth_km", "es")
-            },
         log:
             "logs/lidar/cloud_tracks.log",
         benchmark:
@@ -184,19 +189,31 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=1000,
             runtime=10,
+        params:
+            lidar={
+                k: LIDAR[k]
+                for k in (
+                    "detection",
+                    "tracking",
+                    "main_layer_km",
+                    "main_layer_halfwidth_km",
+                    "es",
+                )
+            },
         script:
             "../../scripts/lidar_cloud_tracks.py"
 
     rule lidar_column_state:
         """Read the WACCM-X history files into the model state over the lidar (time x altitude)."""
         input:
-            history=_lidar_history,
+            history=lambda wc: _lidar_inputs(
+                LIDAR["model"]["source"],
+                LIDAR_HISTORY,
+                LIDAR["model"]["files"]["paths"],
+                _LIDAR_MODEL_HELP,
+            ),
         output:
             state="results/lidar/column_state.nc",
-        params:
-            model={k: config["model"][k] for k in ("scale_height", "composition", "electric_field", "ps_fallback", "msis")},
-            altitude_km=LIDAR["model"]["altitude_km"],
-            station=_LIDAR_ST,
         log:
             "logs/lidar/column_state.log",
         benchmark:
@@ -208,6 +225,19 @@ if LIDAR["enabled"]:
             # only the (at most 2 x 2) grid columns around the station are computed
             mem_mb=2000,
             runtime=30,
+        params:
+            model={
+                k: config["model"][k]
+                for k in (
+                    "scale_height",
+                    "composition",
+                    "electric_field",
+                    "ps_fallback",
+                    "msis",
+                )
+            },
+            altitude_km=LIDAR["model"]["altitude_km"],
+            station=_LIDAR_ST,
         script:
             "../../scripts/lidar_column_state.py"
 
@@ -218,10 +248,6 @@ if LIDAR["enabled"]:
         output:
             drift="results/lidar/column_drift.nc",
             nodes="results/lidar/convergence_nodes.csv",
-        params:
-            prediction=LIDAR["prediction"],
-            ion_mass_u=LIDAR["ion_mass_u"],
-            station=_LIDAR_ST,
         log:
             "logs/lidar/column_drift.log",
         benchmark:
@@ -231,6 +257,10 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=1000,
             runtime=10,
+        params:
+            prediction=LIDAR["prediction"],
+            ion_mass_u=LIDAR["ion_mass_u"],
+            station=_LIDAR_ST,
         script:
             "../../scripts/lidar_column_drift.py"
 
@@ -243,9 +273,6 @@ if LIDAR["enabled"]:
         output:
             trajectories="results/lidar/predicted_trajectories.csv",
             comparison="results/lidar/descent_comparison.csv",
-        params:
-            prediction=LIDAR["prediction"],
-            arrival_km=LIDAR["es"]["arrival_altitude_km"],
         log:
             "logs/lidar/descent_prediction.log",
         benchmark:
@@ -255,6 +282,9 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=1000,
             runtime=10,
+        params:
+            prediction=LIDAR["prediction"],
+            arrival_km=LIDAR["es"]["arrival_altitude_km"],
         script:
             "../../scripts/lidar_descent_prediction.py"
 
@@ -266,10 +296,6 @@ if LIDAR["enabled"]:
         output:
             composite="results/lidar/es_superposed_epoch.csv",
             test="results/lidar/es_epoch_test.csv",
-        params:
-            es=LIDAR["es"],
-            station=LIDAR_ES_STATION,
-            seed=config["seed"],
         log:
             "logs/lidar/es_epoch.log",
         benchmark:
@@ -279,6 +305,10 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=1000,
             runtime=10,
+        params:
+            es=LIDAR["es"],
+            station=LIDAR_ES_STATION,
+            seed=config["seed"],
         script:
             "../../scripts/lidar_es_epoch.py"
 
@@ -297,9 +327,6 @@ if LIDAR["enabled"]:
                 labels={"figure": "MIC time-altitude"},
             ),
             extra=[f"results/figures/fig_mic_time_altitude{e}" for e in FIGURE_EXTS[1:]],
-        params:
-            lidar={k: LIDAR[k] for k in ("species", "figures", "detection", "es")},
-            dpi=config["figures"]["dpi"],
         log:
             "logs/figures/fig_mic_time_altitude.log",
         benchmark:
@@ -309,6 +336,9 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=1000,
             runtime=10,
+        params:
+            lidar={k: LIDAR[k] for k in ("species", "figures", "detection", "es")},
+            dpi=config["figures"]["dpi"],
         script:
             "../../scripts/plot_fig_mic_time_altitude.py"
 
@@ -324,8 +354,6 @@ if LIDAR["enabled"]:
                 labels={"figure": "MIC descent rates"},
             ),
             extra=[f"results/figures/fig_mic_descent_rates{e}" for e in FIGURE_EXTS[1:]],
-        params:
-            dpi=config["figures"]["dpi"],
         log:
             "logs/figures/fig_mic_descent_rates.log",
         benchmark:
@@ -335,6 +363,8 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=500,
             runtime=5,
+        params:
+            dpi=config["figures"]["dpi"],
         script:
             "../../scripts/plot_fig_mic_descent_rates.py"
 
@@ -351,10 +381,6 @@ if LIDAR["enabled"]:
                 labels={"figure": "MIC Es response"},
             ),
             extra=[f"results/figures/fig_mic_es_epoch{e}" for e in FIGURE_EXTS[1:]],
-        params:
-            es=LIDAR["es"],
-            station_name=IONO_PLAN.stations[LIDAR_ES_STATION].name,
-            dpi=config["figures"]["dpi"],
         log:
             "logs/figures/fig_mic_es_epoch.log",
         benchmark:
@@ -364,5 +390,9 @@ if LIDAR["enabled"]:
         resources:
             mem_mb=500,
             runtime=5,
+        params:
+            es=LIDAR["es"],
+            station_name=IONO_PLAN.stations[LIDAR_ES_STATION].name,
+            dpi=config["figures"]["dpi"],
         script:
             "../../scripts/plot_fig_mic_es_epoch.py"

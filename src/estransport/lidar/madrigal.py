@@ -46,8 +46,8 @@ REQUIRED_FIELDS = (
 #: Special values of Madrigal parameters [V] [S58]: NaN = missing; for errors
 #: -1 = "assumed" (no error known) and -2 = "known bad" (the value must not be used).
 ASSUMED, KNOWN_BAD = -1.0, -2.0
-#: Error parameters are the parameter's mnemonic prefixed with "d" (``ne``/``dne``,
-#: ``vipn``/``dvipn``) [V3] [S59].
+#: Error parameters are the parameter's mnemonic prefixed with "d" (``vipn``/``dvipn``)
+#: [V3] [S59].
 ERROR_PREFIX = "d"
 #: Geodetic altitude of the measurement, km [V3] [S59] ("GDALT", "Geodetic altitude (height)", km).
 ALTITUDE_PARAMETER = "gdalt"

@@ -72,3 +72,31 @@ def placed_files(patterns: Sequence[str], instructions: str, base: str | os.Path
     if missing or not found:
         raise MissingInputsError(missing or list(patterns), instructions)
     return [os.path.relpath(p) for p in sorted(dict.fromkeys(found))]
+
+
+def inputs(source: str, synthetic_files: Sequence[str], patterns: Sequence[str],
+           instructions: str) -> list[str]:
+    """The files a rule reads: the generator's (``source`` synthetic) or the placed ones.
+
+    Parameters
+    ----------
+    source : {"synthetic", "files"}
+    synthetic_files : sequence of str
+        The generator's outputs.
+    patterns : sequence of str
+        Paths or globs of the placed files (``source`` files).
+    instructions : str
+        Where to get placed files that are missing.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    MissingInputsError
+        Placed files missing (see :func:`placed_files`).
+    """
+    if source == "synthetic":
+        return list(synthetic_files)
+    return placed_files(patterns, instructions)

@@ -33,6 +33,7 @@ import xarray as xr
 
 from ..errors import ConfigError, InputFileError
 from ..io.atomic import write_csv, write_netcdf
+from ..io.datasets import open_dataset, read_csv, read_parquet
 from ..lidar.detection import DetectionSettings
 from ..lidar.superposed import EpochSettings
 from ..lidar.tracking import TrackingSettings
@@ -179,7 +180,7 @@ def _times_csv(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_table(path, time_columns: Sequence[str]) -> pd.DataFrame:
-    df = pd.read_csv(path)
+    df = read_csv(path)
     for c in time_columns:
         if c in df:
             df[c] = pd.to_datetime(df[c], utc=True).dt.tz_localize(None)
@@ -370,7 +371,7 @@ def lidar_cloud_tracks(job: RuleJob) -> None:
 
     lidar = job.params.lidar
     det_s, tr_s = detection_settings(lidar["detection"]), tracking_settings(lidar)
-    with xr.open_dataset(job.input.profiles) as ds:
+    with open_dataset(job.input.profiles) as ds:
         ds = ds.load()
     detections, field = detect_clouds(ds, det_s)
     detections, tracks = track_clouds(detections, field, tr_s)
@@ -454,7 +455,7 @@ def lidar_column_drift(job: RuleJob) -> None:
 
     pred, st = job.params.prediction, job.params.station
     igrf = parse_dates([pred["igrf_date"]], "lidar.prediction.igrf_date")[0] if pred["igrf_date"] else None
-    with xr.open_dataset(job.input.state) as ds:
+    with open_dataset(job.input.state) as ds:
         col = ds.load()
     drift = column_drift(col, lat=float(st["lat"]), lon=float(st["lon"]),
                          ion_mass_u=float(job.params.ion_mass_u),
@@ -478,7 +479,7 @@ def lidar_descent_prediction(job: RuleJob) -> None:
 
     det = _read_table(job.input.detections, ["time"])
     tracks = _read_table(job.input.tracks, ["first_time", "last_time", "arrival_time"])
-    with xr.open_dataset(job.input.drift) as ds:
+    with open_dataset(job.input.drift) as ds:
         drift = ds.load()
     pred = job.params.prediction
     traj, comp = predict_tracks(det, tracks, drift, arrival_km=float(job.params.arrival_km),
@@ -504,7 +505,7 @@ def lidar_es_epoch(job: RuleJob) -> None:
     settings = epoch_settings(job.params.es)
     tracks = _read_table(job.input.tracks, ["first_time", "last_time", "arrival_time"])
     epochs = tracks["arrival_time"].dropna().to_numpy("datetime64[ns]")
-    hourly = pd.read_parquet(job.input.hourly)
+    hourly = read_parquet(job.input.hourly)
     comps, tests = [], []
     for name, column, units, alternative in ES_CHARACTERISTICS:
         table, test = superposed_epoch(hourly["time_ut"].to_numpy("datetime64[ns]"),
@@ -533,7 +534,7 @@ def fig_mic_time_altitude(job: RuleJob) -> None:
     """Rule fig_mic_time_altitude: lidar density with clouds, fitted tracks and predicted trajectories."""
     from ..plotting.fig_mic import plot_time_altitude
 
-    with xr.open_dataset(job.input.profiles) as ds:
+    with open_dataset(job.input.profiles) as ds:
         profiles = ds.load()
     lidar = job.params.lidar
     plot_time_altitude(
@@ -559,6 +560,6 @@ def fig_mic_es_epoch(job: RuleJob) -> None:
     from ..plotting.fig_mic import plot_es_epoch
 
     es = job.params.es
-    plot_es_epoch(pd.read_csv(job.input.composite), pd.read_csv(job.input.test), job.output.png,
+    plot_es_epoch(read_csv(job.input.composite), read_csv(job.input.test), job.output.png,
                   job.output.extra, station=str(job.params.station_name),
                   response_h=es["response_h"], alpha=float(es["alpha"]), dpi=int(job.params.dpi))
