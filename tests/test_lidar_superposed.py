@@ -44,8 +44,8 @@ def test_epoch_matrix_takes_the_right_hours():
     t = pd.date_range("2009-06-01", periods=100, freq="h")
     x = np.arange(100, dtype=float)
     s = hourly_series(t, x)
-    lags, a = epoch_matrix(s, [np.datetime64("2009-06-02T00:20")], SET)
-    # epoch rounds to 2009-06-02 00:00 = index 24; baseline -6..-1 -> mean of 18..23 = 20.5
+    lags, a = epoch_matrix(s, [np.datetime64("2009-06-01T23:20")], SET)
+    # the epoch moves on to 2009-06-02 00:00 = index 24; baseline -6..-1 -> mean of 18..23 = 20.5
     assert a[0, lags == 0][0] == pytest.approx(24 - 20.5)
     assert a[0, lags == 12][0] == pytest.approx(36 - 20.5)
 

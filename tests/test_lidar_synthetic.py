@@ -142,3 +142,37 @@ def test_column_files_read_back_as_the_planted_winds(tmp_path, tides, column):
     assert np.nanmax(np.abs(col["W"].values)) < 1e-6
     # r_i from the files' composition matches the planted one within a few per cent
     assert np.isfinite(col["U"].values).all()
+
+
+def test_planted_es_rise_changes_only_foes_after_the_arrivals():
+    """The synthetic ionosonde with planted arrivals: foEs rises by the planted amount after
+    each, nothing else moves (no extra random draws), and without arrivals it is unchanged."""
+    from estransport.ionosonde.stations import Station
+    from estransport.synthetic.ionosonde import EsEvents, PlantedTruth, simulate_station_year
+
+    station = Station("beijing", "Beijing", 40.3, 116.2, "120E", 2006, 2016, "manual", "sao", "BP440")
+    truth = PlantedTruth(slope_deg_per_day=1.0, ref_lat_deg=40.0, ref_doy=185.0, base_MHz=2.5,
+                         amp_MHz=4.0, width_days=30.0, diurnal=0.3, day_sd_MHz=0.3, day_rho=0.3,
+                         hour_sd_MHz=0.6, gap_day_fraction=0.03, outage_days=10,
+                         letter_only_fraction=0.08, qualifier_fraction=0.1,
+                         low_confidence_fraction=0.05, low_confidence_bias_MHz=3.0,
+                         didbase_cadence_min=15)
+    arrivals = (np.datetime64("2009-11-12T17:31"), np.datetime64("2009-11-13T17:15"))
+    plain = simulate_station_year(station, 2009, seed=7, truth=truth)
+    none = simulate_station_year(station, 2009, seed=7, truth=truth,
+                                 es_events=EsEvents((), 2.0, 3.0))
+    pd.testing.assert_frame_equal(plain, none)
+    rised = simulate_station_year(station, 2009, seed=7, truth=truth,
+                                  es_events=EsEvents(arrivals, 2.0, 3.0))
+    for col in ("qualifier", "descriptor", "confidence", "hEs_km", "time_ut"):
+        pd.testing.assert_series_equal(plain[col], rised[col])
+    t = plain["time_ut"].to_numpy("datetime64[ns]")
+    expected = np.zeros(t.size)
+    for a in arrivals:
+        dt_h = (t - np.datetime64(a, "ns")) / np.timedelta64(1, "h")
+        expected += np.where(dt_h >= 0, 2.0 * np.exp(-np.clip(dt_h, 0, None) / 3.0), 0.0)
+    diff = (rised["true_foEs_MHz"] - plain["true_foEs_MHz"]).to_numpy()
+    floor = plain["true_foEs_MHz"].to_numpy() <= 0.5  # the simulator's 0.5 MHz floor
+    # both values are rounded to 0.1 MHz: they differ from the exact sum by up to 0.1 MHz
+    np.testing.assert_allclose(diff[~floor], expected[~floor], atol=0.1 + 1e-9)
+    assert diff.max() > 1.5

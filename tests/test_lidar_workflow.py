@@ -161,6 +161,15 @@ def test_column_reaches_300_km_and_w_is_the_planted_drift(products):
         assert np.nanmax(np.abs(w_lib - w_pl)) < 0.05 * np.nanmax(np.abs(w_pl)) + 0.2
 
 
+def test_es_response_found_and_nothing_in_hes(products):
+    """The planted foEs rise after the arrivals is found; h'Es, planted unchanged, is not."""
+    es = products["es"].set_index("characteristic")
+    assert es.loc["foEs", "n_epochs"] >= 4
+    assert es.loc["foEs", "p_value"] < es.loc["foEs", "alpha"]
+    assert es.loc["foEs", "statistic"] - es.loc["foEs", "random_mean"] > 0.5  # MHz (2 MHz planted)
+    assert es.loc["h'Es", "p_value"] > es.loc["h'Es", "alpha"]
+
+
 def test_figures_and_units(products):
     wd = products["wd"]
     for name in ("fig_mic_time_altitude", "fig_mic_descent_rates", "fig_mic_es_epoch"):

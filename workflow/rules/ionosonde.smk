@@ -36,12 +36,19 @@ if IONO["source"] == "synthetic":
         """Write one synthetic station-year in the station's format (planted truth)."""
         group:
             "ionosonde_station"  # a station's years and its parse in one cluster job (profiles/slurm)
+        input:
+            # the synthetic lidar's planted cloud arrivals, for the station the lidar is
+            # linked to and the years of its nights (LIDAR_ES_TRUTH, workflow/rules/lidar.smk)
+            mics=lambda wc: LIDAR_ES_TRUTH.get((wc.station, int(wc.year)), []),
         output:
             raw=IONO_PLAN.raw_pattern,
         params:
             station=lambda wc: IONO_PLAN.station_params(wc.station),
             seed=config["seed"],
             synthetic=IONO["synthetic"],
+            es_response=lambda wc: (
+                LIDAR_ES_RESPONSE if (wc.station, int(wc.year)) in LIDAR_ES_TRUTH else None
+            ),
         wildcard_constraints:
             station=IONO_PLAN.codes_regex(),
             ext=IONO_PLAN.extensions,

@@ -8,11 +8,17 @@
 #   tracks + the nearest ionosonde's hourly table -> es_superposed_epoch.csv, es_epoch_test.csv
 #   -> three figures (paper target, second study).
 LIDAR = config["lidar"]
+# The planted Es response of the synthetic ionosonde (rule ionosonde_synthetic):
+# (station, year) -> [planted_mics.csv] for the ionosonde linked to a synthetic lidar.
+LIDAR_ES_TRUTH = {}
+LIDAR_ES_RESPONSE = LIDAR["synthetic"]["es_response"]
 
 if LIDAR["enabled"]:
     from estransport.lidar.sources import LIDAR_INSTRUCTIONS as _LIDAR_HELP
     from estransport.lidar.sources import MODEL_INSTRUCTIONS as _LIDAR_MODEL_HELP
     from estransport.lidar.sources import inputs as _lidar_inputs
+    from estransport.steps.lidar import ES_RESPONSE_MAX_KM as _LIDAR_ES_MAX_KM
+    from estransport.steps.lidar import distance_km as _lidar_distance
     from estransport.steps.lidar import nearest_station as _lidar_nearest
     from estransport.steps.lidar import parse_dates as _lidar_dates
     from estransport.steps.lidar import synthetic_period as _lidar_period
@@ -68,6 +74,22 @@ if LIDAR["enabled"]:
             for n in _LIDAR_NIGHTS
             if n not in _LIDAR_CLOUDY
         ]
+
+        _es_site = IONO_PLAN.stations[LIDAR_ES_STATION]
+        if (
+            IONO["source"] == "synthetic"
+            and LIDAR["synthetic"]["es_response"]["foEs_rise_MHz"] > 0
+            and _lidar_distance(
+                _LIDAR_ST["lat"], _LIDAR_ST["lon"], _es_site.lat, _es_site.lon
+            )
+            <= _LIDAR_ES_MAX_KM
+        ):
+            LIDAR_ES_TRUTH.update(
+                {
+                    (LIDAR_ES_STATION, year): [f"{LIDAR_SYN_DIR}/planted_mics.csv"]
+                    for year in sorted({n.year for n in _LIDAR_NIGHTS})
+                }
+            )
 
         rule lidar_synthetic:
             """Write the synthetic lidar nights (planted clouds on the tidal nodes) and the planted truth."""

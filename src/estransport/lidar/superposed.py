@@ -1,7 +1,8 @@
 """Superposed-epoch analysis of an hourly ionosonde series around cloud arrivals, with a Monte-Carlo test.
 
-For each epoch t_e (a track's arrival below the Es-height level, rounded to
-the nearest hour) and lag L (hours), the anomaly is
+For each epoch t_e (a track's arrival below the Es-height level, moved to the
+first whole hour at or after it, so that lag 0 is the first hourly value after
+the arrival) and lag L (hours), the anomaly is
 
     a_e(L) = x(t_e + L) - mean over the baseline lags of x(t_e + L')
 
@@ -77,7 +78,7 @@ def epoch_matrix(series: pd.Series, epochs, settings: EpochSettings) -> tuple[np
     series : pandas.Series
         Hourly series (:func:`hourly_series`).
     epochs : array_like of datetime64
-        Epoch times (rounded to the hour here).
+        Epoch times (moved to the next whole hour here).
     settings : EpochSettings
 
     Returns
@@ -88,7 +89,7 @@ def epoch_matrix(series: pd.Series, epochs, settings: EpochSettings) -> tuple[np
         (epoch, lag); NaN where the series has no value or the epoch has no baseline.
     """
     lags = np.arange(settings.lags_h[0], settings.lags_h[1] + 1)
-    ep = pd.DatetimeIndex(np.asarray(epochs, "datetime64[ns]")).round("h")
+    ep = pd.DatetimeIndex(np.asarray(epochs, "datetime64[ns]")).ceil("h")
     if series.empty or len(ep) == 0:
         return lags, np.full((len(ep), lags.size), np.nan)
     t0 = series.index[0].to_datetime64()

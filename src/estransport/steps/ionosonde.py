@@ -21,14 +21,14 @@ from typing import Any
 import pandas as pd
 
 from ..io.atomic import write_csv, write_parquet
-from ..io.datasets import read_parquet
+from ..io.datasets import read_csv, read_parquet
 from ..ionosonde import analysis
 from ..ionosonde.hourly import build_hourly
 from ..ionosonde.plan import IonosondePlan
 from ..ionosonde.sources import download_giro_year, download_ukssdc_year
 from ..ionosonde.stations import Station, load_stations
 from ..provenance import provenance_attrs
-from ..synthetic.ionosonde import PlantedTruth, generate_station_year
+from ..synthetic.ionosonde import EsEvents, PlantedTruth, generate_station_year
 from . import RuleJob
 
 __all__ = [
@@ -80,15 +80,43 @@ def _station(job: RuleJob) -> Station:
     return Station(**job.params.station)
 
 
+def es_events(mics_csv, es_response: Mapping[str, Any] | None) -> EsEvents | None:
+    """The planted foEs rises after the planted metal-ion-cloud arrivals (docs/science.md §9).
+
+    Parameters
+    ----------
+    mics_csv : path-like or None
+        ``planted_mics.csv`` of the synthetic lidar (column ``arrival_time``, UT).
+    es_response : mapping or None
+        ``lidar.synthetic.es_response`` (``foEs_rise_MHz``, ``duration_h``).
+
+    Returns
+    -------
+    EsEvents or None
+        None without a table, a response or a positive rise.
+    """
+    if not mics_csv or not es_response or float(es_response["foEs_rise_MHz"]) <= 0:
+        return None
+    arrivals = pd.to_datetime(read_csv(mics_csv)["arrival_time"]).dropna()
+    return EsEvents(times_ut=tuple(arrivals.to_numpy("datetime64[ns]")),
+                    rise_MHz=float(es_response["foEs_rise_MHz"]),
+                    duration_h=float(es_response["duration_h"]))
+
+
 def ionosonde_synthetic(job: RuleJob) -> None:
     """Rule ionosonde_synthetic: one synthetic station-year in the station's format.
 
     Params: ``station`` (registry row), ``seed`` (config ``seed``),
-    ``synthetic`` (``ionosonde.synthetic``). Output: ``raw``.
+    ``synthetic`` (``ionosonde.synthetic``), ``es_response``
+    (``lidar.synthetic.es_response`` for the station the lidar is linked to,
+    else None). Input: ``mics`` (the synthetic lidar's ``planted_mics.csv`` for
+    that station and the years of its nights, else nothing). Output: ``raw``.
     """
+    mics = list(getattr(job.input, "mics", None) or [])
     generate_station_year(
         _station(job), int(job.wildcards.year), job.output.raw,
         seed=int(job.params.seed), truth=planted_truth(job.params.synthetic),
+        es_events=es_events(mics[0] if mics else None, getattr(job.params, "es_response", None)),
     )
 
 

@@ -51,6 +51,12 @@ _COLUMN_ALTITUDES_KM = np.arange(0.0, 400.5, 0.5)
 ES_CHARACTERISTICS = (("foEs", "foEs_MHz", "MHz", "greater"), ("h'Es", "hEs_km", "km", "two-sided"))
 #: Largest distance (degrees) between the configured station and the files' station.
 STATION_TOLERANCE_DEG = 0.5
+#: The synthetic ionosonde gets the planted Es response only within this distance of
+#: the lidar (km): the planted clouds are local to the lidar, and a test registry whose
+#: nearest station is far away should not be changed by them.
+ES_RESPONSE_MAX_KM = 500.0
+#: Mean Earth radius for great-circle distances, km (IUGG mean radius R1 = 6371.0088 km).
+EARTH_RADIUS_KM = 6371.0088
 
 
 # --------------------------------------------------------------------------------------
@@ -134,6 +140,14 @@ def epoch_settings(es: Mapping) -> EpochSettings:
                          alpha=float(es["alpha"]))
 
 
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (km) on a sphere of radius :data:`EARTH_RADIUS_KM`."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    c = (math.sin(p1) * math.sin(p2)
+         + math.cos(p1) * math.cos(p2) * math.cos(math.radians(lon1 - lon2)))
+    return EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, c)))
+
+
 def nearest_station(stations: Mapping[str, tuple[float, float]], lat: float, lon: float) -> str:
     """Code of the station nearest (great circle) to (lat, lon).
 
@@ -148,17 +162,9 @@ def nearest_station(stations: Mapping[str, tuple[float, float]], lat: float, lon
     -------
     str
     """
-    best, best_d = None, math.inf
-    p1, l1 = math.radians(lat), math.radians(lon)
-    for code, (la, lo) in stations.items():
-        p2, l2 = math.radians(la), math.radians(lo)
-        d = math.acos(max(-1.0, min(1.0, math.sin(p1) * math.sin(p2)
-                                    + math.cos(p1) * math.cos(p2) * math.cos(l1 - l2))))
-        if d < best_d:
-            best, best_d = code, d
-    if best is None:
+    if not stations:
         raise ConfigError("ionosonde.stations", "no ionosonde station to link the lidar to")
-    return best
+    return min(stations, key=lambda c: distance_km(lat, lon, *stations[c]))
 
 
 def _cf_times(ds: xr.Dataset) -> xr.Dataset:

@@ -21,7 +21,9 @@ from .truth import (
     QUALIFIERS,
     SH_SEASON_SHIFT_DAYS,
     YEAR_DAYS,
+    EsEvents,
     PlantedTruth,
+    es_response,
     iiwg_meridian,
     mean_foes,
     simulate,
@@ -37,7 +39,9 @@ __all__ = [
     "QUALIFIERS",
     "SH_SEASON_SHIFT_DAYS",
     "YEAR_DAYS",
+    "EsEvents",
     "PlantedTruth",
+    "es_response",
     "generate_station_year",
     "iiwg_meridian",
     "mean_foes",
@@ -57,6 +61,7 @@ def generate_station_year(
     *,
     seed: int,
     truth: PlantedTruth,
+    es_events: EsEvents | None = None,
 ) -> pd.DataFrame:
     """Simulate one station-year and write it in the station's format.
 
@@ -72,6 +77,9 @@ def generate_station_year(
         Master seed (config ``seed``).
     truth : PlantedTruth
         Planted parameters (config ``ionosonde.synthetic``).
+    es_events : EsEvents, optional
+        Planted foEs rises after metal-ion-cloud arrivals (config
+        ``lidar.synthetic.es_response``; docs/science.md §9); None = none.
 
     Returns
     -------
@@ -79,6 +87,6 @@ def generate_station_year(
         The soundings written (UT; ``true_foEs_MHz`` holds the values before
         letter-only masking and low-confidence corruption), for tests.
     """
-    df = simulate_station_year(station, year, seed=seed, truth=truth)
+    df = simulate_station_year(station, year, seed=seed, truth=truth, es_events=es_events)
     write_station_year(df, station, dest, year=year, meridian_deg=sounding_meridian(station))
     return df.drop(columns=["_local"])

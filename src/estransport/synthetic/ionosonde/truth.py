@@ -29,6 +29,13 @@ latitudes peak earlier. On top of the mean (:func:`simulate`):
 Values below the sounders' lowest frequency (1 MHz) are letter ``E`` ("below
 the range"). h'Es is 100-115 km with noise; fbEs is 0.8 foEs.
 
+Es response to metal ion clouds (the second study, ``docs/science.md`` §9): with
+:class:`EsEvents`, foEs rises by ``rise_MHz`` at each event (a planted cloud's
+arrival below the Es level at the lidar) and the rise decays with e-folding
+time ``duration_h`` (:func:`es_response`); it is added before rounding and
+draws no random numbers, so every other value of the station-year is unchanged.
+h'Es is not changed.
+
 Randomness: one :func:`numpy.random.default_rng` per station-year, seeded with
 ``[seed, crc32(station code), year]``: the same seed gives the same bytes
 whatever the order or parallelism of the jobs.
@@ -70,6 +77,38 @@ SH_SEASON_SHIFT_DAYS = YEAR_DAYS / 2
 HOURLY_CADENCE_MIN = 60
 #: Formats whose records carry an autoscaling confidence.
 CONFIDENCE_FORMATS = ("sao", "didbase")
+
+
+@dataclasses.dataclass(frozen=True)
+class EsEvents:
+    """Planted foEs rises after events (metal-ion-cloud arrivals, docs/science.md §9).
+
+    Attributes
+    ----------
+    times_ut : tuple of numpy.datetime64
+        Event times, UT.
+    rise_MHz : float
+        foEs rise at the event, MHz.
+    duration_h : float
+        e-folding decay time of the rise, hours.
+    """
+
+    times_ut: tuple
+    rise_MHz: float
+    duration_h: float
+
+
+def es_response(times_ut: pd.DatetimeIndex, events: EsEvents | None) -> np.ndarray:
+    """The planted foEs rise at ``times_ut``, MHz: sum over events of rise exp(-dt/duration), dt >= 0."""
+    out = np.zeros(len(times_ut))
+    if events is None or not events.times_ut:
+        return out
+    t = times_ut.to_numpy("datetime64[ns]")
+    for e in events.times_ut:
+        dt_h = (t - np.datetime64(e, "ns")) / np.timedelta64(1, "h")
+        after = dt_h >= 0
+        out[after] += events.rise_MHz * np.exp(-dt_h[after] / events.duration_h)
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -208,6 +247,7 @@ def simulate(
     rng: np.random.Generator,
     *,
     with_confidence: bool,
+    es_events: EsEvents | None = None,
 ) -> pd.DataFrame:
     """Simulated soundings at ``times_ut`` (before gaps are applied to days).
 
@@ -221,6 +261,8 @@ def simulate(
     with_confidence : bool
         Draw autoscaling confidences (and wrong low-confidence values); else
         every sounding is manually scaled (confidence 999).
+    es_events : EsEvents, optional
+        Planted foEs rises (:func:`es_response`); None = none.
 
     Returns
     -------
@@ -240,6 +282,7 @@ def simulate(
         ar[i] = truth.day_rho * ar[i - 1] + math.sqrt(1 - truth.day_rho**2) * e[i]
     value = mean_foes(times_ut, station.lat, station.lon, truth)
     value = value + truth.day_sd_MHz * ar[day_idx] + rng.normal(0, truth.hour_sd_MHz, n)
+    value = value + es_response(times_ut, es_events)  # no random draw: nothing else moves
     value = np.round(np.maximum(value, 0.5), 1)  # tabulated to 0.1 MHz (URSI code 30)
     true_value = value.copy()
     qualifier = np.where(rng.random(n) < truth.qualifier_fraction,
@@ -337,7 +380,8 @@ def sounding_meridian(station: Station) -> float:
 
 
 def simulate_station_year(
-    station: Station, year: int, *, seed: int, truth: PlantedTruth
+    station: Station, year: int, *, seed: int, truth: PlantedTruth,
+    es_events: EsEvents | None = None,
 ) -> pd.DataFrame:
     """The soundings of one station-year, as they are written to the station's file.
 
@@ -352,6 +396,8 @@ def simulate_station_year(
         Master seed (config ``seed``); see :func:`station_rng`.
     truth : PlantedTruth
         Planted parameters.
+    es_events : EsEvents, optional
+        Planted foEs rises after metal-ion-cloud arrivals (docs/science.md §9).
 
     Returns
     -------
@@ -364,7 +410,7 @@ def simulate_station_year(
     cadence = truth.didbase_cadence_min if station.format == "didbase" else HOURLY_CADENCE_MIN
     local, times_ut = _meridian_time_grid(year, meridian, cadence)
     df = simulate(times_ut, station, truth, rng,
-                  with_confidence=station.format in CONFIDENCE_FORMATS)
+                  with_confidence=station.format in CONFIDENCE_FORMATS, es_events=es_events)
     return _drop_gaps(df, local, gap_days(year, truth, rng))
 
 
