@@ -15,7 +15,9 @@ Method (``docs/science.md`` §9):
    scale factor per night, s = 1.4826 MAD(r / sigma_file) over every searched bin
    of the night (it absorbs the noise of the background estimate and any error
    in the file's sigmas). Without them (``noise="mad"``) it is 1.4826 MAD of r at
-   that altitude over the night's profiles.
+   that altitude over the night's profiles. The bins masked as clouds in step 1
+   are left out of these estimates (clouds would inflate them and lower the
+   false-alarm rate below the stated one).
 3. **Threshold from the false-alarm probability.** For a profile searched over
    N bins and a wanted per-profile false-alarm probability P (no cloud present,
    Gaussian noise), each bin is tested at p = 1 - (1 - P)^(1/N), i.e. at
@@ -138,9 +140,16 @@ def _running_median(x: np.ndarray, t_h: np.ndarray, settings: DetectionSettings)
     return bg, searched
 
 
-def _noise(resid, sig, searched, night, band, model):
-    """One-sigma noise of every bin and the robust scale of each night (see the module notes)."""
+def _noise(resid, sig, searched, night, band, model, exclude=None):
+    """One-sigma noise of every bin and the robust scale of each night (see the module notes).
+
+    ``exclude`` (bool, like ``resid``) marks bins left out of the scale estimate (clouds).
+    """
     noise = np.full_like(resid, np.nan)
+    if exclude is not None:
+        resid_est = np.where(exclude, np.nan, resid)
+    else:
+        resid_est = resid
     scales = []
     for n in np.unique(night):
         rows = (night == n) & searched
@@ -149,13 +158,13 @@ def _noise(resid, sig, searched, night, band, model):
             continue
         if model == "uncertainty":
             good_sig = np.where(sig > 0, sig, np.nan)
-            ratio = (resid / good_sig)[np.ix_(rows, band)]
+            ratio = (resid_est / good_sig)[np.ix_(rows, band)]
             ratio = ratio[np.isfinite(ratio)]
             s = MAD_TO_SIGMA * np.median(np.abs(ratio - np.median(ratio))) if ratio.size else np.nan
             noise[rows] = s * good_sig[rows]
             scales.append(float(s))
         else:
-            r = resid[rows]
+            r = resid_est[rows]
             med = _nanmedian(r, axis=0)
             mad = MAD_TO_SIGMA * _nanmedian(np.abs(r - med), axis=0)
             noise[rows] = mad[None, :]
@@ -206,7 +215,7 @@ def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
         mask[:, :-k] |= hot[:, k:]
     bg, searched = _running_median(np.where(mask, np.nan, x), t_h, settings)
     resid = x - bg
-    noise, scales = _noise(resid, sig, searched, night, band, model)
+    noise, scales = _noise(resid, sig, searched, night, band, model, exclude=mask)
     with np.errstate(all="ignore"):
         z = resid / noise
     dims = ("time", "altitude")

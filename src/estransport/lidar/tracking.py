@@ -8,9 +8,9 @@ Method (``docs/science.md`` §9):
    detection can join a track when it lies within the gate
    ``gate_km + v dt`` of the prediction, with v = ``max_rate_km_per_h`` for a
    track of one detection and v/4 once the track has a rate. Detections and
-   tracks are paired by the smallest total distance (Hungarian assignment,
-   :func:`scipy.optimize.linear_sum_assignment`); unpaired detections start new
-   tracks. A track ends after ``max_gap_min`` without a detection. A piece of a
+   tracks are paired by the smallest total distance in units of each track's
+   gate (Hungarian assignment, :func:`scipy.optimize.linear_sum_assignment`);
+   unpaired detections start new tracks. A track ends after ``max_gap_min`` without a detection. A piece of a
    track that follows a gap of more than 3 profiles must have at least 3
    detections, or it is unlinked (a lone detection in the wide gate after a gap is
    more likely a false alarm than the cloud).
@@ -154,7 +154,9 @@ def link_detections(det: pd.DataFrame, settings: TrackingSettings) -> np.ndarray
             zp, has_rate = tr.predict(tt)
             gate = _gate(settings, tt - tr.t[-1], has_rate)
             d = np.abs(z[rows] - zp)
-            cost[a] = np.where(d <= gate, d, _FORBIDDEN)
+            # distance in units of the gate: a young track's wide gate costs it more than
+            # an established track's narrow one (a false alarm must not take a cloud away)
+            cost[a] = np.where(d <= gate, d / gate, _FORBIDDEN)
         paired = set()
         if active and rows.size:
             ia, ir = linear_sum_assignment(cost)
