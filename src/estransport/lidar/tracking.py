@@ -146,9 +146,13 @@ def link_detections(det: pd.DataFrame, settings: TrackingSettings) -> np.ndarray
     active: list[_Track] = []
     max_gap_h = settings.max_gap_min / 60.0
     uniq = np.unique(t_h[order])
+    step = float(np.median(np.diff(uniq))) if uniq.size > 1 else max_gap_h
+    young_gap_h = min(max_gap_h, SEGMENT_GAP_PROFILES * step)
     for tt in uniq:
         rows = order[t_h[order] == tt]
-        active = [tr for tr in active if tt - tr.t[-1] <= max_gap_h + 1e-9]
+        # a track bridges long gaps only once it is established (MIN_SEGMENT detections)
+        active = [tr for tr in active
+                  if tt - tr.t[-1] <= (max_gap_h if len(tr.t) >= MIN_SEGMENT else young_gap_h) + 1e-9]
         cost = np.full((len(active), rows.size), _FORBIDDEN)
         for a, tr in enumerate(active):
             zp, has_rate = tr.predict(tt)
@@ -345,12 +349,12 @@ def summarise_tracks(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFr
 
 
 def prune_segments(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFrame:
-    """Unlink short pieces of tracks that follow a gap, and renumber the tracks.
+    """Unlink short pieces of tracks on either side of a gap, and renumber the tracks.
 
-    After a gap of more than ``SEGMENT_GAP_PROFILES`` profile spacings a track must
-    go on with at least ``MIN_SEGMENT`` detections: a lone detection inside the
-    (wide) gate after a gap is more likely a false alarm than the cloud. Tracks
-    left shorter than ``min_detections`` are dropped (track_id -1).
+    A gap of more than ``SEGMENT_GAP_PROFILES`` profile spacings splits a track
+    into pieces, and every piece needs at least ``MIN_SEGMENT`` detections: a lone
+    detection joined to a track across a gap is more likely a false alarm than
+    the cloud. Tracks left shorter than ``min_detections`` are dropped (track_id -1).
     """
     det = det.copy()
     if det.empty or (det["track_id"] < 0).all():
@@ -360,7 +364,9 @@ def prune_segments(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFram
         g = g.sort_values("time")
         t = _hours(g["time"].to_numpy())
         cuts = np.nonzero(np.diff(t) > SEGMENT_GAP_PROFILES * step + 1e-9)[0] + 1
-        for seg in np.split(np.arange(len(g)), cuts)[1:]:
+        if cuts.size == 0:
+            continue
+        for seg in np.split(np.arange(len(g)), cuts):
             if seg.size < MIN_SEGMENT:
                 det.loc[g.index[seg], "track_id"] = -1
     counts = det.loc[det["track_id"] >= 0, "track_id"].value_counts()
