@@ -11,10 +11,13 @@ Method (``docs/science.md`` §9):
    median under itself. Profiles with fewer than ``min_background_profiles``
    neighbours are not searched.
 2. **Noise.** Residual r = x - background. With uncertainties in the file
-   (``noise="uncertainty"``) the noise of a bin is sigma_file times one robust
-   scale factor per night, s = 1.4826 MAD(r / sigma_file) over every searched bin
+   (``noise="uncertainty"``) the noise of a bin is sigma_ref times one robust
+   scale factor per night, s = 1.4826 MAD(r / sigma_ref) over every searched bin
    of the night (it absorbs the noise of the background estimate and any error
-   in the file's sigmas). Without them (``noise="mad"``) it is 1.4826 MAD of r at
+   in the file's sigmas); sigma_ref is the running median in time of the file's
+   sigma, the noise under the null hypothesis (a sigma computed from the observed
+   counts is larger where the counts fluctuate up or a cloud sits, and would
+   shrink exactly the z values the test looks at). Without them (``noise="mad"``) it is 1.4826 MAD of r at
    that altitude over the night's profiles. The bins masked as clouds in step 1
    are left out of these estimates (clouds would inflate them and lower the
    false-alarm rate below the stated one).
@@ -200,9 +203,18 @@ def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
     if model not in ("uncertainty", "mad"):
         raise ValueError(f"unknown noise model {settings.noise!r}")
     night = _nights(t)
+    # the files' uncertainties are often sqrt(observed counts): a bin that fluctuates up
+    # (or holds a cloud) gets a larger sigma, which would shrink its z. Under the null
+    # hypothesis (no cloud) the noise is the background's: the running median of sigma.
+    sig_ref, _ = _running_median(sig, t_h, settings)
+    # ... but photon noise is skewed: for Poisson counts N around a mean M, the mean of
+    # the two, (sqrt(N) + sqrt(M))/2, makes r/sigma = 2 (sqrt(N) - sqrt(M)), the square-root
+    # (Anscombe) transform whose tails are close to Gaussian. Equal sigmas (Gaussian
+    # noise, or sigmas that do not depend on the counts) are left as they are.
+    sig_ref = 0.5 * (sig + sig_ref)
     # pass 1: background and noise from every value
     bg, searched = _running_median(x, t_h, settings)
-    noise, _ = _noise(x - bg, sig, searched, night, band, model)
+    noise, _ = _noise(x - bg, sig_ref, searched, night, band, model)
     # pass 2: the same without the bins of clouds found in pass 1 (a slow cloud that
     # stays near one altitude for hours would otherwise raise the median under itself)
     with np.errstate(all="ignore"):
@@ -215,7 +227,7 @@ def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
         mask[:, :-k] |= hot[:, k:]
     bg, searched = _running_median(np.where(mask, np.nan, x), t_h, settings)
     resid = x - bg
-    noise, scales = _noise(resid, sig, searched, night, band, model, exclude=mask)
+    noise, scales = _noise(resid, sig_ref, searched, night, band, model, exclude=mask)
     with np.errstate(all="ignore"):
         z = resid / noise
     dims = ("time", "altitude")
