@@ -47,7 +47,9 @@ if IONO["source"] == "synthetic":
             seed=config["seed"],
             synthetic=IONO["synthetic"],
             es_response=lambda wc: (
-                LIDAR_ES_RESPONSE if (wc.station, int(wc.year)) in LIDAR_ES_TRUTH else None
+                LIDAR_ES_RESPONSE
+                if (wc.station, int(wc.year)) in LIDAR_ES_TRUTH
+                else None
             ),
         wildcard_constraints:
             station=IONO_PLAN.codes_regex(),
