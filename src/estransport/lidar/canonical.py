@@ -16,7 +16,7 @@ Layout (``docs/formats.md`` §7.3)::
                              optional raw counts per bin and integration (units "1")
     global attributes        species (e.g. "Ca+"), station_name, station_latitude (degrees N),
                              station_longitude (degrees E), station_altitude_km (optional),
-                             instrument, source_format, Conventions = "CF-1.10"
+                             instrument, source_format, title, Conventions = "CF-1.8"
 
 Readers of other formats (:mod:`estransport.lidar.madrigal`) return this layout
 as an :class:`xarray.Dataset`; :func:`read_canonical` reads and checks a file in
@@ -59,6 +59,16 @@ REQUIRED_ATTRS = ("species", "station_name", "station_latitude", "station_longit
 #: time unit, a broken compound type); each becomes an InputFileError naming the file.
 _DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, ArithmeticError,
            AttributeError)
+
+
+#: The lidar's altitudes are geodetic (Madrigal ``gdalt``, "Geodetic altitude (height)",
+#: km, in a real file's Data Parameters [V3] [S60]; the reference ellipsoid is not named
+#: there [GAP], WGS84 assumed [I]); CF's ``altitude`` is above the geoid. The two differ by
+#: the geoid undulation, within about -106 to +85 m everywhere (the EGM96 range, quoted
+#: from memory and not read in a source for this project) [I], far below the range bins
+#: of a metal lidar (>= 100 m).
+ALTITUDE_COMMENT = ("geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
+                    "from altitude above the geoid by the geoid undulation (|N| < 110 m)")
 
 
 def canonical_dataset(
@@ -127,8 +137,9 @@ def canonical_dataset(
                                    "middle of the profile's integration interval (UTC)",
                                    "bounds": "time_bnds"}),
             "altitude": ("altitude", np.asarray(altitude_km, float), {
-                "units": "km", "standard_name": "height_above_reference_ellipsoid",
-                "long_name": "geodetic altitude of the range-bin centre", "positive": "up",
+                "units": "km", "standard_name": "altitude", "axis": "Z",
+                "long_name": "altitude of the range-bin centre", "positive": "up",
+                "comment": ALTITUDE_COMMENT,
             }),
         },
     )
@@ -141,7 +152,8 @@ def canonical_dataset(
             "units": "1", "long_name": "estimated background counts per range bin and integration",
         })
     attrs = {
-        "Conventions": "CF-1.10",
+        "Conventions": "CF-1.8",
+        "title": f"{species} lidar profiles, {station_name}",
         "estransport_lidar_layout": LAYOUT_VERSION,
         "species": species,
         "station_name": station_name,

@@ -167,13 +167,18 @@ def nearest_station(stations: Mapping[str, tuple[float, float]], lat: float, lon
     return min(stations, key=lambda c: distance_km(lat, lon, *stations[c]))
 
 
-def _cf_times(ds: xr.Dataset) -> xr.Dataset:
-    """Encode datetime variables as double seconds since 1970 (UTC), one unit for time and bounds."""
-    for name in ("time", "time_bnds"):
-        if name in ds.variables and np.issubdtype(ds[name].dtype, np.datetime64):
-            ds[name].encoding.update({"units": "seconds since 1970-01-01 00:00:00",
-                                      "calendar": "standard", "dtype": "float64"})
-    return ds
+def _write_nc(ds: xr.Dataset, path) -> None:
+    """Write ``ds`` (atomic, CF-1.8) with its times as double seconds since 1970 (UTC).
+
+    ``time`` and ``time_bnds`` get one unit, so the bounds agree with their coordinate
+    (CF-1.8 §7.1); the encodings go through ``write_netcdf``'s ``encoding`` argument,
+    which replaces a variable's own ``.encoding``.
+    """
+    enc = {name: {"units": "seconds since 1970-01-01 00:00:00", "calendar": "standard",
+                  "dtype": "float64"}
+           for name in ("time", "time_bnds")
+           if name in ds.variables and np.issubdtype(ds[name].dtype, np.datetime64)}
+    write_netcdf(ds, path, encoding=enc)
 
 
 def _times_csv(df: pd.DataFrame) -> pd.DataFrame:
@@ -239,8 +244,10 @@ def lidar_synthetic_column(job: RuleJob) -> None:
                 "units": "m s-1",
                 "long_name": "planted upward ion drift (generator's own A5, estransport.synthetic.tides)"}),
             "r_i": ("altitude", column.r[pick], {"units": "1", "long_name": "planted r_i"}),
-            "inclination": ("altitude", column.inclination_deg[pick], {"units": "degree"}),
-            "declination": ("altitude", column.declination_deg[pick], {"units": "degree"}),
+            "inclination": ("altitude", column.inclination_deg[pick], {
+                "units": "degree", "long_name": "magnetic inclination (IGRF-14, downward positive)"}),
+            "declination": ("altitude", column.declination_deg[pick], {
+                "units": "degree", "long_name": "magnetic declination (IGRF-14, east of north)"}),
         },
         coords={"time": ("time", times, {"long_name": "time (UTC)"}),
                 "altitude": ("altitude", z, {"units": "km", "long_name": "geometric altitude"})},
@@ -249,7 +256,7 @@ def lidar_synthetic_column(job: RuleJob) -> None:
                "title": "planted truth of the synthetic WACCM-X column (lidar slice)",
                **{f"tide_{k}": v for k, v in tides.as_attrs().items()}},
     )
-    write_netcdf(_cf_times(truth), job.output.truth)
+    _write_nc(truth, job.output.truth)
 
 
 def lidar_synthetic(job: RuleJob) -> None:
@@ -358,7 +365,7 @@ def lidar_profiles(job: RuleJob) -> None:
                                           "madrigal": job.params.madrigal}, paths,
                                          step="lidar_profiles"))
     merged.attrs["station_name"] = str(st["name"])
-    write_netcdf(_cf_times(merged), job.output.profiles)
+    _write_nc(merged, job.output.profiles)
     log.info("%d profiles on %d altitudes from %d files", merged.sizes["time"],
              merged.sizes["altitude"], len(paths))
 
@@ -445,9 +452,10 @@ def lidar_column_state(job: RuleJob) -> None:
     col["time"].attrs = {"long_name": "time (UTC)"}
     col.attrs = {**provenance_attrs({"model": m, "altitude_km": job.params.altitude_km,
                                      "station": st}, job.input.history, step="lidar_column_state"),
+                 "title": "model state over the lidar (second study)",
                  "station_latitude": float(st["lat"]), "station_longitude": float(st["lon"]),
                  "comment": "model state interpolated linearly in latitude and longitude to the lidar"}
-    write_netcdf(_cf_times(col), job.output.state)
+    _write_nc(col, job.output.state)
 
 
 def lidar_column_drift(job: RuleJob) -> None:
@@ -470,7 +478,8 @@ def lidar_column_drift(job: RuleJob) -> None:
     drift.attrs.update(provenance_attrs({"prediction": pred, "ion_mass_u": job.params.ion_mass_u,
                                          "station": st}, [job.input.state],
                                         step="lidar_column_drift"))
-    write_netcdf(_cf_times(drift), job.output.drift)
+    drift.attrs.setdefault("title", "ion drift and convergence nodes over the lidar (second study)")
+    _write_nc(drift, job.output.drift)
     write_csv(_times_csv(node_table(drift)), job.output.nodes, float_format="%.6g")
 
 

@@ -567,7 +567,7 @@ def write_canonical_night(path: str | os.PathLike, prof: dict, site: LidarSite, 
     start, end, z = prof["start"], prof["end"], prof["altitude_km"]
     secs = lambda a: a.astype("datetime64[ns]").astype("int64") / 1e9  # noqa: E731
     with atomic_path(path) as tmp, netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
-        nc.Conventions = "CF-1.10"
+        nc.Conventions = "CF-1.8"
         nc.estransport_lidar_layout = "1.0"
         nc.title = f"{site.name} {species} lidar, synthetic (estransport.synthetic.lidar)"
         nc.species = species
@@ -588,7 +588,10 @@ def write_canonical_night(path: str | os.PathLike, prof: dict, site: LidarSite, 
         tb.units, tb.calendar = "seconds since 1970-01-01 00:00:00", "standard"
         tb[:] = np.stack([secs(start), secs(end)], axis=-1)
         av = nc.createVariable("altitude", "f8", ("altitude",))
-        av.units, av.positive, av.standard_name = "km", "up", "height_above_reference_ellipsoid"
+        av.units, av.positive, av.standard_name, av.axis = "km", "up", "altitude", "Z"
+        av.long_name = "altitude of the range-bin centre"
+        av.comment = ("geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
+                      "from altitude above the geoid by the geoid undulation (|N| < 110 m)")
         av[:] = z
         for name, values, lname in (
             ("density", prof["density_m3"], f"{species} number density"),

@@ -228,8 +228,7 @@ def _write_file(path, day, grid, hy, lats, lons, z_lev, T, x_o, x_o2, u, v) -> N
         def var(name, dtype, dims, attrs, data):
             # one chunk per time step, as the CESM reader reads them (dask chunk time: 1)
             chunks = (1, *(nc.dimensions[d].size for d in dims[1:])) if dims[:1] == ("time",) else None
-            v_ = nc.createVariable(name, dtype, dims, zlib=dtype == "f4",
-                                   chunksizes=chunks if dtype == "f4" else None)
+            v_ = nc.createVariable(name, dtype, dims, zlib=dtype == "f4", chunksizes=chunks)
             for k, val in attrs.items():
                 v_.setncattr(k, val)
             v_[...] = data
