@@ -44,7 +44,8 @@ def real_inputs():
     """The files of every real source, checked all at once (estransport.steps.preflight).
 
     Called by the input functions of the rules that read a real source's files
-    (local COSMIC archive, placed model files, hand-placed ionosonde stations), so
+    (local COSMIC archive, placed model files, hand-placed ionosonde stations, placed
+    lidar and WACCM-X files of the second study), so
     the first of them, while the DAG is built and before any job, either finds
     everything or stops with one list of every missing file of every real source.
     A run whose targets need no real source never calls it.

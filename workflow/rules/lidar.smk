@@ -14,9 +14,6 @@ LIDAR_ES_TRUTH = {}
 LIDAR_ES_RESPONSE = LIDAR["synthetic"]["es_response"]
 
 if LIDAR["enabled"]:
-    from estransport.lidar.sources import LIDAR_INSTRUCTIONS as _LIDAR_HELP
-    from estransport.lidar.sources import MODEL_INSTRUCTIONS as _LIDAR_MODEL_HELP
-    from estransport.lidar.sources import inputs as _lidar_inputs
     from estransport.steps.lidar import ES_RESPONSE_MAX_KM as _LIDAR_ES_MAX_KM
     from estransport.steps.lidar import distance_km as _lidar_distance
     from estransport.steps.lidar import nearest_station as _lidar_nearest
@@ -170,9 +167,10 @@ if LIDAR["enabled"]:
     rule lidar_profiles:
         """Read the lidar files (Madrigal HDF5 or canonical netCDF) into one canonical profile series."""
         input:
-            # an input function: placed files that are missing stop only runs that need them
-            raw=lambda wc: _lidar_inputs(
-                LIDAR["source"], LIDAR_RAW, LIDAR["files"]["paths"], _LIDAR_HELP
+            # an input function: placed files (lidar.source: files) are looked for with every
+            # other real source (real_inputs, common.smk), only by runs that need them
+            raw=lambda wc: (
+                real_inputs().lidar_raw if LIDAR["source"] == "files" else LIDAR_RAW
             ),
         output:
             profiles="results/lidar/profiles.nc",
@@ -228,11 +226,10 @@ if LIDAR["enabled"]:
     rule lidar_column_state:
         """Read the WACCM-X history files into the model state over the lidar (time x altitude)."""
         input:
-            history=lambda wc: _lidar_inputs(
-                LIDAR["model"]["source"],
-                LIDAR_HISTORY,
-                LIDAR["model"]["files"]["paths"],
-                _LIDAR_MODEL_HELP,
+            history=lambda wc: (
+                real_inputs().lidar_history
+                if LIDAR["model"]["source"] == "files"
+                else LIDAR_HISTORY
             ),
         output:
             state="results/lidar/column_state.nc",

@@ -4,7 +4,8 @@ Lidar data of the Chinese Meridian Project need a login
 (https://data.meridianproject.ac.cn/), and CEDAR Madrigal files are fetched by
 hand or with ``madrigalWeb``; WACCM-X output likewise. With ``source: files``
 they are placed by hand, and a missing file stops the run before any job with
-one list of what is missing and where to put it.
+one list of what is missing and where to put it, together with every other real
+source's (``estransport.steps.preflight.check_real_inputs``).
 """
 
 from __future__ import annotations
@@ -72,31 +73,3 @@ def placed_files(patterns: Sequence[str], instructions: str, base: str | os.Path
     if missing or not found:
         raise MissingInputsError(missing or list(patterns), instructions)
     return [os.path.relpath(p) for p in sorted(dict.fromkeys(found))]
-
-
-def inputs(source: str, synthetic_files: Sequence[str], patterns: Sequence[str],
-           instructions: str) -> list[str]:
-    """The files a rule reads: the generator's (``source`` synthetic) or the placed ones.
-
-    Parameters
-    ----------
-    source : {"synthetic", "files"}
-    synthetic_files : sequence of str
-        The generator's outputs.
-    patterns : sequence of str
-        Paths or globs of the placed files (``source`` files).
-    instructions : str
-        Where to get placed files that are missing.
-
-    Returns
-    -------
-    list of str
-
-    Raises
-    ------
-    MissingInputsError
-        Placed files missing (see :func:`placed_files`).
-    """
-    if source == "synthetic":
-        return list(synthetic_files)
-    return placed_files(patterns, instructions)

@@ -10,6 +10,9 @@ config                      files
 ``model.source: files``     WACCM/CESM history files placed by hand (``model.files.paths``)
 ``ionosonde.source: real``  station-years of the stations placed by hand (registry
                             ``source`` manual, or ukssdc without ``ionosonde.ukssdc.url_template``)
+``lidar.source: files``     lidar files of the second study (``lidar.files.paths``)
+``lidar.model.source:       WACCM-X history files over the lidar (``lidar.model.files.paths``)
+files``
 ==========================  ==========================================================
 
 :func:`check_real_inputs` looks for all of them at once and raises one
@@ -42,6 +45,7 @@ __all__ = [
     "check_real_inputs",
     "cosmic_local_days",
     "ionosonde_hand_placed",
+    "lidar_placed_files",
     "model_history_files",
 ]
 
@@ -52,6 +56,8 @@ LOCAL_GAP_PATTERN = "resources/cosmic/local_gaps/{year}/{doy}.tar.gz"
 COSMIC_SOURCE = "COSMIC local archive, cosmic.local_archive"
 MODEL_SOURCE = "model history files, model.files.paths"
 IONOSONDE_SOURCE = "ionosonde stations placed by hand, ionosonde.raw_dir"
+LIDAR_SOURCE = "lidar files, lidar.files.paths"
+LIDAR_MODEL_SOURCE = "WACCM-X history files over the lidar, lidar.model.files.paths"
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,17 @@ class RealInputs:
     model_history : list of str or None
         ``model.source: files``: the history files, relative to the working
         directory; None for the synthetic source.
+    lidar_raw, lidar_history : list of str or None
+        ``lidar.source: files`` / ``lidar.model.source: files`` (second study):
+        the lidar files and the WACCM-X files over the lidar, relative to the
+        working directory; None for the synthetic sources or a disabled slice.
     """
 
     cosmic_days: dict[tuple[str, str], str] = field(default_factory=dict)
     cosmic_gaps: list[tuple[str, str]] = field(default_factory=list)
     model_history: list[str] | None = None
+    lidar_raw: list[str] | None = None
+    lidar_history: list[str] | None = None
 
 
 def cosmic_local_days(
@@ -180,6 +192,41 @@ def ionosonde_hand_placed(ionosonde: Mapping[str, Any], basedir: str | os.PathLi
         raise MissingInputsError(err.missing, err.instructions, source=IONOSONDE_SOURCE) from None
 
 
+def lidar_placed_files(lidar: Mapping[str, Any], which: str) -> list[str]:
+    """The hand-placed files of the lidar slice (``which``: ``"lidar"`` or ``"model"``).
+
+    Parameters
+    ----------
+    lidar : mapping
+        The validated ``lidar`` section.
+    which : {"lidar", "model"}
+        ``lidar.files.paths`` (the lidar's files) or ``lidar.model.files.paths``
+        (WACCM-X history files over the lidar).
+
+    Returns
+    -------
+    list of str
+        The files, relative to the working directory.
+
+    Raises
+    ------
+    estransport.errors.MissingInputsError
+        Listing every path that does not exist and every pattern that matches
+        nothing, with where to get the files.
+    """
+    from ..lidar.sources import LIDAR_INSTRUCTIONS, MODEL_INSTRUCTIONS, placed_files
+
+    if which == "lidar":
+        paths, instructions, source = lidar["files"]["paths"], LIDAR_INSTRUCTIONS, LIDAR_SOURCE
+    else:
+        paths, instructions, source = (lidar["model"]["files"]["paths"], MODEL_INSTRUCTIONS,
+                                       LIDAR_MODEL_SOURCE)
+    try:
+        return placed_files(paths, instructions)
+    except MissingInputsError as err:
+        raise MissingInputsError(err.missing, err.instructions, source=source) from None
+
+
 def check_real_inputs(config: Mapping[str, Any], *, basedir: str | os.PathLike) -> RealInputs:
     """Look for the files of every configured real source; one error lists all that are missing.
 
@@ -220,6 +267,15 @@ def check_real_inputs(config: Mapping[str, Any], *, basedir: str | os.PathLike) 
             ionosonde_hand_placed(config["ionosonde"], basedir)
         except MissingInputsError as err:
             errors.append(err)
+    lidar = config["lidar"]
+    placed: dict[str, list[str] | None] = {"lidar": None, "model": None}
+    for which, source in (("lidar", lidar["source"]), ("model", lidar["model"]["source"])):
+        if lidar["enabled"] and source == "files":
+            try:
+                placed[which] = lidar_placed_files(lidar, which)
+            except MissingInputsError as err:
+                errors.append(err)
     if errors:
         raise MissingInputsError.combine(errors)
-    return RealInputs(cosmic_days=cosmic_days, cosmic_gaps=cosmic_gaps, model_history=model_history)
+    return RealInputs(cosmic_days=cosmic_days, cosmic_gaps=cosmic_gaps, model_history=model_history,
+                      lidar_raw=placed["lidar"], lidar_history=placed["model"])
