@@ -117,3 +117,27 @@ def test_wrong_unit_is_rejected(millstone, tmp_path):
     f.write_text(text)
     with pytest.raises(InputFileError, match=r"foEs is in \[kHz\], expected \[MHz\]"):
         read_didbase_table(f, station="MHJ45")
+
+
+# --- dates (issue 10, item 11) -----------------------------------------
+
+HEADER = "#Time CS foF2 QD\n"
+
+
+@pytest.mark.parametrize("year", [1, 1066, 1676, 1924, 1929, 2101, 2150, 2263, 3024, 9999])
+def test_year_outside_1930_2100_names_file_and_line(tmp_path, year):
+    f = tmp_path / "years.txt"
+    f.write_text(HEADER + "2019-12-30T00:00:00.000Z  70  2.575 //\n"
+                 f"{year:04d}-02-01T21:00:00.000Z  95 12.400 //\n")
+    with pytest.raises(InputFileError, match=rf"years\.txt, line 3: .*year {year}\b") as info:
+        read_didbase(f)
+    assert info.value.line == 3
+    with pytest.raises(InputFileError, match="line 3"):
+        read_didbase_table(f, station="X", characteristic="foF2")
+
+
+@pytest.mark.parametrize("year", [1930, 2100])
+def test_years_at_the_bounds_are_read(tmp_path, year):
+    f = tmp_path / "bounds.txt"
+    f.write_text(HEADER + f"{year}-02-01T21:00:00.000Z  95 12.400 //\n")
+    assert read_didbase(f)["time_ut"].iloc[0] == dt.datetime(year, 2, 1, 21)

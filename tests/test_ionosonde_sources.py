@@ -134,6 +134,18 @@ def test_giro_both_missing_and_error_reply(server, tmp_path):
     assert len(server.requests) == 1 and not dest.exists()
 
 
+@pytest.mark.parametrize("year", [1924, 2150, 3024])
+def test_giro_body_with_an_implausible_year_is_a_download_error(server, tmp_path, year):
+    """A year outside 1930-2100 fails validation with the URL named, not a pandas error."""
+    body = DIDBASE_BODY.replace("2009-06-01T00:15", f"{year}-06-01T00:15")
+    server.routes["/common/DIDBGetValues"] = (200, body.encode())
+    dest = tmp_path / "wuhan_2009.txt"
+    with pytest.raises(DownloadError, match=rf"line 5: .*year {year}.*URL: http") as info:
+        download_giro_year(WUHAN, 2009, dest, **_giro_kw(server))
+    assert "/common/DIDBGetValues?ursiCode=WU430" in info.value.url
+    assert not dest.exists()
+
+
 def test_ukssdc_template_download_is_validated(server, tmp_path):
     src = tmp_path / "src.iiwg"
     generate_station_year(SLOUGH, 1990, src, seed=1, truth=default_truth())

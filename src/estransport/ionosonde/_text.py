@@ -19,9 +19,12 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # any control character exce
 _CONTROL_TAB_OK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FIXED = re.compile(r"^ *-?\d*\.\d*$")
 
-#: Years accepted as plausible ionosonde data (the first ionosondes ran in the 1930s).
+#: Earliest year accepted as ionosonde data: the first ionosondes ran in the 1930s, so an
+#: earlier year is a corrupt or misread time stamp.
 MIN_YEAR = 1930
-#: Latest year accepted.
+#: Latest year accepted. Any later year is a corrupt time stamp; the bound also keeps every
+#: time well inside what ``datetime64[ns]`` holds (1677-09-21 to 2262-04-11), so the
+#: conversion to the table's ``time_ut`` can never fail on a year a parser let through.
 MAX_YEAR = 2100
 
 
@@ -97,6 +100,14 @@ def parse_fixed(path, text: str, lineno: int, what: str) -> float:
     return float(text)
 
 
+def implausible_year(year: int) -> str:
+    """The message for a year outside :data:`MIN_YEAR`-:data:`MAX_YEAR`."""
+    return (
+        f"implausible year {year} (ionosonde data lie in {MIN_YEAR}-{MAX_YEAR}): the time "
+        "stamp is corrupt; fix or remove this line, or get the file again from its source"
+    )
+
+
 def make_datetime(
     path, lineno: int, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
     second: int = 0,
@@ -110,7 +121,7 @@ def make_datetime(
         calendar date or time of day.
     """
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputFileError(path, f"implausible year {year}", line=lineno)
+        raise InputFileError(path, implausible_year(year), line=lineno)
     try:
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as err:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
-from ._text import make_datetime, read_lines
+from ._text import MAX_YEAR, MIN_YEAR, implausible_year, make_datetime, read_lines
 from .schema import CONFIDENCE_MANUAL, make_table, table_from_columns
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,9 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
     InputFileError
         Naming file and line, for a server error message, a missing or
         malformed ``#Time CS ...`` header, a data line with the wrong number of
-        fields, a malformed or impossible time, a CS outside -1..100 and 999,
+        fields, a malformed or impossible time, a year outside 1930-2100
+        (:data:`~._text.MIN_YEAR`, :data:`~._text.MAX_YEAR`; checked before the
+        conversion to ``datetime64``), a CS outside -1..100 and 999,
         a value that is not a number, or a QD token that is not 2 characters.
     """
     lines = read_lines(path, allow_tabs=True)
@@ -210,8 +212,15 @@ def _wide(
         columns += [name, f"{name}_QD"]
     df = pd.DataFrame(records, columns=columns, dtype=object)
     lines = np.asarray(linenos, dtype=np.int32)
-    times = pd.to_datetime(df["time_ut"].astype(str), format="%Y-%m-%dT%H:%M:%S.%fZ",
-                           errors="coerce")
+    stamps = df["time_ut"].astype(str)
+    # The year range is checked before the conversion: pandas would accept 1924 or 2150
+    # and fail on 3024 with an error naming neither file nor line (_text.MAX_YEAR).
+    years = np.fromiter((int(s[:4]) for s in stamps), dtype=np.int64, count=len(stamps))
+    bad_year = np.flatnonzero((years < MIN_YEAR) | (years > MAX_YEAR))
+    if len(bad_year):
+        k = int(bad_year[0])
+        raise InputFileError(path, implausible_year(int(years[k])), line=int(lines[k]))
+    times = pd.to_datetime(stamps, format="%Y-%m-%dT%H:%M:%S.%fZ", errors="coerce")
     if len(df) and times.isna().any():  # impossible dates, or no milliseconds: check one by one
         for k in np.flatnonzero(times.isna().to_numpy()):
             times.iloc[k] = pd.Timestamp(_parse_time(path, df["time_ut"].iloc[k], int(lines[k])))
