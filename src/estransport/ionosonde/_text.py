@@ -18,6 +18,9 @@ _INT = re.compile(r"^ *-?\d+$")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # any control character except LF
 _CONTROL_TAB_OK = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _FIXED = re.compile(r"^ *-?\d*\.\d*$")
+#: Bytes a text line may hold: printable ASCII and LF (CR LF is made LF first).
+_ALLOWED = bytes(range(0x20, 0x7F)) + b"\n"
+_ALLOWED_TAB_OK = _ALLOWED + b"\t"
 
 #: Earliest year accepted as ionosonde data: the first ionosondes ran in the 1930s, so an
 #: earlier year is a corrupt or misread time stamp.
@@ -54,6 +57,21 @@ def read_lines(path: str | os.PathLike, *, allow_tabs: bool = False) -> list[str
     data = Path(path).read_bytes()
     if not data:
         raise InputFileError(path, "empty file (0 bytes)", line=1)
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
+    # One C-speed pass over the bytes (what is left after deleting every allowed byte);
+    # only a file that fails it is searched again to name the offending byte and line.
+    if data.translate(None, _ALLOWED_TAB_OK if allow_tabs else _ALLOWED):
+        _raise_bad_byte(path, data, allow_tabs)
+    text = data.decode("ascii")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _raise_bad_byte(path, data: bytes, allow_tabs: bool) -> None:
+    """Name the first non-ASCII byte, else the first control character, and its line."""
     try:
         text = data.decode("ascii")
     except UnicodeDecodeError as err:
@@ -61,17 +79,12 @@ def read_lines(path: str | os.PathLike, *, allow_tabs: bool = False) -> list[str
         raise InputFileError(
             path, f"non-ASCII byte 0x{data[err.start]:02x}; not a text export", line=line
         ) from None
-    text = text.replace("\r\n", "\n")
     bad = (_CONTROL_TAB_OK if allow_tabs else _CONTROL).search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InputFileError(
             path, f"control character 0x{ord(bad.group()):02x} in a text line", line=line
         )
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def parse_int(path, text: str, lineno: int, what: str) -> int:
