@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import re
 
+import pandas as pd
 import pytest
 
 from estransport.errors import InputFileError
@@ -135,3 +138,128 @@ def test_unknown_preface_and_not_an_sao_file(realdata, tmp_path):
     other.write_text(realdata("giro_didbase/MilstonHill_2019_part2.txt").read_text())
     with pytest.raises(InputFileError, match=r"other\.SAO, line 1: index element"):
         read_sao(other)
+
+
+# --- concatenated year files (issue 10, items 12-14) -----------------------------------------
+
+SAO_NAMES = sorted(REAL_SAO)
+#: Columns that identify a record's content in the comparisons below.
+RECORD_COLUMNS = ["time_ut", "foEs_MHz", "hEs_km", "fbEs_MHz", "confidence", "qualifier",
+                  "descriptor"]
+
+
+@pytest.fixture(scope="module")
+def sao_members(realdata):
+    """Each real sample as a list of lines with their LF endings, and its one parsed row."""
+    lines = {n: realdata(n).read_text().splitlines(keepends=True) for n in SAO_NAMES}
+    rows = {n: read_sao(realdata(n), station="X")[RECORD_COLUMNS].iloc[0] for n in SAO_NAMES}
+    return lines, rows
+
+
+def _expected(rows, names, starts):
+    table = pd.DataFrame([rows[n] for n in names]).assign(source_line=starts)
+    return table.sort_values("time_ut", kind="stable").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("text", ["\n", "\n\n\n", "   \r\n  \r\n", " " * 120 + "\n"])
+def test_file_of_blank_lines_is_an_error(tmp_path, text):
+    f = tmp_path / "blank.SAO"
+    f.write_bytes(text.encode())
+    with pytest.raises(InputFileError, match=r"blank\.SAO, line 1: no SAO record") as info:
+        read_sao(f)
+    assert info.value.path == str(f)
+
+
+def test_blank_lines_between_members_are_accepted(sao_members, tmp_path):
+    lines, rows = sao_members
+    a, b, c = (lines[n] for n in SAO_NAMES[:3])
+    f = tmp_path / "blanks.SAO"
+    # a writer that ends its files with a blank line (LF or CRLF), whitespace-only lines,
+    # blank lines before the first record and after the last
+    f.write_text("".join(["\n", *a, "\n", *b, "   \n", "\n", *c, "\n", "\n"]))
+    table = read_sao(f, station="X")
+    starts = [2, 2 + len(a) + 1, 2 + len(a) + 1 + len(b) + 2]
+    expected = _expected(rows, SAO_NAMES[:3], starts)
+    pd.testing.assert_frame_equal(table[[*RECORD_COLUMNS, "source_line"]], expected,
+                                  check_dtype=False)
+    crlf = tmp_path / "blanks_crlf.SAO"
+    crlf.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
+    assert read_sao(crlf, station="X")["source_line"].tolist() == table["source_line"].tolist()
+
+
+def test_exact_duplicate_member_is_dropped_with_a_warning(sao_members, tmp_path, caplog):
+    lines, rows = sao_members
+    a, b = lines[SAO_NAMES[0]], lines[SAO_NAMES[1]]
+    f = tmp_path / "dup.SAO"
+    f.write_text("".join([*a, *b, *a, *a]))
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.sao"):
+        table = read_sao(f, station="X")
+    expected = _expected(rows, SAO_NAMES[:2], [1, 1 + len(a)])
+    pd.testing.assert_frame_equal(table[[*RECORD_COLUMNS, "source_line"]], expected,
+                                  check_dtype=False)
+    assert table.attrs["qc"]["duplicates_dropped"] == 2
+    dup_start = 1 + len(a) + len(b)
+    assert str(f) in caplog.text and "2 exact duplicate" in caplog.text
+    assert f"line {dup_start} (copy of line 1)" in caplog.text
+    assert f"line {dup_start + len(a)} (copy of line 1)" in caplog.text
+
+
+def test_same_time_with_different_content_names_both_lines(sao_members, tmp_path):
+    lines, _ = sao_members
+    a, b = lines["sao/KJ609_2009005001000.SAO"], lines[SAO_NAMES[0]]
+    edited = "".join(a).replace("   6.8009999.000   2.796", "   6.9009999.000   2.796", 1)
+    assert edited != "".join(a)
+    f = tmp_path / "conflict.SAO"
+    f.write_text("".join([*a, *b]) + edited)
+    second = 1 + len(a) + len(b)
+    with pytest.raises(InputFileError, match=rf"line {second}: .*2009-01-05 00:10:00.*line 1\b"):
+        read_sao(f, station="X")
+
+
+def _cut_files(lines):
+    """Every way of cutting one real record at a line end, between intact neighbours.
+
+    The cut member follows one intact record and is followed by the three others, in
+    every rotation, so that it can swallow one, two or three whole records.
+    """
+    for cut in SAO_NAMES:
+        others = [n for n in SAO_NAMES if n != cut]
+        for rot in range(len(others)):
+            order = others[rot:] + others[:rot]
+            head, tail = order[0], order[1:]
+            start = 1 + len(lines[head])
+            for k in range(1, len(lines[cut])):
+                text = "".join([*lines[head], *lines[cut][:k], *(s for n in tail
+                                                                for s in lines[n])])
+                yield cut, k, start, text, order
+
+
+def test_cut_member_never_swallows_the_next_records(sao_members, tmp_path):
+    """A member cut at any line end raises an error naming it; it never merges silently.
+
+    1,800 cut positions (5 members, 450 line ends between their first and last line, 4
+    orders of the neighbours): each must raise an InputFileError naming the line where
+    the cut member starts (or yield exactly the intact records, which no cut here can).
+    """
+    lines, rows = sao_members
+    f = tmp_path / "year.SAO"
+    tried, wrong = 0, []
+    for cut, k, start, text, order in _cut_files(lines):
+        tried += 1
+        f.write_text(text)
+        try:
+            table = read_sao(f, station="X")
+        except InputFileError as err:
+            if not (err.line == start or re.search(rf"\bline {start}\b", str(err))):
+                wrong.append(f"{cut} cut after {k} lines: error does not name line {start}: {err}")
+            continue
+        starts = [1, start + k]
+        for n in order[1:-1]:
+            starts.append(starts[-1] + len(lines[n]))
+        expected = _expected(rows, order, starts)  # the intact records only
+        got = table[[*RECORD_COLUMNS, "source_line"]]
+        if not (len(got) == len(expected) and got.equals(expected.astype(got.dtypes))):
+            wrong.append(f"{cut} cut after {k} lines: no error and {len(got)} records that "
+                         f"are not the {len(expected)} intact ones (silent merge)")
+    assert tried == 1800
+    assert not wrong, f"{len(wrong)} of {tried} cuts:\n" + "\n".join(wrong[:20])

@@ -123,9 +123,11 @@ def implausible_year(year: int) -> str:
 
 def make_datetime(
     path, lineno: int, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-    second: int = 0,
+    second: int = 0, *, context: str = "",
 ) -> dt.datetime:
     """A datetime from fields, with a clear error for impossible dates.
+
+    ``context`` is appended to an error message (e.g. the record the line belongs to).
 
     Raises
     ------
@@ -134,13 +136,13 @@ def make_datetime(
         calendar date or time of day.
     """
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputFileError(path, implausible_year(year), line=lineno)
+        raise InputFileError(path, implausible_year(year) + context, line=lineno)
     try:
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as err:
         raise InputFileError(
             path,
             f"impossible date/time {year:04d}-{month:02d}-{day:02d} "
-            f"{hour:02d}:{minute:02d}:{second:02d} ({err})",
+            f"{hour:02d}:{minute:02d}:{second:02d} ({err}){context}",
             line=lineno,
         ) from None
