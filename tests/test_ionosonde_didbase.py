@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import numpy as np
 import pytest
 
 from estransport.errors import InputFileError
 from estransport.ionosonde.didbase import read_didbase, read_didbase_table
-from estransport.ionosonde.hourly import filter_confidence
-from estransport.ionosonde.schema import validate_table
+from estransport.ionosonde.hourly import build_hourly, filter_confidence
+from estransport.ionosonde.schema import COLUMNS, validate_table
+from estransport.ionosonde.stations import Station
 
 pytestmark = pytest.mark.realdata
 
@@ -119,7 +121,7 @@ def test_wrong_unit_is_rejected(millstone, tmp_path):
         read_didbase_table(f, station="MHJ45")
 
 
-# --- dates (issue 10, item 11) -----------------------------------------
+# --- dates and row checks (issue 10, items 11 and 15) -----------------------------------------
 
 HEADER = "#Time CS foF2 QD\n"
 
@@ -141,3 +143,117 @@ def test_years_at_the_bounds_are_read(tmp_path, year):
     f = tmp_path / "bounds.txt"
     f.write_text(HEADER + f"{year}-02-01T21:00:00.000Z  95 12.400 //\n")
     assert read_didbase(f)["time_ut"].iloc[0] == dt.datetime(year, 2, 1, 21)
+
+
+def _millstone_lines(millstone) -> tuple[list[str], list[str]]:
+    lines = millstone.read_text().splitlines()
+    return lines[:20], lines[20:]
+
+
+def _write(path, head, rows):
+    path.write_text("\n".join(head + rows) + "\n")
+    return path
+
+
+def test_rows_out_of_order_are_sorted_with_a_warning(millstone, tmp_path, caplog):
+    head, rows = _millstone_lines(millstone)
+    rows = rows[:10]
+    swapped = [rows[0], rows[3], rows[1], rows[2], *rows[4:]]  # line 22 is later than 23, 24
+    f = _write(tmp_path / "order.txt", head, swapped)
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
+        table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    assert table["time_ut"].is_monotonic_increasing and len(table) == 10
+    assert table["source_line"].tolist()[:4] == [21, 23, 24, 22]
+    assert table.attrs["qc"]["out_of_order"] == 2
+    assert str(f) in caplog.text and "2 rows out of time order" in caplog.text
+    assert "line 23" in caplog.text  # the first row that goes back in time
+
+
+def test_exact_duplicate_rows_are_dropped_with_a_warning(millstone, tmp_path, caplog):
+    head, rows = _millstone_lines(millstone)
+    rows = rows[:10]
+    f = _write(tmp_path / "dup.txt", head, [*rows[:5], rows[4], rows[4], *rows[5:]])
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
+        table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    assert len(table) == 10 and table["time_ut"].is_unique
+    assert table["source_line"].tolist()[4:6] == [25, 28]  # the first copy is kept
+    assert table.attrs["qc"]["duplicates_dropped"] == 2
+    assert "2 exact duplicate rows" in caplog.text and "line 26" in caplog.text
+
+
+def test_conflicting_duplicates_keep_the_most_confident_row(millstone, tmp_path, caplog):
+    head, rows = _millstone_lines(millstone)
+    rows = rows[:10]
+    assert rows[4] == "2019-12-30T00:20:00.000Z  70  2.675 //"
+    other = "2019-12-30T00:20:00.000Z  90  2.700 //"   # same time, another scaling
+    f = _write(tmp_path / "conflict.txt", head, [*rows[:5], other, *rows[5:]])
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
+        table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    assert len(table) == 10 and table["time_ut"].is_unique
+    kept = table.loc[table["time_ut"] == dt.datetime(2019, 12, 30, 0, 20)].iloc[0]
+    assert (kept["confidence"], kept["foEs_MHz"], kept["source_line"]) == (90, 2.7, 26)
+    assert table.attrs["qc"]["conflicting_duplicates"] == 1
+    assert "line 25" in caplog.text and "line 26" in caplog.text
+    # a manual scaling (999) wins over any autoscaling confidence; a tie keeps the first line
+    manual = "2019-12-30T00:20:00.000Z 999  2.650 //"
+    tie = "2019-12-30T00:20:00.000Z  70  2.600 //"
+    f = _write(tmp_path / "conflict2.txt", head, [*rows[:5], other, manual, tie, *rows[5:]])
+    kept = read_didbase_table(f, station="MHJ45", characteristic="foF2").iloc[4]
+    assert (kept["confidence"], kept["foEs_MHz"]) == (999, 2.65)
+    f = _write(tmp_path / "tie.txt", head, [*rows[:5], tie, *rows[5:]])
+    kept = read_didbase_table(f, station="MHJ45", characteristic="foF2").iloc[4]
+    assert (kept["foEs_MHz"], kept["source_line"]) == (2.675, 25)
+
+
+def test_rows_outside_the_query_interval_are_dropped_with_a_warning(millstone, tmp_path,
+                                                                    caplog):
+    head, rows = _millstone_lines(millstone)
+    assert head[8] == "# 2019-12-30T00:00:00.000Z - 2019-12-31T23:59:00.000Z"
+    before = "2019-12-29T23:55:00.000Z  70  2.500 //"
+    after = "2020-01-01T00:00:00.000Z  70  2.500 //"
+    last = "2019-12-31T23:59:00.000Z  70  2.500 //"  # the end of the interval is inside
+    f = _write(tmp_path / "outside.txt", head, [before, *rows, last, after])
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
+        table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    assert len(table) == 572
+    assert table["time_ut"].min() == dt.datetime(2019, 12, 30)
+    assert table["time_ut"].max() == dt.datetime(2019, 12, 31, 23, 59)
+    assert table.attrs["qc"]["outside_query"] == 2
+    assert "2 rows outside the query interval" in caplog.text
+    assert "line 21" in caplog.text  # the first of them
+
+
+def test_query_interval_with_a_bad_date_names_the_header_line(millstone, tmp_path):
+    head, rows = _millstone_lines(millstone)
+    head[8] = "# 2019-12-30T00:00:00.000Z - 2019-13-31T23:59:00.000Z"
+    f = _write(tmp_path / "badquery.txt", head, rows[:3])
+    with pytest.raises(InputFileError, match=r"badquery\.txt, line 9: .*impossible date"):
+        read_didbase(f)
+
+
+def test_header_only_file_is_empty_with_a_warning_and_counted(millstone, tmp_path, caplog):
+    head, _ = _millstone_lines(millstone)
+    f = _write(tmp_path / "MHJ45_2019.txt", head, [])
+    with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
+        table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
+    assert table.empty and list(table.columns) == list(COLUMNS)
+    assert table.attrs["qc"]["header_only"] == 1
+    assert str(f) in caplog.text and "no data rows" in caplog.text
+
+
+def test_build_hourly_counts_the_qc_of_every_file(millstone, tmp_path, caplog):
+    """The per-file counts add up in the hourly table's attrs (stored in its Parquet)."""
+    head, rows = _millstone_lines(millstone)
+    empty = _write(tmp_path / "MHJ45_2018.txt", head, [])
+    dup = _write(tmp_path / "MHJ45_2019.txt", head, [rows[0], rows[0], *rows[1:]])
+    station = Station("mhj45", "Millstone Hill", 42.6, -71.5, "X", 2018, 2019, "giro",
+                      "didbase", "MHJ45")
+    # the station's column is foEs: rename the sample's foF2
+    for p in (empty, dup):
+        p.write_text(p.read_text().replace("foF2", "foEs"))
+    with caplog.at_level(logging.INFO, logger="estransport.ionosonde.hourly"):
+        hourly = build_hourly([empty, dup], station, min_confidence=0,
+                              keep_unknown_confidence=True, method="nearest", tolerance_min=30)
+    assert hourly.attrs["qc"]["header_only"] == 1
+    assert hourly.attrs["qc"]["duplicates_dropped"] == 1
+    assert "1 header-only file" in caplog.text and "1 exact duplicate" in caplog.text

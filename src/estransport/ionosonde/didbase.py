@@ -16,6 +16,11 @@ Layout (docs/formats.md 3.4; verified on a real export, ``realdata/giro_didbase`
 * The server reports failures as ``ERROR: ...`` lines (DIDBGetValues) or a
   ``# STATUS: ERROR (...)`` header (FastChar) [V3]. "No measurement data" is not a
   failure: it gives an empty table.
+* The header gives the query interval (``# Query for measurement intervals of
+  time:`` then ``# <start> - <end>``). Rows outside it, exact duplicates and
+  same-time rows of other content are dropped, rows out of order sorted, and a
+  header without rows read as an empty table; each with a warning and a count
+  in ``attrs["qc"]`` (:data:`QC_KEYS`; the decisions and reasons: docs/formats.md 3.4).
 """
 
 from __future__ import annotations
@@ -53,6 +58,13 @@ _TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 _NUMBER = re.compile(r"^-?\d+(?:\.\d*)?$")
 _CS = re.compile(r"^-?\d{1,3}$")
 _UNIT_LINE = re.compile(r"^#\s*(\S+)\s*\[([^\]]*)\]\s*-")
+_STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z"
+#: A header line giving a query interval (docs/formats.md 3.4 [V]: the line after
+#: "# Query for measurement intervals of time:").
+_INTERVAL_LINE = re.compile(rf"^#\s*({_STAMP})\s+-\s+({_STAMP})\s*$")
+#: QC counters of a DIDBase file (``attrs["qc"]``; docs/formats.md 3.4).
+QC_KEYS = ("outside_query", "duplicates_dropped", "conflicting_duplicates", "out_of_order",
+           "header_only", "no_data_status")
 
 
 def _parse_time(path, token: str, lineno: int) -> dt.datetime:
@@ -83,7 +95,10 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
         then for each characteristic ``<name>`` (float in the unit of its
         header description, NaN for ``---``; text for ``TypeEs``) and
         ``<name>_QD`` (the 2-character letter token), and ``source_line``
-        (1-based). ``df.attrs["units"]`` maps names to units from the header.
+        (1-based). One row per time, sorted by time, inside the header's query
+        interval (see :func:`_check_rows`). ``df.attrs["units"]`` maps names to
+        units from the header; ``df.attrs["qc"]`` counts the rows dropped or
+        sorted and whether the file had no data rows (:data:`QC_KEYS`).
 
     Raises
     ------
@@ -101,6 +116,7 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
     units: dict[str, str] = {}
     records: list[tuple] = []
     linenos: list[int] = []
+    intervals: list[tuple[dt.datetime, dt.datetime, int]] = []
     for lineno, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
@@ -113,11 +129,17 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
             if "STATUS:" in stripped.upper() and "ERROR" in stripped.upper():
                 if NO_DATA_PHRASE in stripped.lower():
                     logger.warning("%s: the server reports no data (%s)", path, stripped)
-                    return _wide(path, [], [], ["Time", "CS"], units, lineno)
+                    wide = _wide(path, [], [], ["Time", "CS"], units, lineno)
+                    wide.attrs["qc"] = {**dict.fromkeys(QC_KEYS, 0), "no_data_status": 1}
+                    return wide
                 raise InputFileError(path, f"server error status: {stripped}", line=lineno)
             m = _UNIT_LINE.match(stripped)
             if m:
                 units[m.group(1)] = m.group(2).strip()
+            m = _INTERVAL_LINE.match(stripped)
+            if m:
+                intervals.append((_parse_time(path, m.group(1), lineno),
+                                  _parse_time(path, m.group(2), lineno), lineno))
             if stripped[1:].lstrip().startswith("Time"):
                 header = _parse_header(path, stripped[1:].split(), lineno)
                 header_line = lineno
@@ -146,7 +168,93 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
         raise InputFileError(
             path, "no '#Time CS ...' column header; not a DIDBase export", line=len(lines)
         )
-    return _wide(path, records, linenos, header, units, header_line)
+    wide = _wide(path, records, linenos, header, units, header_line)
+    qc = dict.fromkeys(QC_KEYS, 0)
+    if not records:
+        qc["header_only"] = 1
+        logger.warning(
+            "%s: a header and no data rows: either the station has no data for the query, "
+            "or the download was cut right after the header. If data are expected, delete "
+            "the file (it is write-protected) and run again to download it afresh", path,
+        )
+    else:
+        wide = _check_rows(path, wide, intervals, qc)
+    wide.attrs.update(units=dict(units), header_line=header_line, qc=qc)
+    return wide
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def _check_rows(
+    path, df: pd.DataFrame, intervals: list[tuple[dt.datetime, dt.datetime, int]],
+    qc: dict[str, int],
+) -> pd.DataFrame:
+    """Drop rows outside the query interval and exact duplicates, resolve same-time rows,
+    and sort by time; count each case in ``qc`` and warn, naming lines (docs/formats.md 3.4).
+
+    Rows of one time with other content: the most confident is kept (CS 999, manual
+    scaling, first; then the highest CS; then the first line).
+    """
+    if intervals:
+        t = df["time_ut"]
+        inside = np.zeros(len(df), dtype=bool)
+        for lo, hi, _line in intervals:
+            inside |= ((t >= lo) & (t <= hi)).to_numpy()
+        if not inside.all():
+            out = df.loc[~inside]
+            shown = "; ".join(f"{lo} - {hi} (line {line})" for lo, hi, line in intervals)
+            qc["outside_query"] = len(out)
+            logger.warning(
+                "%s: %s outside the query interval %s dropped, the first at line %d (%s): "
+                "they belong to another query; check the file if that is unexpected",
+                path, _rows(len(out)), shown, out["source_line"].iloc[0], out["time_ut"].iloc[0],
+            )
+            df = df.loc[inside]
+    content = [c for c in df.columns if c != "source_line"]
+    copy = df.duplicated(subset=content, keep="first").to_numpy()
+    if copy.any():
+        first = df.loc[copy].iloc[0]
+        key = pd.util.hash_pandas_object(df[content], index=False).to_numpy()  # NaN-safe
+        original = df["source_line"].to_numpy()[key == key[np.flatnonzero(copy)[0]]][0]
+        qc["duplicates_dropped"] = int(copy.sum())
+        logger.warning(
+            "%s: %s exact duplicate %s dropped, the first at line %d (a copy of line %d)",
+            path, int(copy.sum()), "row" if copy.sum() == 1 else "rows",
+            first["source_line"], original,
+        )
+        df = df.loc[~copy]
+    times = df["time_ut"].to_numpy()
+    back = times[1:] < np.maximum.accumulate(times)[:-1]
+    if back.any():
+        k = int(np.flatnonzero(back)[0]) + 1
+        qc["out_of_order"] = int(back.sum())
+        logger.warning(
+            "%s: %s out of time order (the first at line %d goes back to %s); sorted by time",
+            path, _rows(int(back.sum())), df["source_line"].iloc[k], df["time_ut"].iloc[k],
+        )
+        df = df.sort_values("time_ut", kind="stable")
+    same = df["time_ut"].duplicated(keep=False).to_numpy()
+    if same.any():
+        # the most confident scaling of each time: manual (999), then the highest CS, then
+        # the first line
+        best = df.sort_values(["time_ut", "CS", "source_line"], ascending=[True, False, True],
+                              kind="stable").drop_duplicates("time_ut", keep="first")
+        n = len(df) - len(best)
+        when = df["time_ut"].to_numpy()[same][0]
+        group = df.loc[df["time_ut"] == when, "source_line"].tolist()
+        kept = int(best.loc[best["time_ut"] == when, "source_line"].iloc[0])
+        qc["conflicting_duplicates"] = n
+        logger.warning(
+            "%s: %s share a time with a row of other content and %s dropped; of each time "
+            "the most confident row is kept (CS 999 manual, then the highest CS, then the "
+            "first line). First: %s at %s, kept line %d",
+            path, _rows(n), "was" if n == 1 else "were", pd.Timestamp(when),
+            " and ".join(f"line {x}" for x in group), kept,
+        )
+        df = best
+    return df.reset_index(drop=True)
 
 
 def _line_pattern(header: list[str]) -> re.Pattern:
@@ -243,6 +351,7 @@ def _wide(
     df["source_line"] = lines
     df.attrs["units"] = dict(units)
     df.attrs["header_line"] = header_line
+    df.attrs["qc"] = dict.fromkeys(QC_KEYS, 0)
     return df
 
 
@@ -269,8 +378,10 @@ def read_didbase_table(
     Returns
     -------
     pandas.DataFrame
-        One row per data line; ``confidence`` is the CS column unchanged
-        (no filtering here: see :func:`estransport.ionosonde.hourly.filter_confidence`).
+        One row per row of :func:`read_didbase` (one per time); ``confidence``
+        is the CS column unchanged (no filtering here: see
+        :func:`estransport.ionosonde.hourly.filter_confidence`). ``attrs["qc"]``
+        as :func:`read_didbase`.
 
     Raises
     ------
@@ -283,8 +394,11 @@ def read_didbase_table(
     wide = read_didbase(path)
     units = wide.attrs.get("units", {})
     header_line = wide.attrs.get("header_line", 1)
+    qc = dict(wide.attrs["qc"])
     if wide.empty and characteristic not in wide.columns:
-        return make_table([])
+        table = make_table([])
+        table.attrs["qc"] = qc
+        return table
     if characteristic not in wide.columns:
         names = [c for c in wide.columns if c not in ("time_ut", "CS", "source_line")
                  and not c.endswith("_QD")]
@@ -313,4 +427,6 @@ def read_didbase_table(
     }
     for name, (col, _unit) in mapping.items():
         columns[col] = wide[name].to_numpy()
-    return table_from_columns(columns)
+    table = table_from_columns(columns)
+    table.attrs["qc"] = qc
+    return table

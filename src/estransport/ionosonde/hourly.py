@@ -17,7 +17,14 @@ import pandas as pd
 from .didbase import read_didbase_table
 from .sao import read_sao
 from .saoxml import read_saoxml
-from .schema import CONFIDENCE_MANUAL, CONFIDENCE_UNKNOWN, make_table, validate_table
+from .schema import (
+    CONFIDENCE_MANUAL,
+    CONFIDENCE_UNKNOWN,
+    describe_qc,
+    make_table,
+    sum_qc,
+    validate_table,
+)
 from .stations import Station
 from .ukssdc import read_iiwg, read_ukssdc_daily
 
@@ -197,13 +204,20 @@ def build_hourly(
     Returns
     -------
     pandas.DataFrame
-        Hourly table (UT), validated against the schema.
+        Hourly table (UT), validated against the schema. ``attrs["qc"]`` holds
+        the parsers' QC counters summed over the files
+        (:data:`~.schema.QC_DESCRIPTIONS`; stored in the Parquet metadata).
     """
     tables = [read_raw(p, station) for p in paths]
+    qc = sum_qc(tables)
     table = pd.concat(tables, ignore_index=True) if tables else make_table([])
     kept = filter_confidence(table, min_confidence, keep_unknown=keep_unknown_confidence)
     hourly = to_hourly(kept, method=method, tolerance_min=tolerance_min)
     validate_table(hourly)
+    hourly.attrs["qc"] = qc
+    if any(qc.values()):
+        logger.warning("%s: raw-file QC: %s (details in the warnings above)", station.code,
+                       describe_qc(qc))
     logger.info(
         "%s: %d records in %d files; %d dropped below confidence %d; %d hourly rows, "
         "%d with foEs", station.code, len(table), len(paths), len(table) - len(kept),

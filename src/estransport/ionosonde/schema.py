@@ -91,6 +91,43 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+#: What each parser QC counter (``table.attrs["qc"]``) counts, for messages
+#: (docs/formats.md 3.2 and 3.4 give the decision behind each).
+QC_DESCRIPTIONS: dict[str, str] = {
+    "duplicates_dropped": "exact duplicate(s) dropped",
+    "conflicting_duplicates": "same-time row(s) of other content dropped (most confident kept)",
+    "out_of_order": "row(s) out of time order (sorted)",
+    "outside_query": "row(s) outside the header's query interval dropped",
+    "header_only": "header-only file(s) (no data rows)",
+    "no_data_status": "file(s) the server marked 'no measurement data'",
+}
+
+
+def sum_qc(tables: Iterable[pd.DataFrame]) -> dict[str, int]:
+    """Add up the parsers' QC counters (``attrs["qc"]``) of several tables.
+
+    Parameters
+    ----------
+    tables : iterable of pandas.DataFrame
+        Parser outputs; a table without ``attrs["qc"]`` counts nothing.
+
+    Returns
+    -------
+    dict of str to int
+        Every key of :data:`QC_DESCRIPTIONS`, with the sum over the tables.
+    """
+    total = dict.fromkeys(QC_DESCRIPTIONS, 0)
+    for table in tables:
+        for key, n in table.attrs.get("qc", {}).items():
+            total[key] = total.get(key, 0) + int(n)
+    return total
+
+
+def describe_qc(qc: Mapping[str, int]) -> str:
+    """The non-zero QC counters as text, e.g. ``"1 header-only file(s) (no data rows)"``."""
+    return "; ".join(f"{n} {QC_DESCRIPTIONS.get(k, k)}" for k, n in qc.items() if n)
+
+
 def empty_table() -> pd.DataFrame:
     """An empty table with the schema's columns and dtypes.
 
