@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from estransport.errors import InputFileError
+from estransport.ionosonde import sao
 from estransport.ionosonde.didbase import read_didbase_table
-from estransport.ionosonde.sao import read_sao
+from estransport.ionosonde.sao import GROUP_FORMAT, read_sao
 from estransport.ionosonde.saoxml import read_saoxml
 from estransport.ionosonde.schema import validate_table
 from estransport.ionosonde.ukssdc import read_iiwg, read_ukssdc_daily
@@ -184,3 +187,119 @@ def test_sao_accepts_exactly_the_possible_dates(tmp_path, sao_seed, year, doy, m
         with pytest.raises(InputFileError) as info:
             read_sao(f)
         assert info.value.line == 5 and str(f) in str(info.value)
+
+
+# --- the checks of issue 10 (items 13-15): concatenated SAO files, DIDBase rows ---------------
+
+SAO_SAMPLES = ("sao/BC840_2009336000005.SAO", "sao/BL841_2006003000500.SAO",
+               "sao/DW41K_2008020070000.SAO", "sao/KJ609_2009005001000.SAO", "sao/test.sao")
+SAO_COLUMNS = ["time_ut", "foEs_MHz", "hEs_km", "fbEs_MHz", "confidence"]
+
+
+@pytest.fixture(scope="module")
+def sao_samples(realdata):
+    lines = [realdata(n).read_text().splitlines(keepends=True) for n in SAO_SAMPLES]
+    rows = [read_sao(realdata(n), "X")[SAO_COLUMNS].iloc[0] for n in SAO_SAMPLES]
+    return lines, rows
+
+
+@st.composite
+def concatenations(draw):
+    """Members (sample index, lines kept or None for all, blank lines after it)."""
+    members = []
+    for _ in range(draw(st.integers(1, 6))):
+        k = draw(st.integers(0, 4))
+        cut = draw(st.none() | st.integers(1, 200)) if draw(st.integers(0, 3)) == 0 else None
+        members.append((k, cut, draw(st.integers(0, 2))))
+    return members
+
+
+@pytest.mark.realdata
+@FUZZ
+@given(members=concatenations())
+def test_fuzz_sao_concatenation_never_merges_records(tmp_path, sao_samples, members):
+    """cat of real members, some cut short, some repeated, blank lines between: the result
+    is an error naming a line, or exactly the intact members' records, each once."""
+    lines, rows = sao_samples
+    text, cut_any, start, first_cut = [], False, 1, None
+    for k, cut, blanks in members:
+        part = lines[k] if cut is None or cut >= len(lines[k]) else lines[k][:cut]
+        if len(part) < len(lines[k]):
+            cut_any = True
+            first_cut = first_cut or start
+        text += part + ["\n"] * blanks
+        start += len(part) + blanks
+    f = tmp_path / "cat.SAO"
+    f.write_text("".join(text))
+    try:
+        table = read_sao(f, "X")
+    except InputFileError as err:
+        assert str(f) in str(err) and err.line is not None and err.line >= 1, str(err)
+        assert cut_any or not "".join(text).strip(), f"error without a cut member: {err}"
+        assert re.search(rf"\bline {first_cut}\b", str(err)), str(err)
+        return
+    assert not cut_any, "a cut member was read without an error"
+    distinct = sorted({k for k, _, _ in members})
+    expected = pd.DataFrame([rows[k] for k in distinct]).sort_values("time_ut")
+    got = table[SAO_COLUMNS]
+    assert len(got) == len(expected)
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
+                                  check_dtype=False)
+    assert table.attrs["qc"]["duplicates_dropped"] == len(members) - len(distinct)
+
+
+@st.composite
+def row_edits(draw, n: int):
+    """Edits of the Millstone data rows: swap, copy, conflicting copy, shift out of range."""
+    return draw(st.lists(st.tuples(st.sampled_from(["swap", "copy", "conflict", "outside"]),
+                                   st.integers(0, n - 1), st.integers(0, n - 1)), max_size=6))
+
+
+@pytest.mark.realdata
+@FUZZ
+@given(data=st.data())
+def test_fuzz_didbase_rows_are_one_per_time_sorted_and_inside_the_query(tmp_path, didbase_seed,
+                                                                        data):
+    text = didbase_seed.decode().splitlines()
+    head, rows = text[:20], text[20:]
+    for kind, i, j in data.draw(row_edits(len(rows))):
+        if kind == "swap":
+            rows[i], rows[j] = rows[j], rows[i]
+        elif kind == "copy":
+            rows.insert(j, rows[i])
+        elif kind == "conflict":  # same time, another confidence and value
+            cs = data.draw(st.sampled_from([" -1", "  0", " 50", "100", "999"]))
+            rows.insert(j, f"{rows[i][:24]} {cs}  9.999 //")
+        else:  # a day after the query interval
+            rows[i] = "2020-01-01" + rows[i][10:]
+    f = tmp_path / "rows.txt"
+    f.write_text("\n".join(head + rows) + "\n")
+    table = read_didbase_table(f, "MHJ45", characteristic="foF2")
+    validate_table(table)
+    times = table["time_ut"]
+    assert times.is_monotonic_increasing and times.is_unique
+    assert times.min() >= dt.datetime(2019, 12, 30) and times.max() <= dt.datetime(2019, 12, 31,
+                                                                                   23, 59)
+    qc = table.attrs["qc"]
+    dropped = qc["outside_query"] + qc["duplicates_dropped"] + qc["conflicting_duplicates"]
+    assert len(table) + dropped == len(rows)
+    # of each time, the kept row has the highest confidence of the rows of that time
+    by_time: dict[str, list[int]] = {}
+    for r in rows:
+        by_time.setdefault(r[:24], []).append(int(r.split()[1]))
+    for when, cs in zip(times.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z"), table["confidence"],
+                        strict=True):
+        assert cs == max(by_time[when])
+
+
+@pytest.mark.parametrize("fmt", sorted({f for f in GROUP_FORMAT.values() if "A" not in f}))
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_fast_element_check_never_accepts_what_the_format_rejects(fmt, data):
+    """The per-file bytes check of SAO data lines is never more lenient than the regex."""
+    per, kind, width, decimals = sao._descriptor(fmt)
+    element = re.compile(sao._element_regex(kind, width, decimals))
+    field = data.draw(st.text(alphabet="0123456789 -.+EeD*x", min_size=width, max_size=width))
+    picture = sao._picture(fmt, field.encode())
+    if picture is not None and sao._elements_ok(field.encode(), picture):
+        assert element.fullmatch(field), field
