@@ -271,7 +271,8 @@ LOCAL_PID=$!
 # What the DAG should submit: non-local single jobs plus group jobs (see
 # tools/benchmark_dag.py for how local rules are recognised).
 EXPECTED="$(.venv/bin/python tools/benchmark_dag.py --count-submissions --directory "$SLURM_WD" \
-    -- "${SLURM_PROFILE[@]}")" || die "could not count the expected submissions"
+    -- --configfile "$REPO/config/test/smoke.yaml" "${SLURM_PROFILE[@]}")" \
+    || die "could not count the expected submissions"
 read -r EXP_SUBMIT EXP_GROUPS <<<"$EXPECTED"
 say "dry run: $EXP_SUBMIT cluster submissions expected, $EXP_GROUPS of them group jobs"
 
