@@ -236,7 +236,7 @@ def test_fig2cd_caption_states_the_configured_values():
 
     out = render(cfg)
     assert "Fig. 2d, JJA mean" in out and "80–150 km shown" in out
-    assert "vmax = the 98th percentile of |v*|" in out
+    assert "vmax = the 98th percentile of the magnitude of v*" in out
     assert "1 m/s vertical drawn as long as 200 m/s meridional (1 cm/s as long as 2.0 m/s" in out
     assert "H the local scale height" in out
     assert "planted cells are 70.0–95.0, 95.0–115.0 and 115.0–170.0 km" in out
