@@ -43,6 +43,13 @@ def _fill_defaults(instance: Any, schema: Mapping[str, Any]) -> None:
             instance[key] = yaml.safe_load(yaml.safe_dump(default))  # deep copy
         if key in instance and isinstance(sub, Mapping):
             _fill_defaults(instance[key], sub)
+    # entries of a free-form mapping (``additionalProperties: {properties: ...}``)
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, Mapping) and "properties" in extra:
+        named = set(schema.get("properties", {}))
+        for key, value in instance.items():
+            if key not in named:
+                _fill_defaults(value, extra)
 
 
 def load_schema(schema_path: str | os.PathLike = SCHEMA_PATH) -> dict[str, Any]:
