@@ -13,11 +13,12 @@ SNAKE    := $(VENV)/bin/snakemake
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test env lint report clean-results help realdata
+.PHONY: run test env lint report validation clean-results help realdata
 
 help:
 	@echo "make run    - run the workflow on the embedded default data and build the report"
 	@echo "make test   - run the test suite"
+	@echo "make validation - Monte Carlo validation of the estimates, then the report with it"
 	@echo "make lint   - ruff, snakefmt --check, snakemake --lint, conda env in step with uv.lock"
 	@echo "make realdata - download the real sample files of the tests (tests/data/realdata.tsv)"
 
@@ -38,6 +39,13 @@ run: env
 	$(SNAKE) --cores $(CORES) --profile profiles/default all
 	$(SNAKE) --cores 1 --profile profiles/default --report results/report.html all
 	@echo "Figures: results/figures/   Report: results/report.html"
+
+# The Monte Carlo validation (docs/science.md section 10; a few minutes on 2 cores) and the
+# report with its section. Not part of `run`: the default run stays short.
+validation: env
+	$(SNAKE) --cores $(CORES) --profile profiles/default validation
+	$(SNAKE) --cores 1 --profile profiles/default --report results/report.html all validation
+	@echo "Validation: results/validation/   Report: results/report.html"
 
 test: env
 	$(VENV)/bin/python -m pytest

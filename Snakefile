@@ -21,6 +21,7 @@ include: "workflow/rules/model.smk"
 include: "workflow/rules/ionosonde.smk"
 include: "workflow/rules/transport.smk"
 include: "workflow/rules/lidar.smk"
+include: "workflow/rules/validation.smk"
 
 
 rule all:
