@@ -22,12 +22,12 @@ for it, from the same data (docs/science.md §10 compares them by Monte Carlo):
     alone is biased high by about (se/c)^2; the correction keeps the estimate finite
     when ``c`` is near 0).
 ``eiv``
-    Errors in variables: orthogonal distance regression (:mod:`scipy.odr`) of the
-    station means with each station's standard error on the DOY and none on the
-    latitude. With an exact latitude this *is* the inverse fit weighted by
-    1/SE^2 (the ODR solution tends to weighted least squares of DOY on latitude), so
-    ``s`` = 1/c of that fit. Stations with fewer than two years, or a zero SE, use the
-    pooled within-station scatter.
+    Errors in variables: the maximum-likelihood straight line with errors in both
+    coordinates (York et al. 2004, :func:`york_fit`; what orthogonal distance
+    regression computes), each station's standard error on its mean DOY and none on
+    the latitude. With an exact latitude this *is* the inverse fit weighted by
+    1/SE^2, so ``s`` = ``c / (c^2 + se^2)`` of that fit as for ``inverse``. Stations
+    with fewer than two years, or a zero SE, use the pooled within-station scatter.
 ``station_year``
     ``|lat|`` regressed on every valid station-year's peak DOY (OLS; the paper's
     direction, with one point per station-year).
@@ -68,9 +68,6 @@ PARAMETER = {"paper": "slope", "inverse": "pace", "eiv": "pace", "station_year":
 BOOTSTRAP_METHODS = ("hierarchical", "stations", "years")
 #: Fewest points for a fit (two points always fit exactly).
 MIN_POINTS = 3
-#: Latitude uncertainty handed to ODR, degrees: ODR needs a positive weight on every
-#: variable; 1e-6 degrees (0.1 m) makes the latitude exact for any purpose here.
-ODR_LAT_SD_DEG = 1e-6
 
 
 @dataclass(frozen=True)
@@ -171,23 +168,75 @@ def _ols(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> dict[str,
     return out
 
 
-def _odr_pace(lat: np.ndarray, mean: np.ndarray, se: np.ndarray) -> dict[str, float]:
-    """ODR fit of station-mean DOY on |lat|: DOY sd = the station SE, latitude exact."""
-    from scipy import odr, stats
+def york_fit(
+    x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray, *, max_iter: int = 100,
+    rtol: float = 1e-12,
+) -> dict[str, float]:
+    """Straight line through points with errors in both coordinates (York et al. 2004).
 
-    n = len(lat)
+    The least-squares line of York, Evensen, Martinez and De Basabe Delgado (2004),
+    *Am. J. Phys.* 72, 367, "Unified equations for the slope, intercept, and standard
+    errors of the best straight line", with uncorrelated x and y errors: the maximum
+    likelihood line for normal errors, which is what orthogonal distance regression
+    (ODRPACK, ``scipy.odr``) computes for a straight line. The slope's standard error is
+    York's, scaled by sqrt(chi^2 / (n - 2)) as ODRPACK's ``sd_beta`` is, so that scatter
+    beyond the stated errors widens it.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Points.
+    sx, sy : numpy.ndarray
+        Their standard errors (``sx`` may be 0: x exact; then the fit is weighted least
+        squares of y on x with weights 1/sy^2).
+    max_iter : int
+        Iterations of the slope.
+    rtol : float
+        Relative change of the slope at which the iteration stops.
+
+    Returns
+    -------
+    dict
+        ``slope``, ``se``, ``intercept``, ``r`` (of the points), ``p`` (t test of a zero
+        slope, n - 2 degrees of freedom), ``n``, ``dof``, ``chi2``; NaN where the fit is
+        undefined (fewer than :data:`MIN_POINTS` points, no spread in x, or a zero
+        combined error).
+    """
+    from scipy import stats
+
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    vx, vy = np.asarray(sx, float) ** 2, np.asarray(sy, float) ** 2
+    n = len(x)
     out = {"slope": np.nan, "se": np.nan, "intercept": np.nan, "r": np.nan, "p": np.nan,
-           "n": n, "dof": n - 2}
-    if n < MIN_POINTS or np.ptp(lat) == 0 or not np.all(np.isfinite(se) & (se > 0)):
+           "n": n, "dof": n - 2, "chi2": np.nan}
+    if n < MIN_POINTS or np.ptp(x) == 0 or not np.all(np.isfinite(vx) & np.isfinite(vy)):
         return out
-    start = _ols(lat, mean, 1 / se**2)
-    data = odr.RealData(lat, mean, sx=np.full(n, ODR_LAT_SD_DEG), sy=se)
-    fit = odr.ODR(data, odr.unilinear, beta0=[start["slope"], start["intercept"]]).run()
-    c, a = float(fit.beta[0]), float(fit.beta[1])
-    sd_c = float(fit.sd_beta[0])  # scaled by the residual variance (chi^2 / dof)
-    r = float(np.corrcoef(lat, mean)[0, 1])
-    p = 2 * stats.t.sf(abs(c / sd_c), n - 2) if sd_c > 0 else 0.0
-    out.update(slope=c, se=sd_c, intercept=a, r=r, p=float(p))
+    b = _ols(x, y)["slope"]
+    for _ in range(max_iter):
+        den = vy + b * b * vx
+        if np.any(den <= 0):
+            return out
+        w = 1 / den
+        xb, yb = (w * x).sum() / w.sum(), (w * y).sum() / w.sum()
+        u, v = x - xb, y - yb
+        beta = w * (u * vy + b * v * vx)
+        b_new = (w * beta * v).sum() / (w * beta * u).sum()
+        done = abs(b_new - b) <= rtol * abs(b_new)
+        b = b_new
+        if done:
+            break
+    w = 1 / (vy + b * b * vx)
+    xb, yb = (w * x).sum() / w.sum(), (w * y).sum() / w.sum()
+    u, v = x - xb, y - yb
+    beta = w * (u * vy + b * v * vx)
+    a = yb - b * xb
+    xa = xb + beta  # adjusted x
+    ua = xa - (w * xa).sum() / w.sum()
+    chi2 = float((w * (y - a - b * x) ** 2).sum())
+    se = math.sqrt(1 / (w * ua * ua).sum() * chi2 / (n - 2))
+    r = float(np.corrcoef(x, y)[0, 1])
+    p = 2 * stats.t.sf(abs(b / se), n - 2) if se > 0 else 0.0
+    out.update(slope=float(b), se=se, intercept=float(a), r=r, p=float(p), chi2=chi2)
     return out
 
 
@@ -248,7 +297,7 @@ def estimate(estimator: str, groups: Sequence[np.ndarray], lat: np.ndarray) -> E
         f = _ols(alat, mean)
         drift = float(reciprocal_drift(f["slope"], f["se"]))
     else:  # eiv
-        f = _odr_pace(alat, mean, se)
+        f = york_fit(alat, mean, np.zeros_like(alat), se)
         drift = float(reciprocal_drift(f["slope"], f["se"]))
     return Estimate(
         estimator=estimator, drift_deg_per_day=float(drift), parameter=PARAMETER[estimator],
@@ -280,6 +329,7 @@ def drift_interval(parameter: str, low: float, high: float) -> tuple[float, floa
         return float(low), float(high)
     if not (np.isfinite(low) and np.isfinite(high)):
         return np.nan, np.nan
+    low, high = float(low), float(high)
     if low > 0:
         return 1.0 / high, 1.0 / low
     if high > 0:

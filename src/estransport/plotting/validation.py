@@ -21,7 +21,7 @@ from .style import FULL_WIDTH_IN, apply_style, save_figure
 ESTIMATOR_TITLES = {
     "paper": "paper: |lat| on station-mean peak DOY",
     "inverse": "inverse: station-mean peak DOY on |lat|",
-    "eiv": "EIV: ODR with station SEs",
+    "eiv": "EIV: York/ODR line with station SEs",
     "station_year": "|lat| on station-year peak DOY",
 }
 
