@@ -8,7 +8,9 @@ keyword arguments.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
+import math
 
 import pandas as pd
 
@@ -16,8 +18,10 @@ from ..io.atomic import atomic_path, write_csv
 from ..ionosonde.stations import load_stations
 from ..plotting.validation import plot_ionosonde_validation
 from ..synthetic.ionosonde import PlantedTruth
+from ..validation import cosmic_mc
 from ..validation import ionosonde_mc as mc
 from ..validation.ionosonde_shortcut import ReductionParams
+from ..validation.metrics import headline_summary
 from ..validation.report import validation_html
 from . import RuleJob
 
@@ -100,10 +104,6 @@ def ionosonde_summary(job: RuleJob) -> None:
         seed=int(job.params.seed),
     )
     write_csv(split, job.output.default_run, float_format=FLOAT_FORMAT)
-    page = validation_html(summary, split, default_estimator=iono["analysis"]["estimator"],
-                           default_interval=iono["analysis"]["interval"])
-    with atomic_path(job.output.table) as tmp:
-        tmp.write_text(page, encoding="utf-8")
     for row in split.itertuples():
         logger.info("default run, %s: %.3f deg/day (%+.1f %%), bias %+.1f %% +- %.1f %%, "
                     "chance %+.2f sd", row.estimator, row.estimate_deg_per_day,
@@ -125,3 +125,74 @@ def ionosonde_figure(job: RuleJob) -> None:
         interval=str(analysis["interval"]), default_estimator=str(analysis["estimator"]),
         dpi=int(job.params.figures["dpi"]),
     )
+
+
+def cosmic_setup(cosmic: dict, transport: dict, validation: dict) -> cosmic_mc.CosmicSetup:
+    """The COSMIC Monte Carlo setup from the ``cosmic``, ``transport`` and ``validation`` sections."""
+    res = float(cosmic["maps"]["resolution_deg"])
+    extra = float(validation["cosmic"]["extra_resolution_deg"])
+    n_min = int(validation["cosmic"]["min_events_per_cell"])
+    resolutions = (res,) if extra == res else (res, extra)
+    return cosmic_mc.CosmicSetup(
+        years=tuple(int(y) for y in cosmic["years"]), day_step=int(cosmic["day_step"]),
+        arcs_per_day=int(cosmic["synthetic"]["arcs_per_day"]),
+        es_fraction=float(cosmic["synthetic"]["es_fraction"]),
+        fill_fraction=float(cosmic["synthetic"]["fill_fraction"]),
+        empty_member_fraction=float(cosmic["synthetic"]["empty_member_fraction"]),
+        altitude_km=(float(cosmic["qc"]["altitude_km"]["min"]),
+                     float(cosmic["qc"]["altitude_km"]["max"])),
+        s4max_range=(float(cosmic["qc"]["s4max"]["min"]), float(cosmic["qc"]["s4max"]["max"])),
+        map_resolutions_deg=resolutions,
+        # the same minimum number of events per unit area at every resolution
+        min_count_compare=tuple(max(1, round(n_min * (r / res) ** 2)) for r in resolutions),
+        lat_resolution_deg=float(cosmic["monthly"]["lat_resolution_deg"]),
+        alt_resolution_km=float(cosmic["monthly"]["alt_resolution_km"]),
+        monthly_min_count=int(cosmic["monthly"]["min_count"]),
+        min_valid_fraction=float(cosmic["monthly"]["min_valid_fraction"]),
+        es_band_threshold=float(transport["es_band"]["threshold"]),
+        trough_maglat_deg=(float(transport["winter_trough"]["geomagnetic_lat_deg"]["min"]),
+                           float(transport["winter_trough"]["geomagnetic_lat_deg"]["max"])),
+    )
+
+
+def cosmic_headline(job: RuleJob) -> None:
+    """Rule ``validation_cosmic``: the COSMIC headline numbers over seeds and their summary.
+
+    Writes ``job.output.per_seed`` (seed, quantity, resolution, value) and
+    ``job.output.summary`` (:func:`headline_summary` against the planted values: the
+    planted trough and band edges, and 1 for a map's correlation and median ratio).
+    """
+    val = job.params.validation
+    setup = cosmic_setup(job.params.cosmic, job.params.transport, val)
+    truth = cosmic_mc.PlantedEsClimatology()
+    years = sorted(setup.years)
+    epoch = dt.date(years[len(years) // 2], 7, 1)  # as the trough rows and Fig. 2a,b
+    first = int(val["first_seed"])
+    seeds = range(first, first + int(val["cosmic"]["seeds"]))
+    per_seed = cosmic_mc.run_seeds(setup, seeds, truth, epoch=epoch, workers=job.threads)
+    write_csv(per_seed, job.output.per_seed, float_format=FLOAT_FORMAT)
+    planted = cosmic_mc.planted_rows(setup, truth, epoch=epoch)
+    reference = {}
+    for q, res in per_seed[["quantity", "resolution"]].drop_duplicates().itertuples(index=False):
+        if "correlation" in q or "median recovered/planted" in q:
+            reference[(q, res)] = 1.0
+        else:
+            reference[(q, res)] = planted.get(q, math.nan)
+    write_csv(headline_summary(per_seed, reference), job.output.summary,
+              float_format=FLOAT_FORMAT)
+
+
+def table(job: RuleJob) -> None:
+    """Rule ``validation_table``: the validation tables as one HTML page for the report.
+
+    Reads ``job.input.ionosonde_summary``, ``job.input.default_run`` and every
+    ``job.input.headline`` summary; writes ``job.output.table``.
+    """
+    analysis = job.params.ionosonde["analysis"]
+    headline = pd.concat([pd.read_csv(p) for p in job.input.headline], ignore_index=True)
+    page = validation_html(
+        pd.read_csv(job.input.ionosonde_summary), pd.read_csv(job.input.default_run),
+        default_estimator=str(analysis["estimator"]), default_interval=str(analysis["interval"]),
+        headline=headline)
+    with atomic_path(job.output.table) as tmp:
+        tmp.write_text(page, encoding="utf-8")

@@ -12,9 +12,11 @@ Modules
     The ionosonde Monte Carlo: configurations (noise, gaps, years, station sets, planted
     slopes), every estimator of :mod:`estransport.ionosonde.estimators` on each seed, a
     process pool over seeds, and the summary table.
-:mod:`.headline`
-    The other headline numbers that have a planted truth (S4max maps, winter trough, Es
-    band, TEM v*/w*, Fe+ flux and its convergence band).
+:mod:`.cosmic_mc`
+    The COSMIC headline numbers over seeds (seasonal S4max maps at two resolutions, winter
+    trough, summer Es band edges) against the planted climatology.
+:mod:`.report`
+    The validation tables as one HTML page for the report.
 
 Layer: above ``ionosonde``, ``synthetic``, ``climatology`` and ``physics`` (it runs their
 functions); beside ``tables`` and ``plotting``; below ``steps``.

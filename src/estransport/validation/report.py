@@ -63,9 +63,7 @@ def validation_html(
     default_estimator, default_interval : str
         The configured estimator and interval kind (``ionosonde.analysis``), shown first.
     headline : pandas.DataFrame, optional
-        Headline-number validation (:mod:`estransport.validation.headline`), columns
-        ``quantity``, ``resolution``, ``n_seeds``, ``truth``, ``mean``, ``sd``,
-        ``tolerance``, ``units``, ``definition``.
+        Headline-number validation (:func:`estransport.validation.metrics.headline_summary`).
 
     Returns
     -------
@@ -111,11 +109,12 @@ def validation_html(
         rows))
     if headline is not None and len(headline):
         rows = [([r.quantity, str(r.resolution), str(int(r.n_seeds)), _num(r.truth), _num(r.mean),
-                  _num(r.sd), _num(r.tolerance), r.units, r.definition], False)
+                  _num(r.sd), _num(r.bias), _num(r.tolerance),
+                  _pct(r.within_tolerance_fraction, 0, sign=False)], False)
                 for r in headline.itertuples()]
         parts.append(_table(
-            "Other headline numbers against the planted truth",
-            ["quantity", "resolution", "seeds", "planted", "mean", "sd", "tolerance", "units",
-             "definition"], rows))
+            "Other headline numbers against the planted truth (tolerance = |bias| + 3 sd)",
+            ["quantity", "resolution", "seeds", "planted", "mean", "sd", "bias", "tolerance",
+             "seeds within"], rows))
     parts.append("</body></html>")
     return "".join(parts)
