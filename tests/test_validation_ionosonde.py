@@ -28,7 +28,7 @@ import pytest
 from estransport.config import SCHEMA_PATH, load_schema
 from estransport.ionosonde import analysis
 from estransport.ionosonde import estimators as est
-from estransport.ionosonde.pipeline import build_hourly
+from estransport.ionosonde.hourly import build_hourly
 from estransport.ionosonde.sources import raw_path
 from estransport.ionosonde.stations import load_stations
 from estransport.synthetic.ionosonde import PlantedTruth, generate_station_year
@@ -173,8 +173,9 @@ def test_paper_bootstrap_draws_are_those_of_regression_table():
         "station": np.repeat([f"s{i}" for i in range(len(groups))], 3),
         "chain": "c", "lat_deg": np.repeat(lat, 3),
         "peak_doy_local": np.concatenate(groups), "valid": True})
-    row = analysis.regression_table(peaks, chains=[], earth_radius_km=6371.0,
-                                    bootstrap_samples=500, seed=7).iloc[0]
+    row = analysis.regression_table(
+        peaks, chains=[], earth_radius_km=6371.0, fit_points="station_mean",
+        bootstrap_samples=500, ci_level=0.95, seed=7, bootstrap_method="hierarchical").iloc[0]
     lo, hi, dlo, dhi = est.bootstrap_interval(
         "paper", groups, lat, samples=500, level=0.95, rng=np.random.default_rng([7, 0]),
         method="hierarchical")

@@ -7,34 +7,27 @@ keyword arguments.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import logging
 import math
 
 import pandas as pd
 
+from ..geomag import geomagnetic_epoch
 from ..io.atomic import atomic_path, write_csv
 from ..ionosonde.stations import load_stations
 from ..plotting.validation import plot_ionosonde_validation
-from ..synthetic.ionosonde import PlantedTruth
 from ..validation import cosmic_mc
 from ..validation import ionosonde_mc as mc
 from ..validation.ionosonde_shortcut import ReductionParams
 from ..validation.metrics import headline_summary
 from ..validation.report import validation_html
 from . import RuleJob
+from .ionosonde import planted_truth
 
 logger = logging.getLogger(__name__)
 
 #: Significant digits of the CSV outputs.
 FLOAT_FORMAT = "%.6g"
-
-
-def planted_truth(synthetic: dict) -> PlantedTruth:
-    """The planted truth of an ``ionosonde.synthetic`` config section (``years`` aside)."""
-    names = {f.name for f in dataclasses.fields(PlantedTruth)}
-    return PlantedTruth(**{k: v for k, v in synthetic.items() if k in names})
 
 
 def reduction_params(ionosonde: dict) -> ReductionParams:
@@ -165,8 +158,7 @@ def cosmic_headline(job: RuleJob) -> None:
     val = job.params.validation
     setup = cosmic_setup(job.params.cosmic, job.params.transport, val)
     truth = cosmic_mc.PlantedEsClimatology()
-    years = sorted(setup.years)
-    epoch = dt.date(years[len(years) // 2], 7, 1)  # as the trough rows and Fig. 2a,b
+    epoch = geomagnetic_epoch(setup.years)  # as the trough rows and Fig. 2a,b
     first = int(val["first_seed"])
     seeds = range(first, first + int(val["cosmic"]["seeds"]))
     per_seed = cosmic_mc.run_seeds(setup, seeds, truth, epoch=epoch, workers=job.threads)

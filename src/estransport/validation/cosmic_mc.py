@@ -254,12 +254,13 @@ def headline_rows(
              "resolution": f"{res:g}°", "value": float(ok.sum())},
         ]
     res0 = setup.map_resolutions_deg[0]
-    for row in winter_trough_rows(_maps_datasets(grids[res0]), setup.years, setup.trough_maglat_deg):
+    for row in winter_trough_rows(_maps_datasets(grids[res0]), years=setup.years,
+                                  maglat_deg=setup.trough_maglat_deg):
         rows.append({"seed": seed, "quantity": row["quantity"], "resolution": f"{res0:g}°",
                      "value": row["value_low"]})
     mds = monthly.to_dataset(min_count=setup.monthly_min_count,
                              min_valid_fraction=setup.min_valid_fraction)
-    for row in es_band_rows(mds, setup.es_band_threshold):
+    for row in es_band_rows(mds, threshold=setup.es_band_threshold):
         for end, key in (("equatorward edge", "value_low"), ("poleward edge", "value_high")):
             rows.append({"seed": seed, "quantity": f"{row['quantity']}: {end}",
                          "resolution": f"{setup.lat_resolution_deg:g}°", "value": row[key]})
@@ -280,10 +281,10 @@ def planted_rows(setup: CosmicSetup, truth: PlantedEsClimatology, *, epoch: dt.d
         ds["s4max_mean"].values[0] = planted
         ds["count"].values[0] = np.round(area * 1e6).astype(np.int32)
         maps[season] = ds
-    for row in winter_trough_rows(maps, setup.years, setup.trough_maglat_deg):
+    for row in winter_trough_rows(maps, years=setup.years, maglat_deg=setup.trough_maglat_deg):
         out[row["quantity"]] = row["value_low"]
     mds = planted_monthly(setup, truth, epoch=epoch)
-    for row in es_band_rows(mds, setup.es_band_threshold):
+    for row in es_band_rows(mds, threshold=setup.es_band_threshold):
         out[f"{row['quantity']}: equatorward edge"] = row["value_low"]
         out[f"{row['quantity']}: poleward edge"] = row["value_high"]
     return out
