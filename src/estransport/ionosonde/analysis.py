@@ -53,6 +53,7 @@ from .regression import (
     check_bootstrap_method,
     check_fit_points,
     fit_latitude_vs_doy,
+    fits_table,
     regression_table,
     speed_m_per_s,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "filter_confidence",
     "fit_latitude_vs_doy",
     "moving_average_kernel",
+    "fits_table",
     "regression_table",
     "smooth",
     "speed_m_per_s",
@@ -145,6 +147,8 @@ def analyse(
     min_year_coverage: float,
     edge_peaks: str,
     fit_points: str,
+    estimator: str,
+    interval: str,
     earth_radius_km: float,
     bootstrap_samples: int,
     bootstrap_method: str,
@@ -163,8 +167,9 @@ def analyse(
         Years analysed per station.
     min_hours_per_day, window_days, smoothing_min_coverage, summer_window_doy, min_year_coverage, edge_peaks
         See :func:`analyse_station`.
-    fit_points, earth_radius_km, bootstrap_samples, bootstrap_method, ci_level, seed
-        See :func:`~.regression.regression_table`.
+    fit_points, estimator, interval, earth_radius_km, bootstrap_samples, bootstrap_method, ci_level, seed
+        See :func:`~.regression.fits_table` (the configured estimator's fits and the
+        paper's, labelled; docs/science.md §10).
 
     Returns
     -------
@@ -175,7 +180,8 @@ def analyse(
     Raises
     ------
     ValueError
-        For an unknown ``bootstrap_method``, ``edge_peaks`` or ``fit_points``.
+        For an unknown ``bootstrap_method``, ``edge_peaks``, ``fit_points``,
+        ``estimator`` or ``interval``.
     """
     # every choice checked before the per-station work
     check_bootstrap_method(bootstrap_method)
@@ -209,8 +215,9 @@ def analyse(
                 "dropped" if edge_peaks == "drop" else "kept", edge_peaks)
     peaks_all = pd.concat(peak_tables, ignore_index=True)
     chains = list(dict.fromkeys(st.chain for st in stations))
-    regression = regression_table(
-        peaks_all, chains=chains, earth_radius_km=earth_radius_km, fit_points=fit_points,
+    regression = fits_table(
+        peaks_all, chains=chains, estimator=estimator, interval=interval,
+        earth_radius_km=earth_radius_km, fit_points=fit_points,
         bootstrap_samples=bootstrap_samples, ci_level=ci_level, seed=seed,
         bootstrap_method=bootstrap_method,
     )

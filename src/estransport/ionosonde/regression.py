@@ -256,3 +256,169 @@ def regression_table(
             "earth_radius_km": earth_radius_km,
         })
     return pd.DataFrame(rows)
+
+
+#: Columns that :func:`fits_table` adds to the :func:`regression_table` columns.
+ESTIMATOR_COLUMNS = [
+    "estimator", "default", "interval", "parameter", "parameter_value", "parameter_se",
+    "analytic_ci_low_deg_per_day", "analytic_ci_high_deg_per_day",
+    "analytic_speed_ci_low_m_per_s", "analytic_speed_ci_high_m_per_s",
+]
+
+
+def _fit_groups(valid: pd.DataFrame, fit: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Valid peak DOYs per station and |latitude| of one fit (a chain or all stations)."""
+    sub = valid if fit == ALL_FIT else valid.loc[valid["chain"] == fit]
+    groups, lats = [], []
+    for _code, grp in sub.groupby("station", sort=False):
+        groups.append(grp["peak_doy_local"].to_numpy(float))
+        lats.append(abs(float(grp["lat_deg"].iloc[0])))
+    return groups, np.asarray(lats)
+
+
+def _pace_rows(
+    peaks: pd.DataFrame, *, chains: Sequence[str], estimator: str, earth_radius_km: float,
+    bootstrap_samples: int, ci_level: float, seed: int, bootstrap_method: str,
+) -> pd.DataFrame:
+    """Rows of a pace estimator (``inverse``, ``eiv``) in the :func:`regression_table` layout.
+
+    ``slope_deg_per_day`` is the drift estimate (:func:`.estimators.estimate`),
+    ``slope_se_deg_per_day`` its delta-method error se(c)/c^2, ``intercept_deg`` the
+    latitude at DOY 0 of the line with that slope through the fitted line's point at the
+    stations' mean |latitude| (what Fig. 6 draws); ``slope_ci_*`` the bootstrap percentile
+    interval of the pace inverted (:func:`.estimators.bootstrap_interval`; the same
+    resampling draws as the paper's rows of the same fit), ``analytic_ci_*`` the inverted
+    t interval (:func:`.estimators.analytic_interval`).
+    """
+    from . import estimators as est
+
+    valid = peaks.loc[peaks["valid"].astype(bool)]
+    rows = []
+    for k, fit in enumerate([*chains, ALL_FIT]):
+        groups, lats = _fit_groups(valid, fit)
+        e = est.estimate(estimator, groups, lats)
+        s, c = e.drift_deg_per_day, e.parameter_value
+        se = e.parameter_se / c**2 if np.isfinite(c) and c != 0 else np.nan
+        a_lo = a_hi = b_lo = b_hi = np.nan
+        intercept = np.nan
+        if np.isfinite(s):
+            _, _, a_lo, a_hi = est.analytic_interval(e, ci_level)
+            lat_mean = float(np.mean(lats))
+            intercept = lat_mean - s * (e.intercept + c * lat_mean)
+            if bootstrap_samples > 0:
+                _, _, b_lo, b_hi = est.bootstrap_interval(
+                    estimator, groups, lats, samples=bootstrap_samples, level=ci_level,
+                    rng=np.random.default_rng([seed, k]), method=bootstrap_method)
+        rows.append({
+            "fit": fit, "fit_points": "station_mean", "n_points": e.n_points,
+            "n_stations": e.n_stations, "slope_deg_per_day": s, "slope_se_deg_per_day": se,
+            "intercept_deg": intercept, "intercept_se_deg": np.nan, "r": e.r,
+            "p_value": e.p_value,
+            "speed_m_per_s": float(speed_m_per_s(s, earth_radius_km)),
+            "speed_se_m_per_s": float(speed_m_per_s(se, earth_radius_km)),
+            "slope_ci_low_deg_per_day": b_lo, "slope_ci_high_deg_per_day": b_hi,
+            "speed_ci_low_m_per_s": float(speed_m_per_s(b_lo, earth_radius_km)),
+            "speed_ci_high_m_per_s": float(speed_m_per_s(b_hi, earth_radius_km)),
+            "ci_level": ci_level, "bootstrap_samples": bootstrap_samples,
+            "bootstrap_method": bootstrap_method, "earth_radius_km": earth_radius_km,
+            "estimator": estimator, "parameter": e.parameter, "parameter_value": c,
+            "parameter_se": e.parameter_se,
+            "analytic_ci_low_deg_per_day": a_lo, "analytic_ci_high_deg_per_day": a_hi,
+        })
+    return pd.DataFrame(rows)
+
+
+def _with_slope_extras(table: pd.DataFrame, *, estimator: str, ci_level: float) -> pd.DataFrame:
+    """The estimator columns of rows fitted by :func:`regression_table` (latitude on DOY)."""
+    from scipy import stats
+
+    out = table.copy()
+    dof = out["n_points"].to_numpy(int) - 2
+    q = np.where(dof > 0, stats.t.ppf(0.5 + ci_level / 2, np.maximum(dof, 1)), np.nan)
+    out["estimator"] = estimator
+    out["parameter"] = "slope"
+    out["parameter_value"] = out["slope_deg_per_day"]
+    out["parameter_se"] = out["slope_se_deg_per_day"]
+    out["analytic_ci_low_deg_per_day"] = out["slope_deg_per_day"] - q * out["slope_se_deg_per_day"]
+    out["analytic_ci_high_deg_per_day"] = out["slope_deg_per_day"] + q * out["slope_se_deg_per_day"]
+    return out
+
+
+def fits_table(
+    peaks: pd.DataFrame,
+    *,
+    chains: Sequence[str],
+    estimator: str,
+    interval: str,
+    earth_radius_km: float,
+    fit_points: str,
+    bootstrap_samples: int,
+    ci_level: float,
+    seed: int,
+    bootstrap_method: str,
+) -> pd.DataFrame:
+    """The configured estimator's fits and, labelled, the paper's (``regression.csv``).
+
+    Parameters
+    ----------
+    peaks : pandas.DataFrame
+        Station-year peaks, as :func:`regression_table`.
+    chains : sequence of str
+        Chains to fit, in output order; the fit ``"all"`` follows.
+    estimator : str
+        The configured estimator (:data:`.estimators.ESTIMATORS`,
+        ``ionosonde.analysis.estimator``; docs/science.md §10).
+    interval : {"analytic", "bootstrap"}
+        The configured interval kind (``ionosonde.analysis.interval``), recorded in the
+        ``interval`` column: the one the report quotes.
+    earth_radius_km, fit_points, bootstrap_samples, ci_level, seed, bootstrap_method
+        As :func:`regression_table`; ``fit_points`` sets the points of the
+        latitude-on-DOY rows of the paper's method.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`regression_table` columns, then :data:`ESTIMATOR_COLUMNS`. First the
+        configured estimator's rows (``default`` True; for ``inverse`` and ``eiv`` see
+        :func:`_pace_rows`), then the rows of the paper's method, latitude regressed on
+        peak DOY with ``fit_points`` (``estimator`` = ``paper`` for station means,
+        ``station_year`` for station-years; ``default`` False), unless they are the
+        configured estimator's. ``slope_ci_*``/``speed_ci_*`` hold the bootstrap
+        percentile interval and ``analytic_*`` the t interval (inverted for a pace;
+        unbounded above when the pace interval contains 0).
+
+    Raises
+    ------
+    ValueError
+        For an unknown estimator, interval, ``fit_points`` or bootstrap method.
+    """
+    from . import estimators as est
+
+    if estimator not in est.ESTIMATORS:
+        raise ValueError(f"estimator {estimator!r} is not one of {', '.join(est.ESTIMATORS)}")
+    if interval not in est.INTERVALS:
+        raise ValueError(f"interval {interval!r} is not one of {', '.join(est.INTERVALS)}")
+    common = {"chains": chains, "earth_radius_km": earth_radius_km,
+              "bootstrap_samples": bootstrap_samples, "ci_level": ci_level, "seed": seed,
+              "bootstrap_method": bootstrap_method}
+    paper_label = "paper" if fit_points == "station_mean" else "station_year"
+    paper = _with_slope_extras(regression_table(peaks, fit_points=fit_points, **common),
+                               estimator=paper_label, ci_level=ci_level)
+    if estimator == paper_label:
+        tables = [paper.assign(default=True)]
+    elif estimator in ("paper", "station_year"):
+        own = regression_table(peaks, fit_points="station_mean" if estimator == "paper"
+                               else "station_year", **common)
+        tables = [_with_slope_extras(own, estimator=estimator, ci_level=ci_level)
+                  .assign(default=True), paper.assign(default=False)]
+    else:
+        tables = [_pace_rows(peaks, estimator=estimator, **common).assign(default=True),
+                  paper.assign(default=False)]
+    out = pd.concat(tables, ignore_index=True)
+    out["interval"] = interval
+    out["analytic_speed_ci_low_m_per_s"] = speed_m_per_s(
+        out["analytic_ci_low_deg_per_day"].to_numpy(float), earth_radius_km)
+    out["analytic_speed_ci_high_m_per_s"] = speed_m_per_s(
+        out["analytic_ci_high_deg_per_day"].to_numpy(float), earth_radius_km)
+    base = [c for c in out.columns if c not in ESTIMATOR_COLUMNS]
+    return out[base + ESTIMATOR_COLUMNS]

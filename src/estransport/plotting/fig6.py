@@ -1,9 +1,11 @@
 """Paper Fig. 6: latitude against summer-peak day of year, with the chain and all-station fits.
 
 One small point per station-year, a box at each station's mean peak DOY with
-its standard error as a horizontal bar, and one fit line per row of the
-regression table (each chain and all stations) whose legend entry gives the
-slope (degrees/day and m/s), r and p. Latitude is drawn as the fits use it,
+its standard error as a horizontal bar, and one fit line per fit of the
+configured estimator (the ``default`` rows of the regression table: each chain
+and all stations) whose legend entry gives the drift (degrees/day and m/s), r
+and p; when that estimator is not the paper's, the paper's all-station fit
+(latitude on peak DOY) is drawn too, grey and dotted, for comparison. Latitude is drawn as the fits use it,
 its absolute value (:mod:`estransport.ionosonde.regression`); with northern
 stations only that is the latitude itself.
 """
@@ -32,9 +34,20 @@ def format_p(p: float) -> str:
     return "p < 0.01" if p < 0.01 else f"p = {p:.2g}"
 
 
+#: Legend names of the estimators (docs/science.md §10).
+ESTIMATOR_NAMES = {
+    "paper": "the paper's fit, |lat| on mean peak DOY",
+    "inverse": "mean peak DOY on |lat|",
+    "eiv": "York/ODR fit with station SEs",
+    "station_year": "|lat| on station-year peak DOY",
+}
+
+
 def fit_label(row: Mapping[str, Any]) -> str:
     """Legend text of one fit: slope +- SE in deg/day and m/s, r and p."""
     name = "all stations" if row["fit"] == ALL_FIT else f"{row['fit']} chain"
+    if not row.get("default", True):
+        name += f" ({ESTIMATOR_NAMES.get(row.get('estimator'), row.get('estimator'))})"
     return (
         f"{name}: {row['slope_deg_per_day']:.2f} ± {row['slope_se_deg_per_day']:.2f} °/day "
         f"({row['speed_m_per_s']:.2f} m/s), r = {row['r']:.2f}, {format_p(row['p_value'])}"
@@ -69,6 +82,12 @@ def plot_fig6(
     """
     apply_style()
     southern = bool((peaks["lat_deg"] < 0).any())
+    if "default" in reg.columns:
+        others = reg.loc[~reg["default"].astype(bool) & (reg["fit"] == ALL_FIT)
+                         & (reg["estimator"] == "paper")]
+        reg = reg.loc[reg["default"].astype(bool)]
+    else:
+        others = reg.iloc[:0]
     chains = [f for f in reg["fit"] if f != ALL_FIT]
     colour = {c: CHAIN_COLOURS[i % len(CHAIN_COLOURS)] for i, c in enumerate(chains)}
     colour[ALL_FIT] = "black"
@@ -102,6 +121,10 @@ def plot_fig6(
         ax.plot(grid, row["intercept_deg"] + row["slope_deg_per_day"] * grid,
                 color=colour.get(row["fit"], "0.3"),
                 ls="--" if row["fit"] == ALL_FIT else "-", lw=1.1, label=fit_label(row))
+    for row in others.to_dict("records"):
+        if np.isfinite(row["slope_deg_per_day"]):
+            ax.plot(grid, row["intercept_deg"] + row["slope_deg_per_day"] * grid, color="0.5",
+                    ls=":", lw=1.0, label=fit_label(row))
     ax.set_xlim(lo, hi)
     ax.set_xlabel("summer-peak day of year")
     ax.set_ylabel("|latitude| (°; southern stations included)" if southern else "latitude (°N)")

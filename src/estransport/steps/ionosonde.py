@@ -196,6 +196,8 @@ def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
         min_year_coverage=float(a["min_year_coverage"]),
         edge_peaks=str(a["edge_peaks"]),
         fit_points=str(a["fit_points"]),
+        estimator=str(a["estimator"]),
+        interval=str(a["interval"]),
         earth_radius_km=float(a["earth_radius_km"]),
         bootstrap_samples=int(a["bootstrap_samples"]),
         bootstrap_method=str(a["bootstrap_method"]),
@@ -213,10 +215,11 @@ def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
     write_parquet(daily, job.output.daily)
     for row in res["regression"].itertuples():
         logger.info(
-            "fit %s: n=%d slope %.3f +- %.3f deg/day (%.3f m/s), r=%.3f, p=%.3g, "
-            "%s bootstrap CI [%.3f, %.3f]",
-            row.fit, row.n_points, row.slope_deg_per_day, row.slope_se_deg_per_day,
-            row.speed_m_per_s, row.r, row.p_value, a["bootstrap_method"],
-            row.slope_ci_low_deg_per_day, row.slope_ci_high_deg_per_day,
+            "fit %s, %s%s: n=%d slope %.3f +- %.3f deg/day (%.3f m/s), r=%.3f, p=%.3g, "
+            "analytic CI [%.3f, %.3f], %s bootstrap CI [%.3f, %.3f]",
+            row.fit, row.estimator, " (default)" if row.default else "", row.n_points,
+            row.slope_deg_per_day, row.slope_se_deg_per_day, row.speed_m_per_s, row.r,
+            row.p_value, row.analytic_ci_low_deg_per_day, row.analytic_ci_high_deg_per_day,
+            a["bootstrap_method"], row.slope_ci_low_deg_per_day, row.slope_ci_high_deg_per_day,
         )
     return res

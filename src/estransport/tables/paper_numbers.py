@@ -348,6 +348,15 @@ def winter_trough_rows(maps: Mapping[str, xr.Dataset], *, years: Sequence[int],
     return rows
 
 
+#: How each estimator's rows are described (docs/science.md §10).
+ESTIMATOR_NOTES = {
+    "paper": "latitude against mean peak DOY (the paper's method)",
+    "station_year": "latitude against station-year peak DOY",
+    "inverse": "mean peak DOY against |latitude|, drift = reciprocal slope (bias-corrected)",
+    "eiv": "York/ODR line of mean peak DOY and |latitude| with station SEs",
+}
+
+
 def ionosonde_rows(regression: pd.DataFrame, *,
                    source: str = "results/ionosonde/regression.csv") -> list[dict]:
     """Rows (f): latitude-versus-peak-DOY slopes and speeds of each fit.
@@ -355,24 +364,40 @@ def ionosonde_rows(regression: pd.DataFrame, *,
     Parameters
     ----------
     regression : pandas.DataFrame
-        :func:`estransport.ionosonde.analysis.regression_table` (``fit``,
+        :func:`estransport.ionosonde.regression.fits_table` (``fit``,
         ``slope_deg_per_day``, ``slope_se_deg_per_day``, ``speed_m_per_s``,
-        ``speed_se_m_per_s``, ``r``, ``p_value``, ``n_points``).
+        ``speed_se_m_per_s``, ``r``, ``p_value``, ``n_points``, ``estimator``,
+        ``default``, ``interval``, the bootstrap and analytic intervals); a table
+        without ``estimator`` is the paper's method alone.
 
     Returns
     -------
     list of dict
-        Two rows per fit: slope (degree day-1) and speed (m s-1).
+        Two rows per fit and estimator: slope (degree day-1) and speed (m s-1). The
+        configured estimator's rows come first; the rows of the paper's method, when it
+        is not the configured one, say so in the quantity.
     """
     rows = []
     for _, r in regression.iterrows():
         fit = str(r["fit"])
         paper = PAPER_FITS.get(fit)
         label = {"all": "all stations"}.get(fit, f"{fit} chain")
+        estimator = str(r.get("estimator", "paper"))
+        default = bool(r.get("default", True))
+        if not default:
+            label += ", the paper's method" if estimator == "paper" else f", {estimator} fit"
         stats = f"r = {r['r']:.2f}, p = {r['p_value']:.2g}, {int(r['n_points'])} points"
-        for kind, col, units, k in (("slope", "slope", "degree day-1", 0), ("speed", "speed", "m s-1", 1)):
-            val = float(r[f"{col}_deg_per_day" if kind == "slope" else f"{col}_m_per_s"])
-            se = float(r[f"{col}_se_deg_per_day" if kind == "slope" else f"{col}_se_m_per_s"])
+        kind_ci = str(r.get("interval", "bootstrap"))
+        for kind, units, k in (("slope", "degree day-1", 0), ("speed", "m s-1", 1)):
+            unit_col = "deg_per_day" if kind == "slope" else "m_per_s"
+            val = float(r[f"{kind}_{unit_col}"])
+            se = float(r[f"{kind}_se_{unit_col}"])
+            if kind_ci == "analytic" and "analytic_ci_low_deg_per_day" in r:
+                prefix = "analytic_" if kind == "slope" else "analytic_speed_"
+                suffix = "deg_per_day" if kind == "slope" else "m_per_s"
+                lo, hi = (float(r[f"{prefix}ci_{e}_{suffix}"]) for e in ("low", "high"))
+            else:
+                lo, hi = (float(r[f"{kind}_ci_{e}_{unit_col}"]) for e in ("low", "high"))
             if paper is not None:
                 pv, pse = paper[k]
                 ptxt = (f"{pv:g} ± {pse:g}", pv, pv)
@@ -380,9 +405,11 @@ def ionosonde_rows(regression: pd.DataFrame, *,
                 ptxt = ("not in the paper", np.nan, np.nan)
             text = (f"{_fmt(val)} ± {_fmt(se, 2)}" if np.isfinite(val)
                     else f"no fit ({int(r['n_points'])} points)")
+            ci = f"[{_fmt(lo)}, {_fmt(hi) if np.isfinite(hi) else 'unbounded'}]"
             rows.append(_row(
                 f"ionosonde summer-peak {kind}, {label}", val, val, ptxt, units, source,
-                f"latitude against mean peak DOY; ± standard error; {stats}", text=text,
+                f"{ESTIMATOR_NOTES.get(estimator, estimator)}; ± standard error; "
+                f"{100 * float(r['ci_level']):g} % {kind_ci} interval {ci}; {stats}", text=text,
             ))
     return rows
 
