@@ -47,7 +47,8 @@ def hourly_without_files(
     tables = [soundings_table(simulate_station_year(station, y, seed=seed, truth=truth), station)
               for y in years]
     return hourly_from_table(
-        pd.concat(tables, ignore_index=True), min_confidence=iono["min_confidence"],
+        pd.concat(tables, ignore_index=True), confidence_filter=iono["confidence_filter"],
+        min_confidence=iono["min_confidence"],
         keep_unknown_confidence=iono["keep_unknown_confidence"],
         method=iono["hourly"]["method"], tolerance_min=iono["hourly"]["tolerance_min"],
     )

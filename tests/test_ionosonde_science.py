@@ -3,7 +3,7 @@
 The synthetic step writes the ten stations of config/stations.tsv in their real
 formats (IIWG for the Greenwich chain; SAO, SAO.XML and DIDBase for the 120 E
 chain) for the schema's synthetic years, with day-to-day variability, gaps,
-letter-only entries and wrong low-confidence values; the hourly step parses
+letter-only entries and low-confidence soundings; the hourly step parses
 them and the analysis step fits them - each step called as its rule calls it,
 with the schema's configuration. The analysis must return the planted slope.
 
@@ -67,8 +67,11 @@ def pipeline(repo, tmp_path_factory):
             ))
         hourly_paths[st.code] = results / st.code / "hourly.parquet"
         ionosonde_hourly(RuleJob(
-            input={"raw": paths}, output={"hourly": hourly_paths[st.code]},
-            params={"station": dataclasses.asdict(st), "min_confidence": iono["min_confidence"],
+            input={"raw": paths},
+            output={"hourly": hourly_paths[st.code], "qc": results / st.code / "qc.csv"},
+            params={"station": dataclasses.asdict(st),
+                    "confidence_filter": iono["confidence_filter"],
+                    "min_confidence": iono["min_confidence"],
                     "keep_unknown_confidence": iono["keep_unknown_confidence"],
                     "hourly": iono["hourly"]},
         ))
@@ -82,7 +85,7 @@ def pipeline(repo, tmp_path_factory):
     ))
     hourly = {c: pd.read_parquet(p) for c, p in hourly_paths.items()}
     return {"truth": truth, "stations": stations, "years": years, "hourly": hourly,
-            "res": res, "iono": iono, "seed": seed}
+            "res": res, "iono": iono, "seed": seed, "results": results}
 
 
 def test_formats_of_the_default(pipeline):
@@ -142,26 +145,52 @@ def test_regression_equals_linregress_on_the_station_means(pipeline):
     assert row["p_value"] == pytest.approx(ref.pvalue, rel=1e-9)
 
 
-def test_confidence_filter_removes_the_planted_wrong_values(pipeline):
-    """Only low-confidence soundings carry wrong values; after the filter none is left."""
+def test_low_confidence_values_are_kept_and_counted(pipeline):
+    """Default (confidence_filter none): low whole-ionogram confidence does not drop an Es
+    value; the hourly values are the drawn ones and the QC table counts the low ones kept."""
     by_code = {st.code: st for st in pipeline["stations"]}
-    min_confidence = pipeline["iono"]["min_confidence"]
+    iono = pipeline["iono"]
+    assert iono["confidence_filter"] == "none" and iono["synthetic"]["low_confidence_bias_MHz"] == 0
     for code in ("mohe", "wuhan"):  # SAO and DIDBase carry a confidence
         hourly = pipeline["hourly"][code]
-        assert hourly["confidence"].min() >= min_confidence
-        drawn = {y: simulate_station_year(by_code[code], y, seed=pipeline["seed"],
-                                          truth=pipeline["truth"])
-                 for y in pipeline["years"][code]}
+        assert (hourly["confidence"] < iono["min_confidence"]).sum() > 100
+        drawn = [simulate_station_year(by_code[code], y, seed=pipeline["seed"],
+                                       truth=pipeline["truth"]) for y in pipeline["years"][code]]
         truth_values = {}
-        for df in drawn.values():
+        for df in drawn:
             truth_values.update(zip(df["time_ut"], df["true_foEs_MHz"], strict=True))
         kept = hourly.dropna(subset=["foEs_MHz"])
         expected = np.array([truth_values[t] for t in kept["time_ut"]])
         np.testing.assert_allclose(kept["foEs_MHz"], expected, atol=1e-9)
+        qc = pd.read_csv(pipeline["results"] / code / "qc.csv")
+        assert (qc["dropped_low_confidence"] == 0).all()
+        assert (qc["low_confidence_values"] > 100).all()
+        assert (qc["hourly_values"] == kept.groupby(kept["time_ut"].dt.year).size()
+                .reindex(qc["year"]).to_numpy()).all()
+
+
+def test_ionogram_filter_removes_planted_wrong_values(pipeline):
+    """confidence_filter ionogram with wrong low-confidence values planted (bias 3 MHz):
+    the filter drops exactly the low-confidence soundings, so none of the wrong values is
+    left, and the QC counts say how many went."""
+    by_code = {st.code: st for st in pipeline["stations"]}
+    iono = {**pipeline["iono"], "confidence_filter": "ionogram"}
+    truth = dataclasses.replace(pipeline["truth"], low_confidence_bias_MHz=3.0)
+    for code in ("mohe", "wuhan"):
+        st, years = by_code[code], pipeline["years"][code]
+        hourly = hourly_without_files(st, years, seed=pipeline["seed"], truth=truth, iono=iono)
+        assert hourly["confidence"].min() >= iono["min_confidence"]
+        drawn = [simulate_station_year(st, y, seed=pipeline["seed"], truth=truth) for y in years]
+        truth_values = {}
+        for df in drawn:
+            truth_values.update(zip(df["time_ut"], df["true_foEs_MHz"], strict=True))
+        kept = hourly.dropna(subset=["foEs_MHz"])
+        np.testing.assert_allclose(kept["foEs_MHz"],
+                                   [truth_values[t] for t in kept["time_ut"]], atol=1e-9)
         # ... while the raw soundings do hold them (the filter is doing work)
-        raw = drawn[pipeline["years"][code][1]]
-        wrong = raw["foEs_MHz"].notna() & (raw["foEs_MHz"] != raw["true_foEs_MHz"])
-        assert wrong.sum() > 100 and (raw.loc[wrong, "confidence"] < min_confidence).all()
+        wrong = drawn[1]["foEs_MHz"].notna() & (drawn[1]["foEs_MHz"] != drawn[1]["true_foEs_MHz"])
+        assert wrong.sum() > 100
+        assert (drawn[1].loc[wrong, "confidence"] < iono["min_confidence"]).all()
 
 
 def test_southern_summer_peak_is_found_half_a_year_later(repo):

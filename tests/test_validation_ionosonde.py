@@ -54,7 +54,7 @@ def params(defaults):
     iono, _ = defaults
     a = iono["analysis"]
     return sc.ReductionParams(
-        min_confidence=iono["min_confidence"],
+        confidence_filter=iono["confidence_filter"], min_confidence=iono["min_confidence"],
         keep_unknown_confidence=iono["keep_unknown_confidence"],
         hourly_method=iono["hourly"]["method"], tolerance_min=iono["hourly"]["tolerance_min"],
         min_hours_per_day=a["min_hours_per_day"], window_days=a["window_days"],
@@ -91,7 +91,8 @@ def test_shortcut_equals_full_path(stations, truth, params, defaults, tmp_path):
         for y in years:
             paths.append(raw_path(tmp_path, st, y))
             generate_station_year(st, y, paths[-1], seed=seed, truth=truth)
-        hourly = build_hourly(paths, st, min_confidence=params.min_confidence,
+        hourly = build_hourly(paths, st, confidence_filter=params.confidence_filter,
+                              min_confidence=params.min_confidence,
                               keep_unknown_confidence=params.keep_unknown_confidence,
                               method=params.hourly_method, tolerance_min=params.tolerance_min)
         daily, peaks = analysis.analyse_station(

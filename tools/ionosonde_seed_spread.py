@@ -68,7 +68,8 @@ def run_seed(cfg: dict, seed: int) -> dict[str, pd.DataFrame]:
         tables = [soundings_table(simulate_station_year(st, y, seed=seed, truth=truth), st)
                   for y in plan.station_years[code]]
         hourly[code] = hourly_from_table(
-            pd.concat(tables, ignore_index=True), min_confidence=iono["min_confidence"],
+            pd.concat(tables, ignore_index=True), confidence_filter=iono["confidence_filter"],
+            min_confidence=iono["min_confidence"],
             keep_unknown_confidence=iono["keep_unknown_confidence"], **iono["hourly"],
         )
     a = {**iono["analysis"], "bootstrap_samples": 0}

@@ -28,6 +28,7 @@ PAPER_TARGETS.extend(
         *figure_outputs("fig6_peak_doy_latitude"),
     ]
 )
+PRODUCT_TARGETS.append("results/ionosonde/qc_summary.csv")
 
 
 if IONO["source"] == "synthetic":
@@ -127,8 +128,10 @@ rule ionosonde_hourly:
         raw=ionosonde_raw_files,
     output:
         hourly="results/ionosonde/{station}/hourly.parquet",
+        qc="results/ionosonde/{station}/qc.csv",
     params:
         station=lambda wc: IONO_PLAN.station_params(wc.station),
+        confidence_filter=IONO["confidence_filter"],
         min_confidence=IONO["min_confidence"],
         keep_unknown_confidence=IONO["keep_unknown_confidence"],
         hourly=IONO["hourly"],
@@ -145,6 +148,30 @@ rule ionosonde_hourly:
         runtime=10,
     script:
         "../../scripts/ionosonde_hourly.py"
+
+
+rule ionosonde_qc_summary:
+    """foEs values dropped by each rule (confidence, hourly reduction), per station and year."""
+    input:
+        qc=lambda wc: [f"results/ionosonde/{c}/qc.csv" for c in IONO_PLAN.codes],
+    output:
+        summary=report(
+            "results/ionosonde/qc_summary.csv",
+            caption="../report/ionosonde_qc.rst",
+            category="Tables",
+            labels={"table": "ionosonde QC counts"},
+        ),
+    log:
+        "logs/ionosonde/qc_summary.log",
+    benchmark:
+        "benchmarks/ionosonde/ionosonde_qc_summary.tsv"
+    conda:
+        ENV
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../../scripts/ionosonde_qc_summary.py"
 
 
 rule ionosonde_analysis:

@@ -23,7 +23,7 @@ import pandas as pd
 from ..io.atomic import write_csv, write_parquet
 from ..io.datasets import read_csv, read_parquet
 from ..ionosonde import analysis
-from ..ionosonde.hourly import build_hourly
+from ..ionosonde.hourly import hourly_and_qc, qc_summary
 from ..ionosonde.plan import IonosondePlan
 from ..ionosonde.sources import download_giro_year, download_ukssdc_year
 from ..ionosonde.stations import Station, load_stations
@@ -150,21 +150,35 @@ def ionosonde_download_ukssdc(job: RuleJob) -> None:
 def ionosonde_hourly(job: RuleJob) -> None:
     """Rule ionosonde_hourly: a station's raw files -> its hourly table (Parquet).
 
-    Params: ``station`` (registry row), ``min_confidence``,
+    Params: ``station`` (registry row), ``confidence_filter``, ``min_confidence``,
     ``keep_unknown_confidence``, ``hourly`` (``ionosonde.hourly``).
-    Inputs: ``raw`` (the station's files). Output: ``hourly``.
+    Inputs: ``raw`` (the station's files). Outputs: ``hourly`` and ``qc`` (values
+    dropped by each rule per UT year, :func:`~estransport.ionosonde.hourly.qc_counts`).
     """
     p = job.params
     paths = list(job.input.raw)
-    hourly = build_hourly(
-        paths, _station(job), min_confidence=int(p.min_confidence),
+    hourly, qc = hourly_and_qc(
+        paths, _station(job), confidence_filter=str(p.confidence_filter),
+        min_confidence=int(p.min_confidence),
         keep_unknown_confidence=bool(p.keep_unknown_confidence),
         method=p.hourly["method"], tolerance_min=float(p.hourly["tolerance_min"]),
     )
-    used = {"station": p.station, "min_confidence": p.min_confidence,
+    used = {"station": p.station, "confidence_filter": p.confidence_filter,
+            "min_confidence": p.min_confidence,
             "keep_unknown_confidence": p.keep_unknown_confidence, "hourly": p.hourly}
     hourly.attrs.update(provenance_attrs(used, paths, step="ionosonde hourly"))
     write_parquet(hourly, job.output.hourly)
+    write_csv(qc, job.output.qc)
+
+
+def ionosonde_qc_summary(job: RuleJob) -> None:
+    """Rule ionosonde_qc_summary: every station's QC counts in one table, with totals.
+
+    Inputs: ``qc`` (one CSV per station). Output: ``summary`` (the station-year rows,
+    then one ``all`` row per station and a grand total with year ``all``).
+    """
+    tables = [read_csv(p) for p in job.input.qc]
+    write_csv(qc_summary(tables), job.output.summary)
 
 
 def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:

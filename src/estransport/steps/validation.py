@@ -34,6 +34,7 @@ def reduction_params(ionosonde: dict) -> ReductionParams:
     """The hourly, daily and peak choices of an ``ionosonde`` config section."""
     a = ionosonde["analysis"]
     return ReductionParams(
+        confidence_filter=str(ionosonde["confidence_filter"]),
         min_confidence=int(ionosonde["min_confidence"]),
         keep_unknown_confidence=bool(ionosonde["keep_unknown_confidence"]),
         hourly_method=str(ionosonde["hourly"]["method"]),

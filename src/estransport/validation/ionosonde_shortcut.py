@@ -77,6 +77,8 @@ class ReductionParams:
 
     Attributes
     ----------
+    confidence_filter : {"none", "ionogram"}
+        ``ionosonde.confidence_filter``.
     min_confidence : int
         Lowest autoscaling confidence kept (``ionosonde.min_confidence``).
     keep_unknown_confidence : bool
@@ -99,6 +101,7 @@ class ReductionParams:
         ``ionosonde.analysis.edge_peaks``.
     """
 
+    confidence_filter: str
     min_confidence: int
     keep_unknown_confidence: bool
     hourly_method: str
@@ -212,7 +215,7 @@ def hourly_values(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confidence filter and one value per UT hour, on arrays.
 
-    Same rules as :func:`~estransport.ionosonde.hourly.filter_confidence` followed by
+    Same rules as :func:`~estransport.ionosonde.hourly.apply_confidence_filter` followed by
     :func:`~estransport.ionosonde.hourly.to_hourly` (only hours with a value are
     returned: hours without one do not enter a daily mean).
 
@@ -232,9 +235,14 @@ def hourly_values(
         Time of the chosen record (the nearest to the hour) and the hour's value (MHz).
     """
     c = confidence
-    keep = (c == CONFIDENCE_MANUAL) | ((c >= params.min_confidence) & (c <= 100))
-    if params.keep_unknown_confidence:
-        keep |= c == CONFIDENCE_UNKNOWN
+    if params.confidence_filter == "none":
+        keep = np.ones(len(c), bool)
+    elif params.confidence_filter == "ionogram":
+        keep = (c == CONFIDENCE_MANUAL) | ((c >= params.min_confidence) & (c <= 100))
+        if params.keep_unknown_confidence:
+            keep |= c == CONFIDENCE_UNKNOWN
+    else:
+        raise ValueError(f"confidence_filter {params.confidence_filter!r} is not none or ionogram")
     keep &= np.isfinite(foes)
     t, v = time_ns[keep], foes[keep]
     if len(t) and not (t % NS_HOUR).any() and (np.diff(t) > 0).all():

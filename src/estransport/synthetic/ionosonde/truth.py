@@ -22,9 +22,11 @@ latitudes peak earlier. On top of the mean (:func:`simulate`):
   ``G``, ``S``), as URSI tables write it (docs/formats.md 3.0);
 * qualifying letters ``U``/``D``/``E`` on a fraction ``qualifier_fraction`` of values;
 * in formats with a confidence (SAO, DIDBase), a fraction
-  ``low_confidence_fraction`` of soundings has a low autoscaling confidence
-  (CS 0 or 25) **and a wrong value** (``low_confidence_bias_MHz`` too high), so a
-  missing confidence filter shows up as a biased result.
+  ``low_confidence_fraction`` of soundings has a low whole-ionogram autoscaling
+  confidence (CS 0 or 25). By default (``low_confidence_bias_MHz`` 0) their foEs is
+  right: the low confidence stands for a badly scaled F region, as in real files
+  (docs/science.md §7). With ``low_confidence_bias_MHz`` > 0 their foEs is that much
+  too high, which only ``ionosonde.confidence_filter: ionogram`` removes (tests).
 
 Values below the sounders' lowest frequency (1 MHz) are letter ``E`` ("below
 the range"). h'Es is 100-115 km with noise; fbEs is 0.8 foEs.
@@ -146,7 +148,7 @@ class PlantedTruth:
     qualifier_fraction : float
         Fraction of values with a qualifying letter.
     low_confidence_fraction : float
-        Fraction of soundings with low confidence and a wrong value (SAO, DIDBase).
+        Fraction of soundings with a low whole-ionogram confidence (SAO, DIDBase).
     low_confidence_bias_MHz : float
         How much too high the low-confidence values are, MHz.
     didbase_cadence_min : int
@@ -259,7 +261,8 @@ def simulate(
     truth : PlantedTruth
     rng : numpy.random.Generator
     with_confidence : bool
-        Draw autoscaling confidences (and wrong low-confidence values); else
+        Draw autoscaling confidences (low-confidence values off by
+        ``low_confidence_bias_MHz``); else
         every sounding is manually scaled (confidence 999).
     es_events : EsEvents, optional
         Planted foEs rises (:func:`es_response`); None = none.
