@@ -3,13 +3,18 @@
 Tolerance: in the 95-115 km cell (reference altitude of the pressure levels)
 the recovered v* correlates with the planted v* with r > 0.999 and its
 amplitude (regression slope) is within 1 % (measured on the 10 x 30 degree test
-grid: r = 0.9997, slope 0.9997; omega* at 80-150 km: r = 0.9999, slope 0.9997);
-the Eulerian mean v_bar, which carries the planted eddy-induced flow, fails the
-same test (r = 0.82), so the eddy heat fluxes are really used. The eddy
-streamfunction psi = [v'theta'] / (d theta_bar/dp) is recovered at 90-110 km with
-r > 0.999 and its amplitude within 3 % (measured r = 0.99999, slope 0.979: the
-library's finite-difference d theta_bar/dp on the model levels against the
-generator's closed form on the MSIS column).
+grid: r = 0.999998, slope 0.99999). omega* at 80-150 km: r > 0.995 and slope
+within 1 % (measured r = 0.9977, slope 0.9974; 0.9998 and 1.0002 above 95 km):
+the planted eddy sits at 78 km (model.synthetic.eddy_center_km), at pressures
+60 times those of 100 km, so its omega part, d(psi cos lat)/d lat, is large there
+and the library's second-order latitude difference on 10-degree cells is off by
+about 2 % of it (with the eddy at 100 km, its earlier place, r was 0.9999).
+Within 10 km of the eddy centre the Eulerian mean v_bar, which carries the planted
+eddy-induced flow, fails the v* test (r = 0.958), so the eddy heat fluxes are
+really used. The eddy streamfunction psi = [v'theta'] / (d theta_bar/dp) is
+recovered there with r > 0.999 and its amplitude within 3 % (measured r = 0.999993,
+slope 0.980: the library's finite-difference d theta_bar/dp on the model levels
+against the generator's closed form on the MSIS column).
 
 The generator builds theta_bar and d theta_bar/dp in closed form with its own
 literal R/c_p (:mod:`estransport.synthetic.waccm.truth`), never with
@@ -33,6 +38,8 @@ from estransport.physics.tem import potential_temperature, residual_circulation
 from .model_helpers import synthetic_parameters, synthetic_run, tem_options
 
 MIN_CORRELATION = 0.999
+#: omega* at 80-150 km on the 10-degree test grid (see the module docstring).
+MIN_CORRELATION_OMEGA = 0.995
 AMPLITUDE_TOLERANCE = 0.01
 PSI_AMPLITUDE_TOLERANCE = 0.03
 
@@ -55,16 +62,22 @@ def _fit(x, y):
     return r, slope
 
 
-def _v_star_fit(tem, truth):
-    """(r, slope) of recovered against planted v* in the 95-115 km cell."""
-    sel = _layer(truth, 95.0, 115.0)
+def _v_star_fit(tem, truth, sel=None):
+    """(r, slope) of recovered against planted v* in the 95-115 km cell (or the levels ``sel``)."""
+    sel = _layer(truth, 95.0, 115.0) if sel is None else sel
     planted = truth["v_star"].values[:, sel, :].ravel()
     return _fit(tem["v_star_plev"].values[:, sel, :].ravel(), planted)
 
 
+def _eddy_layer(truth):
+    """Pressure levels within 10 km of the planted eddy centre (model.synthetic.eddy_center_km)."""
+    _, _, params = synthetic_run()
+    return _layer(truth, params.eddy_center_km - 10.0, params.eddy_center_km + 10.0)
+
+
 def _psi_fit(tem, truth):
-    """(r, slope) of recovered against planted psi at 90-110 km (the eddy centre is at 100 km)."""
-    sel = _layer(truth, 90.0, 110.0)
+    """(r, slope) of recovered against planted psi within 10 km of the eddy centre."""
+    sel = _eddy_layer(truth)
     got = tem["psi_plev"].values[:, sel, :]
     planted = np.broadcast_to(truth["psi"].values[sel, :], got.shape)
     return _fit(got.ravel(), planted.ravel())
@@ -80,9 +93,9 @@ def test_recovers_planted_v_star_in_the_lower_thermospheric_cell():
     r, slope = _v_star_fit(tem, truth)
     assert r > MIN_CORRELATION
     assert slope == pytest.approx(1.0, abs=AMPLITUDE_TOLERANCE)
-    sel = _layer(truth, 95.0, 115.0)
+    # where the eddies are, the Eulerian mean is not the residual circulation
+    sel = _eddy_layer(truth)
     planted = truth["v_star"].values[:, sel, :].ravel()
-    # the Eulerian mean is not the residual circulation here
     eul = tem["v_bar_plev"].values[:, sel, :].ravel()
     r_e, slope_e = _fit(eul, planted)
     assert r_e < MIN_CORRELATION or abs(slope_e - 1.0) > AMPLITUDE_TOLERANCE
@@ -96,7 +109,7 @@ def test_recovers_planted_omega_star_80_150_km():
         tem["omega_star_plev"].values[:, sel, :].ravel(),
         truth["omega_star"].values[:, sel, :].ravel(),
     )
-    assert r > MIN_CORRELATION and slope == pytest.approx(1.0, abs=AMPLITUDE_TOLERANCE)
+    assert r > MIN_CORRELATION_OMEGA and slope == pytest.approx(1.0, abs=AMPLITUDE_TOLERANCE)
 
 
 def test_recovers_planted_eddy_streamfunction():
@@ -131,14 +144,15 @@ def test_recovery_detects_a_wrong_kappa(monkeypatch, wrong_kappa, check):
         r, slope = _psi_fit(tem, truth)
         assert not _within(r, slope, PSI_AMPLITUDE_TOLERANCE), (r, slope)
         assert slope < 1.0 - 2 * PSI_AMPLITUDE_TOLERANCE  # degraded well beyond the tolerance
-    else:
-        r, slope = _v_star_fit(tem, truth)
+    else:  # where the eddy flux carries part of the flow
+        r, slope = _v_star_fit(tem, truth, _eddy_layer(truth))
         assert not _within(r, slope, AMPLITUDE_TOLERANCE), (r, slope)
-        assert r < 0.9  # (measured 0.9997 with the right kappa)
+        assert r < 0.99  # measured 0.969 (0.99997 with the right kappa)
     # and with the right kappa the same checks pass (the difference is kappa alone)
     right = tem_run()
     assert _within(*_psi_fit(right, truth), PSI_AMPLITUDE_TOLERANCE)
     assert _within(*_v_star_fit(right, truth), AMPLITUDE_TOLERANCE)
+    assert _within(*_v_star_fit(right, truth, _eddy_layer(truth)), AMPLITUDE_TOLERANCE)
 
 
 def test_generator_does_not_use_the_library_tem(monkeypatch):
@@ -186,13 +200,13 @@ def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
     """Summer-to-winter below ~95 km, winter-to-summer at 95-115 km, summer-to-winter above ~115 km.
 
     Layer means of v* at each latitude of 45 S-45 N against the planted v* at the same
-    altitudes: within 0.3 % at 82-90 and 125-150 km (measured 0.1 %) and within 3 %
-    at 100-110 km (measured 2.8 %: the eddy-induced part, up to 1.5 m/s, centred at
-    100 km and proportional to sin 2lat, comes back with psi, 2 % low). And w* =
-    -(H/p) omega* at 85 km against the planted omega* with the step's own H
-    (measured within 2.3 % of max |w*| poleward to 75 degrees; the 85 degree rows,
-    where the latitude derivatives are one-sided, differ by up to 6 % and are left
-    out; bound 3 %).
+    altitudes: within 0.3 % at 100-110 and 125-150 km (measured 0.05 % and 0.003 %) and
+    within 3 % at 82-90 km (measured 1.0 %: the eddy-induced part, up to 1.5 m/s,
+    centred at 78 km and proportional to sin 2lat, comes back with psi, 2 % low). And
+    w* = -(H/p) omega* at 85 km against the planted omega* with the step's own H
+    (measured within 4.2 % of max |w*| poleward to 75 degrees, in the eddy layer whose
+    omega part the 10-degree latitude difference gets about 2 % wrong; the 85 degree
+    rows, where the latitude derivatives are one-sided, are left out; bound 6 %).
     """
     _, truth, _ = synthetic_run()
     tem = tem_run()
@@ -202,7 +216,7 @@ def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
     band = np.abs(lat) <= 45.0
     v = tem["v_star"].isel(time=t).values
     to_summer = summer_sign  # northward (+) is towards the summer hemisphere in July
-    for (lo, hi), direction, rtol in (((82, 90), -1, 0.003), ((100, 110), +1, 0.03),
+    for (lo, hi), direction, rtol in (((82, 90), -1, 0.03), ((100, 110), +1, 0.003),
                                       ((125, 150), -1, 0.003)):
         layer = (alts >= lo) & (alts <= hi)
         got = v[layer][:, band].mean(axis=0)
@@ -220,7 +234,7 @@ def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
     w = tem["w_star"].isel(time=t).sel(altitude=85.0).values
     inner = np.abs(lat) <= 75.0
     np.testing.assert_allclose(
-        w[inner], expected_w[inner], rtol=0, atol=0.03 * np.abs(expected_w).max()
+        w[inner], expected_w[inner], rtol=0, atol=0.06 * np.abs(expected_w).max()
     )
     assert float(w[lat == 75.0 * summer_sign][0]) > 0 > float(w[lat == -75.0 * summer_sign][0])
     for name in ("v_star", "w_star"):

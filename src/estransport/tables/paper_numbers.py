@@ -388,15 +388,16 @@ def ionosonde_rows(regression: pd.DataFrame, *,
             label += ", the paper's method" if estimator == "paper" else f", {estimator} fit"
         stats = f"r = {r['r']:.2f}, p = {r['p_value']:.2g}, {int(r['n_points'])} points"
         kind_ci = str(r.get("interval", "bootstrap"))
+        has_ci = "slope_ci_low_deg_per_day" in r and "ci_level" in r
         for kind, units, k in (("slope", "degree day-1", 0), ("speed", "m s-1", 1)):
             unit_col = "deg_per_day" if kind == "slope" else "m_per_s"
             val = float(r[f"{kind}_{unit_col}"])
             se = float(r[f"{kind}_se_{unit_col}"])
+            lo = hi = np.nan
             if kind_ci == "analytic" and "analytic_ci_low_deg_per_day" in r:
                 prefix = "analytic_" if kind == "slope" else "analytic_speed_"
-                suffix = "deg_per_day" if kind == "slope" else "m_per_s"
-                lo, hi = (float(r[f"{prefix}ci_{e}_{suffix}"]) for e in ("low", "high"))
-            else:
+                lo, hi = (float(r[f"{prefix}ci_{e}_{unit_col}"]) for e in ("low", "high"))
+            elif has_ci:
                 lo, hi = (float(r[f"{kind}_ci_{e}_{unit_col}"]) for e in ("low", "high"))
             if paper is not None:
                 pv, pse = paper[k]
@@ -405,11 +406,14 @@ def ionosonde_rows(regression: pd.DataFrame, *,
                 ptxt = ("not in the paper", np.nan, np.nan)
             text = (f"{_fmt(val)} ± {_fmt(se, 2)}" if np.isfinite(val)
                     else f"no fit ({int(r['n_points'])} points)")
-            ci = f"[{_fmt(lo)}, {_fmt(hi) if np.isfinite(hi) else 'unbounded'}]"
+            interval = ""
+            if has_ci and np.isfinite(lo):
+                ci = f"[{_fmt(lo)}, {_fmt(hi) if np.isfinite(hi) else 'unbounded'}]"
+                interval = f"{100 * float(r['ci_level']):g} % {kind_ci} interval {ci}; "
             rows.append(_row(
                 f"ionosonde summer-peak {kind}, {label}", val, val, ptxt, units, source,
                 f"{ESTIMATOR_NOTES.get(estimator, estimator)}; ± standard error; "
-                f"{100 * float(r['ci_level']):g} % {kind_ci} interval {ci}; {stats}", text=text,
+                f"{interval}{stats}", text=text,
             ))
     return rows
 
