@@ -124,11 +124,12 @@ def _fit(got, planted):
 def test_tem_recovers_the_planted_cells(run):
     """tem.nc against planted_truth.nc (same grid as tests/test_tem.py: the same bounds).
 
-    95-115 km: r > 0.999 and slope within 1 % (measured 0.9997, 0.9997). July layer
+    95-115 km: r > 0.999 and slope within 1 % (measured 0.999998, 0.99999). July layer
     means at each latitude of 30-60 N against the planted v* at the same altitudes,
-    with the bounds of tests/test_tem.py (0.3 %; 3 % at 100-110 km, where the
-    eddy-induced part comes back with psi, 2 % low): winter-to-summer (northward)
-    at 100-110 km, summer-to-winter above and below.
+    with the bounds of tests/test_tem.py (0.3 %; 3 % at 82-90 km, where the
+    eddy-induced part of the eddy centred at 78 km comes back with psi, 2 % low;
+    measured 1.1 %): winter-to-summer (northward) at 100-110 km, summer-to-winter
+    above and below.
     """
     wd, _, _ = run
     truth = xr.open_dataset(wd / "resources" / "model" / "synthetic" / "planted_truth.nc")
@@ -144,7 +145,7 @@ def test_tem_recovers_the_planted_cells(run):
     planted = np.stack([np.interp(alts, z[:, j], vs[:, j]) for j in range(lat.size)], -1)
     band = (lat >= 30) & (lat <= 60)
     v = tem["v_star"].isel(time=6).values
-    for (lo, hi), sign, rtol in (((100, 110), +1, 0.03), ((82, 90), -1, 0.003),
+    for (lo, hi), sign, rtol in (((100, 110), +1, 0.003), ((82, 90), -1, 0.03),
                                  ((125, 150), -1, 0.003)):
         layer = (alts >= lo) & (alts <= hi)
         got, want = v[layer][:, band].mean(axis=0), planted[layer][:, band].mean(axis=0)
