@@ -352,8 +352,8 @@ def winter_trough_rows(maps: Mapping[str, xr.Dataset], *, years: Sequence[int],
 ESTIMATOR_NOTES = {
     "paper": "latitude against mean peak DOY (the paper's method)",
     "station_year": "latitude against station-year peak DOY",
-    "inverse": "mean peak DOY against |latitude|, drift = reciprocal slope (bias-corrected)",
-    "eiv": "York/ODR line of mean peak DOY and |latitude| with station SEs",
+    "inverse": "mean peak DOY against absolute latitude, drift = reciprocal slope (bias-corrected)",
+    "eiv": "York/ODR line of mean peak DOY and absolute latitude with station SEs",
 }
 
 
