@@ -4,7 +4,8 @@ Checks the target's products, not its numbers (those are tested at full size in
 tests/test_validation_ionosonde.py and tests/test_validation_headline.py): one per-seed
 table per configuration with every estimator and seed, the summary with both interval
 kinds, the default run's split, the COSMIC headline summary with planted values, the
-HTML table and the figure, and a benchmark, log and resources line for every job.
+model's numbers against the planted fields, the HTML table and the figure, and a
+benchmark for every job.
 """
 
 from __future__ import annotations
@@ -49,11 +50,14 @@ def test_headline_table_figure_and_benchmarks(run):
     h = pd.read_csv(val / "cosmic_summary.csv")
     assert (h["n_seeds"] == 3).all()
     assert h.loc[h["quantity"].str.contains("winter-trough"), "truth"].between(0, 0.3).all()
+    m = pd.read_csv(val / "model_summary.csv").set_index("quantity")
+    corr = m.loc[m.index.str.contains("correlation"), "mean"]
+    assert len(corr) == 4 and (corr > 0.99).all()  # TEM v*, omega*, V-driven flux: planted
     page = (val / "validation_table.html").read_text()
     assert "chance" in page and "coverage" in page and "winter-trough" in page
     assert (run / "results" / "figures" / "validation_ionosonde.png").stat().st_size > 10_000
     bench = run / "benchmarks" / "validation"
-    for name in ("validation_cosmic.tsv", "validation_ionosonde_summary.tsv",
+    for name in ("validation_cosmic.tsv", "validation_model.tsv", "validation_ionosonde_summary.tsv",
                  "validation_ionosonde_figure.tsv", "validation_table.tsv",
                  "validation_ionosonde_configuration/default_s1.tsv"):
         assert (bench / name).exists(), name

@@ -23,8 +23,12 @@ VAL_STATIONS = {
     )
     for name, c in VAL_IONO.items()
 }
+# The model's numbers have a planted truth only with the synthetic model.
+VAL_HEADLINE = ["results/validation/cosmic_summary.csv"] + (
+    ["results/validation/model_summary.csv"] if config["model"]["source"] == "synthetic" else []
+)
 VAL_IONO_TARGETS = [
-    "results/validation/cosmic_summary.csv",
+    *VAL_HEADLINE,
     "results/validation/ionosonde_summary.csv",
     "results/validation/ionosonde_default_run.csv",
     "results/validation/validation_table.html",
@@ -149,7 +153,7 @@ rule validation_table:
     input:
         ionosonde_summary=rules.validation_ionosonde_summary.output.summary,
         default_run=rules.validation_ionosonde_summary.output.default_run,
-        headline=[rules.validation_cosmic.output.summary],
+        headline=VAL_HEADLINE,
     output:
         table=report(
             "results/validation/validation_table.html",
@@ -170,3 +174,29 @@ rule validation_table:
         runtime=5,
     script:
         "../../scripts/validation_table.py"
+
+
+if config["model"]["source"] == "synthetic":
+
+    rule validation_model:
+        """TEM v*, omega* and the V-driven Fe+ flux and its convergence band against the planted fields."""
+        input:
+            tem=rules.model_tem.output.tem,
+            flux=rules.fe_flux.output.flux,
+            truth=rules.model_synthetic_history.output.truth,
+        output:
+            summary="results/validation/model_summary.csv",
+        params:
+            model={k: config["model"][k] for k in ("synthetic", "msis")},
+            transport={k: config["transport"][k] for k in ("flux", "convergence")},
+        log:
+            "logs/validation/validation_model.log",
+        benchmark:
+            "benchmarks/validation/validation_model.tsv"
+        conda:
+            ENV
+        resources:
+            mem_mb=2000,  # fe_flux.nc and the planted truth in memory
+            runtime=10,
+        script:
+            "../../scripts/validation_model.py"

@@ -189,3 +189,32 @@ def table(job: RuleJob) -> None:
         headline=headline)
     with atomic_path(job.output.table) as tmp:
         tmp.write_text(page, encoding="utf-8")
+
+
+def model_headline(job: RuleJob) -> None:
+    """Rule ``validation_model``: TEM and V-driven Fe+ flux against the planted fields.
+
+    Reads ``job.input.tem``, ``job.input.flux`` and ``job.input.truth``
+    (``planted_truth.nc``); params ``model`` (``model.synthetic``, ``model.msis``) and
+    ``transport``; writes ``job.output.summary`` (:data:`metrics.HEADLINE_COLUMNS`, one
+    "seed": the generator has no noise).
+    """
+    from ..io.datasets import open_dataset
+    from ..validation import model_headline as mh
+    from .model import synthetic_waccm_parameters
+
+    m, t = job.params.model, job.params.transport
+    params = synthetic_waccm_parameters(m["synthetic"], m["msis"])
+    with open_dataset(job.input.tem) as tem, open_dataset(job.input.truth) as truth, \
+            open_dataset(job.input.flux) as flux:
+        rows = mh.tem_rows(tem.load(), truth.load())
+        rows += mh.flux_rows(
+            flux, truth, params, level_km=float(t["flux"]["level_km"]),
+            months=[int(x) for x in t["convergence"]["months"]],
+            altitude_km=(float(t["convergence"]["altitude_km"]["min"]),
+                         float(t["convergence"]["altitude_km"]["max"])),
+            threshold=float(t["convergence"]["threshold"]))
+    per_seed = pd.DataFrame([{**r, "seed": 0} for r in rows])
+    reference = {(r["quantity"], r["resolution"]): r["truth"] for r in rows}
+    write_csv(headline_summary(per_seed, reference), job.output.summary,
+              float_format=FLOAT_FORMAT)
