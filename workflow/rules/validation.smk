@@ -17,7 +17,9 @@ VAL_IONO = {
 # configuration name -> station registry of its variant (ionosonde.stations when it has none)
 VAL_STATIONS = {
     name: (
-        _val_resolve(VAL["ionosonde"]["variants"][c["variant"]]["stations"], workflow.basedir)
+        _val_resolve(
+            VAL["ionosonde"]["variants"][c["variant"]]["stations"], workflow.basedir
+        )
         if VAL["ionosonde"]["variants"][c["variant"]]["stations"]
         else IONO_PLAN.stations_file
     )
@@ -25,7 +27,9 @@ VAL_STATIONS = {
 }
 # The model's numbers have a planted truth only with the synthetic model.
 VAL_HEADLINE = ["results/validation/cosmic_summary.csv"] + (
-    ["results/validation/model_summary.csv"] if config["model"]["source"] == "synthetic" else []
+    ["results/validation/model_summary.csv"]
+    if config["model"]["source"] == "synthetic"
+    else []
 )
 VAL_IONO_TARGETS = [
     *VAL_HEADLINE,
@@ -72,7 +76,8 @@ rule validation_ionosonde_summary:
     """Bias, RMSE, spread and coverage per configuration and estimator; the default run's error split."""
     input:
         per_seed=expand(
-            "results/validation/ionosonde/per_seed/{configuration}.csv", configuration=VAL_IONO
+            "results/validation/ionosonde/per_seed/{configuration}.csv",
+            configuration=VAL_IONO,
         ),
         peaks="results/ionosonde/peaks.csv",
     output:
