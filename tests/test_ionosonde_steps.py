@@ -172,8 +172,8 @@ def test_edge_peaks_drop_and_keep(repo, hourly_files, analysis_defaults, tmp_pat
 #: The rules of workflow/rules/ionosonde.smk (the download rules exist only for source real;
 #: the UKSSDC one only with a URL template).
 IONOSONDE_RULES = {"ionosonde_synthetic", "ionosonde_download_giro", "ionosonde_download_ukssdc",
-                   "ionosonde_hourly", "ionosonde_analysis", "fig5_ionosondes",
-                   "fig6_peak_doy_latitude"}
+                   "ionosonde_hourly", "ionosonde_qc_summary", "ionosonde_analysis",
+                   "fig5_ionosondes", "fig6_peak_doy_latitude"}
 #: Prints, as JSON, what Snakemake made of every rule of the workflow in the current directory.
 _RULES_SCRIPT = """
 import json, sys
