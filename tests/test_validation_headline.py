@@ -28,7 +28,8 @@ from estransport.validation import cosmic_mc
 SETUP = cosmic_mc.CosmicSetup(
     years=(2008,), day_step=6, arcs_per_day=1500, es_fraction=0.8, fill_fraction=0.02,
     empty_member_fraction=0.003, altitude_km=(90.0, 130.0), s4max_range=(0.0, 5.0),
-    map_resolutions_deg=(5.0,), min_count_compare=(10,), lat_resolution_deg=5.0,
+    map_resolutions_deg=(5.0,), complete_winters_only=False, smoothing_cells=0,
+    min_count_compare=(10,), lat_resolution_deg=5.0,
     alt_resolution_km=2.0, monthly_min_count=3, min_valid_fraction=0.5,
     es_band_threshold=1.0, trough_maglat_deg=(60.0, 80.0))
 

@@ -137,6 +137,8 @@ def cosmic_setup(cosmic: dict, transport: dict, validation: dict) -> cosmic_mc.C
                      float(cosmic["qc"]["altitude_km"]["max"])),
         s4max_range=(float(cosmic["qc"]["s4max"]["min"]), float(cosmic["qc"]["s4max"]["max"])),
         map_resolutions_deg=resolutions,
+        complete_winters_only=bool(cosmic["maps"]["complete_winters_only"]),
+        smoothing_cells=int(cosmic["maps"]["smoothing_cells"]),
         # the same minimum number of events per unit area at every resolution
         min_count_compare=tuple(max(1, round(n_min * (r / res) ** 2)) for r in resolutions),
         lat_resolution_deg=float(cosmic["monthly"]["lat_resolution_deg"]),

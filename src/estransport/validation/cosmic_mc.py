@@ -52,6 +52,10 @@ class CosmicSetup:
         ``cosmic.qc``.
     map_resolutions_deg : tuple of float
         Map cell sizes compared (the configured ``cosmic.maps.resolution_deg`` and 1).
+    complete_winters_only : bool
+        ``cosmic.maps.complete_winters_only``.
+    smoothing_cells : int
+        ``cosmic.maps.smoothing_cells`` (applied at every compared resolution).
     min_count_compare : tuple of int
         Fewest events in a cell for it to enter the map comparison, per resolution.
     lat_resolution_deg, alt_resolution_km, monthly_min_count, min_valid_fraction : float
@@ -71,6 +75,8 @@ class CosmicSetup:
     altitude_km: tuple[float, float]
     s4max_range: tuple[float, float]
     map_resolutions_deg: tuple[float, ...]
+    complete_winters_only: bool
+    smoothing_cells: int
     min_count_compare: tuple[int, ...]
     lat_resolution_deg: float
     alt_resolution_km: float
@@ -154,9 +160,11 @@ def seed_grids(
     *, setup: CosmicSetup, seed: int, truth: PlantedEsClimatology
 ) -> tuple[dict[float, SeasonalGrid], MonthlyLatAltGrid]:
     """Seasonal maps at every compared resolution and the monthly climatology of one seed."""
-    grids = {r: SeasonalGrid(r, years=setup.years) for r in setup.map_resolutions_deg}
-    monthly = MonthlyLatAltGrid(setup.lat_resolution_deg, setup.altitude_km,
-                                setup.alt_resolution_km, years=setup.years)
+    grids = {r: SeasonalGrid(r, years=setup.years,
+                             complete_winters_only=setup.complete_winters_only)
+             for r in setup.map_resolutions_deg}
+    monthly = MonthlyLatAltGrid(setup.lat_resolution_deg, altitude_km=setup.altitude_km,
+                                alt_resolution_km=setup.alt_resolution_km, years=setup.years)
     for year, doy in setup.days():
         ev = day_events(year, doy, setup=setup, seed=seed, truth=truth)
         kept, _ = apply_qc(ev, altitude_km=setup.altitude_km, s4max_range=setup.s4max_range)
@@ -181,7 +189,7 @@ def _season_doys(setup: CosmicSetup, season: str) -> list[int]:
 def planted_map(setup: CosmicSetup, season: str, resolution_deg: float,
                 truth: PlantedEsClimatology, *, epoch: dt.date) -> np.ndarray:
     """The planted seasonal mean S4max of each cell (cell area-mean over the season's days)."""
-    g = SeasonalGrid(resolution_deg)
+    g = SeasonalGrid(resolution_deg, complete_winters_only=setup.complete_winters_only)
     doys = _season_doys(setup, season)
     nsub = max(1, int(round(resolution_deg)))  # about one sample per degree inside a cell
     offs = (np.arange(nsub) + 0.5) / nsub - 0.5
@@ -199,7 +207,8 @@ def planted_map(setup: CosmicSetup, season: str, resolution_deg: float,
 
 def planted_monthly(setup: CosmicSetup, truth: PlantedEsClimatology, *, epoch: dt.date):
     """The planted monthly zonal-mean S4max on (month, altitude, lat) of the monthly grid."""
-    g = MonthlyLatAltGrid(setup.lat_resolution_deg, setup.altitude_km, setup.alt_resolution_km)
+    g = MonthlyLatAltGrid(setup.lat_resolution_deg, altitude_km=setup.altitude_km,
+                          alt_resolution_km=setup.alt_resolution_km)
     lons = np.arange(-177.5, 180, 5.0)
     sub = (np.arange(5) + 0.5) / 5 - 0.5
     out = np.zeros((12, g.nalt, g.nlat))
@@ -220,8 +229,8 @@ def planted_monthly(setup: CosmicSetup, truth: PlantedEsClimatology, *, epoch: d
     return g.to_dataset(min_count=1, min_valid_fraction=setup.min_valid_fraction)
 
 
-def _maps_datasets(grid: SeasonalGrid) -> dict[str, object]:
-    ds = grid.to_dataset(min_count=1)
+def _maps_datasets(grid: SeasonalGrid, smoothing_cells: int) -> dict[str, object]:
+    ds = grid.to_dataset(min_count=1, smoothing_cells=smoothing_cells)
     return {s: ds.sel(season=[s]) for s in SEASON_MONTHS}
 
 
@@ -238,7 +247,8 @@ def headline_rows(
     """
     rows = []
     for (res, season), planted in planted_maps.items():
-        ds = grids[res].to_dataset(min_count=1).sel(season=season)
+        ds = grids[res].to_dataset(min_count=1, smoothing_cells=setup.smoothing_cells).sel(
+            season=season)
         mean = ds["s4max_mean"].values.astype(float)
         count = ds["count"].values
         k = setup.map_resolutions_deg.index(res)
@@ -254,7 +264,7 @@ def headline_rows(
              "resolution": f"{res:g}°", "value": float(ok.sum())},
         ]
     res0 = setup.map_resolutions_deg[0]
-    for row in winter_trough_rows(_maps_datasets(grids[res0]), years=setup.years,
+    for row in winter_trough_rows(_maps_datasets(grids[res0], setup.smoothing_cells), years=setup.years,
                                   maglat_deg=setup.trough_maglat_deg):
         rows.append({"seed": seed, "quantity": row["quantity"], "resolution": f"{res0:g}°",
                      "value": row["value_low"]})
@@ -271,13 +281,13 @@ def planted_rows(setup: CosmicSetup, truth: PlantedEsClimatology, *, epoch: dt.d
     """The planted values of the trough and band-edge rows (quantity -> value)."""
     out = {}
     res0 = setup.map_resolutions_deg[0]
-    g = SeasonalGrid(res0, years=setup.years)
+    g = SeasonalGrid(res0, years=setup.years, complete_winters_only=setup.complete_winters_only)
     maps = {}
     for season in SEASON_MONTHS:
         planted = planted_map(setup, season, res0, truth, epoch=epoch)
         # counts proportional to cell area: events are uniform on the sphere
         area = np.cos(np.radians(g.lat))[:, None] * np.ones(g.nlon)[None, :]
-        ds = g.to_dataset(min_count=0).sel(season=[season]).copy()
+        ds = g.to_dataset(min_count=0, smoothing_cells=0).sel(season=[season]).copy()
         ds["s4max_mean"].values[0] = planted
         ds["count"].values[0] = np.round(area * 1e6).astype(np.int32)
         maps[season] = ds
