@@ -25,7 +25,10 @@ What the shortcut skips:
     writing the file in the station's format and parsing it back (values are drawn at
     0.1 MHz, which every format holds exactly, so the round trip is lossless for foEs);
     the letters (qualifying and descriptive letters do not enter the analysis), h'Es and
-    fbEs; the table-schema validation and the Parquet files. The confidence filter, the
+    fbEs; the table-schema validation and the Parquet files; and the foEs rises the
+    synthetic lidar plants after its cloud arrivals (``es_events`` of the generator:
+    November nights at the station linked to the lidar, outside every summer window, so
+    they cannot move a summer peak). The confidence filter, the
     hourly reduction, the daily mean and the peak search are re-implemented on NumPy
     arrays (the soundings lie on a regular time grid): about 6 ms per station-year
     against about 0.8 s for the file round trip and the library's pandas path.
