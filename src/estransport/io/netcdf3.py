@@ -56,7 +56,9 @@ __all__ = [
     "NC_DOUBLE",
     "Dimension",
     "Header",
+    "HeaderSelector",
     "HeaderTruncatedError",
+    "Layout",
     "Variable",
     "read_global_attributes",
     "read_header",
@@ -489,7 +491,7 @@ class _GattLayout:
     Padding bytes are not compared (the loop does not check them either).
     """
 
-    __slots__ = ("start", "length", "mask", "pattern", "unpack", "names", "fixups")
+    __slots__ = ("start", "length", "mask", "pattern", "unpack", "names", "fixups", "places")
 
     def __init__(self, buf: bytes, start: int, end: int):
         # ``buf[start:end]`` is an att_list that _Cursor.att_list has just validated.
@@ -497,6 +499,7 @@ class _GattLayout:
         fmt = [">8x"]
         names: list[str] = []
         fixups: list[tuple[int, tuple[np.dtype, np.dtype] | None]] = []
+        places: list[tuple[int, int, int]] = []  # (offset of the values, nc_type, nelems)
         mask[0:8] = b"\xff" * 8
         (count,) = _I32(buf, start + 4)
         pos = start + 8
@@ -511,6 +514,7 @@ class _GattLayout:
             fmt.append(f"{4 + padded + 8}x")
             dtype, size, code = _TYPES[nc_type]
             nbytes = nelems * size
+            places.append((pos + 4 + padded + 8, nc_type, nelems))
             if nc_type == NC_CHAR:
                 fmt.append(f"{nbytes}s")
                 fixups.append((i, None))
@@ -532,6 +536,7 @@ class _GattLayout:
         self.unpack = struct.Struct("".join(fmt)).unpack_from
         self.names = names
         self.fixups = fixups
+        self.places = places
 
     def decode(self, buf: bytes) -> dict[str, AttrValue]:
         values = self.unpack(buf, self.start)
@@ -660,3 +665,296 @@ def read_header(
 def type_name(nc_type: int) -> str:
     """Return the netCDF name (``"NC_INT"`` ...) of an external type code."""
     return _TYPE_NAMES.get(nc_type, f"<invalid type {nc_type}>")
+
+
+class Layout:
+    """The whole header layout of a family of netCDF-3 files, for batch decoding.
+
+    Files of one producer with the same dimension lengths share everything in
+    the header but the values of the global attributes (docs/formats.md §2.5):
+    the variable list, with its attributes, types, sizes and data offsets, is
+    byte for byte the same. A layout checks the global attributes' structure
+    with a :class:`_GattLayout` and the rest of the header by byte comparison,
+    and knows where every selected attribute value and variable lies, so that
+    the members of one layout can be decoded together as rows of one array
+    (:meth:`decode_batch`). Built by :class:`HeaderSelector`.
+
+    Attributes
+    ----------
+    size : int or None
+        Length in bytes of every file of this layout (None when it has record
+        variables, whose length varies with the number of records).
+    attributes, variables : tuple of str
+        The selected names (see :class:`HeaderSelector`).
+    """
+
+    __slots__ = (
+        "gatt", "dim_bytes", "var_start", "var_bytes", "attr_index", "attr_fix", "attr_place",
+        "var_specs", "size", "attributes", "variables",
+    )
+
+    def __init__(self, buf: bytes, header: Header, gatt: _GattLayout, attrs, variables):
+        self.attributes = tuple(attrs)
+        self.variables = tuple(variables)
+        self.gatt = gatt
+        self.dim_bytes = buf[:4] + buf[8 : gatt.start]
+        self.var_start = gatt.start + gatt.length
+        self.var_bytes = buf[self.var_start : header.size]
+        names = gatt.names
+        fix = dict(gatt.fixups)
+        self.attr_index = tuple(names.index(a) if a in names else -1 for a in attrs)
+        self.attr_fix = tuple(fix.get(i, False) if i >= 0 else False for i in self.attr_index)
+        self.attr_place = tuple(gatt.places[i] if i >= 0 else None for i in self.attr_index)
+        record_vars = [v for v in header.variables.values() if v.is_record]
+        recsize = sum(v.vsize for v in record_vars)
+        if len(record_vars) == 1:
+            # One record variable: its records are not padded (classic format spec).
+            v = record_vars[0]
+            recsize = int(np.prod(v.shape[1:], dtype=np.int64)) * v.dtype.itemsize
+        specs = []
+        for name in variables:
+            var = header.variables.get(name)
+            if var is None:
+                specs.append(None)
+                continue
+            per = int(np.prod(var.shape[var.is_record :], dtype=np.int64))
+            specs.append((var.begin, var.dtype, per, var.is_record, recsize))
+        self.var_specs = tuple(specs)
+        if record_vars:
+            self.size = None
+        else:
+            ends = [v.begin + v.vsize for v in header.variables.values()]
+            self.size = max([header.size, *ends])
+
+    def matches(self, buf: bytes) -> bool:
+        """True if ``buf`` has exactly this layout (structure and variable list)."""
+        if buf[:4] + buf[8 : self.gatt.start] != self.dim_bytes:
+            return False
+        g = self.gatt
+        end = g.start + g.length
+        if int.from_bytes(buf[g.start : end], "big") & g.mask != g.pattern:
+            return False
+        return buf[self.var_start : self.var_start + len(self.var_bytes)] == self.var_bytes
+
+    def extract(self, buf: bytes, path=None, member=None):
+        """Selected attributes and variables of one file of this layout (see HeaderSelector.read)."""
+        values = self.gatt.unpack(buf, self.gatt.start)
+        attrs = []
+        for i, fixup in zip(self.attr_index, self.attr_fix, strict=True):
+            if i < 0:
+                attrs.append(None)
+            elif fixup is False:
+                attrs.append(values[i])
+            elif fixup is None:
+                attrs.append(values[i].rstrip(b"\x00").decode("utf-8", "replace"))
+            else:
+                attrs.append(np.frombuffer(values[i], fixup[0]).astype(fixup[1]))
+        (numrecs,) = _U32(buf, 4)
+        numrecs = None if numrecs == _STREAMING else numrecs
+        arrays = []
+        n = len(buf)
+        where = "<bytes>" if path is None else path
+        for spec in self.var_specs:
+            if spec is None:
+                arrays.append(None)
+                continue
+            begin, dtype, per, is_record, recsize = spec
+            size = dtype.itemsize
+            if not is_record:
+                if begin + per * size > n:
+                    raise InputFileError(
+                        where,
+                        f"netCDF-3 data truncated: a variable needs bytes up to {begin + per * size}"
+                        f" but the file has {n}",
+                        member=member,
+                    )
+                arrays.append(np.frombuffer(buf, dtype, per, begin))
+                continue
+            records = numrecs
+            if records is None:  # STREAMING: as many whole records as the file holds
+                records = max(0, (n - begin + recsize - per * size) // recsize) if recsize else 0
+            if records and begin + (records - 1) * recsize + per * size > n:
+                raise InputFileError(
+                    where,
+                    f"netCDF-3 data truncated: {records} records need "
+                    f"{begin + (records - 1) * recsize + per * size} bytes, the file has {n}",
+                    member=member,
+                )
+            if records == 0:
+                arrays.append(np.zeros(0, dtype))
+            elif recsize == per * size:
+                arrays.append(np.frombuffer(buf, dtype, records * per, begin))
+            else:
+                strided = np.ndarray((records, per), dtype, buf, begin, (recsize, size))
+                arrays.append(strided.reshape(-1))
+        return tuple(attrs), tuple(arrays)
+
+    def decode_batch(self, bufs: list[bytes]):
+        """Selected numeric attributes and variables of many files of this layout at once.
+
+        Parameters
+        ----------
+        bufs : list of bytes
+            Whole files of one length, at least :attr:`size` (layouts without
+            record variables only), each matched by :meth:`matches`.
+
+        Returns
+        -------
+        attrs : tuple of numpy.ndarray or None
+            Per selected attribute, shape (files,) in native byte order; None
+            where the layout lacks it or it is not one number (text, array).
+        arrays : tuple of numpy.ndarray or None
+            Per selected variable, shape (files, values) in native byte order.
+        """
+        if self.size is None:
+            raise ValueError("decode_batch needs a layout without record variables")
+        m = len(bufs)
+        width = len(bufs[0]) if m else self.size
+        if width < self.size or any(len(b) != width for b in bufs):
+            raise ValueError(f"decode_batch needs files of one length >= {self.size} bytes")
+        rows = np.frombuffer(b"".join(bufs), np.uint8).reshape(m, width)
+
+        def column(offset: int, dtype: np.dtype, count: int) -> np.ndarray:
+            block = np.ascontiguousarray(rows[:, offset : offset + count * dtype.itemsize])
+            return block.view(dtype).astype(dtype.newbyteorder("="))
+
+        attrs = []
+        for place in self.attr_place:
+            if place is None or place[1] == NC_CHAR or place[2] != 1:
+                attrs.append(None)
+            else:
+                attrs.append(column(place[0], _TYPES[place[1]][0], 1)[:, 0])
+        arrays = []
+        for spec in self.var_specs:
+            if spec is None:
+                arrays.append(None)
+            else:
+                begin, dtype, per, _, _ = spec
+                arrays.append(column(begin, dtype, per))
+        return tuple(attrs), tuple(arrays)
+
+
+class HeaderSelector:
+    """Find the header layout of many netCDF-3 files alike, and read chosen parts of them.
+
+    The per-sample scintillation products of COSMIC-2 and Spire (``scnLv2``,
+    ``podTc2``; docs/formats.md §2) come about 9,000 small files a day. All
+    files of a day share a header layout apart from the dimension length and
+    the attribute values, so after the first file of each layout a header is
+    matched, not parsed: a dictionary lookup on the file's length, one byte
+    comparison of the dimensions, one masked big-integer comparison over the
+    global attributes and one byte comparison over the variable list. Files of
+    one :class:`Layout` can then be decoded together (:meth:`Layout.decode_batch`).
+
+    Parameters
+    ----------
+    attributes : sequence of str
+        Global attributes to return, in this order.
+    variables : sequence of str
+        Variables to return, in this order.
+    max_layouts : int, default 1024
+        Layouts kept (about one per distinct dimension length); all are
+        forgotten when there would be more.
+
+    Notes
+    -----
+    The first file of each layout is decoded by :func:`read_header`, which
+    validates the whole header. A file that matches a cached layout has, byte
+    for byte, the structure of a validated file, so only the bounds of the
+    data are checked again.
+    """
+
+    def __init__(self, attributes, variables, *, max_layouts: int = 1024):
+        self.attributes = tuple(attributes)
+        self.variables = tuple(variables)
+        self.max_layouts = int(max_layouts)
+        self._by_size: dict[int, list[Layout]] = {}
+        self._records: list[Layout] = []
+        self._count = 0
+
+    def layout(self, buf: bytes, *, path=None, member=None) -> Layout:
+        """The layout of one file (learnt from it if new).
+
+        Parameters
+        ----------
+        buf : bytes
+            The whole file.
+        path, member : optional
+            For error messages (file or archive, and member name).
+
+        Returns
+        -------
+        Layout
+
+        Raises
+        ------
+        HeaderTruncatedError, estransport.errors.InputFileError
+            If the header is malformed or truncated, or the file is shorter
+            than its variables need.
+        """
+        for layout in self._by_size.get(len(buf), ()):
+            if layout.matches(buf):
+                return layout
+        for layout in self._records:
+            if layout.matches(buf):
+                return layout
+        return self._learn(buf, path, member)
+
+    def read(self, buf, *, path=None, member=None):
+        """Decode one file.
+
+        Parameters
+        ----------
+        buf : bytes
+            The whole file (variables are read from it).
+        path : str or os.PathLike, optional
+            File (or archive) the bytes came from, for error messages.
+        member : str, optional
+            Archive member name, for error messages.
+
+        Returns
+        -------
+        attrs : tuple
+            One value per requested attribute (decoded as by
+            :func:`read_global_attributes`), None where absent.
+        arrays : tuple of numpy.ndarray or None
+            One array per requested variable, flattened, in the file's
+            big-endian dtype (a view of ``buf`` where contiguous), None where
+            absent. Units are whatever the file says.
+
+        Raises
+        ------
+        HeaderTruncatedError, estransport.errors.InputFileError
+            If the header is malformed or truncated, or the data of a
+            selected variable runs past the end of ``buf``.
+        """
+        if not isinstance(buf, bytes):
+            buf = bytes(buf)
+        return self.layout(buf, path=path, member=member).extract(buf, path, member)
+
+    def _learn(self, buf: bytes, path, member) -> Layout:
+        header = read_header(buf, path=path, member=member)
+        cur = _Cursor(buf, path, member)
+        cur.header_start()
+        cur.dim_list(header.numrecs)
+        start = cur.pos
+        cur.att_list("global")
+        gatt = _GattLayout(buf, start, cur.pos)
+        layout = Layout(buf, header, gatt, self.attributes, self.variables)
+        if layout.size is not None and layout.size > len(buf):
+            raise InputFileError(
+                "<bytes>" if path is None else path,
+                f"netCDF-3 data truncated: the variables need {layout.size} bytes, the file has "
+                f"{len(buf)}",
+                member=member,
+            )
+        if self._count >= self.max_layouts:
+            self._by_size.clear()
+            self._records.clear()
+            self._count = 0
+        if layout.size is None:
+            self._records.insert(0, layout)
+        else:
+            self._by_size.setdefault(len(buf), []).insert(0, layout)
+        self._count += 1
+        return layout
