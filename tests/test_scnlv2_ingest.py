@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from estransport.errors import InputFileError
-from estransport.io.scnlv1 import QC_REASONS
+from estransport.io.scnlv1_qc import QC_REASONS
 from estransport.io.scnlv2 import (
     EVENT_COLUMNS,
     GPS_EPOCH_UNIX_S,

@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from estransport.io.scnlv2 import parse_member_name
-from estransport.synthetic.cosmic import planted_mean_s4max
+from estransport.synthetic.cosmic import ES_ALTITUDE_KM, planted_mean_s4max
 from estransport.synthetic.cosmic2 import (
     COSMIC2_LAT_LIMIT_DEG,
-    ES_ALTITUDE_KM,
     KINDS,
     SyntheticStream,
     generate_day,

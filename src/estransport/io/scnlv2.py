@@ -34,7 +34,7 @@ no tangent point at all, e.g. a link above the LEO's horizon) becomes a row of
 -999 fills (QC reason ``fill_value``); an arc whose valid samples all lie
 outside the window keeps its overall S4 maximum and tangent point (QC reason
 ``altitude_out_of_range``). Every member thus ends under exactly one reason of
-:data:`estransport.io.scnlv1.QC_REASONS`.
+:data:`estransport.io.scnlv1_qc.QC_REASONS`.
 
 Warnings
 --------
@@ -351,7 +351,7 @@ def read_scint_day(
     events : pandas.DataFrame
         One row per readable arc, in archive order, columns
         :data:`EVENT_COLUMNS` (see the module docstring for their meaning);
-        fill values are kept for :func:`estransport.io.scnlv1.apply_qc`.
+        fill values are kept for :func:`estransport.io.scnlv1_qc.apply_qc`.
         ``attrs`` holds ``units``, ``source`` and ``n_members``.
     problems : list of dict
         ``{"member", "reason", "detail"}`` per skipped member, reason
@@ -519,7 +519,8 @@ def ingest_scint_day(
     """
     from ..provenance import provenance_attrs
     from .atomic import write_csv, write_parquet
-    from .scnlv1 import _day_label, apply_qc, qc_table
+    from .scnlv1 import _day_label
+    from .scnlv1_qc import apply_qc, qc_table
 
     tarball = os.fspath(tarball)
     window = check_altitude_window(altitude_km)

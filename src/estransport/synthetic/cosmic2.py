@@ -10,8 +10,11 @@ Planted truth
 -------------
 The Es intensity is the one of the COSMIC-1 generator
 (:func:`estransport.synthetic.cosmic.es_intensity`, same parameters, same
-geomagnetic trough), so a combined COSMIC-1 + COSMIC-2 climatology has one
-truth. Every ``es`` arc descends (or rises) through the Es heights at 1 Hz; the
+geomagnetic trough from the generator's own dipole,
+:func:`estransport.synthetic.cosmic.dipole_latitude`), so a combined COSMIC-1 +
+COSMIC-2 climatology has one truth. Es arcs peak in
+:data:`estransport.synthetic.cosmic.ES_ALTITUDE_KM`. Every ``es`` arc descends
+(or rises) through the Es heights at 1 Hz; the
 sample at the drawn Es altitude carries the arc's planted S4max, every other
 sample in the Es window less, and a third of the arcs carry stronger F-region
 scintillation above 150 km, which the ingest must ignore. Tangent points lie
@@ -49,10 +52,9 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from ..geomag import geomagnetic_latitude
 from ..io.atomic import atomic_path
 from ..physics.tangent_point import WGS84_A_KM, geodetic_to_ecef
-from .cosmic import GPS_EPOCH, PlantedEsClimatology, es_intensity
+from .cosmic import ES_ALTITUDE_KM, GPS_EPOCH, PlantedEsClimatology, dipole_latitude, es_intensity
 
 __all__ = [
     "COSMIC2_LAT_LIMIT_DEG",
@@ -85,8 +87,6 @@ KINDS = {
 }
 #: Version stamp of member names (``_0001.0001_nc`` in every real COSMIC-2 name seen [V3]).
 VERSION_SUFFIX = "0001.0001"
-#: Es altitude range (km) the planted Es arcs peak in (docs/science.md §2).
-ES_ALTITUDE_KM = (90.0, 130.0)
 _SAMPLES = (30, 120)  # samples (s) per arc [I]; scn1c2 files are ~7 KB [V3] [S13]
 _DESCENT_KM_S = (1.0, 3.0)  # tangent-height rate of an occultation, km/s [I]
 _BUMP_KM = 3.0  # half-width of the Es S4 bump in tangent height (km) [I]
@@ -198,7 +198,8 @@ def generate_day(
     dlon = rng.normal(0.0, 0.01, n_arcs)
     azimuth = rng.uniform(0.0, 2.0 * np.pi, n_arcs)
     # Planted S4max at the peak sample (log-normal noise of mean 1, as COSMIC-1).
-    maglat = geomagnetic_latitude(lat0, lon0, day0.date())
+    # The planted trough's dipole is the COSMIC-1 generator's own (not estransport.geomag).
+    maglat = dipole_latitude(lat0, lon0, day0.date())
     expected = es_intensity(lat0, lon0, doy, z, maglat, truth)
     peak = expected * np.exp(
         truth.noise_sigma * rng.standard_normal(n_arcs) - 0.5 * truth.noise_sigma**2
