@@ -142,6 +142,8 @@ def _walk(obj: Any, path: tuple = ()):
 #: Arrays that must be strictly increasing (dotted keys; ``*`` matches any key of a mapping).
 INCREASING_KEYS = (
     "cosmic.years",
+    "cosmic.missions.cosmic2.years",
+    "cosmic.missions.spire.years",
     "figures.s4max_limits",
     "ionosonde.analysis.summer_window_doy",
     "model.synthetic.cell_bounds_km",
@@ -268,6 +270,22 @@ def check_ranges(config: Mapping[str, Any]) -> None:
             "cosmic.local_archive", "source is 'local' but no local_archive directory is given"
         )
     _check_lidar(config.get("lidar", {}))
+    for name, mission in (cosmic.get("missions") or {}).items():
+        if not mission.get("enabled"):
+            continue
+        key = f"cosmic.missions.{name}"
+        if mission.get("source") == "local" and not mission.get("local_archive"):
+            raise ConfigError(
+                f"{key}.local_archive", "source is 'local' but no local_archive directory is given"
+            )
+        if mission.get("source") == "synthetic" and mission.get("product") not in (
+            "scnLv2",
+            "podTc2",
+        ):
+            raise ConfigError(
+                f"{key}.product",
+                f"the synthetic generator writes scnLv2 or podTc2, not {mission.get('product')!r}",
+            )
     monthly = cosmic.get("monthly")
     alt = cosmic.get("qc", {}).get("altitude_km")
     if monthly and alt:
