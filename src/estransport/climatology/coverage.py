@@ -6,9 +6,11 @@ a cell there must be drawn as "not observed", not as a low S4max or an empty
 count. A :class:`Coverage` is the latitude band one mission observes; a
 climatology of several missions covers the union of their bands.
 
-Masking rule: a cell (or latitude band) is covered when its centre lies inside
-a mission's band. Cells outside keep their event counts (an event a few tenths
-of a degree beyond the nominal band is real data) but get no mean.
+Masking rule: a cell (or latitude band) is covered when it lies wholly inside
+the union of the missions' bands, so that nothing is drawn over latitudes no
+mission observes (a 10-degree cell at 40-50 degrees is blank for COSMIC-2's
++-45). Cells outside keep their event counts (events a little beyond the
+nominal band are real data) but get no mean.
 """
 
 from __future__ import annotations
@@ -46,26 +48,45 @@ class Coverage:
             )
 
 
-def covered_latitudes(lat_centres, coverages: Sequence[Coverage]) -> np.ndarray:
-    """Which latitude centres lie in at least one mission's band.
+def covered_latitudes(lat_lo, lat_hi, coverages: Sequence[Coverage]) -> np.ndarray:
+    """Which latitude cells lie wholly inside the union of the missions' bands.
 
     Parameters
     ----------
-    lat_centres : array_like
-        Cell or band centres (degrees N).
+    lat_lo, lat_hi : array_like
+        Southern and northern edges of the cells or bands (degrees N).
     coverages : sequence of Coverage
         The missions pooled in the climatology.
 
     Returns
     -------
     numpy.ndarray of bool
-        Same shape as ``lat_centres``.
+        Shape of ``lat_lo``.
     """
-    lat = np.asarray(lat_centres, float)
-    covered = np.zeros(lat.shape, dtype=bool)
-    for cov in coverages:
-        covered |= (lat >= cov.lat_min) & (lat <= cov.lat_max)
+    lo = np.asarray(lat_lo, float)
+    hi = np.asarray(lat_hi, float)
+    # Union of the bands as disjoint intervals, then containment of each cell.
+    merged: list[list[float]] = []
+    for cov in sorted(coverages, key=lambda c: c.lat_min):
+        if merged and cov.lat_min <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], cov.lat_max)
+        else:
+            merged.append([cov.lat_min, cov.lat_max])
+    covered = np.zeros(lo.shape, dtype=bool)
+    eps = 1e-9
+    for a, b in merged:
+        covered |= (lo >= a - eps) & (hi <= b + eps)
     return covered
+
+
+def _edges(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges from ``lat_bnds``, else from the (uniform) spacing of ``lat``."""
+    if "lat_bnds" in ds:
+        bnds = ds["lat_bnds"].values
+        return bnds[:, 0], bnds[:, 1]
+    lat = ds["lat"].values
+    half = (lat[1] - lat[0]) / 2.0 if lat.size > 1 else 90.0
+    return lat - half, lat + half
 
 
 def apply_coverage(
@@ -86,11 +107,12 @@ def apply_coverage(
     -------
     xarray.Dataset
         A copy with those variables masked, a ``covered`` variable on ``lat``
-        (1 covered, 0 not observed by any mission; CF flag attributes) and the
+        (1 the cell lies wholly within the pooled missions' bands, 0 not; CF flag
+        attributes) and the
         global attributes ``missions`` (space-separated names) and
         ``coverage`` (each mission's band).
     """
-    covered = covered_latitudes(ds["lat"].values, coverages)
+    covered = covered_latitudes(*_edges(ds), coverages)
     out = ds.copy()
     mask = xr.DataArray(covered, dims=("lat",))
     for name in variables:
@@ -100,7 +122,7 @@ def apply_coverage(
         ("lat",),
         covered.astype(np.int8),
         {
-            "long_name": "latitude band observed by at least one pooled mission",
+            "long_name": "cell lies wholly within the latitudes the pooled missions observe",
             "flag_values": np.array([0, 1], dtype=np.int8),
             "flag_meanings": "not_observed observed",
         },

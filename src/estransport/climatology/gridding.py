@@ -229,7 +229,8 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
                         out_paths: Sequence[str | os.PathLike], *, resolution_deg: float,
                         min_count: int, complete_winters_only: bool, smoothing_cells: int,
                         years: Sequence[int], es_altitude_km: tuple[float, float],
-                        config: Mapping[str, Any] | None = None) -> None:
+                        config: Mapping[str, Any] | None = None,
+                        coverage: Sequence[Any] | None = None) -> None:
     """Grid the event tables and write one CF netCDF file per season.
 
     Parameters
@@ -250,13 +251,21 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
         of the figures drawn from the maps.
     config : mapping, optional
         Configuration recorded as a hash in the provenance attributes.
+    coverage : sequence of estransport.climatology.coverage.Coverage, optional
+        The missions whose events are pooled: cells whose latitude none of them
+        observes get no mean or standard deviation (counts are kept), and the
+        files record a ``covered`` flag, the ``missions`` and their
+        ``coverage``. None (the paper's COSMIC-1): no masking, nothing recorded.
     """
     from ..io.atomic import write_netcdf
     from ..provenance import provenance_attrs
+    from .coverage import apply_coverage
 
     grid = grid_event_tables(event_paths, resolution_deg=resolution_deg, years=years,
                              complete_winters_only=complete_winters_only)
     ds = grid.to_dataset(min_count=min_count, smoothing_cells=smoothing_cells)
+    if coverage is not None:
+        ds = apply_coverage(ds, coverage, variables=("s4max_mean", "s4max_std"))
     ds.attrs.update(provenance_attrs(config, event_paths, step="seasonal_maps"))
     ds.attrs["years"] = " ".join(map(str, years))
     ds.attrs["es_altitude_min_km"] = float(es_altitude_km[0])

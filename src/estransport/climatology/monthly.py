@@ -111,7 +111,8 @@ class MonthlyLatAltGrid:
         self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(self.total.shape)
         self.n_events += int(keep.sum())
 
-    def to_dataset(self, *, min_count: int, min_valid_fraction: float) -> xr.Dataset:
+    def to_dataset(self, *, min_count: int, min_valid_fraction: float,
+                   covered: np.ndarray | None = None) -> xr.Dataset:
         """Monthly mean S4max, counts, column density and its ratio as a CF Dataset.
 
         Parameters
@@ -122,6 +123,11 @@ class MonthlyLatAltGrid:
             Latitude bands with a smaller fraction of valid altitude bins get no
             column density (see :func:`column_density_ratio`;
             ``cosmic.monthly.min_valid_fraction``).
+        covered : numpy.ndarray of bool, optional
+            Per latitude band, whether the pooled missions observe it
+            (:func:`estransport.climatology.coverage.covered_latitudes`); bands
+            not observed get no mean and no column density, and do not enter
+            the global mean of the ratio. None: every band (COSMIC-1).
 
         Returns
         -------
@@ -132,6 +138,8 @@ class MonthlyLatAltGrid:
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = self.total / self.count
         mean = np.where(self.count >= min_count, mean, np.nan)
+        if covered is not None:
+            mean = np.where(np.asarray(covered, bool)[None, None, :], mean, np.nan)
         column, ratio = column_density_ratio(mean, self.lat, self.alt_res,
                                              min_valid_fraction=min_valid_fraction)
         lat, alt = self.lat, self.altitude
@@ -236,7 +244,8 @@ def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: floa
 def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: str | os.PathLike,
                           *, lat_resolution_deg: float, alt_resolution_km: float, min_count: int,
                           min_valid_fraction: float, altitude_km: Sequence[float],
-                          years: Sequence[int], config: Mapping[str, Any] | None = None) -> None:
+                          years: Sequence[int], config: Mapping[str, Any] | None = None,
+                          coverage: Sequence[Any] | None = None) -> None:
     """Grid the event tables into the monthly latitude-altitude climatology (CF netCDF).
 
     Parameters
@@ -254,13 +263,25 @@ def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: st
         Configured years (``cosmic.years``).
     config : mapping, optional
         Configuration hashed into the provenance attributes.
+    coverage : sequence of estransport.climatology.coverage.Coverage, optional
+        The missions whose events are pooled: bands none of them observes are
+        blank (see :meth:`MonthlyLatAltGrid.to_dataset`), and the file records
+        a ``covered`` flag, the ``missions`` and their ``coverage``. None (the
+        paper's COSMIC-1): no masking, nothing recorded.
     """
     from ..io.atomic import write_netcdf
     from ..provenance import provenance_attrs
+    from .coverage import apply_coverage, covered_latitudes
 
     grid = grid_monthly(event_paths, lat_resolution_deg=lat_resolution_deg,
                         altitude_km=altitude_km, alt_resolution_km=alt_resolution_km, years=years)
-    ds = grid.to_dataset(min_count=min_count, min_valid_fraction=min_valid_fraction)
+    half = grid.lat_res / 2.0
+    covered = None if coverage is None else covered_latitudes(grid.lat - half, grid.lat + half,
+                                                              coverage)
+    ds = grid.to_dataset(min_count=min_count, min_valid_fraction=min_valid_fraction,
+                         covered=covered)
+    if coverage is not None:
+        ds = apply_coverage(ds, coverage, variables=())
     ds.attrs.update(provenance_attrs(config, event_paths, step="monthly_lat_alt"))
     ds.attrs["years"] = " ".join(map(str, years))
     write_netcdf(ds, out_path)

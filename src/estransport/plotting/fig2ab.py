@@ -15,6 +15,19 @@ from .style import FIG2_PANEL_SEASON, FULL_WIDTH_IN, apply_style, save_figure
 
 __all__ = ["draw_fig2ab", "geomagnetic_levels_text", "plot_fig2ab"]
 
+#: Display names of the missions a map's ``missions`` attribute lists.
+_MISSION_LABELS = {"cosmic1": "COSMIC-1", "cosmic2": "COSMIC-2", "spire": "Spire"}
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """``2008``, ``2006–2011`` for consecutive years, else the years listed (``2008, 2022``)."""
+    ys = sorted(set(int(y) for y in years))
+    if len(ys) == 1:
+        return f"{ys[0]}"
+    if ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}–{ys[-1]}"
+    return ", ".join(map(str, ys))
+
 
 def geomagnetic_levels_text(levels: Sequence[float]) -> str:
     """Words for the geomagnetic latitude contours drawn, as in the figure caption.
@@ -56,7 +69,9 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
         One season of :func:`estransport.climatology.gridding.write_seasonal_maps`
         (``s4max_mean``, ``count``, ``lat_bnds``, ``lon_bnds`` on a one-element
         ``season`` axis; attributes ``es_altitude_min_km``/``es_altitude_max_km``
-        label the colour bar).
+        label the colour bar). A map of the current missions also has
+        ``covered`` (latitudes hatched as "not observed" where 0) and the
+        attributes ``missions`` (named in the title) and ``coverage``.
     panel : {"a", "b"}
         Panel letter; its season (:data:`~estransport.plotting.style.FIG2_PANEL_SEASON`)
         must be the map's.
@@ -100,6 +115,13 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
     mesh = ax.pcolormesh(lon_edges, lat_edges, mean.values, cmap="turbo", vmin=vmin, vmax=vmax,
                          transform=ccrs.PlateCarree(), rasterized=True, zorder=1)
     add_coastlines(ax, coastline_shapefile, edgecolor="black", linewidth=0.5)
+    if "covered" in ds:
+        # Latitudes no pooled mission observes: hatched grey, "not observed", distinct
+        # from a blank cell (too few events) inside the coverage.
+        uncovered = np.where(ds["covered"].values[:, None] == 0, 1.0, np.nan)
+        ax.pcolor(lon_edges, lat_edges, np.broadcast_to(uncovered, mean.shape), cmap="Greys",
+                  vmin=0.0, vmax=4.0, hatch="///", edgecolor="0.55", linewidth=0.0,
+                  transform=ccrs.PlateCarree(), zorder=2)
 
     # Geomagnetic latitude contours (centred dipole, IGRF-14, middle year of the period).
     glon, glat = np.meshgrid(np.linspace(-180, 180, 361), np.linspace(-90, 90, 181))
@@ -116,16 +138,21 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
         ax.contour(glon, glat, mlat, levels=[0], colors="white", linewidths=1.0, linestyles="--",
                    transform=ccrs.PlateCarree(), zorder=4)
 
-    yr = f"{min(years)}–{max(years)}" if len(years) > 1 else f"{years[0]}"
-    ax.set_title(f"({panel}) Mean S4max, {season} {yr}", loc="left")
+    yr = _years_text(years)
+    missions = ds.attrs.get("missions")
+    who = f", {' + '.join(_MISSION_LABELS.get(m, m) for m in missions.split())}" if missions else ""
+    ax.set_title(f"({panel}) Mean S4max, {season} {yr}{who}", loc="left")
     ax.text(0.99, 0.02, f"N = {int(count.sum()):,} events", transform=ax.transAxes, ha="right",
             va="bottom", fontsize=6, color="white", zorder=5)
     cbar = fig.colorbar(mesh, ax=ax, orientation="vertical", shrink=0.85, pad=0.02, extend="max")
     lo, hi = ds.attrs.get("es_altitude_min_km"), ds.attrs.get("es_altitude_max_km")
     es = f"Es heights, {lo:g}–{hi:g} km" if lo is not None and hi is not None else "Es heights"
     cbar.set_label(f"S4max ({es})")
-    ax.text(0.0, -0.13, f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
-            f"centred dipole IGRF-14 {epoch.year}.", fontsize=6, transform=ax.transAxes, va="top")
+    note = (f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
+            f"centred dipole IGRF-14 {epoch.year}.")
+    if "covered" in ds and (ds["covered"].values == 0).any():
+        note += f" Hatched: not observed ({ds.attrs.get('coverage', 'outside the coverage')})."
+    ax.text(0.0, -0.13, note, fontsize=6, transform=ax.transAxes, va="top")
     return fig
 
 
