@@ -105,6 +105,7 @@ def _rule_block(path, name):
 
 @pytest.mark.parametrize("path, rule", [
     ("workflow/rules/cosmic_raw.smk", "download_scnlv1_day"),
+    ("workflow/rules/missions.smk", "download_mission_day"),
     ("workflow/rules/ionosonde.smk", "ionosonde_download_giro"),
     ("workflow/rules/ionosonde.smk", "ionosonde_download_ukssdc"),
 ])
@@ -138,7 +139,13 @@ def test_dry_run_groups_per_day_jobs_synthetic(tmp_path):
     out = _dry_run(wd)
     groups, singles = _groups(out)
     iono = [g for g in groups if "ionosonde_hourly" in g]
-    groups = [g for g in groups if "ionosonde_hourly" not in g and "ionosonde_synthetic" not in g]
+    # The current missions' days (config.yaml: COSMIC-2 2022, every 45th day) in their group.
+    scint = [g for g in groups if "ingest_mission_day" in g]
+    scint_days = len(range(1, 366, 45))
+    assert len(scint) == math.ceil(scint_days / _profile("slurm")["group-components"]["scint_day"])
+    assert {r for g in scint for r in g} == {"synthetic_mission_day", "ingest_mission_day"}
+    assert sum(len(g) for g in scint) == 2 * scint_days
+    groups = [g for g in groups if g not in iono and g not in scint and "ionosonde_synthetic" not in g]
     per_group = _profile("slurm")["group-components"][GROUP]
     assert len(groups) == math.ceil(days / per_group), out[-2000:]
     # The 10 stations' synthetic years and parses: one submission (10 stations per job).

@@ -9,6 +9,7 @@ from snakemake.logging import logger
 from estransport.config import validate_config
 from estransport.errors import ConfigError, InputFileError, MissingInputsError
 from estransport.steps import cosmic as cosmic_steps
+from estransport.steps import missions as mission_steps
 from estransport.steps import preflight
 
 try:
@@ -158,3 +159,99 @@ def all_targets():
 def cosmic_provenance(product):
     """The cosmic config keys that determine a climatology, recorded as a hash in its attributes."""
     return cosmic_steps.provenance_config(config["cosmic"], product)
+
+
+# --- the current missions (COSMIC-2, Spire; workflow/rules/missions.smk) ---
+
+#: Enabled missions, and those of each source (the wildcard values of their rules).
+MISSIONS = mission_steps.enabled_missions(config["cosmic"])
+MISSIONS_SYNTHETIC = [m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "synthetic"]
+MISSIONS_CDAAC = [m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "cdaac"]
+#: Missions pooled in results/occultation/combined/ (none unless at least two run).
+COMBINED_MISSIONS = mission_steps.combined_members(config["cosmic"])
+if len(COMBINED_MISSIONS) < 2:
+    COMBINED_MISSIONS = []
+#: Sets of Fig. 2a,b-style mission maps: every enabled mission, and the combined set.
+MISSION_FIGURE_SETS = MISSIONS + ([mission_steps.COMBINED] if COMBINED_MISSIONS else [])
+
+
+def mission_event_tables(wildcards):
+    return [
+        f"results/occultation/{wildcards.mission}/events/{y}/{d}.parquet"
+        for y, d in mission_steps.mission_days(config["cosmic"], wildcards.mission)
+    ]
+
+
+def mission_qc_tables(wildcards):
+    return [
+        f"results/occultation/{wildcards.mission}/qc/{y}/{d}.csv"
+        for y, d in mission_steps.mission_days(config["cosmic"], wildcards.mission)
+    ]
+
+
+def mission_raw_path(wildcards):
+    """The day tarball an ingest job reads: resources/ for synthetic/cdaac, the archive for local."""
+    return mission_steps.mission_raw_path(
+        config["cosmic"], wildcards.mission, wildcards.year, wildcards.doy
+    )
+
+
+def combined_event_tables():
+    """Event tables of every pooled mission (COSMIC-1's own paths for cosmic1)."""
+    out = []
+    for m in COMBINED_MISSIONS:
+        if m == mission_steps.COSMIC1:
+            out.extend(cosmic_event_tables())
+        else:
+            days = mission_steps.mission_days(config["cosmic"], m)
+            out.extend(f"results/occultation/{m}/events/{y}/{d}.parquet" for y, d in days)
+    return out
+
+
+def combined_years():
+    return mission_steps.combined_years(config["cosmic"])
+
+
+def combined_coverage_params():
+    """{mission: {min, max}} of the pooled missions (a param: changing it reruns the products)."""
+    return {
+        c.mission: {"min": c.lat_min, "max": c.lat_max}
+        for c in mission_steps.combined_coverages(config["cosmic"])
+        if c.mission in COMBINED_MISSIONS
+    }
+
+
+def mission_provenance(product, missions):
+    return mission_steps.provenance_config(config["cosmic"], product, missions)
+
+
+def fig2ab_mission_maps(wildcards):
+    """The season map of a mission Fig. 2 panel (same panel/season rule as Fig. 2a,b)."""
+    from estransport.plotting.style import FIG2_PANEL_SEASON
+
+    season = FIG2_PANEL_SEASON[wildcards.panel]
+    if wildcards.season != season.lower():
+        raise WorkflowError(
+            f"Fig. 2{wildcards.panel} is the {season} map: ask for "
+            f"results/figures/{wildcards.set}/fig2{wildcards.panel}_s4max_{season.lower()}.png"
+        )
+    return f"results/occultation/{wildcards.set}/maps_{season}.nc"
+
+
+def mission_figure_years(wildcards):
+    if wildcards.set == mission_steps.COMBINED:
+        return combined_years()
+    return config["cosmic"]["missions"][wildcards.set]["years"]
+
+
+def mission_product_targets():
+    """QC summaries, maps and monthly climatologies of the missions and the combined set."""
+    out = []
+    for m in MISSIONS:
+        out.append(f"results/occultation/{m}/qc_summary.csv")
+        out.append(f"results/occultation/{m}/monthly_lat_alt.nc")
+    if COMBINED_MISSIONS:
+        out.append("results/occultation/combined/monthly_lat_alt.nc")
+    for s in MISSION_FIGURE_SETS:
+        out.extend(figure_outputs(f"{s}/fig2a_s4max_djf") + figure_outputs(f"{s}/fig2b_s4max_jja"))
+    return out

@@ -1,0 +1,352 @@
+"""Rule entry points of the current missions (COSMIC-2, Spire): part of the COSMIC slice.
+
+One step per rule of ``workflow/rules/missions.smk`` and of the mission figures
+in ``workflow/rules/figures.smk``, each named after its rule:
+
+==============================  ==============================================================
+step                            makes
+==============================  ==============================================================
+:func:`synthetic_mission_day`   ``resources/cosmic/{mission}/{year}/{doy}.tar.gz`` (synthetic)
+:func:`download_mission_day`    the same tarball, downloaded from CDAAC
+:func:`ingest_mission_day`      ``results/occultation/{mission}/events/...parquet``, ``qc/...csv``
+:func:`mission_qc_summary`      ``results/occultation/{mission}/qc_summary.csv``
+:func:`mission_seasonal_maps`   ``results/occultation/{mission}/maps_{season}.nc``
+:func:`mission_monthly_lat_alt` ``results/occultation/{mission}/monthly_lat_alt.nc``
+:func:`combined_seasonal_maps`  ``results/occultation/combined/maps_{season}.nc``
+:func:`combined_monthly_lat_alt` ``results/occultation/combined/monthly_lat_alt.nc``
+:func:`fig2ab_s4max_mission`    ``results/figures/{set}/fig2{panel}_s4max_{season}.png``
+==============================  ==============================================================
+
+The configuration of a mission is ``cosmic.missions.<name>`` (see
+``config/README.md``); COSMIC-1 keeps the top-level ``cosmic`` keys and its
+paths, so that the paper's products do not change. The Es window, QC ranges,
+map and monthly settings are shared by all missions (``cosmic.qc``,
+``cosmic.maps``, ``cosmic.monthly``, ``cosmic.ingest``).
+
+The helpers (:func:`enabled_missions`, :func:`mission_days`,
+:func:`mission_raw_path`, :func:`combined_members`, ...) serve
+``workflow/rules/common.smk`` while the DAG is built: they read nothing but the
+configuration and, for local archives, test which file exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from . import RuleJob
+
+__all__ = [
+    "COMBINED",
+    "combined_coverages",
+    "combined_members",
+    "combined_monthly_lat_alt",
+    "combined_seasonal_maps",
+    "combined_years",
+    "download_mission_day",
+    "enabled_missions",
+    "fig2ab_s4max_mission",
+    "ingest_mission_day",
+    "mission_coverage",
+    "mission_days",
+    "mission_monthly_lat_alt",
+    "mission_qc_summary",
+    "mission_raw_path",
+    "mission_seasonal_maps",
+    "provenance_config",
+    "synthetic_mission_day",
+]
+
+#: Name of the pooled set of missions in paths (``results/occultation/combined/``).
+COMBINED = "combined"
+#: COSMIC-1 in ``cosmic.combined.missions``: its settings are the top-level ``cosmic`` keys.
+COSMIC1 = "cosmic1"
+
+
+# --- helpers of the workflow (common.smk) ---
+
+
+def enabled_missions(cosmic: Mapping[str, Any]) -> list[str]:
+    """Names of the enabled current missions (not COSMIC-1), in configuration order."""
+    return [name for name, m in cosmic["missions"].items() if m["enabled"]]
+
+
+def mission_days(cosmic: Mapping[str, Any], mission: str) -> list[tuple[str, str]]:
+    """Days of a mission's period as zero-padded ``(year, doy)`` strings (wildcards)."""
+    from ..io.cdaac import days_of_period
+
+    m = cosmic["missions"][mission]
+    return [
+        (f"{year:04d}", f"{doy:03d}")
+        for year, doy in days_of_period(m["years"], day_step=m["day_step"])
+    ]
+
+
+def mission_raw_path(cosmic: Mapping[str, Any], mission: str, year: str, doy: str) -> str:
+    """The day tarball an ingest job reads: resources/ (synthetic, cdaac) or the local archive."""
+    m = cosmic["missions"][mission]
+    if m["source"] == "local":
+        from ..io.cdaac_streams import local_day_path
+
+        return local_day_path(
+            m["local_archive"],
+            int(year),
+            int(doy),
+            product=m["product"],
+            streams=m["cdaac"]["streams"],
+            key=f"cosmic.missions.{mission}",
+        )
+    return f"resources/cosmic/{mission}/{year}/{doy}.tar.gz"
+
+
+def mission_coverage(cosmic: Mapping[str, Any], mission: str):
+    """The latitude band of a mission (COSMIC-1: ``cosmic.coverage_lat_deg``) as a Coverage."""
+    from ..climatology.coverage import Coverage
+
+    block = (
+        cosmic["coverage_lat_deg"]
+        if mission == COSMIC1
+        else cosmic["missions"][mission]["coverage_lat_deg"]
+    )
+    return Coverage(mission, float(block["min"]), float(block["max"]))
+
+
+def combined_members(cosmic: Mapping[str, Any]) -> list[str]:
+    """Missions pooled in the combined climatology: ``cosmic.combined.missions`` that run."""
+    running = {COSMIC1, *enabled_missions(cosmic)}
+    return [m for m in cosmic["combined"]["missions"] if m in running]
+
+
+def combined_coverages(cosmic: Mapping[str, Any]) -> list:
+    """Coverage of every pooled mission, in :func:`combined_members` order."""
+    return [mission_coverage(cosmic, m) for m in combined_members(cosmic)]
+
+
+def combined_years(cosmic: Mapping[str, Any]) -> list[int]:
+    """The union of the pooled missions' years."""
+    years: set[int] = set()
+    for m in combined_members(cosmic):
+        years.update(cosmic["years"] if m == COSMIC1 else cosmic["missions"][m]["years"])
+    return sorted(years)
+
+
+def provenance_config(cosmic: Mapping[str, Any], product: str, missions: Sequence[str]) -> dict:
+    """The configuration that determines a mission or combined climatology (hashed, params).
+
+    Parameters
+    ----------
+    cosmic : mapping
+        The ``cosmic`` configuration.
+    product : {"maps", "monthly"}
+        The climatology's own block.
+    missions : sequence of str
+        The missions whose events it pools.
+    """
+    out: dict[str, Any] = {"qc": cosmic["qc"], product: cosmic[product], "missions": {}}
+    for m in missions:
+        if m == COSMIC1:
+            out["missions"][m] = {
+                k: cosmic[k] for k in ("source", "years", "day_step", "coverage_lat_deg")
+            }
+        else:
+            block = cosmic["missions"][m]
+            out["missions"][m] = {
+                k: block[k]
+                for k in (
+                    "source",
+                    "product",
+                    "years",
+                    "day_step",
+                    "coverage_lat_deg",
+                    "tangent_point",
+                )
+            }
+    return out
+
+
+def _range(block: Mapping[str, Any]) -> tuple[float, float]:
+    return (block["min"], block["max"])
+
+
+# --- raw day tarballs ---
+
+
+def synthetic_mission_day(job: RuleJob) -> None:
+    """Rule synthetic_mission_day: write one synthetic day tarball of a mission.
+
+    Reads ``params.mission`` (``cosmic.missions.<mission>``) and ``params.seed``.
+    """
+    from ..synthetic.cosmic2 import SyntheticStream, write_day_tarball
+
+    m = job.params.mission
+    syn = m["synthetic"]
+    stream = SyntheticStream(
+        mission=job.wildcards.mission,
+        product=m["product"],
+        members_per_day=syn["members_per_day"],
+        es_fraction=syn["es_fraction"],
+        fill_fraction=syn["fill_fraction"],
+        empty_member_fraction=syn["empty_member_fraction"],
+        # The generator's band is symmetric: the narrower side of the configured one.
+        lat_limit_deg=min(abs(m["coverage_lat_deg"]["min"]), abs(m["coverage_lat_deg"]["max"])),
+    )
+    write_day_tarball(
+        job.output.tarball,
+        int(job.wildcards.year),
+        int(job.wildcards.doy),
+        stream,
+        seed=job.params.seed,
+    )
+
+
+def download_mission_day(job: RuleJob) -> None:
+    """Rule download_mission_day: download one CDAAC day tarball of a mission."""
+    from ..io.cdaac_streams import download_day
+
+    name = job.wildcards.mission
+    m = job.params.mission
+    c = m["cdaac"]
+    download_day(
+        int(job.wildcards.year),
+        int(job.wildcards.doy),
+        job.output.tarball,
+        mission=name,
+        base_url=c["base_url"],
+        product=m["product"],
+        streams=c["streams"],
+        retries=c["retries"],
+        backoff_s=c["backoff_s"],
+        timeout_s=c["timeout_s"],
+        missing_day=c["missing_day"],
+        key=f"cosmic.missions.{name}",
+    )
+
+
+# --- event tables, QC and climatologies ---
+
+
+def ingest_mission_day(job: RuleJob) -> None:
+    """Rule ingest_mission_day: one day tarball -> event table (Parquet) and QC table (CSV).
+
+    Reads ``params.mission``, ``params.qc`` (``cosmic.qc``) and ``params.ingest``.
+    """
+    from ..io.scnlv2 import ingest_scint_day
+
+    m = job.params.mission
+    qc = job.params.qc
+    ingest_scint_day(
+        job.input.tarball,
+        job.output.events,
+        job.output.qc,
+        product=m["product"],
+        mission=job.wildcards.mission,
+        altitude_km=_range(qc["altitude_km"]),
+        s4max_range=_range(qc["s4max"]),
+        tangent_point=m["tangent_point"],
+        strict=job.params.ingest["strict"],
+        config={"qc": qc, "mission": dict(m)},
+    )
+
+
+def mission_qc_summary(job: RuleJob) -> None:
+    """Rule mission_qc_summary: sum a mission's per-day QC tables."""
+    from ..io.atomic import write_csv
+    from ..io.scnlv1_qc import summarise_qc
+
+    table = summarise_qc(job.input.qc)
+    table.insert(0, "mission", job.wildcards.mission)
+    write_csv(table, job.output.summary)
+
+
+def _write_maps(job: RuleJob, coverages, years) -> None:
+    from ..climatology.gridding import write_seasonal_maps
+
+    maps = job.params.maps
+    write_seasonal_maps(
+        job.input.events,
+        job.output.maps,
+        resolution_deg=maps["resolution_deg"],
+        min_count=maps["min_count"],
+        complete_winters_only=maps["complete_winters_only"],
+        smoothing_cells=maps["smoothing_cells"],
+        years=years,
+        es_altitude_km=_range(job.params.qc["altitude_km"]),
+        coverage=coverages,
+        config=job.params.config,
+    )
+
+
+def _write_monthly(job: RuleJob, coverages, years) -> None:
+    from ..climatology.monthly import write_monthly_lat_alt
+
+    monthly = job.params.monthly
+    write_monthly_lat_alt(
+        job.input.events,
+        job.output.monthly,
+        lat_resolution_deg=monthly["lat_resolution_deg"],
+        alt_resolution_km=monthly["alt_resolution_km"],
+        min_count=monthly["min_count"],
+        min_valid_fraction=monthly["min_valid_fraction"],
+        altitude_km=_range(job.params.qc["altitude_km"]),
+        years=years,
+        coverage=coverages,
+        config=job.params.config,
+    )
+
+
+def mission_seasonal_maps(job: RuleJob) -> None:
+    """Rule mission_seasonal_maps: a mission's four seasonal S4max maps, blank where it cannot see."""
+    from ..climatology.coverage import Coverage
+
+    cov = job.params.coverage
+    coverage = [Coverage(job.wildcards.mission, cov["min"], cov["max"])]
+    _write_maps(job, coverage, job.params.years)
+
+
+def mission_monthly_lat_alt(job: RuleJob) -> None:
+    """Rule mission_monthly_lat_alt: a mission's monthly latitude-altitude climatology."""
+    from ..climatology.coverage import Coverage
+
+    cov = job.params.coverage
+    coverage = [Coverage(job.wildcards.mission, cov["min"], cov["max"])]
+    _write_monthly(job, coverage, job.params.years)
+
+
+def _coverages(params) -> list:
+    from ..climatology.coverage import Coverage
+
+    return [Coverage(name, c["min"], c["max"]) for name, c in params.coverages.items()]
+
+
+def combined_seasonal_maps(job: RuleJob) -> None:
+    """Rule combined_seasonal_maps: the pooled missions' seasonal S4max maps."""
+    _write_maps(job, _coverages(job.params), job.params.years)
+
+
+def combined_monthly_lat_alt(job: RuleJob) -> None:
+    """Rule combined_monthly_lat_alt: the pooled missions' monthly climatology."""
+    _write_monthly(job, _coverages(job.params), job.params.years)
+
+
+# --- figures ---
+
+
+def fig2ab_s4max_mission(job: RuleJob) -> None:
+    """Rule fig2ab_s4max_mission: Fig. 2a,b-style map of one mission or of the combined set.
+
+    Reads ``params.figures`` (``figures``) and ``params.years``.
+    """
+    from ..plotting.fig2ab import plot_fig2ab
+
+    fig = job.params.figures
+    plot_fig2ab(
+        job.input.maps,
+        job.output.png,
+        job.output.extra,
+        panel=job.wildcards.panel,
+        s4max_limits=fig["s4max_limits"],
+        geomagnetic_latitudes=fig["geomagnetic_latitudes"],
+        coastline_shapefile=fig["coastline_shapefile"],
+        dpi=fig["dpi"],
+        years=job.params.years,
+    )
