@@ -164,3 +164,46 @@ def test_local_archive_layout(tmp_path):
         "2022/012/scnLv2_rapid_2022_012.tar.gz")
     with pytest.raises(ConfigError, match="local_archive"):
         local_day_path(None, 2022, 11, product="scnLv2", streams=STREAMS)
+
+
+@pytest.mark.workflow
+def test_download_rule_with_stream_fallback(tmp_path_factory):
+    """The real download rule: DOY 1 from rapid, DOY 201 only in provisional/spaceWeather."""
+    import stat
+
+    import pandas as pd
+
+    from .workflow_helpers import make_workdir, snakemake
+
+    root = tmp_path_factory.mktemp("cdaac2wf")
+    served = {}
+    for doy, stream in ((1, "rapid"), (201, "provisional/spaceWeather")):
+        d = root / "gnss-ro" / "cosmic2" / stream / "level2" / "2022" / f"{doy:03d}"
+        d.mkdir(parents=True)
+        path = d / day_file_name("scnLv2", stream, 2022, doy)
+        write_day_tarball(path, 2022, doy, SyntheticStream(members_per_day=200), seed=5)
+        served[doy] = path.read_bytes()
+
+    def handler(*args, **kwargs):
+        return _Handler(*args, directory=str(root), **kwargs)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base_url = f"http://127.0.0.1:{httpd.server_address[1]}/gnss-ro/cosmic2"
+        wd = make_workdir(
+            tmp_path_factory.mktemp("wf"), "cosmic2_cdaac",
+            overrides={"cosmic": {"missions": {"cosmic2": {"cdaac": {"base_url": base_url}}}}},
+        )
+        snakemake(wd, "--cores", "2", "results/occultation/cosmic2/qc_summary.csv")
+    finally:
+        httpd.shutdown()
+    for doy in (1, 201):
+        raw = wd / "resources" / "cosmic" / "cosmic2" / "2022" / f"{doy:03d}.tar.gz"
+        assert raw.read_bytes() == served[doy]
+        assert not raw.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)  # protected
+    log = (wd / "logs" / "download" / "cosmic2" / "2022" / "201.log").read_text()
+    assert "taken from stream provisional/spaceWeather" in log
+    summary = pd.read_csv(wd / "results" / "occultation" / "cosmic2" / "qc_summary.csv")
+    counts = dict(zip(summary["reason"], summary["count"], strict=True))
+    assert counts["days"] == 2 and counts["total_members"] == 400
