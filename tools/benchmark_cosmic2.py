@@ -150,16 +150,21 @@ def bench_dry_run(tmp: Path) -> None:
     print(f"  {dt:.1f} s (target < 20 s); jobs per rule:")
     for rule, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         print(f"    {rule:32s} {n}")
-    import yaml
-
-    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
-    per_group = profile.get("group-components", {}).get("scint_day", 1)
-    day_jobs = sum(n for r, n in counts.items() if r.startswith("ingest_scint_day"))
-    local = sum(n for r, n in counts.items() if r.startswith("download_"))
-    other = sum(counts.values()) - day_jobs - local - counts.get("total", 0)
-    subs = -(-day_jobs // per_group) + other
-    print(f"  cluster submissions: {subs} ({day_jobs} day jobs in groups of {per_group}, "
-          f"{other} other; {local} downloads run on the login node)")
+    # Submissions: a second dry run through the SLURM profile, whose output shows the
+    # group jobs (tests/test_slurm_profile.py reads it the same way).
+    prof = subprocess.run(
+        [str(snakemake), "--dry-run", "--profile", str(REPO / "profiles" / "slurm"),
+         "--configfile", str(overlay)],
+        cwd=wd, capture_output=True, text=True,
+    )
+    blocks = re.split(r"\n(?=\[[^\]]+\] Group job )|\n(?=\[[^\]]+\]\n(?:rule|localrule) )",
+                      prof.stdout)
+    groups = sum(1 for blk in blocks if " Group job " in blk.split("\n", 1)[0])
+    singles = sum(len(re.findall(r"^rule (\w+):", blk, re.M)) for blk in blocks
+                  if " Group job " not in blk.split("\n", 1)[0])
+    local = sum(len(re.findall(r"^localrule (\w+):", blk, re.M)) for blk in blocks)
+    print(f"  cluster submissions: {groups + singles} ({groups} group jobs, {singles} single "
+          f"jobs; {local} local jobs, e.g. downloads, run on the login node)")
 
 
 def main(argv: list[str] | None = None) -> int:

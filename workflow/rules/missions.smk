@@ -1,7 +1,7 @@
 # The current missions (COSMIC-2, Spire; issue 11): day tarballs -> event tables ->
 # per-mission and combined climatologies. COSMIC-1 (the paper) keeps its own rules
 # and paths (cosmic_raw.smk, occultation.smk); the combined products pool it with
-# the missions of cosmic.combined.missions. docs/formats.md §2, docs/science.md §2.6.
+# the missions of cosmic.combined.missions. docs/formats.md §2, docs/science.md §2, current missions.
 
 PRODUCT_TARGETS.extend(mission_product_targets())
 
