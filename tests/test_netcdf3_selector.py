@@ -112,3 +112,31 @@ def test_damage_is_named(tmp_path):
         sel.read(b"<html>not netcdf</html>", path="day.tar.gz", member="m_nc")
     with pytest.raises(InputFileError):
         sel.read(b"CDF\x01" + b"\xff" * 40)
+
+
+def test_other_lengths_are_derived_not_parsed(tmp_path, monkeypatch):
+    """A new sample count of a known family is derived from its predicted variable list."""
+    import estransport.io.netcdf3 as nc3
+
+    sel = HeaderSelector(ATTRS, VARS)
+    first = tmp_path / "n7.nc"
+    _write(first, n=7, extra_record=False)
+    sel.read(first.read_bytes())
+    parsed = []
+    real = nc3.read_header
+    monkeypatch.setattr(nc3, "read_header", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    for n in (3, 11, 40):
+        path = tmp_path / f"n{n}.nc"
+        values = _write(path, n=n, extra_record=False, seed=n)
+        attrs, arrays = sel.read(path.read_bytes())
+        for k, name in enumerate(("time", "s4_L1")):
+            np.testing.assert_array_equal(arrays[k], values[name])
+        np.testing.assert_array_equal(arrays[3], values["lat"])
+    assert parsed == []  # every new length derived from the family of the first file
+    # A file of another structure (an extra variable attribute) is parsed, not derived.
+    other = tmp_path / "other.nc"
+    _write(other, n=5, extra_record=False)
+    with netCDF4.Dataset(other, "a") as ds:
+        ds["lat"].comment = "x"
+    sel.read(other.read_bytes())
+    assert parsed == [1]

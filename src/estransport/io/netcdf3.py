@@ -726,6 +726,21 @@ class Layout:
             ends = [v.begin + v.vsize for v in header.variables.values()]
             self.size = max([header.size, *ends])
 
+    def _sibling(self, dim_bytes: bytes, var_bytes: bytes, begins: dict, pers: dict,
+                 size: int) -> Layout:
+        """A layout of the same structure with other dimension lengths (see _Family)."""
+        out = object.__new__(Layout)
+        for slot in Layout.__slots__:
+            setattr(out, slot, getattr(self, slot))
+        out.dim_bytes = dim_bytes
+        out.var_bytes = var_bytes
+        out.size = size
+        out.var_specs = tuple(
+            None if spec is None else (begins[name], spec[1], pers[name], False, 0)
+            for name, spec in zip(self.variables, self.var_specs, strict=True)
+        )
+        return out
+
     def matches(self, buf: bytes) -> bool:
         """True if ``buf`` has exactly this layout (structure and variable list)."""
         if buf[:4] + buf[8 : self.gatt.start] != self.dim_bytes:
@@ -834,6 +849,85 @@ class Layout:
         return tuple(attrs), tuple(arrays)
 
 
+class _Family:
+    """Layouts that differ only in dimension lengths, so that a new length costs no parse.
+
+    The COSMIC-2 ``scnLv2`` files of a day have about a hundred different sample
+    counts, hence a hundred layouts. When the first layout of a family was
+    written the classic way (no record variables; each variable's data right
+    after the previous one's, starting at the end of the header), the variable
+    list of a file with other dimension lengths is predictable: the same bytes
+    with other ``vsize`` and ``begin`` fields. :meth:`derive` builds that
+    expected variable list and accepts the file only if its bytes are exactly
+    those, so a derived layout is as safe as a parsed one.
+    """
+
+    __slots__ = ("version", "dim_names", "base", "fields", "template", "header_size")
+
+    def __init__(self, buf: bytes, header: Header, base: Layout):
+        self.version = header.version
+        self.dim_names = tuple(header.dimensions)
+        self.base = base
+        self.header_size = header.size
+        ids = {name: k for k, name in enumerate(self.dim_names)}
+        cur = _Cursor(buf, None, None)
+        cur.pos = base.var_start
+        count = cur.list_head(_NC_VARIABLE, "variable list")
+        fields = []
+        template = bytearray(buf[base.var_start : header.size])
+        begin_size = 8 if self.version == 2 else 4
+        expected_begin = header.size
+        for _ in range(count):
+            name = cur.name("variable")
+            ndims = cur.non_neg("ndims")
+            cur.pos += 4 * ndims
+            cur.att_list("variable")
+            var = header.variables[name]
+            rel = cur.pos - base.var_start
+            itemsize = var.dtype.itemsize
+            shape_ids = tuple(ids[d] for d in var.dimensions)
+            nbytes = int(np.prod(var.shape, dtype=np.int64)) * itemsize
+            if var.is_record or var.begin != expected_begin or var.vsize != nbytes + (-nbytes % 4):
+                raise ValueError("not a contiguous classic layout")
+            template[rel + 4 : rel + 8 + begin_size] = bytes(4 + begin_size)
+            fields.append((name, rel + 4, rel + 8, shape_ids, itemsize))
+            expected_begin += var.vsize
+            cur.pos += 8 + begin_size
+        self.fields = tuple(fields)
+        self.template = bytes(template)
+
+    def derive(self, buf: bytes, version: int, dims: list[Dimension], gatt_start: int):
+        """The layout of ``buf`` if it belongs to this family, else None."""
+        if version != self.version or tuple(d.name for d in dims) != self.dim_names:
+            return None
+        base = self.base
+        g = base.gatt
+        if gatt_start != g.start:
+            return None
+        end = g.start + g.length
+        if int.from_bytes(buf[g.start : end], "big") & g.mask != g.pattern:
+            return None
+        sizes = [d.size for d in dims]
+        expected = bytearray(self.template)
+        pack_begin = struct.Struct(">q" if version == 2 else ">i").pack_into
+        begin = self.header_size
+        begins, pers = {}, {}
+        for name, off_vsize, off_begin, shape_ids, itemsize in self.fields:
+            per = 1
+            for k in shape_ids:
+                per *= sizes[k]
+            nbytes = per * itemsize
+            vsize = nbytes + (-nbytes % 4)
+            struct.pack_into(">I", expected, off_vsize, vsize)
+            pack_begin(expected, off_begin, begin)
+            begins[name], pers[name] = begin, per
+            begin += vsize
+        if buf[base.var_start : base.var_start + len(expected)] != expected:
+            return None
+        return base._sibling(buf[:4] + buf[8:gatt_start], bytes(expected), begins, pers,
+                             max(self.header_size, begin))
+
+
 class HeaderSelector:
     """Find the header layout of many netCDF-3 files alike, and read chosen parts of them.
 
@@ -858,8 +952,10 @@ class HeaderSelector:
 
     Notes
     -----
-    The first file of each layout is decoded by :func:`read_header`, which
-    validates the whole header. A file that matches a cached layout has, byte
+    The first file of each layout family is decoded by :func:`read_header`,
+    which validates the whole header; a file with other dimension lengths whose
+    variable list is byte for byte the one the family predicts gets a derived
+    layout (:class:`_Family`). A file that matches a cached layout has, byte
     for byte, the structure of a validated file, so only the bounds of the
     data are checked again.
     """
@@ -870,6 +966,7 @@ class HeaderSelector:
         self.max_layouts = int(max_layouts)
         self._by_size: dict[int, list[Layout]] = {}
         self._records: list[Layout] = []
+        self._families: list[_Family] = []
         self._count = 0
 
     def layout(self, buf: bytes, *, path=None, member=None) -> Layout:
@@ -933,14 +1030,25 @@ class HeaderSelector:
         return self.layout(buf, path=path, member=member).extract(buf, path, member)
 
     def _learn(self, buf: bytes, path, member) -> Layout:
-        header = read_header(buf, path=path, member=member)
         cur = _Cursor(buf, path, member)
-        cur.header_start()
-        cur.dim_list(header.numrecs)
+        version, numrecs = cur.header_start()
+        dims = cur.dim_list(numrecs)
         start = cur.pos
-        cur.att_list("global")
-        gatt = _GattLayout(buf, start, cur.pos)
-        layout = Layout(buf, header, gatt, self.attributes, self.variables)
+        layout = None
+        for family in self._families:
+            layout = family.derive(buf, version, dims, start)
+            if layout is not None:
+                break
+        if layout is None:
+            header = read_header(buf, path=path, member=member)
+            cur.att_list("global")
+            gatt = _GattLayout(buf, start, cur.pos)
+            layout = Layout(buf, header, gatt, self.attributes, self.variables)
+            try:
+                self._families.insert(0, _Family(buf, header, layout))
+                del self._families[8:]
+            except ValueError:
+                pass  # not a contiguous classic layout: every length is parsed
         if layout.size is not None and layout.size > len(buf):
             raise InputFileError(
                 "<bytes>" if path is None else path,
@@ -951,6 +1059,7 @@ class HeaderSelector:
         if self._count >= self.max_layouts:
             self._by_size.clear()
             self._records.clear()
+            self._families.clear()
             self._count = 0
         if layout.size is None:
             self._records.insert(0, layout)
