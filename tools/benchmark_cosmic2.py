@@ -160,11 +160,25 @@ def bench_dry_run(tmp: Path) -> None:
     blocks = re.split(r"\n(?=\[[^\]]+\] Group job )|\n(?=\[[^\]]+\]\n(?:rule|localrule) )",
                       prof.stdout)
     groups = sum(1 for blk in blocks if " Group job " in blk.split("\n", 1)[0])
-    singles = sum(len(re.findall(r"^rule (\w+):", blk, re.M)) for blk in blocks
-                  if " Group job " not in blk.split("\n", 1)[0])
-    local = sum(len(re.findall(r"^localrule (\w+):", blk, re.M)) for blk in blocks)
+    names = [name for blk in blocks if " Group job " not in blk.split("\n", 1)[0]
+             for name in re.findall(r"^(?:local)?rule (\w+):", blk, re.M)]
+    local = [n for n in names if n in _local_rules()]
+    singles = len(names) - len(local)
     print(f"  cluster submissions: {groups + singles} ({groups} group jobs, {singles} single "
-          f"jobs; {local} local jobs, e.g. downloads, run on the login node)")
+          f"jobs; {len(local)} local jobs, the downloads and targets, run on the login node)")
+
+
+def _local_rules() -> set[str]:
+    """Rules run on the login node: ``localrule: True``, and the target rules ``all`` and ``paper``."""
+    local = {"all", "paper"}
+    for path in [REPO / "Snakefile", *sorted((REPO / "workflow" / "rules").glob("*.smk"))]:
+        text = path.read_text()
+        for m in re.finditer(r"^(\s*)rule (\w+):\n((?:\1\s+.*\n|\s*\n)+)", text, re.M):
+            if re.search(r"^\s*localrule:\s*True", m.group(3), re.M):
+                local.add(m.group(2))
+        for m in re.finditer(r"^localrules:\s*(.+)$", text, re.M):
+            local.update(x.strip() for x in m.group(1).split(","))
+    return local
 
 
 def main(argv: list[str] | None = None) -> int:
