@@ -224,7 +224,7 @@ def test_truncated_day_is_an_error(c2_day, tmp_path):
 
 
 def test_member_names():
-    # Real names: scnLv2 of COSMIC-2 [S58], podTc2 [S9] [S15], scnLv2 CDAAC template [S14].
+    # Real names: scnLv2 of COSMIC-2 [S64], podTc2 [S9] [S15], scnLv2 CDAAC template [S14].
     a = parse_member_name("2026.200/scnLv2_2026.200.006.01.01.R16.SC001_0001.0001_nc")
     assert (a["product"], a["year"], a["doy"], a["leo"], a["gnss_system"], a["prn"]) == (
         "scnLv2", 2026, 200, "006", "R", 16)

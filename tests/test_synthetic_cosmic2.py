@@ -20,7 +20,7 @@ from estransport.synthetic.cosmic2 import (
 )
 
 # Names of docs/formats.md §2.3: the CDAAC page's attributes [V] [S14] and those a public
-# reader takes from real files [V3] [S58]; variables of real files read by third parties [V3].
+# reader takes from real files [V3] [S64]; variables of real files read by third parties [V3].
 SCNLV2_GLOBALS = {
     "center", "timeOfProcessing", "missionId", "dump_id", "leoId", "antenna_id", "occsatId",
     "startTime", "stopTime", "year", "month", "day", "hour", "minute", "second", "duration",

@@ -50,7 +50,7 @@ STREAM_TAGS = {
     "provisional/spaceWeather": "prov1",
 }
 #: Product -> level directory: scnLv2 level 2 [V] [S14]; podTc2 level 1b [V] [S15];
-#: Spire's podTec level 1b [V3] [S60].
+#: Spire's podTec level 1b [V3] [S67].
 PRODUCT_LEVELS = {"scnLv2": "level2", "podTc2": "level1b", "podTec": "level1b"}
 
 

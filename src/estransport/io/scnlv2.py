@@ -93,7 +93,7 @@ GPS_EPOCH_UNIX_S = 315_964_800
 FILL_VALUE = -999.0
 #: A ``time`` larger than this (s) is absolute GPS seconds, a smaller one counts from
 #: ``startTime`` [I]: podTc2 stores absolute GPS seconds [V3] [S9], Spire scnLv2 seconds
-#: from ``startTime`` [V3] [S59]; 1e8 s after the GPS epoch is 1983.
+#: from ``startTime`` [V3] [S65]; 1e8 s after the GPS epoch is 1983.
 ABSOLUTE_TIME_MIN_S = 1.0e8
 
 # Names read from each member (docs/formats.md §2.3, §2.4). First found wins.
@@ -125,7 +125,7 @@ def parse_member_name(name: str) -> dict[str, Any]:
     Two templates are known (docs/formats.md §2.2):
 
     * ``scnLv2_YYYY.DDD.LLL.AA.BB.PNN.SCnnn_SSSS.VVVV_nc``, as seen for COSMIC-2
-      and Spire ``scnLv2`` [V3] [S58] [S59] (``LLL`` the LEO number,
+      and Spire ``scnLv2`` [V3] [S64] [S65] (``LLL`` the LEO number,
       ``AA``/``BB`` two two-digit fields of unknown meaning [GAP], ``PNN`` the
       GNSS system letter and PRN, ``SCnnn`` the antenna);
     * ``PPPPPP_IIII.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc``, the CDAAC

@@ -324,7 +324,7 @@ def _member_names(stream, year, doy, start_s, n, leo, glonass, prn, antenna) -> 
                     f"{int(np.ceil(n[k] / 60)):04d}.{system}{prn[k]:02d}.{ant:02d}_{VERSION_SUFFIX}_nc"
                 )
             else:
-                # scnLv2_YYYY.DDD.LLL.AA.BB.PNN.SCnnn_0001.0001_nc [V3] [S58]; AA.BB written as the
+                # scnLv2_YYYY.DDD.LLL.AA.BB.PNN.SCnnn_0001.0001_nc [V3] [S64]; AA.BB written as the
                 # start hour and minute [I] (the two real names, both "01.01", are consistent).
                 name = (
                     f"scnLv2_{year:04d}.{doy:03d}.{leo[k]:03d}.{hour[k]:02d}.{minute[k]:02d}."
