@@ -100,7 +100,7 @@ def test_urls_follow_the_cdaac_layout():
         day_urls(2022, 1, base_url="u", product="scnLv1", streams=STREAMS)
 
 
-def test_preferred_stream_then_fallback(server, tmp_path):
+def test_preferred_stream_then_fallback(server, tmp_path, caplog):
     base_url, served = server
     dest = tmp_path / "010.tar.gz"
     url, _ = _get(base_url, 10, dest)
@@ -110,7 +110,7 @@ def test_preferred_stream_then_fallback(server, tmp_path):
     url, _ = _get(base_url, 11, dest)  # 404 in rapid: taken from provisional/spaceWeather
     assert "/provisional/spaceWeather/" in url and url.endswith("scnLv2_prov1_2022_011.tar.gz")
     assert dest.read_bytes() == served[(11, "provisional/spaceWeather")]
-    logging.getLogger("estransport").setLevel(logging.ERROR)
+    caplog.set_level(logging.ERROR, logger="estransport")  # restored after the test
     events, problems = read_scint_day(dest, product="scnLv2", mission="cosmic2",
                                       altitude_km=(90, 130), tangent_point="auto", strict=False)
     assert events.attrs["n_members"] == 300 and len(events) + len(problems) == 300

@@ -252,7 +252,7 @@ def test_build_hourly_counts_the_qc_of_every_file(millstone, tmp_path, caplog):
     for p in (empty, dup):
         p.write_text(p.read_text().replace("foF2", "foEs"))
     with caplog.at_level(logging.INFO, logger="estransport.ionosonde.hourly"):
-        hourly = build_hourly([empty, dup], station, min_confidence=0,
+        hourly = build_hourly([empty, dup], station, confidence_filter="ionogram", min_confidence=0,
                               keep_unknown_confidence=True, method="nearest", tolerance_min=30)
     assert hourly.attrs["qc"]["header_only"] == 1
     assert hourly.attrs["qc"]["duplicates_dropped"] == 1
