@@ -165,8 +165,12 @@ def cosmic_provenance(product):
 
 #: Enabled missions, and those of each source (the wildcard values of their rules).
 MISSIONS = mission_steps.enabled_missions(config["cosmic"])
-MISSIONS_SYNTHETIC = [m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "synthetic"]
-MISSIONS_CDAAC = [m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "cdaac"]
+MISSIONS_SYNTHETIC = [
+    m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "synthetic"
+]
+MISSIONS_CDAAC = [
+    m for m in MISSIONS if config["cosmic"]["missions"][m]["source"] == "cdaac"
+]
 #: Missions pooled in results/occultation/combined/ (none unless at least two run).
 COMBINED_MISSIONS = mission_steps.combined_members(config["cosmic"])
 if len(COMBINED_MISSIONS) < 2:
@@ -204,7 +208,9 @@ def combined_event_tables():
             out.extend(cosmic_event_tables())
         else:
             days = mission_steps.mission_days(config["cosmic"], m)
-            out.extend(f"results/occultation/{m}/events/{y}/{d}.parquet" for y, d in days)
+            out.extend(
+                f"results/occultation/{m}/events/{y}/{d}.parquet" for y, d in days
+            )
     return out
 
 
@@ -253,5 +259,8 @@ def mission_product_targets():
     if COMBINED_MISSIONS:
         out.append("results/occultation/combined/monthly_lat_alt.nc")
     for s in MISSION_FIGURE_SETS:
-        out.extend(figure_outputs(f"{s}/fig2a_s4max_djf") + figure_outputs(f"{s}/fig2b_s4max_jja"))
+        out.extend(
+            figure_outputs(f"{s}/fig2a_s4max_djf")
+            + figure_outputs(f"{s}/fig2b_s4max_jja")
+        )
     return out

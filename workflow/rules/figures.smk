@@ -52,7 +52,11 @@ if MISSION_FIGURE_SETS:
                 caption="../report/fig2ab_missions.rst",
                 category="Missions",
                 subcategory="S4max maps",
-                labels={"set": "{set}", "figure": "Fig. 2{panel}", "season": "{season}"},
+                labels={
+                    "set": "{set}",
+                    "figure": "Fig. 2{panel}",
+                    "season": "{season}",
+                },
             ),
             extra=[
                 f"results/figures/{{set}}/fig2{{panel}}_s4max_{{season}}{e}"

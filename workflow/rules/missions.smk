@@ -118,8 +118,12 @@ if MISSIONS:
         params:
             maps=config["cosmic"]["maps"],
             qc=config["cosmic"]["qc"],
-            years=lambda wildcards: config["cosmic"]["missions"][wildcards.mission]["years"],
-            coverage=lambda wildcards: config["cosmic"]["missions"][wildcards.mission]["coverage_lat_deg"],
+            years=lambda wildcards: config["cosmic"]["missions"][wildcards.mission][
+                "years"
+            ],
+            coverage=lambda wildcards: config["cosmic"]["missions"][wildcards.mission][
+                "coverage_lat_deg"
+            ],
             config=lambda wildcards: mission_provenance("maps", [wildcards.mission]),
         wildcard_constraints:
             mission="|".join(MISSIONS),
@@ -144,8 +148,12 @@ if MISSIONS:
         params:
             monthly=config["cosmic"]["monthly"],
             qc=config["cosmic"]["qc"],
-            years=lambda wildcards: config["cosmic"]["missions"][wildcards.mission]["years"],
-            coverage=lambda wildcards: config["cosmic"]["missions"][wildcards.mission]["coverage_lat_deg"],
+            years=lambda wildcards: config["cosmic"]["missions"][wildcards.mission][
+                "years"
+            ],
+            coverage=lambda wildcards: config["cosmic"]["missions"][wildcards.mission][
+                "coverage_lat_deg"
+            ],
             config=lambda wildcards: mission_provenance("monthly", [wildcards.mission]),
         wildcard_constraints:
             mission="|".join(MISSIONS),
