@@ -36,7 +36,13 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ._text import MAX_YEAR, MIN_YEAR, implausible_year, make_datetime, read_lines
-from .schema import CONFIDENCE_MANUAL, make_table, table_from_columns
+from .schema import (
+    CONFIDENCE_MANUAL,
+    TablePart,
+    part_from_columns,
+    part_from_records,
+    table_from_parts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -390,15 +396,20 @@ def read_didbase_table(
         ``characteristic`` column, or gives a unit other than MHz/km for a
         mapped column.
     """
+    return table_from_parts([didbase_part(path, station, characteristic)])
+
+
+def didbase_part(path: str | os.PathLike, station: str, characteristic: str = "foEs"
+                 ) -> TablePart:
+    """The rows of one DIDBase export as a :class:`~.schema.TablePart`
+    (see :func:`read_didbase_table`)."""
     path = Path(path)
     wide = read_didbase(path)
     units = wide.attrs.get("units", {})
     header_line = wide.attrs.get("header_line", 1)
     qc = dict(wide.attrs["qc"])
     if wide.empty and characteristic not in wide.columns:
-        table = make_table([])
-        table.attrs["qc"] = qc
-        return table
+        return part_from_records([], {"qc": qc})
     if characteristic not in wide.columns:
         names = [c for c in wide.columns if c not in ("time_ut", "CS", "source_line")
                  and not c.endswith("_QD")]
@@ -427,6 +438,4 @@ def read_didbase_table(
     }
     for name, (col, _unit) in mapping.items():
         columns[col] = wide[name].to_numpy()
-    table = table_from_columns(columns)
-    table.attrs["qc"] = qc
-    return table
+    return part_from_columns(columns, {"qc": qc})

@@ -14,19 +14,20 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .didbase import read_didbase_table
-from .sao import read_sao
-from .saoxml import read_saoxml
+from .didbase import didbase_part
+from .sao import sao_part
+from .saoxml import saoxml_part
 from .schema import (
     CONFIDENCE_MANUAL,
     CONFIDENCE_UNKNOWN,
+    TablePart,
     describe_qc,
-    make_table,
     sum_qc,
+    table_from_parts,
     validate_table,
 )
 from .stations import Station
-from .ukssdc import read_iiwg, read_ukssdc_daily
+from .ukssdc import iiwg_part, ukssdc_daily_part
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +69,45 @@ def read_raw(path: str | os.PathLike, station: Station) -> pd.DataFrame:
     ValueError
         For a format no parser reads.
     """
+    return table_from_parts([raw_part(path, station)])
+
+
+def read_raw_files(paths: Sequence[str | os.PathLike], station: Station) -> pd.DataFrame:
+    """Read a station's raw files into one table, its dtypes converted once.
+
+    Equals ``pandas.concat([read_raw(p, station) for p in paths], ignore_index=True)``
+    (same rows, order and dtypes; :func:`~.schema.table_from_parts`) and raises the
+    same error for the first bad file.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Raw files of the station.
+    station : Station
+        As :func:`read_raw`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Ionosonde table (:mod:`.schema`); ``attrs["qc"]`` sums the parsers' counters
+        where the format has them.
+    """
+    return table_from_parts([raw_part(p, station) for p in paths])
+
+
+def raw_part(path: str | os.PathLike, station: Station) -> TablePart:
+    """One raw file's rows, not yet a table (:func:`read_raw`; :class:`~.schema.TablePart`)."""
     fmt = station.format
     if fmt == "iiwg":
-        return read_iiwg(path, station.code)
+        return iiwg_part(path, station.code)
     if fmt == "ukssdc_daily":
-        return read_ukssdc_daily(path, station.code, meridian_deg_e=station.meridian_deg)
+        return ukssdc_daily_part(path, station.code, meridian_deg_e=station.meridian_deg)
     if fmt == "sao":
-        return read_sao(path, station.code)
+        return sao_part(path, station.code)
     if fmt == "saoxml":
-        return read_saoxml(path, station.code)
+        return saoxml_part(path, station.code)
     if fmt == "didbase":
-        return read_didbase_table(path, station.code)
+        return didbase_part(path, station.code)
     raise ValueError(f"unknown ionosonde format {fmt!r}")
 
 
@@ -346,9 +375,9 @@ def hourly_and_qc(
     qc : pandas.DataFrame
         :func:`qc_counts` per UT year (the values each rule of this step dropped).
     """
-    tables = [read_raw(p, station) for p in paths]
-    parser_qc = sum_qc(tables)
-    table = pd.concat(tables, ignore_index=True) if tables else make_table([])
+    parts = [raw_part(p, station) for p in paths]
+    parser_qc = sum_qc(parts)
+    table = table_from_parts(parts)  # dtypes converted once for all files
     kept = apply_confidence_filter(table, confidence_filter=confidence_filter,
                                    min_confidence=min_confidence,
                                    keep_unknown=keep_unknown_confidence)

@@ -40,7 +40,13 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ._text import make_datetime
-from .schema import CONFIDENCE_MANUAL, CONFIDENCE_UNKNOWN, make_table
+from .schema import (
+    CONFIDENCE_MANUAL,
+    CONFIDENCE_UNKNOWN,
+    TablePart,
+    part_from_records,
+    table_from_parts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +113,11 @@ def read_saoxml(path: str | os.PathLike, station: str | None = None) -> pd.DataF
         impossible ``StartTimeUTC``, an unknown ``ScalerType``, a ``Val`` that
         is not a number, units other than MHz/km, or letters other than A-Z.
     """
+    return table_from_parts([saoxml_part(path, station)])
+
+
+def saoxml_part(path: str | os.PathLike, station: str | None = None) -> TablePart:
+    """The rows of one SAO.XML file as a :class:`~.schema.TablePart` (see :func:`read_saoxml`)."""
     path = Path(path)
     data = path.read_bytes()
     if not data.strip():
@@ -177,7 +188,7 @@ def read_saoxml(path: str | os.PathLike, station: str | None = None) -> pd.DataF
     if state["root"] is None:
         raise InputFileError(path, "no <SAORecordList> element", line=1)
     logger.debug("%s: %d SAO.XML records", path, len(rows))
-    return make_table(rows)
+    return part_from_records(rows)
 
 
 def _characteristic(path, attrs: dict, line: int, record: dict) -> None:

@@ -26,6 +26,8 @@ are rows with ``foEs_MHz`` NaN and the letters kept.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -103,13 +105,13 @@ QC_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def sum_qc(tables: Iterable[pd.DataFrame]) -> dict[str, int]:
+def sum_qc(tables: Iterable[pd.DataFrame | TablePart]) -> dict[str, int]:
     """Add up the parsers' QC counters (``attrs["qc"]``) of several tables.
 
     Parameters
     ----------
-    tables : iterable of pandas.DataFrame
-        Parser outputs; a table without ``attrs["qc"]`` counts nothing.
+    tables : iterable of pandas.DataFrame or TablePart
+        Parser outputs; one without ``attrs["qc"]`` counts nothing.
 
     Returns
     -------
@@ -139,6 +141,161 @@ def empty_table() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=DTYPES[c]) for c in COLUMNS})
 
 
+@dataclasses.dataclass
+class TablePart:
+    """One file's rows as columns, range-checked but not yet a table.
+
+    A parser builds one part per file (:func:`part_from_records`,
+    :func:`part_from_columns`); :func:`table_from_parts` turns any number of parts into
+    one table with a single dtype conversion. The conversion (an ``astype`` per column,
+    a sort) costs a few milliseconds whatever the number of rows, so a set of small
+    files (one SAO file per ionogram) is read far faster as one table than file by file
+    (``tools/benchmark_sao.py``).
+
+    Attributes
+    ----------
+    columns : dict of str to list or numpy.ndarray
+        Every column of :data:`COLUMNS`, ``n`` values each, in the file's record order.
+    n : int
+        Number of rows.
+    attrs : dict
+        What the table of this file alone carries in ``attrs`` (e.g. ``qc``).
+    """
+
+    columns: dict[str, Any]
+    n: int
+    attrs: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def part_from_records(
+    records: Iterable[Mapping[str, Any]], attrs: Mapping[str, Any] | None = None
+) -> TablePart:
+    """One file's row dictionaries as a :class:`TablePart`, filling absent optional columns.
+
+    Parameters
+    ----------
+    records : iterable of mapping
+        As :func:`make_table` takes them.
+    attrs : mapping, optional
+        The file's table attributes (e.g. ``{"qc": ...}``).
+
+    Returns
+    -------
+    TablePart
+
+    Raises
+    ------
+    InputFileError
+        For the first row (in record order) with a value outside :data:`PHYSICAL_RANGES`.
+    """
+    rows = list(records)
+    # an absent key takes the default; a key given as None stays None (as {**_DEFAULTS, **row})
+    columns = {c: [r.get(c, _DEFAULTS.get(c)) for r in rows] for c in COLUMNS}
+    return part_from_columns(columns, attrs)
+
+
+def part_from_columns(
+    columns: Mapping[str, Any], attrs: Mapping[str, Any] | None = None
+) -> TablePart:
+    """One file's whole columns as a :class:`TablePart`, filling absent optional columns.
+
+    Parameters
+    ----------
+    columns : mapping of str to array_like
+        Equal-length columns, as :func:`table_from_columns` takes them.
+    attrs : mapping, optional
+        The file's table attributes (e.g. ``{"qc": ...}``).
+
+    Returns
+    -------
+    TablePart
+
+    Raises
+    ------
+    InputFileError
+        For the first row (in record order) with a value outside :data:`PHYSICAL_RANGES`.
+    """
+    n = len(next(iter(columns.values())))
+    data = {c: columns[c] if c in columns else [_DEFAULTS[c]] * n for c in COLUMNS}
+    part = TablePart(data, n, dict(attrs or {}))
+    _check_part_ranges(part)
+    return part
+
+
+#: Below this many rows a list column is range-checked in Python: converting it to
+#: NumPy costs more than a short loop (one-record SAO files).
+_PYTHON_CHECK_ROWS = 64
+
+
+def _check_part_ranges(part: TablePart) -> None:
+    """:func:`check_physical_ranges` on a part's columns: the same first row, same message."""
+    for col, (lo, hi) in PHYSICAL_RANGES.items():
+        values = part.columns[col]
+        if part.n < _PYTHON_CHECK_ROWS and isinstance(values, list):
+            bad = [k for k, v in enumerate(values)
+                   if not (v is None or v != v or lo <= v <= hi)][:1]
+        else:
+            v = np.asarray(values, dtype=float)
+            bad = np.flatnonzero(~np.isnan(v) & ((v < lo) | (v > hi)))
+        if len(bad):
+            k = int(bad[0])
+            raise InputFileError(
+                str(part.columns["source_file"][k]),
+                f"{col} = {float(values[k]):g} outside the physical range {lo}-{hi}",
+                line=int(part.columns["source_line"][k]),
+            )
+
+
+def _concat_column(chunks: list) -> Any:
+    """One column of several parts: NumPy arrays joined, anything else as one list."""
+    if len(chunks) == 1:
+        return chunks[0]
+    if all(isinstance(c, np.ndarray) for c in chunks):
+        return np.concatenate(chunks)
+    return list(itertools.chain.from_iterable(chunks))
+
+
+def table_from_parts(parts: Iterable[TablePart]) -> pd.DataFrame:
+    """One table from the parts of several files, its dtypes converted once.
+
+    The result equals ``pandas.concat`` of the files' own tables (each sorted by time)
+    with ``ignore_index=True``: the same rows in the same order (file by file, each
+    file sorted by time, stable, NaT last) and the same dtypes.
+
+    Parameters
+    ----------
+    parts : iterable of TablePart
+        In the order the files' tables would be concatenated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS` with :data:`DTYPES`. ``attrs``: a single part's own;
+        for several, ``qc`` is the sum of the parts' counters (:func:`sum_qc`) if any
+        part has one.
+    """
+    parts = list(parts)
+    full = [p for p in parts if p.n]
+    if not full:
+        table = empty_table()
+    else:
+        data = {c: _concat_column([p.columns[c] for p in full]) for c in COLUMNS}
+        table = pd.DataFrame(data).astype(DTYPES)
+        times = table["time_ut"].to_numpy()
+        keys = [times.view("i8"), np.isnat(times)]
+        if len(full) > 1:
+            keys.append(np.repeat(np.arange(len(full)), [p.n for p in full]))
+        order = np.lexsort(keys)  # stable: by file, then NaT last, then time
+        if (np.diff(order) != 1).any():
+            table = table.take(order)
+        table = table.reset_index(drop=True)
+    if len(parts) == 1:
+        table.attrs.update(parts[0].attrs)
+    elif any("qc" in p.attrs for p in parts):
+        table.attrs["qc"] = sum_qc(parts)
+    return table
+
+
 def make_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Build a schema table from row dictionaries, filling absent optional columns.
 
@@ -154,11 +311,13 @@ def make_table(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS` with :data:`DTYPES`, sorted by time (stable).
+
+    Raises
+    ------
+    InputFileError
+        For the first row with a value outside :data:`PHYSICAL_RANGES`.
     """
-    rows = [{**_DEFAULTS, **r} for r in records]
-    if not rows:
-        return empty_table()
-    return _finish(pd.DataFrame(rows, columns=list(COLUMNS)))
+    return table_from_parts([part_from_records(records)])
 
 
 def table_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
@@ -173,18 +332,13 @@ def table_from_columns(columns: Mapping[str, Any]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS` with :data:`DTYPES`, sorted by time (stable).
+
+    Raises
+    ------
+    InputFileError
+        For the first row with a value outside :data:`PHYSICAL_RANGES`.
     """
-    n = len(next(iter(columns.values())))
-    if n == 0:
-        return empty_table()
-    data = {c: columns[c] if c in columns else [_DEFAULTS[c]] * n for c in COLUMNS}
-    return _finish(pd.DataFrame(data))
-
-
-def _finish(df: pd.DataFrame) -> pd.DataFrame:
-    df = df.astype(DTYPES)
-    check_physical_ranges(df)
-    return df.sort_values("time_ut", kind="stable").reset_index(drop=True)
+    return table_from_parts([part_from_columns(columns)])
 
 
 def check_physical_ranges(df: pd.DataFrame) -> None:

@@ -57,7 +57,13 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ._text import make_datetime, parse_fixed, parse_int, read_lines
-from .schema import CONFIDENCE_MANUAL, CONFIDENCE_UNKNOWN, make_table
+from .schema import (
+    CONFIDENCE_MANUAL,
+    CONFIDENCE_UNKNOWN,
+    TablePart,
+    part_from_records,
+    table_from_parts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -388,6 +394,11 @@ def read_iiwg(path: str | os.PathLike, station: str | None = None) -> pd.DataFra
         neither blank nor an integer, a letter that is not A-Z, or a
         station-month without foEs.
     """
+    return table_from_parts([iiwg_part(path, station)])
+
+
+def iiwg_part(path: str | os.PathLike, station: str | None = None) -> TablePart:
+    """The rows of one IIWG file as a :class:`~.schema.TablePart` (see :func:`read_iiwg`)."""
     path = Path(path)
     cur = _Cursor(path, read_lines(path))
     rows: list[dict] = []
@@ -398,7 +409,7 @@ def read_iiwg(path: str | os.PathLike, station: str | None = None) -> pd.DataFra
     if months == 0:
         raise InputFileError(path, "no station-month in the file", line=1)
     logger.debug("%s: %d station-months, %d values", path, months, len(rows))
-    return make_table(rows)
+    return part_from_records(rows)
 
 
 def read_ukssdc_daily(
@@ -439,6 +450,20 @@ def read_ukssdc_daily(
         For a record that is not 128 characters, an impossible date, a cell
         that is neither blank nor an integer, or a letter that is not A-Z.
     """
+    return table_from_parts([ukssdc_daily_part(path, station, meridian_deg_e=meridian_deg_e,
+                                               code=code, confidence=confidence)])
+
+
+def ukssdc_daily_part(
+    path: str | os.PathLike,
+    station: str,
+    *,
+    meridian_deg_e: float,
+    code: str = FOES_CODE,
+    confidence: int = CONFIDENCE_UNKNOWN,
+) -> TablePart:
+    """The rows of one UKSSDC Data File as a :class:`~.schema.TablePart`
+    (see :func:`read_ukssdc_daily`)."""
     path = Path(path)
     if code not in URSI_SCALE or URSI_SCALE[code][1] is None:
         raise ValueError(f"URSI code {code} is not a numeric characteristic we read")
@@ -486,4 +511,4 @@ def read_ukssdc_daily(
             rows.append(row)
     if not rows:
         raise InputFileError(path, "no records in the file", line=1)
-    return make_table(rows)
+    return part_from_records(rows)
