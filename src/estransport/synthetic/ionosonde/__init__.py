@@ -32,7 +32,7 @@ from .truth import (
     soundings_table,
     station_rng,
 )
-from .writers import write_station_year
+from .writers import write_sao_files, write_station_year
 
 __all__ = [
     "LETTER_ONLY",
@@ -50,6 +50,7 @@ __all__ = [
     "soundings_table",
     "sounding_meridian",
     "station_rng",
+    "write_sao_files",
     "write_station_year",
 ]
 

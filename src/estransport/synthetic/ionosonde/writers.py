@@ -179,6 +179,54 @@ SAO_CONFIDENCE_DIGIT = {100: 1, 75: 2, 25: 4, 0: 5}
 def write_sao(df: pd.DataFrame, station: Station, path: str | os.PathLike) -> None:
     """Write soundings as one multi-record SAO 4.3 file (``FF`` preface, CRLF).
 
+    The records are those of :func:`sao_records`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Soundings (UT) with ``foEs_MHz``, ``hEs_km``, ``fbEs_MHz``, letters and ``confidence``.
+    station : Station
+    path : path-like
+        Destination (written atomically).
+    """
+    _write_text(path, [line for record in sao_records(df, station) for line in record])
+
+
+def write_sao_files(
+    df: pd.DataFrame, station: Station, directory: str | os.PathLike
+) -> list[Path]:
+    """Write soundings as one single-record SAO 4.3 file each, as a Digisonde archive keeps them.
+
+    The names follow the archives' ``{URSI}_{YYYY}{DDD}{HH}{MM}{SS}.SAO``
+    (docs/formats.md 3.2), with the station's ``ursi_code`` (else its code in capitals);
+    the records are those of :func:`sao_records`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Soundings (UT), as :func:`write_sao` takes them; one time per sounding.
+    station : Station
+    directory : path-like
+        Where the files go (made if absent; each file written atomically).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files, in the order of ``df``.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    code = station.ursi_code or station.code.upper()
+    names = df["time_ut"].dt.strftime(f"{code}_%Y%j%H%M%S.SAO").tolist()
+    paths = [directory / name for name in names]
+    for path, record in zip(paths, sao_records(df, station), strict=True):
+        _write_text(path, record)
+    return paths
+
+
+def sao_records(df: pd.DataFrame, station: Station) -> list[list[str]]:
+    """The lines of one SAO 4.3 record per sounding (``FF`` preface).
+
     Each record has groups 1-5 and 54-55: group 4 holds 49 characteristics
     (foEs at 6, h'Es at 14, fbEs at 48, others ``9999.000``), the confidence
     goes into analysis flag 10 as two equal digits ``k`` (confidence
@@ -190,8 +238,11 @@ def write_sao(df: pd.DataFrame, station: Station, path: str | os.PathLike) -> No
     df : pandas.DataFrame
         Soundings (UT) with ``foEs_MHz``, ``hEs_km``, ``fbEs_MHz``, letters and ``confidence``.
     station : Station
-    path : path-like
-        Destination (written atomically).
+
+    Returns
+    -------
+    list of list of str
+        One record's lines (without line ends) per row of ``df``.
     """
     head, nd = _sao_static(station)
     col = _columns(df, ("foEs_MHz", "hEs_km", "fbEs_MHz", "qualifier", "descriptor",
@@ -207,22 +258,24 @@ def write_sao(df: pd.DataFrame, station: Station, path: str | os.PathLike) -> No
     g4_1_pre, g4_1_mid, g4_1_post = nd * 5, nd * 7, nd
     g4_2 = nd * 15
     g4_4_pre, g4_4_post = nd * 2, nd
-    out: list[str] = []
+    out: list[list[str]] = []
     for i, stamp in enumerate(stamps):
         flags = [" 0"] * 20
         flags[9] = f"{11 * SAO_CONFIDENCE_DIGIT[int(col['confidence'][i])]:2d}"
         ql = col["qualifier"][i] or "/"
         dl = col["descriptor"][i] or "/"
-        out.extend(head)
-        out.append(stamp + fill)
-        out.append(g4_1_pre + f8(col["foEs_MHz"][i]) + g4_1_mid + f8(col["hEs_km"][i]) + g4_1_post)
-        out.append(g4_2)
-        out.append(g4_2)
-        out.append(g4_4_pre + f8(col["fbEs_MHz"][i]) + g4_4_post)
-        out.append("".join(flags))
-        out.append("/////" + ql + "/" * 43)
-        out.append("/////" + dl + "/" * 43)
-    _write_text(path, out)
+        out.append([
+            *head,
+            stamp + fill,
+            g4_1_pre + f8(col["foEs_MHz"][i]) + g4_1_mid + f8(col["hEs_km"][i]) + g4_1_post,
+            g4_2,
+            g4_2,
+            g4_4_pre + f8(col["fbEs_MHz"][i]) + g4_4_post,
+            "".join(flags),
+            "/////" + ql + "/" * 43,
+            "/////" + dl + "/" * 43,
+        ])
+    return out
 
 
 def write_saoxml(df: pd.DataFrame, station: Station, path: str | os.PathLike) -> None:
