@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 import pandas as pd
 
-from ...io.atomic import atomic_path
+from ...io.atomic import atomic_path, temporary_path
 from ...ionosonde.stations import Station
 
 
@@ -207,7 +207,10 @@ def write_sao_files(
         Soundings (UT), as :func:`write_sao` takes them; one time per sounding.
     station : Station
     directory : path-like
-        Where the files go (made if absent; each file written atomically).
+        Where the files go (made if absent). Each file is written to its
+        :func:`~estransport.io.atomic.temporary_path` and renamed: ``atomic_path``
+        would look for stale temporary files in the whole directory for every file,
+        quadratic in a year of 35,000 files.
 
     Returns
     -------
@@ -220,7 +223,10 @@ def write_sao_files(
     names = df["time_ut"].dt.strftime(f"{code}_%Y%j%H%M%S.SAO").tolist()
     paths = [directory / name for name in names]
     for path, record in zip(paths, sao_records(df, station), strict=True):
-        _write_text(path, record)
+        tmp = temporary_path(path)
+        with open(tmp, "w", newline="") as fh:
+            fh.write("\r\n".join(record) + "\r\n")
+        os.replace(tmp, path)
     return paths
 
 
