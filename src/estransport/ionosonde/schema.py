@@ -170,23 +170,10 @@ class TablePart:
 def part_from_records(
     records: Iterable[Mapping[str, Any]], attrs: Mapping[str, Any] | None = None
 ) -> TablePart:
-    """One file's row dictionaries as a :class:`TablePart`, filling absent optional columns.
+    """One file's row dictionaries (as :func:`make_table` takes them) as a :class:`TablePart`.
 
-    Parameters
-    ----------
-    records : iterable of mapping
-        As :func:`make_table` takes them.
-    attrs : mapping, optional
-        The file's table attributes (e.g. ``{"qc": ...}``).
-
-    Returns
-    -------
-    TablePart
-
-    Raises
-    ------
-    InputFileError
-        For the first row (in record order) with a value outside :data:`PHYSICAL_RANGES`.
+    Absent optional columns are filled; ``attrs``, the result and the range check are
+    as in :func:`part_from_columns`.
     """
     rows = list(records)
     # an absent key takes the default; a key given as None stays None (as {**_DEFAULTS, **row})
