@@ -37,7 +37,10 @@ each set read five ways:
 Usage::
 
     python tools/benchmark_sao.py [--files N] [--real-files 96] [--repeats 3]
-                                  [--pynasonde-python PATH]
+                                  [--pynasonde-python PATH] [--json FILE]
+
+``--json FILE`` also writes the figures (seconds, one object per set) for a caller
+such as ``tools/benchmark_throughput.py``.
 
 Times are wall-clock seconds, the minimum over ``--repeats`` runs (the synthetic set
 is read once per way when it has more than 2,000 files), all in one process.
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -227,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pynasonde-python", default=None,
                         help="interpreter of an environment with pynasonde, if this one lacks it")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     if args.files < 1 or args.files > YEAR_FILES:
         parser.error(f"--files must be 1-{YEAR_FILES}")
@@ -248,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         label = "synthetic year, 15 min" if args.files == YEAR_FILES else "synthetic, 15 min"
         results.append(measure(label, paths, args.repeats, args.pynasonde_python))
     print_table(results)
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
 
 
