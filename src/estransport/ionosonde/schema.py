@@ -147,9 +147,10 @@ class TablePart:
 
     A parser builds one part per file (:func:`part_from_records`,
     :func:`part_from_columns`); :func:`table_from_parts` turns any number of parts into
-    one table with a single dtype conversion. The conversion (an ``astype`` per column,
-    a sort) costs a few milliseconds whatever the number of rows, so a set of small
-    files (one SAO file per ionogram) is read far faster as one table than file by file
+    one table with a single dtype conversion. Building a table (a frame of typed
+    columns, a sort) costs one to a few milliseconds whatever the number of rows, far
+    more than parsing a one-record SAO file, so a set of small files (one SAO file per
+    ionogram) is read far faster as one table than file by file
     (``tools/benchmark_sao.py``).
 
     Attributes
