@@ -509,15 +509,15 @@ def test_rule_scripts_run_with_a_snakemake_object(day, tmp_path, restore_logging
     cosmic = load_config(REPO / "config" / "config.yaml")["cosmic"]
     qc_path = tmp_path / "qc" / "2007" / "002.csv"
     ingest = SimpleNamespace(
-        input=SimpleNamespace(tarball=str(day.path)),
-        output=SimpleNamespace(events=str(tmp_path / "ev.parquet"), qc=str(qc_path)),
+        input=SimpleNamespace(tarballs=[str(day.path)]),
+        output=SimpleNamespace(events=[str(tmp_path / "ev.parquet")], qc=[str(qc_path)]),
         params=SimpleNamespace(qc=cosmic["qc"], ingest=cosmic["ingest"]),
-        wildcards=SimpleNamespace(year="2007", doy="002"),
+        wildcards=SimpleNamespace(),
         threads=1,
         log=[str(tmp_path / "logs" / "ingest.log")],
     )
     runpy.run_path(
-        str(REPO / "scripts" / "ingest_scnlv1_day.py"), init_globals={"snakemake": ingest}
+        str(REPO / "scripts" / "ingest_scnlv1_batch.py"), init_globals={"snakemake": ingest}
     )
     assert "21 members, 7 kept" in (tmp_path / "logs" / "ingest.log").read_text()
     summary = SimpleNamespace(

@@ -72,7 +72,8 @@ def test_site_profile_settings():
     assert set(res) <= PLUGIN_RESOURCES, f"unknown resource names {set(res) - PLUGIN_RESOURCES}"
     # without slurmdbd, sacct answers nothing and a run would hang (docs/architecture.md §6)
     assert prof["slurm-status-command"] == "squeue"
-    assert prof["group-components"][GROUP] > 1
+    # the ingest rules batch days themselves (cosmic.ingest.days_per_job): one batch per job
+    assert prof["group-components"][GROUP] == 1
     assert isinstance(prof["cores"], int) and prof["latency-wait"] >= 30
 
 
@@ -146,14 +147,16 @@ def test_dry_run_groups_per_day_jobs_synthetic(tmp_path):
     assert {r for g in scint for r in g} == {"synthetic_mission_day", "ingest_mission_day"}
     assert sum(len(g) for g in scint) == 2 * scint_days
     groups = [g for g in groups if g not in iono and g not in scint and "ionosonde_synthetic" not in g]
-    per_group = _profile("slurm")["group-components"][GROUP]
-    assert len(groups) == math.ceil(days / per_group), out[-2000:]
+    # one group job per ingest batch (cosmic.ingest.days_per_job, default 30): 16 + 15 days
+    assert _profile("slurm")["group-components"][GROUP] == 1
+    assert len(groups) == math.ceil(days / 30), out[-2000:]
     # The 10 stations' synthetic years and parses: one submission (10 stations per job).
     assert len(iono) == 1 and {r for g in iono for r in g} == {"ionosonde_synthetic", "ionosonde_hourly"}
     assert "ionosonde_hourly" not in singles and "ionosonde_synthetic" not in singles
-    assert sum(len(g) for g in groups) == 2 * days
-    assert {r for g in groups for r in g} == {"synthetic_scnlv1_day", "ingest_scnlv1_day"}
-    assert "ingest_scnlv1_day" not in singles and "synthetic_scnlv1_day" not in singles
+    assert sorted(g.count("synthetic_scnlv1_day") for g in groups) == [15, 16]
+    assert sorted(r for g in groups for r in g if r != "synthetic_scnlv1_day") == [
+        "ingest_scnlv1_batch_2008_001", "ingest_scnlv1_batch_2008_193"]
+    assert not [r for r in singles if r.startswith("ingest_scnlv1") or r == "synthetic_scnlv1_day"]
 
 
 def test_dry_run_groups_ingest_but_not_downloads(tmp_path):
@@ -164,6 +167,7 @@ def test_dry_run_groups_ingest_but_not_downloads(tmp_path):
     out = _dry_run(tmp_path)
     groups, singles = _groups(out)
     groups = [g for g in groups if "ionosonde_hourly" not in g and "ionosonde_synthetic" not in g]
-    assert len(groups) == math.ceil(days / _profile("slurm")["group-components"][GROUP])
-    assert {r for g in groups for r in g} == {"ingest_scnlv1_day"}
+    assert len(groups) == math.ceil(days / 30)  # one batch per group job
+    assert sorted(r for g in groups for r in g) == [
+        "ingest_scnlv1_batch_2008_001", "ingest_scnlv1_batch_2008_193"]
     assert singles.count("download_scnlv1_day") == days

@@ -96,7 +96,11 @@ def test_full_paper_period_dry_run_is_offline_and_complete(tmp_path):
     out = proc.stdout
     n_days = sum(366 if y % 4 == 0 else 365 for y in range(2006, 2012))
     assert n_days == 2191
-    for rule, count in (("download_scnlv1_day", n_days), ("ingest_scnlv1_day", n_days), ("seasonal_maps", 1)):
+    for rule, count in (("download_scnlv1_day", n_days), ("seasonal_maps", 1)):
         line = next(x for x in out.splitlines() if x.split()[:1] == [rule])
         assert int(line.split()[1]) == count, line
+    # the ingest: one job per batch of at most 30 days within a year (13 a year)
+    batches = {tuple(x.split()) for x in out.splitlines()
+               if x.split()[:1] and x.split()[0].startswith("ingest_scnlv1_batch_")}
+    assert len(batches) == 6 * 13 and all(int(n) == 1 for _, n in batches)
     assert not (wd / "resources").exists()

@@ -1,5 +1,6 @@
 # Shared helpers: config validation, day lists, input functions, wildcard constraints.
 import functools
+from types import SimpleNamespace
 
 from snakemake.exceptions import WorkflowError
 from snakemake.logging import logger
@@ -29,7 +30,26 @@ wildcard_constraints:
 
 def cosmic_days():
     """(year, doy) pairs of the configured COSMIC period, as zero-padded strings."""
-    return cosmic_steps.days(config["cosmic"])
+    return COSMIC_DAYS
+
+
+# The ingest jobs: (name, [(year, doy), ...]) per batch of cosmic.ingest.days_per_job days.
+COSMIC_BATCHES = cosmic_steps.batches(config["cosmic"])
+COSMIC_DAYS = [day for _, batch_days in COSMIC_BATCHES for day in batch_days]
+
+
+def cosmic_batch_tarballs(batch_days):
+    """Input function of one ingest batch: the day tarballs of its days (cosmic_raw_path)."""
+
+    def tarballs(wildcards):
+        return [cosmic_raw_path(SimpleNamespace(year=y, doy=d)) for y, d in batch_days]
+
+    return tarballs
+
+
+def cosmic_resources(step, n_days, key):
+    """mem_mb or runtime of a COSMIC job from its input size (estransport.steps.cosmic.resources)."""
+    return cosmic_steps.resources(config["cosmic"], step, n_days=n_days)[key]
 
 
 def cosmic_event_tables():

@@ -5,29 +5,40 @@ PRODUCT_TARGETS.extend(
 )
 
 
-rule ingest_scnlv1_day:
-    """Read one day tarball (no extraction to disk) into an event table and a QC table."""
-    group:
-        "cosmic_day"  # one cluster job per batch of days (profiles/slurm: group-components)
-    input:
-        tarball=cosmic_raw_path,
-    output:
-        events="results/occultation/events/{year}/{doy}.parquet",
-        qc="results/occultation/qc/{year}/{doy}.csv",
-    params:
-        qc=config["cosmic"]["qc"],
-        ingest=config["cosmic"]["ingest"],
-    log:
-        "logs/occultation/ingest/{year}/{doy}.log",
-    benchmark:
-        "benchmarks/cosmic/ingest_scnlv1_day/{year}/{doy}.tsv"
-    conda:
-        ENV
-    resources:
-        mem_mb=500,
-        runtime=10,
-    script:
-        "../../scripts/ingest_scnlv1_day.py"
+# One job per batch of cosmic.ingest.days_per_job days (COSMIC_BATCHES, common.smk): one
+# process reads its days one after another and writes each day's event and QC table
+# (per-day outputs, so Snakemake still sees, and reruns, every day; a batch is the unit
+# of rerun). One rule per batch, because a rule's outputs are patterns of its wildcards
+# and a batch's days are not; Snakemake's output index keeps the lookup cheap.
+for batch, batch_days in COSMIC_BATCHES:
+
+    rule:
+        """Read a batch of day tarballs (no extraction to disk) into one event and one QC table a day."""
+        name:
+            f"ingest_scnlv1_batch_{batch}"
+        group:
+            "cosmic_day"  # with the synthetic days: one cluster job per batch (profiles/slurm)
+        input:
+            tarballs=cosmic_batch_tarballs(batch_days),
+        output:
+            events=[
+                f"results/occultation/events/{y}/{d}.parquet" for y, d in batch_days
+            ],
+            qc=[f"results/occultation/qc/{y}/{d}.csv" for y, d in batch_days],
+        params:
+            qc=config["cosmic"]["qc"],
+            ingest=config["cosmic"]["ingest"],
+        log:
+            f"logs/occultation/ingest/{batch}.log",
+        benchmark:
+            f"benchmarks/cosmic/ingest_scnlv1_batch/{batch}.tsv"
+        conda:
+            ENV
+        resources:
+            mem_mb=cosmic_resources("ingest", len(batch_days), "mem_mb"),
+            runtime=cosmic_resources("ingest", len(batch_days), "runtime"),
+        script:
+            "../../scripts/ingest_scnlv1_batch.py"
 
 
 rule cosmic_qc_summary:
@@ -70,8 +81,8 @@ rule seasonal_maps:
     conda:
         ENV
     resources:
-        mem_mb=2000,
-        runtime=30,
+        mem_mb=cosmic_resources("grid", len(COSMIC_DAYS), "mem_mb"),
+        runtime=cosmic_resources("grid", len(COSMIC_DAYS), "runtime"),
     script:
         "../../scripts/seasonal_maps.py"
 
@@ -94,7 +105,7 @@ rule monthly_lat_alt:
     conda:
         ENV
     resources:
-        mem_mb=1000,
-        runtime=30,
+        mem_mb=cosmic_resources("grid", len(COSMIC_DAYS), "mem_mb"),
+        runtime=cosmic_resources("grid", len(COSMIC_DAYS), "runtime"),
     script:
         "../../scripts/monthly_lat_alt.py"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .events import iter_event_tables
+from .events import iter_event_batches
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +220,7 @@ def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: flo
     SeasonalGrid
     """
     grid = SeasonalGrid(resolution_deg, years=years, complete_winters_only=complete_winters_only)
-    for ev in iter_event_tables(paths, EVENT_COLUMNS, progress_every=progress_every):
+    for ev in iter_event_batches(paths, EVENT_COLUMNS, progress_every=progress_every):
         grid.add(ev["lattp_s4max"], ev["lontp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .events import iter_event_tables
+from .events import iter_event_batches
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: floa
     """
     grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km=altitude_km,
                              alt_resolution_km=alt_resolution_km, years=years)
-    for ev in iter_event_tables(paths, MONTH_COLUMNS, progress_every=progress_every):
+    for ev in iter_event_batches(paths, MONTH_COLUMNS, progress_every=progress_every):
         grid.add(ev["lattp_s4max"], ev["alttp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 

@@ -567,6 +567,7 @@ def ingest_day(
         "day": label,
         "qc": {k: list(v) for k, v in limits.items()},
         "time_scale": "GPS calendar attributes (GPS-UTC up to 18 s), labelled UTC",
+        # The step of one day, whatever the batch it ran in: the tables stay byte-identical.
         "provenance": provenance_attrs(config, [tarball], step="ingest_scnlv1_day"),
     }
     write_parquet(kept, events_path)
@@ -582,3 +583,63 @@ def ingest_day(
         ),
     )
     return kept
+
+
+def ingest_days(
+    tarballs: list[str | os.PathLike],
+    events_paths: list[str | os.PathLike],
+    qc_paths: list[str | os.PathLike],
+    *,
+    altitude_km: tuple[float, float],
+    s4max_range: tuple[float, float],
+    strict: bool,
+    config: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """:func:`ingest_day` for several days in one process (one job per batch of days).
+
+    Each day's outputs are exactly those of :func:`ingest_day` and are written
+    atomically as soon as the day is done. A day whose tarball cannot be read
+    (missing, truncated, not gzip, or a bad member with ``strict=True``) does not
+    stop the others: its event table is written empty and its QC table has zero
+    members plus one ``day_failed`` row (:func:`~estransport.io.scnlv1_qc.failed_day_table`),
+    which :func:`~estransport.io.scnlv1_qc.summarise_qc` counts as ``days_failed``.
+
+    Parameters
+    ----------
+    tarballs, events_paths, qc_paths : list of path-like
+        One entry per day, in the same order.
+    altitude_km, s4max_range, strict, config
+        As :func:`ingest_day`.
+
+    Returns
+    -------
+    list of str
+        The failed days' labels (``YYYY-DDD``), empty when every day was read.
+
+    Raises
+    ------
+    ValueError
+        If the lists differ in length or a QC range is empty; nothing is written.
+    """
+    from .atomic import write_csv, write_parquet
+    from .scnlv1_qc import failed_day_table
+
+    if not (len(tarballs) == len(events_paths) == len(qc_paths)):
+        raise ValueError("one events path and one QC path per tarball")
+    if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
+        raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
+    failed = []
+    for tarball, events_path, qc_path in zip(tarballs, events_paths, qc_paths, strict=True):
+        try:
+            ingest_day(tarball, events_path, qc_path, altitude_km=altitude_km,
+                       s4max_range=s4max_range, strict=strict, config=config)
+        except (InputFileError, OSError) as err:
+            # One unreadable day must not cost the batch's other days; it is recorded.
+            empty = _events_frame([], [], [])
+            label = _day_label(os.fspath(tarball), empty)
+            log.error("day %s failed, recorded as day_failed in its QC table: %s", label, err)
+            empty.attrs = {"units": dict(UNITS), "day": label, "day_failed": str(err)}
+            write_parquet(empty, events_path)
+            write_csv(failed_day_table(label), qc_path)
+            failed.append(label)
+    return failed

@@ -157,6 +157,35 @@ def qc_table(
     )
 
 
+#: QC-table row of a day whose tarball could not be read (:func:`failed_day_table`).
+DAY_FAILED = "day_failed"
+
+
+def failed_day_table(day_label: str) -> pd.DataFrame:
+    """The QC table of a day whose tarball could not be read at all.
+
+    Zero members under every reason, plus one ``day_failed`` row (count 1), so
+    that :func:`summarise_qc` reports it (``days_failed``) apart from a day
+    without data.
+
+    Parameters
+    ----------
+    day_label : str
+        Day, e.g. ``"2007-002"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``day``, ``reason``, ``count``.
+    """
+    reasons = ["total_members", *QC_REASONS, DAY_FAILED]
+    counts = [0] * (len(reasons) - 1) + [1]
+    return pd.DataFrame(
+        {"day": [day_label] * len(reasons), "reason": reasons,
+         "count": np.array(counts, dtype=np.int64)}
+    )
+
+
 def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
     """Sum per-day QC tables into one table for the whole period.
 
@@ -171,6 +200,9 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
         Columns ``reason`` and ``count``: first ``days`` (number of day files)
         and ``days_without_data`` (days whose tarball had no members), then
         ``total_members`` and each of :data:`QC_REASONS`, summed over days.
+        When any day could not be read (:func:`failed_day_table`), a last row
+        ``days_failed`` counts them (those days are also in ``days_without_data``);
+        without failures the table is as before, row for row.
 
     Raises
     ------
@@ -180,7 +212,7 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
     """
     reasons = ["total_members", *QC_REASONS]
     totals = dict.fromkeys(reasons, 0)
-    days = empty_days = 0
+    days = empty_days = failed_days = 0
     for path in paths:
         try:
             table = pd.read_csv(path)
@@ -189,22 +221,23 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
         missing = {"reason", "count"} - set(table.columns)
         if missing:
             raise InputFileError(path, f"QC table lacks column(s) {sorted(missing)}")
-        unknown = set(table["reason"]) - set(reasons)
+        unknown = set(table["reason"]) - set(reasons) - {DAY_FAILED}
         if unknown:
             raise InputFileError(path, f"QC table has unknown reason(s) {sorted(unknown)}")
         counts = pd.to_numeric(table["count"], errors="coerce").to_numpy(dtype=np.float64)
         if not (np.isfinite(counts) & (counts >= 0) & (counts == np.round(counts))).all():
             raise InputFileError(path, "QC table has a missing, negative or non-integer count")
         day_counts = dict(zip(table["reason"], counts, strict=True))
+        failed_days += int(day_counts.pop(DAY_FAILED, 0) > 0)
         for reason, count in day_counts.items():
             totals[reason] += int(count)
         days += 1
         # A day tarball with no members: a gap in the archive (cosmic.cdaac.missing_day: empty).
         if day_counts.get("total_members", 0) == 0:
             empty_days += 1
-    return pd.DataFrame(
-        {
-            "reason": ["days", "days_without_data", *reasons],
-            "count": np.array([days, empty_days, *totals.values()], dtype=np.int64),
-        }
-    )
+    rows = ["days", "days_without_data", *reasons]
+    values = [days, empty_days, *totals.values()]
+    if failed_days:
+        rows.append("days_failed")
+        values.append(failed_days)
+    return pd.DataFrame({"reason": rows, "count": np.array(values, dtype=np.int64)})

@@ -9,18 +9,18 @@ step                        makes
 :func:`synthetic_scnlv1_day` ``resources/cosmic/scnLv1/{year}/{doy}.tar.gz`` (synthetic)
 :func:`download_scnlv1_day`  the same tarball, downloaded from CDAAC
 :func:`empty_scnlv1_day`     an empty day for a day a local archive lacks (``missing_day: empty``)
-:func:`ingest_scnlv1_day`    ``results/occultation/events/...parquet`` and ``qc/...csv``
+:func:`ingest_scnlv1_batch`  ``results/occultation/events/...parquet`` and ``qc/...csv``, N days
 :func:`cosmic_qc_summary`    ``results/occultation/qc_summary.csv``
 :func:`seasonal_maps`        ``results/occultation/maps_{season}.nc``
 :func:`monthly_lat_alt`      ``results/occultation/monthly_lat_alt.nc``
 ==========================  ======================================================
 
 The steps unpack the ``cosmic`` configuration (``job.params``) into the keyword
-arguments of the library functions. The per-day steps run once per day of the
-period (about 2,200 jobs for 2006-2011), so every step imports the library it
-needs when it runs: a day job does not load xarray for the gridders.
+arguments of the library functions. The ingest runs once per batch of
+``cosmic.ingest.days_per_job`` days (:func:`batches`), and every step imports the
+library it needs when it runs: an ingest job does not load xarray for the gridders.
 
-The helpers :func:`days` and :func:`provenance_config` serve
+The helpers :func:`days`, :func:`batches` and :func:`provenance_config` serve
 ``workflow/rules/common.smk`` while the DAG is built.
 """
 
@@ -35,13 +35,15 @@ from . import RuleJob
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "batches",
     "cosmic_qc_summary",
     "days",
     "download_scnlv1_day",
     "empty_scnlv1_day",
-    "ingest_scnlv1_day",
+    "ingest_scnlv1_batch",
     "monthly_lat_alt",
     "provenance_config",
+    "resources",
     "seasonal_maps",
     "synthetic_scnlv1_day",
 ]
@@ -69,6 +71,91 @@ def days(cosmic: Mapping[str, Any]) -> list[tuple[str, str]]:
         (f"{year:04d}", f"{doy:03d}")
         for year, doy in days_of_period(cosmic["years"], day_step=cosmic["day_step"])
     ]
+
+
+def batches(cosmic: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The ingest jobs: the period's days in batches of at most ``cosmic.ingest.days_per_job``.
+
+    A year's days are split into as few batches as that allows, of sizes that
+    differ by at most one. Batches never span two years, so a year's batches are the same whatever the
+    other years are, and a batch is named by its year and first day.
+
+    Parameters
+    ----------
+    cosmic : mapping
+        The ``cosmic`` configuration (``years``, ``day_step``, ``ingest.days_per_job``).
+
+    Returns
+    -------
+    list of (str, list of (str, str))
+        ``("2008_001", [("2008", "001"), ("2008", "007"), ...])`` per batch, in order.
+    """
+    size = int(cosmic["ingest"]["days_per_job"])
+    by_year: dict[str, list[tuple[str, str]]] = {}
+    for year, doy in days(cosmic):
+        by_year.setdefault(year, []).append((year, doy))
+    out = []
+    for year_days in by_year.values():
+        # As even as possible (31 days at 30 a job: 16 + 15, not 30 + 1).
+        n_jobs = -(-len(year_days) // size)
+        base, extra = divmod(len(year_days), n_jobs)
+        start = 0
+        for k in range(n_jobs):
+            chunk = year_days[start:start + base + (k < extra)]
+            start += len(chunk)
+            out.append((f"{chunk[0][0]}_{chunk[0][1]}", chunk))
+    return out
+
+
+# Per-job cost figures behind resources(), measured on the development machine with
+# tools/benchmark_throughput.py and the rules' benchmark files (max_rss, s), rounded up.
+_IMPORT_MB = 250.0          # interpreter + numpy/pandas/pyarrow, before any data
+_INGEST_MB_PER_MEMBER = 0.05  # one day in memory at a time (members' attributes, event table)
+_INGEST_S_PER_MEMBER = 1e-4   # read + QC + write, about 0.13 s per 1,500-member day
+_JOB_START_S = 2.0            # interpreter, imports, Snakemake's script wrapper
+_EVENT_BYTES = 200.0          # one event held for gridding: columns, year/month, temporaries
+_GRID_S_PER_EVENT = 2e-6      # Parquet read + one bincount per event
+
+
+def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str, int]:
+    """mem_mb and runtime (minutes) of a COSMIC job, from the size of its input.
+
+    Estimate = measured cost per member or per event and cell, times
+    ``cosmic.resources.safety_factor``; runtime is at least 5 minutes, so a
+    slow node start does not kill a short job.
+
+    Parameters
+    ----------
+    cosmic : mapping
+        The ``cosmic`` configuration (``resources``, ``synthetic``, ``maps``, ``source``).
+    step : {"ingest", "grid"}
+        A batch of ingested days, or a climatology over ``n_days`` days of events.
+    n_days : int
+        Days the job reads.
+
+    Returns
+    -------
+    dict
+        ``{"mem_mb": int, "runtime": int}``.
+    """
+    import math
+
+    res = cosmic["resources"]
+    factor = float(res["safety_factor"])
+    members = (cosmic["synthetic"]["arcs_per_day"] if cosmic["source"] == "synthetic"
+               else res["members_per_day"])
+    if step == "ingest":
+        mem = _IMPORT_MB + members * _INGEST_MB_PER_MEMBER
+        seconds = _JOB_START_S + n_days * members * _INGEST_S_PER_MEMBER
+    elif step == "grid":
+        cells = 4 * (180.0 / cosmic["maps"]["resolution_deg"]) ** 2 * 2  # seasons x lat x lon
+        events = n_days * members
+        mem = _IMPORT_MB + (3 * 8 * cells + events * _EVENT_BYTES) / 1e6
+        seconds = _JOB_START_S + events * _GRID_S_PER_EVENT
+    else:
+        raise ValueError(f"unknown COSMIC step {step!r}")
+    return {"mem_mb": int(math.ceil(factor * mem)),
+            "runtime": max(5, int(math.ceil(factor * seconds / 60.0)))}
 
 
 def provenance_config(cosmic: Mapping[str, Any], product: str) -> dict[str, Any]:
@@ -172,23 +259,29 @@ def empty_scnlv1_day(job: RuleJob) -> None:
 # --- event tables and climatologies (occultation.smk) ---
 
 
-def ingest_scnlv1_day(job: RuleJob) -> None:
-    """Rule ingest_scnlv1_day: one day tarball -> event table (Parquet) and QC table (CSV).
+def ingest_scnlv1_batch(job: RuleJob) -> None:
+    """Rules ingest_scnlv1_batch_*: a batch of day tarballs -> one event table and one QC table a day.
 
+    The outputs of each day are those of the per-day design (``days_per_job: 1``),
+    byte for byte; a day whose tarball cannot be read is recorded as ``day_failed``
+    and the batch goes on (:func:`estransport.io.scnlv1.ingest_days`).
     Reads ``params.qc`` (``cosmic.qc``) and ``params.ingest`` (``cosmic.ingest``).
     """
-    from ..io.scnlv1 import ingest_day
+    from ..io.scnlv1 import ingest_days
 
     qc = job.params.qc
-    ingest_day(
-        job.input.tarball,
-        job.output.events,
-        job.output.qc,
+    failed = ingest_days(
+        list(job.input.tarballs),
+        list(job.output.events),
+        list(job.output.qc),
         altitude_km=_range(qc["altitude_km"]),
         s4max_range=_range(qc["s4max"]),
         strict=job.params.ingest["strict"],
         config=qc,
     )
+    if failed:
+        log.warning("%d of %d day(s) failed and are recorded as day_failed: %s",
+                    len(failed), len(job.output.events), ", ".join(failed))
 
 
 def cosmic_qc_summary(job: RuleJob) -> None:

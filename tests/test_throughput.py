@@ -1,0 +1,216 @@
+"""Batched COSMIC ingest (issue 12): same outputs as the per-day design, resumable, robust.
+
+``config/test/throughput.yaml`` (nine small days, at most 4 a job: batches of 3) is run
+as is and with ``cosmic.ingest.days_per_job: 1`` (one job a day, the per-day design);
+the batched outputs must be byte-identical. A run killed while a batch is half done
+must complete on rerun with the same bytes, and a day whose tarball is corrupt or
+missing must not stop the other days of its batch and must show in the QC summary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from estransport.config import validate_config
+from estransport.io.scnlv1 import ingest_days
+from estransport.io.scnlv1_qc import summarise_qc
+from estransport.steps.cosmic import batches, days, resources
+
+from . import workflow_helpers
+from .workflow_helpers import REPO, deep_update, default_config, make_workdir, snakemake
+
+sys.path.insert(0, str(REPO / "tools"))
+from compare_results import compare_bytes  # noqa: E402
+
+TARGETS = (
+    "results/occultation/qc_summary.csv",
+    "results/occultation/maps_DJF.nc",
+    "results/occultation/monthly_lat_alt.nc",
+)
+
+
+def _config(**ingest) -> dict:
+    cfg = deep_update(default_config(), workflow_helpers.test_config("throughput"))
+    cfg = deep_update(cfg, {"cosmic": {"ingest": ingest}}) if ingest else cfg
+    validate_config(cfg)
+    return cfg
+
+
+# --- batches and resources (no workflow run) ---
+
+
+def test_batches_cover_every_day_once_in_order_within_years():
+    cfg = deep_update(_config(days_per_job=30), {"cosmic": {"years": [2008, 2009], "day_step": 1}})
+    validate_config(cfg)
+    got = batches(cfg["cosmic"])
+    flat = [d for _, ds in got for d in ds]
+    assert flat == days(cfg["cosmic"])  # every day once, in order
+    assert all(len({y for y, _ in ds}) == 1 for _, ds in got)  # no batch spans two years
+    sizes = [len(ds) for _, ds in got]
+    # 366 days of 2008 in 13 jobs (28 or 29), 365 of 2009 in 13 (28 or 29): none of 30 + 6
+    assert max(sizes) <= 30 and max(sizes) - min(sizes) <= 1 and len(got) == 26
+    assert got[0][0] == "2008_001" and got[13][0] == "2009_001"
+
+
+def test_days_per_job_one_is_the_per_day_design():
+    cfg = _config(days_per_job=1)
+    assert [ds for _, ds in batches(cfg["cosmic"])] == [[d] for d in days(cfg["cosmic"])]
+
+
+def test_resources_grow_with_days_members_cells_and_the_safety_factor():
+    c = deep_update(_config()["cosmic"], {"synthetic": {"arcs_per_day": 1500}})
+    one, many = resources(c, "ingest", n_days=1), resources(c, "ingest", n_days=3000)
+    assert many["runtime"] > one["runtime"] >= 5
+    more_members = deep_update(c, {"synthetic": {"arcs_per_day": 30000}})
+    assert resources(more_members, "ingest", n_days=1)["mem_mb"] > one["mem_mb"]
+    fine = deep_update(c, {"maps": {"resolution_deg": 0.25}})
+    assert resources(fine, "grid", n_days=10)["mem_mb"] > resources(c, "grid", n_days=10)["mem_mb"]
+    doubled = deep_update(c, {"resources": {"safety_factor": 4.0}})
+    assert resources(doubled, "grid", n_days=10)["mem_mb"] == pytest.approx(
+        2 * resources(c, "grid", n_days=10)["mem_mb"], abs=1
+    )
+
+
+# --- workflow runs ---
+
+
+@pytest.fixture(scope="module")
+def per_day_run(tmp_path_factory):
+    """The per-day design: days_per_job 1."""
+    wd = make_workdir(
+        tmp_path_factory.mktemp("per_day"),
+        "throughput",
+        {"cosmic": {"ingest": {"days_per_job": 1}}},
+    )
+    snakemake(wd, "--cores", "2", *TARGETS)
+    return wd
+
+
+def _batched_workdir(path: Path, per_day: Path, overrides: dict | None = None) -> Path:
+    """A batched work directory that reuses the per-day run's day tarballs (same seed)."""
+    wd = make_workdir(path, "throughput", overrides)
+    shutil.copytree(per_day / "resources", wd / "resources")
+    return wd
+
+
+@pytest.fixture(scope="module")
+def batched_run(tmp_path_factory, per_day_run):
+    wd = _batched_workdir(tmp_path_factory.mktemp("batched"), per_day_run)
+    dry = snakemake(wd, *TARGETS, "-n", "--quiet", "rules").stdout
+    snakemake(wd, "--cores", "2", *TARGETS)
+    return wd, dry
+
+
+@pytest.mark.workflow
+def test_batched_outputs_are_byte_identical_to_the_per_day_design(per_day_run, batched_run):
+    wd, dry = batched_run
+    # three ingest jobs (3 + 3 + 3 days), not nine
+    stats = {
+        tuple(line.split()) for line in dry.splitlines() if line.startswith("ingest_scnlv1_batch_")
+    }
+    assert stats == {(f"ingest_scnlv1_batch_2008_{d}", "1") for d in ("001", "124", "247")}, dry
+    problems, n = compare_bytes(per_day_run / "results", wd / "results")
+    assert n >= 9 + 9 + 6 and not problems, problems  # events, QC tables, maps, monthly, summary
+    summary = pd.read_csv(wd / "results/occultation/qc_summary.csv").set_index("reason")["count"]
+    assert summary["days"] == 9 and "days_failed" not in summary.index
+
+
+@pytest.mark.workflow
+def test_a_batch_killed_midway_reruns_to_identical_outputs(tmp_path, per_day_run):
+    # one batch of all nine days, so that a kill can land between its days
+    wd = _batched_workdir(
+        tmp_path / "killed", per_day_run, {"cosmic": {"ingest": {"days_per_job": 9}}}
+    )
+    events = wd / "results/occultation/events/2008"
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(wd),
+        "--cores",
+        "1",
+        *TARGETS,
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        done = list(events.glob("*.parquet")) if events.exists() else []
+        if done:  # the batch has written its first day: kill Snakemake and the job
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    proc.wait()
+    n_done = len(list(events.glob("*.parquet")))
+    assert 1 <= n_done < 9, f"the kill did not land inside the batch ({n_done} of 9 days written)"
+    assert not (wd / "results/occultation/qc_summary.csv").exists()
+    snakemake(wd, "--unlock", "--cores", "1")
+    snakemake(wd, "--cores", "2", "--rerun-incomplete", *TARGETS)
+    problems, _ = compare_bytes(per_day_run / "results", wd / "results")
+    assert not problems, problems
+    assert not [p for p in wd.rglob(".tmp-*") if ".snakemake" not in p.parts]
+
+
+@pytest.mark.workflow
+def test_a_corrupt_day_does_not_stop_its_batch_and_is_reported(tmp_path, per_day_run):
+    wd = _batched_workdir(tmp_path / "corrupt", per_day_run)
+    bad = wd / "resources/cosmic/scnLv1/2008/042.tar.gz"  # second day of the first batch
+    data = bad.read_bytes()
+    bad.write_bytes(data[: len(data) // 2])  # a truncated download
+    snakemake(wd, "--cores", "2", *TARGETS)
+    summary = pd.read_csv(wd / "results/occultation/qc_summary.csv").set_index("reason")["count"]
+    assert summary["days"] == 9 and summary["days_failed"] == 1
+    assert summary["days_without_data"] == 1
+    ref = pd.read_csv(per_day_run / "results/occultation/qc_summary.csv").set_index("reason")[
+        "count"
+    ]
+    day_qc = pd.read_csv(per_day_run / "results/occultation/qc/2008/042.csv").set_index("reason")[
+        "count"
+    ]
+    assert summary["total_members"] == ref["total_members"] - day_qc["total_members"]
+    # every other day is exactly as in the per-day run; the failed day has no events
+    for path in sorted((per_day_run / "results/occultation/events/2008").glob("*.parquet")):
+        got = wd / "results/occultation/events/2008" / path.name
+        if path.name == "042.parquet":
+            assert len(pd.read_parquet(got)) == 0
+        else:
+            assert got.read_bytes() == path.read_bytes(), path.name
+    assert "2008-042" in (wd / "logs/occultation/ingest/2008_001.log").read_text()
+
+
+@pytest.mark.workflow
+def test_a_missing_day_tarball_is_recorded_and_the_others_are_read(tmp_path, per_day_run):
+    raw = per_day_run / "resources/cosmic/scnLv1/2008"
+    tarballs = [raw / "001.tar.gz", tmp_path / "2008" / "042.tar.gz", raw / "083.tar.gz"]
+    ev = [tmp_path / f"ev{k}.parquet" for k in range(3)]
+    qc = [tmp_path / f"qc{k}.csv" for k in range(3)]
+    qc_cfg = _config()["cosmic"]["qc"]
+    failed = ingest_days(
+        tarballs,
+        ev,
+        qc,
+        altitude_km=(90.0, 130.0),
+        s4max_range=(0.0, 5.0),
+        strict=False,
+        config=qc_cfg,
+    )
+    assert failed == ["2008-042"]
+    # the same events as the workflow's (whose provenance names the tarball by a relative path)
+    for k, doy in ((0, "001"), (2, "083")):
+        ref = pd.read_parquet(per_day_run / f"results/occultation/events/2008/{doy}.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(ev[k]), ref)
+    summary = summarise_qc(qc).set_index("reason")["count"]
+    assert summary["days"] == 3 and summary["days_failed"] == 1 and summary["total_members"] == 600
