@@ -4,8 +4,9 @@ CDAAC ships a day of COSMIC-2 or Spire scintillation arcs as one ``.tar.gz``
 of about 9,000 small netCDF files (docs/formats.md §2). Reading such a day is
 dominated by two costs: inflating the gzip stream and walking the tar headers.
 ``gzip -dc | tar -xO`` runs them in two processes at once; this module does the
-same inside Python: a thread inflates the file with :mod:`zlib` (which releases
-the GIL while it inflates) and hands chunks to the caller's thread, which
+same inside Python: a thread inflates the file with zlib-ng, or :mod:`zlib`
+where it is not installed (:mod:`estransport.io.inflate`; both release the GIL
+while they inflate) and hands chunks to the caller's thread, which
 splits them into members with a minimal tar header parser. Nothing touches the
 disk.
 
@@ -27,10 +28,10 @@ from __future__ import annotations
 import os
 import queue
 import threading
-import zlib
 from collections.abc import Iterator
 
 from ..errors import InputFileError
+from .inflate import ZLIB_ERRORS, zlib
 
 __all__ = ["CHUNK_BYTES", "iter_tar_gz"]
 
@@ -88,7 +89,7 @@ def _inflate_chunks(path: str, raw) -> Iterator[bytes]:
                 inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
                 members += 1
                 pending = rest
-    except zlib.error as err:
+    except ZLIB_ERRORS as err:
         raise InputFileError(path, f"corrupt gzip stream: {err}") from None
     except OSError as err:
         raise InputFileError(path, f"cannot read: {err.strerror or err}") from None
