@@ -107,11 +107,13 @@ def batches(cosmic: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]
     return out
 
 
-# Per-job cost figures behind resources(), measured on the development machine with
-# tools/benchmark_throughput.py and the rules' benchmark files (max_rss, s), rounded up.
-_IMPORT_MB = 250.0          # interpreter + numpy/pandas/pyarrow, before any data
+# Per-job cost figures behind resources(), from the rules' benchmark files of
+# tools/benchmark_throughput.py on the development machine (2 cores shared with other
+# work), rounded up: an ingest batch of 16 1,500-arc days peaked at 159 MB RSS in 8.6 s,
+# the seasonal maps of 31 days at 1 degree at 212 MB in 3.4 s.
+_IMPORT_MB = 250.0          # interpreter + numpy/pandas/pyarrow (133 MB), before any data
 _INGEST_MB_PER_MEMBER = 0.05  # one day in memory at a time (members' attributes, event table)
-_INGEST_S_PER_MEMBER = 1e-4   # read + QC + write, about 0.13 s per 1,500-member day
+_INGEST_S_PER_MEMBER = 3e-4   # read + QC + write: 0.13 s per 1,500-arc day idle, 0.45 s loaded
 _JOB_START_S = 2.0            # interpreter, imports, Snakemake's script wrapper
 _EVENT_BYTES = 200.0          # one event held for gridding: columns, year/month, temporaries
 _GRID_S_PER_EVENT = 2e-6      # Parquet read + one bincount per event
