@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         cosmic2(root, a.c2_days, a.c2_members, a.cores)
     print("\n| measurement | figure | ratio | target |\n|---|---|---|---|")
     for r in ROWS:
-        print("| " + " | ".join(r) + " |")
+        print("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
     if a.json:
         a.json.write_text(json.dumps(ROWS, indent=1))
     sao = REPO / "tools" / "benchmark_sao.py"
