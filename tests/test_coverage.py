@@ -91,3 +91,12 @@ def test_writers_mask_outside_the_coverage(tmp_path):
         ok = np.isfinite(ratio)
         assert float((ratio * w).where(ok).sum() / w.where(ok).sum()) == pytest.approx(1.0)
         assert ds["covered"].sel(lat=-55.0) == 0 and ds.attrs["coverage"]
+
+
+def test_figure_note_gives_the_coverage_in_degrees_south_and_north():
+    from estransport.plotting.fig2ab import _coverage_text
+
+    assert _coverage_text("cosmic2: -45 to 45 degrees_north") == "cosmic2: 45°S–45°N"
+    assert (_coverage_text("cosmic2: -45 to 45 degrees_north; spire: -60.5 to 10 degrees_north")
+            == "cosmic2: 45°S–45°N; spire: 60.5°S–10°N")
+    assert _coverage_text("outside the coverage") == "outside the coverage"

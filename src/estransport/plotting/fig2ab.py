@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -151,9 +152,22 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
     note = (f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
             f"centred dipole IGRF-14 {epoch.year}.")
     if "covered" in ds and (ds["covered"].values == 0).any():
-        note += f" Hatched: not observed ({ds.attrs.get('coverage', 'outside the coverage')})."
+        coverage = _coverage_text(ds.attrs.get("coverage", "outside the coverage"))
+        note += f" Hatched: not observed ({coverage})."
     ax.text(0.0, -0.13, note, fontsize=6, transform=ax.transAxes, va="top")
     return fig
+
+
+_LAT_RANGE = re.compile(r"(-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?) degrees_north")
+
+
+def _coverage_text(coverage: str) -> str:
+    """The ``coverage`` attribute for a reader: "cosmic2: -45 to 45 degrees_north" -> "...45°S–45°N"."""
+
+    def _lat(value: float) -> str:
+        return f"{abs(value):g}°{'S' if value < 0 else 'N'}"
+
+    return _LAT_RANGE.sub(lambda m: f"{_lat(float(m[1]))}–{_lat(float(m[2]))}", coverage)
 
 
 def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
