@@ -27,7 +27,7 @@ The helpers :func:`days`, :func:`batches` and :func:`provenance_config` serve
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import RuleJob
@@ -300,6 +300,14 @@ def seasonal_maps(job: RuleJob) -> None:
     Reads ``params.maps`` (``cosmic.maps``), ``params.qc`` (the Es range, for the
     labels), ``params.years`` and ``params.config`` (hashed into the provenance).
     """
+    write_maps(job, years=job.params.years)
+
+
+def write_maps(job: RuleJob, *, years: Sequence[int], coverage: Sequence[Any] | None = None) -> None:
+    """Seasonal maps of ``job.input.events`` with ``params.maps`` (shared with the missions' rules).
+
+    ``coverage``: the pooled missions' latitude bands (``None``: global, COSMIC-1).
+    """
     from ..climatology.gridding import write_seasonal_maps
 
     maps = job.params.maps
@@ -310,8 +318,9 @@ def seasonal_maps(job: RuleJob) -> None:
         min_count=maps["min_count"],
         complete_winters_only=maps["complete_winters_only"],
         smoothing_cells=maps["smoothing_cells"],
-        years=job.params.years,
+        years=years,
         es_altitude_km=_range(job.params.qc["altitude_km"]),
+        coverage=coverage,
         config=job.params.config,
     )
 
@@ -321,6 +330,15 @@ def monthly_lat_alt(job: RuleJob) -> None:
 
     Reads ``params.monthly`` (``cosmic.monthly``), ``params.qc`` (the Es range
     binned), ``params.years`` and ``params.config`` (hashed into the provenance).
+    """
+    write_monthly(job, years=job.params.years)
+
+
+def write_monthly(job: RuleJob, *, years: Sequence[int],
+                  coverage: Sequence[Any] | None = None) -> None:
+    """Monthly climatology of ``job.input.events`` with ``params.monthly`` (shared with the missions).
+
+    ``coverage``: the pooled missions' latitude bands (``None``: global, COSMIC-1).
     """
     from ..climatology.monthly import write_monthly_lat_alt
 
@@ -333,6 +351,7 @@ def monthly_lat_alt(job: RuleJob) -> None:
         min_count=monthly["min_count"],
         min_valid_fraction=monthly["min_valid_fraction"],
         altitude_km=_range(job.params.qc["altitude_km"]),
-        years=job.params.years,
+        years=years,
+        coverage=coverage,
         config=job.params.config,
     )

@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import RuleJob
+from .cosmic import write_maps, write_monthly
 
 __all__ = [
     "COMBINED",
@@ -258,49 +259,13 @@ def mission_qc_summary(job: RuleJob) -> None:
     write_csv(table, job.output.summary)
 
 
-def _write_maps(job: RuleJob, coverages, years) -> None:
-    from ..climatology.gridding import write_seasonal_maps
-
-    maps = job.params.maps
-    write_seasonal_maps(
-        job.input.events,
-        job.output.maps,
-        resolution_deg=maps["resolution_deg"],
-        min_count=maps["min_count"],
-        complete_winters_only=maps["complete_winters_only"],
-        smoothing_cells=maps["smoothing_cells"],
-        years=years,
-        es_altitude_km=_range(job.params.qc["altitude_km"]),
-        coverage=coverages,
-        config=job.params.config,
-    )
-
-
-def _write_monthly(job: RuleJob, coverages, years) -> None:
-    from ..climatology.monthly import write_monthly_lat_alt
-
-    monthly = job.params.monthly
-    write_monthly_lat_alt(
-        job.input.events,
-        job.output.monthly,
-        lat_resolution_deg=monthly["lat_resolution_deg"],
-        alt_resolution_km=monthly["alt_resolution_km"],
-        min_count=monthly["min_count"],
-        min_valid_fraction=monthly["min_valid_fraction"],
-        altitude_km=_range(job.params.qc["altitude_km"]),
-        years=years,
-        coverage=coverages,
-        config=job.params.config,
-    )
-
-
 def mission_seasonal_maps(job: RuleJob) -> None:
     """Rule mission_seasonal_maps: a mission's four seasonal S4max maps, blank where it cannot see."""
     from ..climatology.coverage import Coverage
 
     cov = job.params.coverage
     coverage = [Coverage(job.wildcards.mission, cov["min"], cov["max"])]
-    _write_maps(job, coverage, job.params.years)
+    write_maps(job, years=job.params.years, coverage=coverage)
 
 
 def mission_monthly_lat_alt(job: RuleJob) -> None:
@@ -309,7 +274,7 @@ def mission_monthly_lat_alt(job: RuleJob) -> None:
 
     cov = job.params.coverage
     coverage = [Coverage(job.wildcards.mission, cov["min"], cov["max"])]
-    _write_monthly(job, coverage, job.params.years)
+    write_monthly(job, years=job.params.years, coverage=coverage)
 
 
 def _coverages(params) -> list:
@@ -320,12 +285,12 @@ def _coverages(params) -> list:
 
 def combined_seasonal_maps(job: RuleJob) -> None:
     """Rule combined_seasonal_maps: the pooled missions' seasonal S4max maps."""
-    _write_maps(job, _coverages(job.params), job.params.years)
+    write_maps(job, years=job.params.years, coverage=_coverages(job.params))
 
 
 def combined_monthly_lat_alt(job: RuleJob) -> None:
     """Rule combined_monthly_lat_alt: the pooled missions' monthly climatology."""
-    _write_monthly(job, _coverages(job.params), job.params.years)
+    write_monthly(job, years=job.params.years, coverage=_coverages(job.params))
 
 
 # --- figures ---
