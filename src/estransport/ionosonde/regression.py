@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .estimators import bootstrap_draws
+
 #: Seconds per day.
 SECONDS_PER_DAY = 86400.0
 #: Name of the fit over every station in :func:`regression_table`.
@@ -107,35 +109,14 @@ def _bootstrap_slopes(
         If ``method`` is not one of :data:`BOOTSTRAP_METHODS`.
     """
     check_bootstrap_method(method)
-    ns = len(groups)
-    if method in ("hierarchical", "stations"):
-        pick = rng.integers(0, ns, size=(samples, ns))
+    # the same draws as the validation's estimators (one implementation of the resampling)
+    pick, draw, valid = bootstrap_draws(groups, samples, rng, method)  # (B, ns[, nmax])
+    lat_drawn = lats[pick]
+    if fit_points == "station_mean":
+        x, y = np.nanmean(draw, axis=2), lat_drawn
     else:
-        pick = np.broadcast_to(np.arange(ns), (samples, ns))
-    resample_years = method in ("hierarchical", "years")
-    # each station's years padded to a rectangle; draws stay below each station's own count
-    nmax = max(len(g) for g in groups)
-    vals = np.full((ns, nmax), np.nan)
-    for i, g in enumerate(groups):
-        vals[i, : len(g)] = g
-    nyears = np.array([len(g) for g in groups])
-    xs, ys = [], []
-    for j in range(ns):
-        sel = pick[:, j]
-        counts = nyears[sel]
-        if resample_years:
-            idx = (rng.random((samples, nmax)) * counts[:, None]).astype(int)
-        else:
-            idx = np.broadcast_to(np.arange(nmax), (samples, nmax))
-        draw = vals[sel[:, None], idx]
-        valid = np.arange(nmax)[None, :] < counts[:, None]
-        if fit_points == "station_mean":
-            xs.append(np.nanmean(np.where(valid, draw, np.nan), axis=1)[:, None])
-            ys.append(lats[sel][:, None])
-        else:
-            xs.append(np.where(valid, draw, np.nan))
-            ys.append(np.where(valid, lats[sel][:, None], np.nan))
-    x, y = np.concatenate(xs, axis=1), np.concatenate(ys, axis=1)
+        x = draw.reshape(samples, -1)
+        y = np.where(valid, lat_drawn[:, :, None], np.nan).reshape(samples, -1)
     ok = np.isfinite(x) & np.isfinite(y)
     n = ok.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

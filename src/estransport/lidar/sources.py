@@ -10,11 +10,10 @@ source's (``estransport.steps.preflight.check_real_inputs``).
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Sequence
 
-from ..errors import MissingInputsError
+from ..io.placed import resolve_placed_files
 
 #: What to tell a user whose lidar files are missing.
 LIDAR_INSTRUCTIONS = (
@@ -57,19 +56,4 @@ def placed_files(patterns: Sequence[str], instructions: str, base: str | os.Path
     MissingInputsError
         Listing every path that does not exist and every pattern that matches nothing.
     """
-    found, missing = [], []
-    for pat in patterns:
-        full = os.path.join(os.fspath(base), pat)
-        if glob.has_magic(pat):
-            hits = sorted(glob.glob(full))
-            if hits:
-                found.extend(hits)
-            else:
-                missing.append(f"{pat} (pattern matched no file)")
-        elif os.path.exists(full):
-            found.append(full)
-        else:
-            missing.append(pat)
-    if missing or not found:
-        raise MissingInputsError(missing or list(patterns), instructions)
-    return [os.path.relpath(p) for p in sorted(dict.fromkeys(found))]
+    return [os.path.relpath(p) for p in resolve_placed_files(patterns, instructions, base)]

@@ -7,11 +7,10 @@ missing one stops the run with a list of what is missing and where to put it.
 
 from __future__ import annotations
 
-import glob
 import os
 from collections.abc import Sequence
 
-from ..errors import MissingInputsError
+from ..io.placed import resolve_placed_files
 
 #: What to tell a user whose real WACCM files are missing.
 WACCM_INSTRUCTIONS = (
@@ -46,22 +45,7 @@ def check_user_files(patterns: Sequence[str], base: str | os.PathLike = ".") -> 
         Listing every explicit path that does not exist and every pattern that
         matches nothing, with instructions.
     """
-    found, missing = [], []
-    for pat in patterns:
-        full = os.path.join(os.fspath(base), pat)
-        if glob.has_magic(pat):
-            hits = sorted(glob.glob(full))
-            if hits:
-                found.extend(hits)
-            else:
-                missing.append(f"{pat} (pattern matched no file)")
-        elif os.path.exists(full):
-            found.append(full)
-        else:
-            missing.append(pat)
-    if missing or not found:
-        raise MissingInputsError(missing or list(patterns), WACCM_INSTRUCTIONS)
-    return sorted(dict.fromkeys(found))
+    return resolve_placed_files(patterns, WACCM_INSTRUCTIONS, base)
 
 
 def history_inputs(
