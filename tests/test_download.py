@@ -675,3 +675,70 @@ def test_missing_day_empty_policy_writes_valid_empty_day(server, tmp_path):
     with pytest.raises(ConfigError, match="missing_day"):
         download_scnlv1_day(2008, 150, tmp_path / "x.tar.gz", base_url=server.base_url, streams=STREAMS,
                             retries=0, backoff_s=0.0, timeout_s=5, missing_day="skip", sleep=lambda s: None)
+
+
+# --- a batch of downloads in one job (download_batch / download_scnlv1_days) ---
+
+
+def test_batch_goes_on_after_a_failed_day_and_a_rerun_fetches_only_the_failed(server, tmp_path):
+    from estransport.io.cdaac import download_scnlv1_days
+    from estransport.io.download import kept_path
+
+    days = [(2008, 10), (2008, 11), (2008, 12)]
+    good = {doy: make_tarball(seed=doy) for doy in (10, 12)}
+    for doy, body in good.items():
+        server.on(day_path("repro2013", 2008, doy), ("ok", body))
+    # 2008-011 is in no stream yet: every URL answers 404
+    dests = [tmp_path / f"{d:03d}.tar.gz" for _, d in days]
+    kwargs = dict(base_url=server.base_url, streams=STREAMS, retries=0, backoff_s=0.0,
+                  timeout_s=10, missing_day="error", sleep=lambda s: None)
+    with pytest.raises(DownloadError) as err:
+        download_scnlv1_days(days, dests, **kwargs)
+    msg = str(err.value)
+    assert "1 of 3 item(s) failed" in msg and "2008-011" in msg and "postProc/level1b/2008/011" in msg
+    for doy, dest in zip((10, 11, 12), dests, strict=True):  # the day after the failure was fetched
+        if doy in good:
+            assert dest.read_bytes() == good[doy] == kept_path(dest).read_bytes()
+            assert dest.stat().st_ino == kept_path(dest).stat().st_ino  # a hard link, no copy
+        else:
+            assert not dest.exists() and not kept_path(dest).exists()
+    # Snakemake deletes a failed job's outputs before the rerun; the kept links survive.
+    for dest in dests:
+        dest.unlink(missing_ok=True)
+    hits_before = dict(server.hits)
+    late = make_tarball(seed=11)
+    server.on(day_path("postProc", 2008, 11), ("ok", late))
+    urls = download_scnlv1_days(days, dests, **kwargs)
+    assert urls[0] == urls[2] == "kept" and urls[1].endswith("scnLv1_postProc_2008_011.tar.gz")
+    for doy in (10, 12):  # not fetched again
+        path = day_path("repro2013", 2008, doy)
+        assert server.hits[path] == hits_before[path] == 1
+    assert [dest.read_bytes() for dest in dests] == [good[10], late, good[12]]
+    assert not list(tmp_path.glob(".kept-*"))  # the batch is done: nothing kept any more
+
+
+def test_batch_copies_where_hard_links_fail(tmp_path, monkeypatch):
+    import os
+
+    from estransport.io.download import download_batch, kept_path
+
+    def no_links(src, dst):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+
+    def fetch(i, dest):
+        if i == 1:
+            raise DownloadError("http://x/1", "HTTP 503", what="item 1")
+        dest.write_bytes(b"item %d" % i)
+        return i
+
+    dests = [tmp_path / "a", tmp_path / "b"]
+    with pytest.raises(DownloadError, match="1 of 2 item"):
+        download_batch(dests, fetch, what="two items")
+    assert kept_path(dests[0]).read_bytes() == b"item 0"
+    dests[0].unlink()
+    calls = []
+    assert download_batch(dests, lambda i, d: calls.append(i) or d.write_bytes(b"late"), what="x") == ["kept", 4]
+    assert calls == [1] and dests[0].read_bytes() == b"item 0" and dests[1].read_bytes() == b"late"
+    assert not kept_path(dests[0]).exists() and dests[0].stat().st_nlink == 1  # a copy, not a link

@@ -98,14 +98,17 @@ def test_default_profile_does_not_override_the_slurm_profile():
 
 
 def _rule_block(path, name):
+    """The body of ``rule name:``, or of a generated ``rule:`` whose ``name:`` starts with ``name``."""
     text = (REPO / path).read_text()
-    m = re.search(rf"^(\s*)rule {name}:\n((?:\1\s+.*\n|\s*\n)+)", text, re.M)
-    assert m, f"rule {name} not found in {path}"
-    return m.group(2)
+    for m in re.finditer(r"^(\s*)rule(?: (\w+))?:\n((?:\1\s+.*\n|\s*\n)+)", text, re.M):
+        given = m.group(2) or re.search(r"^\s*name:\s*\n?\s*f?[\"']([^\"'{]*)", m.group(3), re.M).group(1)
+        if given == name:
+            return m.group(3)
+    raise AssertionError(f"rule {name} not found in {path}")
 
 
 @pytest.mark.parametrize("path, rule", [
-    ("workflow/rules/cosmic_raw.smk", "download_scnlv1_day"),
+    ("workflow/rules/cosmic_raw.smk", "download_scnlv1_batch_"),
     ("workflow/rules/missions.smk", "download_mission_day"),
     ("workflow/rules/ionosonde.smk", "ionosonde_download_giro"),
     ("workflow/rules/ionosonde.smk", "ionosonde_download_ukssdc"),
@@ -170,4 +173,6 @@ def test_dry_run_groups_ingest_but_not_downloads(tmp_path):
     assert len(groups) == math.ceil(days / 30)  # one batch per group job
     assert sorted(r for g in groups for r in g) == [
         "ingest_scnlv1_batch_2008_001", "ingest_scnlv1_batch_2008_193"]
-    assert singles.count("download_scnlv1_day") == days
+    # one download job per ingest batch (16 + 15 days), each a local job of its own
+    assert sorted(r for r in singles if r.startswith("download_scnlv1")) == [
+        "download_scnlv1_batch_2008_001", "download_scnlv1_batch_2008_193"]

@@ -28,25 +28,43 @@ if config["cosmic"]["source"] == "synthetic":
 
 elif config["cosmic"]["source"] == "cdaac":
 
-    rule download_scnlv1_day:
-        """Download one CDAAC scnLv1 day (repro2013, falling back to postProc)."""
+    # One download job per ingest batch (COSMIC_BATCHES, common.smk): a 15-year run is
+    # ~180 download jobs, not ~5,500, which keeps the dry run and the DAG small. A day
+    # that fails does not stop its batch; the days it finished are kept (hard links
+    # .kept-*) and a rerun fetches only the rest (estransport.io.download.download_batch).
+    for batch, batch_days in COSMIC_BATCHES:
+
+        rule:
+            """Download a batch of CDAAC scnLv1 days (repro2013, falling back to postProc)."""
+            name:
+                f"download_scnlv1_batch_{batch}"
+            localrule: True
+            output:
+                tarballs=[
+                    protected(f"resources/cosmic/scnLv1/{y}/{d}.tar.gz")
+                    for y, d in batch_days
+                ],
+            params:
+                cdaac=config["cosmic"]["cdaac"],
+                days=batch_days,
+            log:
+                f"logs/download/scnlv1/{batch}.log",
+            benchmark:
+                f"benchmarks/cosmic/download_scnlv1_batch/{batch}.tsv"
+            conda:
+                ENV
+            resources:
+                mem_mb=200,
+                runtime=30 * len(batch_days),
+            retries: 0  # the library retries with backoff itself
+            script:
+                "../../scripts/download_scnlv1_batch.py"
+
+    rule cosmic_raw:
+        """All the configured COSMIC-1 day tarballs: `snakemake cosmic_raw` downloads only."""
         localrule: True
-        output:
-            tarball=protected("resources/cosmic/scnLv1/{year}/{doy}.tar.gz"),
-        params:
-            cdaac=config["cosmic"]["cdaac"],
-        log:
-            "logs/download/scnlv1/{year}/{doy}.log",
-        benchmark:
-            "benchmarks/cosmic/download_scnlv1_day/{year}/{doy}.tsv"
-        conda:
-            ENV
-        resources:
-            mem_mb=200,
-            runtime=30,
-        retries: 0  # the library retries with backoff itself
-        script:
-            "../../scripts/download_scnlv1_day.py"
+        input:
+            [f"resources/cosmic/scnLv1/{y}/{d}.tar.gz" for y, d in COSMIC_DAYS],
 
 elif config["cosmic"]["source"] == "local":
 

@@ -14,10 +14,11 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from estransport.errors import ConfigError, DownloadError
 from estransport.io.atomic import atomic_path
-from estransport.io.download import NotFound, download, is_gzip_tar
+from estransport.io.download import NotFound, download, download_batch, is_gzip_tar
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,61 @@ def download_scnlv1_day(
         f"day {day} not found on the server in any stream; tried:\n{tried}\n"
         "CDAAC has no file for some days; check the day, or remove it from the run.",
         what=f"COSMIC scnLv1 day {day}",
+    )
+
+
+def download_scnlv1_days(
+    days: Sequence[tuple[int, int]],
+    dests: Sequence[str | os.PathLike],
+    *,
+    base_url: str,
+    streams: Sequence[str],
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
+    missing_day: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str | None]:
+    """Download a batch of days (one Snakemake job), each as :func:`download_scnlv1_day` does.
+
+    A day that fails does not stop the others; a rerun after a failed batch
+    fetches only the days that were not finished
+    (:func:`estransport.io.download.download_batch`).
+
+    Parameters
+    ----------
+    days : sequence of (int, int)
+        (year, day of year) of each day.
+    dests : sequence of str or os.PathLike
+        Destination tarball of each day, in the same order.
+    base_url, streams, retries, backoff_s, timeout_s, missing_day, sleep
+        As for :func:`download_scnlv1_day` (seconds for the times).
+
+    Returns
+    -------
+    list of str or None
+        Per day: the URL downloaded, None for an empty day written for a missing
+        day, or ``"kept"`` for a day restored from an earlier attempt.
+
+    Raises
+    ------
+    estransport.errors.DownloadError
+        After every day was tried, if any failed; the message lists each day's
+        failure (with the URLs tried).
+    """
+    if len(days) != len(dests):
+        raise ValueError(f"{len(days)} days but {len(dests)} destinations")
+
+    def fetch(i: int, dest: Path) -> str | None:
+        year, doy = days[i]
+        return download_scnlv1_day(
+            year, doy, dest, base_url=base_url, streams=streams, retries=retries,
+            backoff_s=backoff_s, timeout_s=timeout_s, missing_day=missing_day, sleep=sleep,
+        )
+
+    (y0, d0), (y1, d1) = days[0], days[-1]
+    return download_batch(
+        list(dests), fetch, what=f"COSMIC scnLv1 days {y0:04d}-{d0:03d} to {y1:04d}-{d1:03d}"
     )
 
 

@@ -446,3 +446,99 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
         logger.warning("%s: valid gzip tar archive with no members (empty day?)", path)
     else:
         logger.debug("%s: gzip tar archive with %d members", path, members)
+
+
+#: Name prefix of the hard link that keeps a finished download of a batch
+#: (:func:`download_batch`) beside its destination until the whole batch is done.
+KEPT_PREFIX = ".kept-"
+
+
+def kept_path(dest: str | os.PathLike) -> Path:
+    """Where :func:`download_batch` keeps a finished destination until its batch is done."""
+    dest = Path(dest)
+    return dest.parent / f"{KEPT_PREFIX}{dest.name}"
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Make ``dst`` the same file as ``src``: a hard link, or a copy where links fail."""
+    import shutil
+
+    with atomic_path(dst) as tmp:
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(src, tmp)
+        except OSError:  # a file system without hard links (some network mounts)
+            shutil.copyfile(src, tmp)
+
+
+def download_batch(
+    dests: list[str | os.PathLike],
+    fetch_one: Callable[[int, Path], object],
+    *,
+    what: str,
+) -> list[object]:
+    """Fetch several files in one job, so that a failed job loses none of the finished ones.
+
+    A batch job (one Snakemake job for many days) is rerun as a whole, and
+    Snakemake deletes every output of a failed job before the rerun. So each
+    finished destination also gets a hard link :func:`kept_path` beside it (a
+    copy where the file system has no hard links; no extra space otherwise). A
+    rerun restores a kept file instead of fetching it again, so it fetches only
+    what the failed attempt did not finish. When every item is done, the kept
+    links are removed.
+
+    One item's failure does not stop the others: every item is tried, and then a
+    :class:`~estransport.errors.DownloadError` names each one that failed.
+
+    Parameters
+    ----------
+    dests : list of str or os.PathLike
+        Destination files, one per item.
+    fetch_one : callable
+        ``fetch_one(i, dest)`` writes item ``i`` to ``dest`` atomically (e.g. via
+        :func:`download`) and returns what the caller wants back (a URL, or None).
+        It raises :class:`~estransport.errors.DownloadError` or
+        :class:`~estransport.errors.InputFileError` on failure.
+    what : str
+        Description of the batch for messages, e.g. ``"COSMIC scnLv1 days 2008-001 to 2008-030"``.
+
+    Returns
+    -------
+    list
+        ``fetch_one``'s results in item order; ``"kept"`` for an item restored
+        from an earlier attempt.
+
+    Raises
+    ------
+    estransport.errors.DownloadError
+        After all items were tried, if any failed; the message lists each
+        failure's own message.
+    """
+    paths = [Path(d) for d in dests]
+    results: list[object] = []
+    failures: list[Exception] = []
+    for i, dest in enumerate(paths):
+        kept = kept_path(dest)
+        if kept.exists():
+            _link_or_copy(kept, dest)
+            logger.info("%s: restored from an earlier attempt of this batch (%s)", dest, kept.name)
+            results.append("kept")
+            continue
+        try:
+            results.append(fetch_one(i, dest))
+        except (DownloadError, InputFileError) as err:
+            failures.append(err)
+            results.append(None)
+            continue
+        _link_or_copy(dest, kept)
+    if failures:
+        listed = "\n".join(f"  - {f}" for f in failures)
+        raise DownloadError(
+            getattr(failures[0], "url", None) or str(getattr(failures[0], "path", "")),
+            f"{len(failures)} of {len(paths)} item(s) failed; the others are kept and a "
+            f"rerun fetches only the failed ones:\n{listed}\n",
+            what=what,
+        )
+    for dest in paths:
+        kept_path(dest).unlink(missing_ok=True)
+    return results

@@ -7,7 +7,7 @@ One step per rule of ``workflow/rules/cosmic_raw.smk`` and
 step                        makes
 ==========================  ======================================================
 :func:`synthetic_scnlv1_day` ``resources/cosmic/scnLv1/{year}/{doy}.tar.gz`` (synthetic)
-:func:`download_scnlv1_day`  the same tarball, downloaded from CDAAC
+:func:`download_scnlv1_batch` the same tarballs, N days, downloaded from CDAAC
 :func:`empty_scnlv1_day`     an empty day for a day a local archive lacks (``missing_day: empty``)
 :func:`ingest_scnlv1_batch`  ``results/occultation/events/...parquet`` and ``qc/...csv``, N days
 :func:`cosmic_qc_summary`    ``results/occultation/qc_summary.csv``
@@ -38,7 +38,7 @@ __all__ = [
     "batches",
     "cosmic_qc_summary",
     "days",
-    "download_scnlv1_day",
+    "download_scnlv1_batch",
     "empty_scnlv1_day",
     "ingest_scnlv1_batch",
     "monthly_lat_alt",
@@ -215,18 +215,22 @@ def synthetic_scnlv1_day(job: RuleJob) -> None:
     )
 
 
-def download_scnlv1_day(job: RuleJob) -> None:
-    """Rule download_scnlv1_day: download one CDAAC scnLv1 day tarball.
+def download_scnlv1_batch(job: RuleJob) -> None:
+    """Rules download_scnlv1_batch_*: download a batch of CDAAC scnLv1 day tarballs.
 
-    Reads ``params.cdaac`` (``cosmic.cdaac``).
+    The batch is the ingest batch of the same days (:func:`batches`), so one job
+    fetches what one ingest job reads. A day that fails does not stop the others,
+    and a rerun fetches only the days not yet finished
+    (:func:`estransport.io.cdaac.download_scnlv1_days`).
+    Reads ``params.cdaac`` (``cosmic.cdaac``) and ``params.days`` (the batch's days).
     """
     from ..io import cdaac
 
     c = job.params.cdaac
-    cdaac.download_scnlv1_day(
-        int(job.wildcards.year),
-        int(job.wildcards.doy),
-        job.output.tarball,
+    days = [(int(year), int(doy)) for year, doy in job.params.days]
+    urls = cdaac.download_scnlv1_days(
+        days,
+        list(job.output.tarballs),
         base_url=c["base_url"],
         streams=c["streams"],
         retries=c["retries"],
@@ -234,6 +238,9 @@ def download_scnlv1_day(job: RuleJob) -> None:
         timeout_s=c["timeout_s"],
         missing_day=c["missing_day"],
     )
+    log.info("%d day(s): %d downloaded, %d empty (missing), %d kept from an earlier attempt",
+             len(days), sum(u not in (None, "kept") for u in urls),
+             sum(u is None for u in urls), sum(u == "kept" for u in urls))
 
 
 def empty_scnlv1_day(job: RuleJob) -> None:
