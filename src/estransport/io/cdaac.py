@@ -161,10 +161,86 @@ def download_scnlv1_day(
         If every stream answered 404/410 (the message names the day and every
         URL tried), or on any non-fallback failure.
     """
-    day = f"{year:04d}-{doy:03d}"
     urls = scnlv1_day_urls(year, doy, base_url, streams)
+    return download_first_stream(
+        list(zip(streams, urls, strict=True)),
+        dest,
+        day=f"{year:04d}-{doy:03d}",
+        what=f"COSMIC scnLv1 day {year:04d}-{doy:03d}",
+        missing_day=missing_day,
+        key="cosmic",
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        sleep=sleep,
+    )
+
+
+def download_first_stream(
+    stream_urls: Sequence[tuple[str, str]],
+    dest: str | os.PathLike,
+    *,
+    day: str,
+    what: str,
+    missing_day: str,
+    key: str,
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str | None:
+    """Download one day's tarball from the first stream that has it (every CDAAC mission).
+
+    A stream is skipped only when the server says the file does not exist
+    (HTTP 404/410); every other failure is raised at once, so that a flaky
+    preferred stream never silently becomes another stream's day. The file is
+    streamed to a temporary name, checked (length, whole gzip stream and every
+    tar header: :func:`estransport.io.download.is_gzip_tar`) and only then
+    renamed onto ``dest``.
+
+    Parameters
+    ----------
+    stream_urls : sequence of (str, str)
+        ``(stream, url)`` in order of preference.
+    dest : str or os.PathLike
+        Destination file.
+    day : str
+        The day, ``YYYY-DDD``, for messages.
+    what : str
+        The item for messages, e.g. ``"COSMIC scnLv1 day 2008-100"``.
+    missing_day : {"error", "empty"}
+        A day no stream has: raise, or write a valid member-less tarball
+        (:func:`write_empty_day`; the ingest counts it under ``days_without_data``).
+    key : str
+        Configuration section named in messages (``cosmic`` or ``cosmic.missions.<name>``).
+    retries : int
+        Extra attempts per URL after a transient failure.
+    backoff_s : float
+        First retry delay in seconds; doubles on every retry.
+    timeout_s : float
+        Socket timeout per connect/read, in seconds.
+    sleep : callable, default time.sleep
+        Backoff sleep in seconds (injectable for tests).
+
+    Returns
+    -------
+    str or None
+        The URL downloaded, or None when an empty day was written.
+
+    Raises
+    ------
+    estransport.errors.ConfigError
+        ``missing_day`` is neither ``"error"`` nor ``"empty"``.
+    estransport.errors.DownloadError
+        Every stream answered 404/410 (with ``missing_day: error``; the message
+        lists the URLs tried), or any non-fallback failure.
+    """
+    if missing_day not in ("error", "empty"):
+        raise ConfigError(
+            f"{key}.cdaac.missing_day", f"must be 'error' or 'empty', got {missing_day!r}"
+        )
     missing: list[str] = []
-    for stream, url in zip(streams, urls, strict=True):
+    for stream, url in stream_urls:
         try:
             download(
                 url,
@@ -173,32 +249,29 @@ def download_scnlv1_day(
                 backoff_s=backoff_s,
                 timeout_s=timeout_s,
                 validate=is_gzip_tar,
-                what=f"COSMIC scnLv1 day {day} ({stream})",
+                what=f"{what} ({stream})",
                 sleep=sleep,
             )
         except NotFound as err:
-            logger.info(
-                "scnLv1 day %s not in stream %s (HTTP %d): %s", day, stream, err.status, url
-            )
+            logger.info("%s not in stream %s (HTTP %d): %s", what, stream, err.status, url)
             missing.append(f"{url} (HTTP {err.status})")
             continue
-        logger.info("scnLv1 day %s taken from stream %s", day, stream)
+        logger.info("%s taken from stream %s", what, stream)
         return url
     tried = "\n".join(f"  - {m}" for m in missing)
     if missing_day == "empty":
         write_empty_day(dest)
         logger.warning(
-            "scnLv1 day %s is in no stream; wrote an empty day tarball %s "
-            "(cosmic.cdaac.missing_day = empty). Tried:\n%s", day, dest, tried,
+            "%s is in no stream; wrote an empty day tarball %s (%s.cdaac.missing_day = empty). "
+            "Tried:\n%s", what, dest, key, tried,
         )
         return None
-    if missing_day != "error":
-        raise ConfigError("cosmic.cdaac.missing_day", f"must be 'error' or 'empty', got {missing_day!r}")
     raise DownloadError(
-        urls[-1],
+        stream_urls[-1][1],
         f"day {day} not found on the server in any stream; tried:\n{tried}\n"
-        "CDAAC has no file for some days; check the day, or remove it from the run.",
-        what=f"COSMIC scnLv1 day {day}",
+        "CDAAC has no file for some days; check the day, remove it from the run, or set "
+        f"{key}.cdaac.missing_day: empty to record it as a day without data.",
+        what=what,
     )
 
 

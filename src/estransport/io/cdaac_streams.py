@@ -21,9 +21,8 @@ import os
 import time
 from collections.abc import Callable, Sequence
 
-from ..errors import ConfigError, DownloadError
-from .cdaac import write_empty_day
-from .download import NotFound, download, is_gzip_tar
+from ..errors import ConfigError
+from .cdaac import download_first_stream
 
 __all__ = [
     "PRODUCT_LEVELS",
@@ -170,50 +169,18 @@ def download_day(
         Every stream answered 404/410 (with ``missing_day: error``; the
         message lists the URLs tried), or any non-fallback failure.
     """
-    if missing_day not in ("error", "empty"):
-        raise ConfigError(
-            f"{key}.cdaac.missing_day", f"must be 'error' or 'empty', got {missing_day!r}"
-        )
-    day = f"{year:04d}-{doy:03d}"
-    what = f"{mission} {product} day {day}"
     urls = day_urls(year, doy, base_url=base_url, product=product, streams=streams, key=key)
-    missing: list[str] = []
-    for stream, url in zip(streams, urls, strict=True):
-        try:
-            download(
-                url,
-                dest,
-                retries=retries,
-                backoff_s=backoff_s,
-                timeout_s=timeout_s,
-                validate=is_gzip_tar,
-                what=f"{what} ({stream})",
-                sleep=sleep,
-            )
-        except NotFound as err:
-            log.info("%s not in stream %s (HTTP %d): %s", what, stream, err.status, url)
-            missing.append(f"{url} (HTTP {err.status})")
-            continue
-        log.info("%s taken from stream %s", what, stream)
-        return url
-    tried = "\n".join(f"  - {m}" for m in missing)
-    if missing_day == "empty":
-        write_empty_day(dest)
-        log.warning(
-            "%s is in no stream; wrote an empty day tarball %s (%s.cdaac.missing_day = empty). "
-            "Tried:\n%s",
-            what,
-            dest,
-            key,
-            tried,
-        )
-        return None
-    raise DownloadError(
-        urls[-1],
-        f"day {day} not found on the server in any stream; tried:\n{tried}\n"
-        "CDAAC has no file for some days; check the day, or set "
-        f"{key}.cdaac.missing_day: empty to record it as a day without data.",
-        what=what,
+    return download_first_stream(
+        list(zip(streams, urls, strict=True)),
+        dest,
+        day=f"{year:04d}-{doy:03d}",
+        what=f"{mission} {product} day {year:04d}-{doy:03d}",
+        missing_day=missing_day,
+        key=key,
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        sleep=sleep,
     )
 
 
