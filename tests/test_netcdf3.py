@@ -279,6 +279,50 @@ def test_cached_layout_decodes_like_netcdf4(tmp_path_factory, schema, seeds):
     assert len(netcdf3._LAYOUTS) == 1  # the second file reused the first one's layout
 
 
+def test_columns_of_many_files_equal_their_decode(tmp_path):
+    """One array per attribute over files of one layout: the values decode() gives, natively."""
+    bufs = []
+    for k in range(5):
+        gattrs = {
+            "name": f"arc {k}",
+            "n": np.int32(k - 2),
+            "s": np.int16(3 * k),
+            "x": np.float32(0.1 * k),
+            "y": 1e10 + k,
+            "v": np.arange(3, dtype="f8") + k,
+        }
+        path = tmp_path / f"{k}.nc"
+        with netCDF4.Dataset(path, "w", format="NETCDF3_CLASSIC") as ds:
+            ds.createDimension("time", 10 + k)
+            ds.createVariable("S4", "f4", ("time",))[:] = np.zeros(10 + k)
+            ds.setncatts(gattrs)
+        bufs.append(path.read_bytes())
+    netcdf3._clear_layout_cache()
+    layouts = {id(netcdf3.global_attribute_layout(b)) for b in bufs}
+    assert len(layouts) == 1  # other dimension lengths, one layout
+    layout = netcdf3.global_attribute_layout(bufs[0])
+    cols = layout.columns(bufs, ["n", "s", "x", "y", "name", "v", "absent"])
+    assert cols[4:] == (None, None, None)  # text, several values, absent
+    for name, col in zip(["n", "s", "x", "y"], cols[:4], strict=True):
+        assert col.dtype.isnative
+        assert col.tolist() == [read_global_attributes(b)[name] for b in bufs]
+
+
+def test_a_second_record_dimension_is_not_matched_by_the_cached_layout():
+    """The cached layout ignores dimension lengths, but not two of them being 0."""
+    def header(x, y):
+        body = struct.pack(">4sI", b"CDF\x01", 0) + struct.pack(">ii", 10, 2)
+        body += struct.pack(">i4si", 1, b"x\0\0\0", x) + struct.pack(">i4si", 1, b"y\0\0\0", y)
+        body += struct.pack(">ii", 12, 1) + struct.pack(">i4siii", 1, b"a\0\0\0", 4, 1, 7)
+        return body + struct.pack(">ii", 0, 0)
+
+    netcdf3._clear_layout_cache()
+    assert read_global_attributes(header(0, 3)) == {"a": 7}  # one record dimension
+    assert read_global_attributes(header(5, 0)) == {"a": 7}
+    with pytest.raises(InputFileError, match="second record dimension"):
+        read_global_attributes(header(0, 0))
+
+
 # --- malformed input ---------------------------------------------------------------------------
 
 

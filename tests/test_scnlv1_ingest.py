@@ -284,6 +284,73 @@ def test_impossible_tangent_point_is_rejected(day):
     assert (kept["lattp_s4max"].abs() <= 90).all() and kept["lcttp_s4max"].between(0, 24).all()
 
 
+def _member_by_member(path):
+    """Reference reader: each member alone through read_global_attributes and _event_row."""
+    from estransport.io.netcdf3 import read_global_attributes
+    from estransport.io.tarstream import iter_tar_gz
+
+    times, rows, names, problems = [], [], [], []
+    for name, data in iter_tar_gz(path):
+        if not scnlv1._MEMBER_SELECT.match(name.rsplit("/", 1)[-1]):
+            continue
+        try:
+            if not data:
+                raise scnlv1._Problem("empty_member", "member is empty (0 bytes)")
+            try:
+                ns, values = scnlv1._event_row(read_global_attributes(data))
+            except InputFileError as err:
+                raise scnlv1._Problem("corrupt_member", scnlv1._what(err)) from None
+        except scnlv1._Problem as prob:
+            problems.append((name, prob.reason, prob.detail))
+            continue
+        times.append(ns)
+        rows.append(values)
+        names.append(name)
+    return scnlv1._events_frame(np.array(times, np.int64), np.array(rows), names), problems
+
+
+def test_whole_layout_decoding_equals_member_by_member(tmp_path):
+    """The day decoded a layout at a time gives, bit for bit, what each member alone gives.
+
+    Members of one layout with an impossible calendar (30 February, second 61.5,
+    hour 24) or a year outside the fast path fall back to one-at-a-time decoding
+    and are named as before (a year that datetime64[ns] cannot hold is a corrupt
+    member, no longer an OverflowError that stops the day); a layout with a float year or a text start_time is
+    decoded member by member.
+    """
+    from estransport.synthetic.cosmic import write_day_tarball
+
+    syn = tmp_path / "syn.tar.gz"
+    write_day_tarball(syn, 2008, 60, arcs_per_day=300, es_fraction=0.8, fill_fraction=0.1,
+                      empty_member_fraction=0.02, seed=5)
+    with tarfile.open(syn) as tf:
+        members = [(m.name, tf.extractfile(m).read()) for m in tf.getmembers() if m.isreg()]
+    odd = [
+        dict(month=np.int32(2), day=np.int32(30)),
+        dict(second=61.5),
+        dict(hour=np.int32(24)),
+        dict(year=np.int32(1600)),
+        dict(second=float("nan")),
+        dict(year=2007.0),  # another layout: integer-valued float, accepted
+        dict(start_time="soon"),  # another layout: not a number
+        dict(lontp_s4max=np.int32(200)),  # an integer where a float is usual: accepted
+    ]
+    for k, over in enumerate(odd):
+        members.insert(7 * k + 3, (_name(100 + k, 1 + k), _member(tmp_path, f"odd{k}", _attrs(k, **over))))
+    path = tmp_path / "day.tar.gz"
+    path.write_bytes(gzip.compress(_tar_bytes(members)))
+    events, problems = read_day_tarball(path)
+    expected, expected_problems = _member_by_member(path)
+    pd.testing.assert_frame_equal(events, expected, check_exact=True)
+    assert [(p["member"], p["reason"], p["detail"]) for p in problems] == expected_problems
+    details = " | ".join(p["detail"] for p in problems)
+    assert "day is out of range for month" in details and "second=61.5" in details
+    assert "hour must be in 0..23" in details and "second=nan" in details
+    assert "'start_time' is 'soon'" in details and "outside the years 1678-2261" in details
+    assert sum(p["reason"] == "empty_member" for p in problems) >= 1
+    assert len(events) + len(problems) == events.attrs["n_members"] == len(members)
+
+
 def test_strict_mode_names_the_member(day):
     with pytest.raises(InputFileError) as err:
         read_day_tarball(day.path, strict=True)

@@ -70,8 +70,13 @@ def _good(tmp_path):
 def test_not_gzip_and_empty(tmp_path):
     html = tmp_path / "login.tar.gz"
     html.write_bytes(b"<!doctype html><html>login</html>")
-    with pytest.raises(InputFileError, match="not a gzip file"):
+    with pytest.raises(InputFileError, match="not a gzip file") as err:
         list(iter_tar_gz(html))
+    assert "HTML page" in str(err.value) and "b'<" not in str(err.value)  # said as such
+    text = tmp_path / "text.tar.gz"
+    text.write_bytes(b"plain text, not gzip\n")
+    with pytest.raises(InputFileError, match=r"not a gzip file \(starts with b'pl'"):
+        list(iter_tar_gz(text))
     empty = tmp_path / "empty.tar.gz"
     empty.write_bytes(b"")
     with pytest.raises(InputFileError, match="empty file"):

@@ -60,6 +60,7 @@ __all__ = [
     "HeaderTruncatedError",
     "Layout",
     "Variable",
+    "global_attribute_layout",
     "read_global_attributes",
     "read_header",
     "type_name",
@@ -459,22 +460,56 @@ def read_global_attributes(
     file whose variable list is damaged still yields its global attributes.
     Use :func:`read_header` to check the whole header.
     """
+    if not isinstance(buf, bytes):
+        if not isinstance(buf, (bytearray, memoryview)):
+            raise TypeError(f"expected a bytes-like buffer, got {type(buf).__name__}")
+        buf = bytes(buf)
+    return global_attribute_layout(buf, path=path, member=member).decode(buf)
+
+
+def global_attribute_layout(
+    buf: bytes, *, path: str | os.PathLike | None = None, member: str | None = None
+) -> _GattLayout:
+    """The layout of the header of ``buf`` up to the end of its global attributes.
+
+    The layout is one of the cached layouts when ``buf`` has its structure
+    (one masked big-integer comparison over the bytes up to the end of the
+    global attribute list), else it is learnt from ``buf`` (the header decoded
+    and checked as :func:`read_global_attributes` does) and cached. Files of
+    one layout decode alike: :meth:`_GattLayout.decode` gives one file's
+    attributes, :meth:`_GattLayout.columns` one array per attribute over many
+    files.
+
+    Parameters
+    ----------
+    buf : bytes
+        The first bytes of a netCDF-3 classic or 64-bit-offset file (or all of it).
+    path, member : optional
+        File and archive member name, for error messages.
+
+    Returns
+    -------
+    _GattLayout
+
+    Raises
+    ------
+    HeaderTruncatedError, estransport.errors.InputFileError
+        As :func:`read_global_attributes`.
+    """
+    n = len(buf)
+    for layout in _LAYOUTS:
+        end = layout.end
+        if end <= n and int.from_bytes(buf[:end], "big") & layout.head_mask == layout.head_pattern:
+            if layout.dim_lengths is None or layout.dim_lengths(buf).count(0) <= 1:
+                return layout
     cur = _Cursor(buf, path, member)
     _, numrecs = cur.header_start()
     cur.dim_list(numrecs)
     start = cur.pos
-    data = cur.buf
-    for layout in _LAYOUTS:
-        if layout.start == start:
-            end = start + layout.length
-            if (
-                end <= cur.n
-                and int.from_bytes(data[start:end], "big") & layout.mask == layout.pattern
-            ):
-                return layout.decode(data)
-    attrs = cur.att_list("global")
-    _remember_layout(_GattLayout(data, start, cur.pos))
-    return attrs
+    cur.att_list("global")
+    layout = _GattLayout(cur.buf, start, cur.pos)
+    _remember_layout(layout)
+    return layout
 
 
 class _GattLayout:
@@ -491,7 +526,10 @@ class _GattLayout:
     Padding bytes are not compared (the loop does not check them either).
     """
 
-    __slots__ = ("start", "length", "mask", "pattern", "unpack", "names", "fixups", "places")
+    __slots__ = (
+        "start", "length", "mask", "pattern", "unpack", "names", "fixups", "places", "end",
+        "head_mask", "head_pattern", "dim_lengths",
+    )
 
     def __init__(self, buf: bytes, start: int, end: int):
         # ``buf[start:end]`` is an att_list that _Cursor.att_list has just validated.
@@ -533,6 +571,11 @@ class _GattLayout:
         self.length = end - start
         self.mask = int.from_bytes(mask, "big")
         self.pattern = int.from_bytes(buf[start:end], "big") & self.mask
+        self.end = end
+        head, self.dim_lengths = _head_mask(buf, start)
+        # The whole header up to here in one comparison (global_attribute_layout).
+        self.head_mask = int.from_bytes(head + mask, "big")
+        self.head_pattern = int.from_bytes(buf[:end], "big") & self.head_mask
         self.unpack = struct.Struct("".join(fmt)).unpack_from
         self.names = names
         self.fixups = fixups
@@ -548,6 +591,74 @@ class _GattLayout:
                 else:
                     values[i] = np.frombuffer(values[i], dtypes[0]).astype(dtypes[1])
         return dict(zip(self.names, values, strict=True))
+
+    def columns(self, bufs: list[bytes], names) -> tuple[np.ndarray | None, ...]:
+        """Chosen one-number attributes of many files of this layout, one array each.
+
+        Parameters
+        ----------
+        bufs : list of bytes
+            The files (or their first :attr:`end` bytes or more), each of this
+            layout (:func:`global_attribute_layout`).
+        names : sequence of str
+            Attribute names.
+
+        Returns
+        -------
+        tuple of numpy.ndarray or None
+            Per name, shape (files,) in the native byte order of the stored type
+            (int8, int16, int32, float32, float64), the values :meth:`decode`
+            gives; None where the layout lacks the attribute or it is not one
+            number (text, several values).
+        """
+        end = self.end
+        rows = np.frombuffer(b"".join([b[:end] for b in bufs]), np.uint8).reshape(len(bufs), end)
+        index = {name: i for i, name in enumerate(self.names)}
+        out = []
+        for name in names:
+            i = index.get(name)
+            offset, nc_type, nelems = self.places[i] if i is not None else (0, NC_CHAR, 0)
+            if nc_type == NC_CHAR or nelems != 1:
+                out.append(None)
+            else:
+                out.append(_column(rows, offset, _TYPES[nc_type][0], 1)[:, 0])
+        return tuple(out)
+
+
+def _head_mask(buf: bytes, start: int):
+    """Mask of the checked bytes of ``magic numrecs dim_list`` (validated), and the dim lengths.
+
+    What :meth:`_Cursor.header_start` and :meth:`_Cursor.dim_list` check: the
+    magic number; numrecs non-negative (its top bit clear) or, if STREAMING,
+    exactly that; the list tag and count; each name length and name (not the
+    padding); each dimension length non-negative (top bit clear). That at most
+    one length is 0 (one record dimension) is left to the returned unpacker
+    (None when there are fewer than two dimensions).
+    """
+    head = bytearray(start)
+    head[0:4] = b"\xff" * 4
+    (numrecs,) = _U32(buf, 4)
+    head[4:8] = b"\xff" * 4 if numrecs == _STREAMING else b"\x80\x00\x00\x00"
+    head[8:16] = b"\xff" * 8
+    (count,) = _I32(buf, 12)
+    pos, fmt, at = 16, [">"], 0
+    for _ in range(count):
+        (length,) = _I32(buf, pos)
+        head[pos : pos + 4 + length] = b"\xff" * (4 + length)
+        pos += 4 + ((length + 3) & ~3)
+        head[pos] = 0x80
+        fmt.append(f"{pos - at}xi")
+        at = pos + 4
+        pos += 4
+    if pos != start:  # cannot happen for a list dim_list accepted
+        raise AssertionError(f"dimension list ends at {pos}, attributes start at {start}")
+    return bytes(head), (struct.Struct("".join(fmt)).unpack_from if count > 1 else None)
+
+
+def _column(rows: np.ndarray, offset: int, dtype: np.dtype, count: int) -> np.ndarray:
+    """``count`` values of big-endian ``dtype`` at ``offset`` of every row, native byte order."""
+    block = np.ascontiguousarray(rows[:, offset : offset + count * dtype.itemsize])
+    return block.view(dtype).astype(dtype.newbyteorder("="))
 
 
 #: Most recently used layouts first; a day tarball normally needs one.
@@ -828,24 +939,19 @@ class Layout:
         if width < self.size or any(len(b) != width for b in bufs):
             raise ValueError(f"decode_batch needs files of one length >= {self.size} bytes")
         rows = np.frombuffer(b"".join(bufs), np.uint8).reshape(m, width)
-
-        def column(offset: int, dtype: np.dtype, count: int) -> np.ndarray:
-            block = np.ascontiguousarray(rows[:, offset : offset + count * dtype.itemsize])
-            return block.view(dtype).astype(dtype.newbyteorder("="))
-
         attrs = []
         for place in self.attr_place:
             if place is None or place[1] == NC_CHAR or place[2] != 1:
                 attrs.append(None)
             else:
-                attrs.append(column(place[0], _TYPES[place[1]][0], 1)[:, 0])
+                attrs.append(_column(rows, place[0], _TYPES[place[1]][0], 1)[:, 0])
         arrays = []
         for spec in self.var_specs:
             if spec is None:
                 arrays.append(None)
             else:
                 begin, dtype, per, _, _ = spec
-                arrays.append(column(begin, dtype, per))
+                arrays.append(_column(rows, begin, dtype, per))
         return tuple(attrs), tuple(arrays)
 
 

@@ -5,8 +5,9 @@ holds one netCDF-3 classic file per occultation arc (about 1,500 a day), named
 ``scnLv1_C00N.YYYY.DDD.HH.MM.UUUU.GNN.TT_SSSS.VVVV_nc`` (§1.2). The per-arc
 summary the paper uses (S4max and the tangent-point location and local time at
 which it occurred) is stored in each file's *global attributes* (§1.3), so the
-reader streams the tarball once, decodes only the header of each member with
-:mod:`estransport.io.netcdf3`, and never extracts anything to disk.
+reader streams the tarball once (:mod:`estransport.io.tarstream`), decodes only
+the header of each member with :mod:`estransport.io.netcdf3`, and never extracts
+anything to disk.
 
 Pipeline of one day (:func:`ingest_day`)::
 
@@ -28,13 +29,10 @@ where this offset is irrelevant; do not use it for second-level timing.
 from __future__ import annotations
 
 import datetime as _dt
-import gzip
 import logging
 import os
 import re
 import shlex
-import tarfile
-import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
-from .netcdf3 import HeaderTruncatedError, read_global_attributes
+from .netcdf3 import HeaderTruncatedError, global_attribute_layout
 from .scnlv1_qc import FILL_VALUE, QC_REASONS, apply_qc, qc_table, summarise_qc
-from .sniff import SNIFF_BYTES, looks_like_html
+from .tarstream import iter_tar_gz
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -61,8 +59,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-#: First read of each member; CDAAC headers are ~2-3 KiB, so one read nearly always suffices.
-HEAD_BYTES = 8192
 
 #: Columns of the event table, in order.
 EVENT_COLUMNS = (
@@ -225,6 +221,12 @@ def _event_row(attrs: Mapping[str, Any]) -> tuple[int, list[float]]:
         delta = start - _EPOCH
         # Seconds are float32; rounding to the millisecond drops float32 noise (15.399999619).
         ns = (delta.days * 86400 + delta.seconds) * 1_000_000_000 + round(sec * 1000.0) * 1_000_000
+        if not -(2**63) < ns < 2**63:
+            raise _Problem(
+                "corrupt_member",
+                f"calendar attributes {(y, mo, d, h, mi, sec)} are outside the years "
+                "1678-2261 that datetime64[ns] holds",
+            )
         # Same order as _NUMERIC_ATTRS (checked at import below).
         return ns, [floats[1], ints[5], ints[6], ints[7], *floats[2:]]
     return _event_row_checked(attrs)
@@ -263,31 +265,6 @@ def _event_row_checked(attrs: Mapping[str, Any]) -> tuple[int, list[float]]:
     return _event_row(fixed)
 
 
-def _tracking_tarinfo() -> tuple[type[tarfile.TarInfo], list[tarfile.HeaderError]]:
-    """A TarInfo class that records why the header loop stopped, and the record.
-
-    :class:`tarfile.TarFile` ends iteration quietly on a corrupt, truncated or
-    missing header after the first member; the recorded exception tells a
-    proper end-of-archive block (``EOFHeaderError``) from a damaged archive.
-    """
-    ends: list[tarfile.HeaderError] = []
-
-    class _TrackingTarInfo(tarfile.TarInfo):
-        @classmethod
-        def fromtarfile(cls, tarfile_obj):
-            try:
-                return super().fromtarfile(tarfile_obj)
-            except tarfile.HeaderError as err:
-                ends.append(err)
-                raise
-
-    return _TrackingTarInfo, ends
-
-
-# tarfile, gzip and zlib signal a damaged archive with any of these.
-_ARCHIVE_ERRORS = (tarfile.TarError, EOFError, zlib.error, OSError)
-
-
 def recovery_hint(path: str | os.PathLike) -> str:
     """How to replace a damaged day tarball: remove it and rerun, or replace it in the archive.
 
@@ -302,25 +279,6 @@ def recovery_hint(path: str | os.PathLike) -> str:
     )
 
 
-def _read_member(tf: tarfile.TarFile, ti: tarfile.TarInfo, path: str) -> dict[str, Any]:
-    """Return the global attributes of one member, reading as little of it as possible."""
-    f = tf.extractfile(ti)
-    size = ti.size
-    head = f.read(min(size, HEAD_BYTES))
-    while True:
-        try:
-            return read_global_attributes(head, path=path, member=ti.name)
-        except HeaderTruncatedError as err:
-            if len(head) >= size:
-                raise _Problem(
-                    "corrupt_member", f"{_what(err)} (the member is only {size} bytes)"
-                ) from None
-            want = min(size, max(err.needed, 2 * len(head)))
-            head += f.read(want - len(head))
-        except InputFileError as err:
-            raise _Problem("corrupt_member", _what(err)) from None
-
-
 def _what(err: InputFileError) -> str:
     """The message of an InputFileError without its ``path [member m]: `` prefix."""
     text = str(err)
@@ -333,9 +291,13 @@ def read_day_tarball(
 ) -> tuple[pd.DataFrame, list[dict[str, str]]]:
     """Read one CDAAC scnLv1 day tarball into a table with one row per arc.
 
-    The gzip stream is read once, in order (``tarfile`` stream mode over
-    :class:`gzip.GzipFile`); nothing is extracted to disk and only the header
-    of each member is decoded (:func:`estransport.io.netcdf3.read_global_attributes`).
+    The gzip stream is inflated once, in a second thread, with zlib-ng where
+    installed (:func:`estransport.io.tarstream.iter_tar_gz`, as the COSMIC-2
+    reader); nothing is extracted to disk. Only the header of each member is
+    read: its layout is matched (:func:`estransport.io.netcdf3.global_attribute_layout`)
+    and the members of one layout are decoded together, one array per
+    attribute; a member whose attributes are of unusual types, or whose
+    calendar is impossible, is decoded alone, with the same result.
     Members are those regular files whose base name matches ``scnLv1_*_nc``,
     at any directory depth (docs/formats.md §1.1); other members are skipped.
 
@@ -373,7 +335,8 @@ def read_day_tarball(
         archive (an HTML login or error page, said as such; not gzip; truncated
         gzip stream; bad CRC; corrupt or truncated tar), naming the file and how
         to replace it (:func:`recovery_hint`); with ``strict=True`` also for the
-        first problem member, naming it.
+        first problem member in archive order, naming it (once the whole
+        archive has been read: a damaged archive is reported first).
 
     Warnings
     --------
@@ -383,95 +346,135 @@ def read_day_tarball(
     (there is then no time to bin it by).
     """
     path_s = os.fspath(path)
-    times: list[int] = []
-    rows: list[list[float]] = []
-    members: list[str] = []
-    problems: list[dict[str, str]] = []
-    n_members = 0
+    problems: list[tuple[int, dict[str, str]]] = []  # (archive position, problem)
+    names: list[str] = []
+    groups: dict[int, tuple[Any, list[int], list[bytes]]] = {}  # layout -> positions, heads
+
+    def problem(k: int, reason: str, detail: str) -> None:
+        problems.append((k, {"member": names[k], "reason": reason, "detail": detail}))
+
     try:
-        raw = open(path_s, "rb")  # closed in the finally clause below
-    except OSError as err:
-        raise InputFileError(path_s, f"cannot open day tarball: {err.strerror or err}") from None
-    try:
-        head = raw.read(SNIFF_BYTES)
-        if not head.startswith(b"\x1f\x8b") and looks_like_html(head):
-            # A login or error page fetched by hand (or by a tool that ignores HTTP errors).
-            raise InputFileError(
-                path_s,
-                "this is an HTML page (a login or error page saved in place of the day "
-                f"tarball?), not a gzip-compressed tar archive. {recovery_hint(path_s)}",
-            )
-        raw.seek(0)
-        # GzipFile (not tarfile's own "r|gz") because it raises on a truncated
-        # stream and checks the CRC, where tarfile's stream reader stops quietly.
-        gz = gzip.GzipFile(fileobj=raw, mode="rb")
-        tarinfo_cls, ends = _tracking_tarinfo()
-        tf = tarfile.open(fileobj=gz, mode="r|", tarinfo=tarinfo_cls, bufsize=1 << 16)
-        for ti in tf:
-            if not ti.isreg() or not _MEMBER_SELECT.match(_basename(ti.name)):
+        for name, data in iter_tar_gz(path_s):
+            if not _MEMBER_SELECT.match(_basename(name)):
                 continue
-            n_members += 1
+            k = len(names)
+            names.append(name)
+            if not data:
+                problem(k, "empty_member", "member is empty (0 bytes)")
+                continue
             try:
-                if ti.size == 0:
-                    raise _Problem("empty_member", "member is empty (0 bytes)")
-                ns, values = _event_row(_read_member(tf, ti, path_s))
-            except _Problem as prob:
-                if strict:
-                    raise InputFileError(
-                        path_s, f"{prob.reason}: {prob.detail}", member=ti.name
-                    ) from None
-                log.warning(
-                    "%s: skipping member %s: %s (%s)", path_s, ti.name, prob.reason, prob.detail
-                )
-                problems.append({"member": ti.name, "reason": prob.reason, "detail": prob.detail})
+                layout = global_attribute_layout(data, path=path_s, member=name)
+            except HeaderTruncatedError as err:
+                problem(k, "corrupt_member", f"{_what(err)} (the member is only {len(data)} bytes)")
                 continue
-            times.append(ns)
-            rows.append(values)
-            members.append(ti.name)
-        end = ends[-1] if ends else None
-        if end is not None and not isinstance(end, tarfile.EOFHeaderError):
-            where = f"after {n_members} scnLv1 member(s)"
-            if isinstance(end, tarfile.EmptyHeaderError):
-                raise InputFileError(
-                    path_s,
-                    f"tar archive is truncated: no end-of-archive marker ({where}). "
-                    + recovery_hint(path_s),
-                )
-            raise InputFileError(
-                path_s, f"corrupt tar header {where}: {end}. {recovery_hint(path_s)}"
-            )
-        # Read the rest of the gzip stream, so its CRC and length are checked.
-        while gz.read(1 << 20):
-            pass
-    except InputFileError:
-        raise
-    except _ARCHIVE_ERRORS as err:
-        kind = type(err).__name__
+            except InputFileError as err:
+                problem(k, "corrupt_member", _what(err))
+                continue
+            group = groups.get(id(layout))
+            if group is None:
+                group = groups[id(layout)] = (layout, [], [])
+            group[1].append(k)
+            group[2].append(data[: layout.end])  # the header is all that is read
+    except InputFileError as err:  # the archive itself (the loop body raises none)
         raise InputFileError(
             path_s,
-            f"not a readable gzip-compressed tar archive ({kind}: {err}) after {n_members} "
-            f"scnLv1 member(s). {recovery_hint(path_s)}",
+            f"{_what(err)} (after {len(names)} scnLv1 member(s)). {recovery_hint(path_s)}",
         ) from None
-    finally:
-        raw.close()
 
-    events = _events_frame(times, rows, members)
-    events.attrs = {"units": dict(UNITS), "source": path_s, "n_members": n_members}
-    return events, problems
+    n = len(names)
+    times = np.zeros(n, dtype=np.int64)
+    values = np.zeros((n, len(_NUMERIC_ATTRS)), dtype=np.float64)
+    ok = np.zeros(n, dtype=bool)
+    for layout, index, heads in groups.values():
+        done = _decode_group(layout, heads)
+        for j, k in enumerate(index):
+            if done is not None and done[0][j]:
+                times[k], values[k] = done[1][j], done[2][j]
+                ok[k] = True
+                continue
+            try:  # one member at a time: odd types, or a problem to describe
+                times[k], values[k] = _event_row(layout.decode(heads[j]))
+                ok[k] = True
+            except _Problem as prob:
+                problem(k, prob.reason, prob.detail)
+    problems.sort(key=lambda item: item[0])
+    if strict and problems:
+        first = problems[0][1]
+        raise InputFileError(
+            path_s, f"{first['reason']}: {first['detail']}", member=first["member"]
+        )
+    for _, prob in problems:
+        log.warning(
+            "%s: skipping member %s: %s (%s)", path_s, prob["member"], prob["reason"], prob["detail"]
+        )
+    keep = np.flatnonzero(ok)
+    events = _events_frame(times[keep], values[keep], [names[k] for k in keep])
+    events.attrs = {"units": dict(UNITS), "source": path_s, "n_members": n}
+    return events, [prob for _, prob in problems]
 
 
-def _events_frame(times: list[int], rows: list[list[float]], members: list[str]) -> pd.DataFrame:
-    """Assemble the event table from per-member values (vectorised)."""
+#: Attributes decoded a whole group at a time: the calendar, then _NUMERIC_ATTRS.
+_COLUMNS = (*_CALENDAR, *(key for key, _ in _NUMERIC_ATTRS))
+#: Years whose times fit datetime64[ns] (1677-09-21 .. 2262-04-11), whole years only.
+_NS_YEARS = (1678, 2261)
+
+
+def _decode_group(layout, heads: list[bytes]):
+    """The members of one header layout at once, where :func:`_event_row`'s fast path holds.
+
+    Returns None when the layout lacks a required attribute or has one of another
+    kind than CDAAC writes (then every member is decoded alone), else
+    ``(done, ns, values)``: per member whether it was decoded here (False:
+    decode it alone, e.g. an invalid calendar, to name the problem), the time
+    (ns since 1970) and the numeric values, exactly as :func:`_event_row`
+    computes them.
+    """
+    cols = dict(zip(_COLUMNS, layout.columns(heads, _COLUMNS), strict=True))
+    required = {*_CALENDAR, *(key for key, need in _NUMERIC_ATTRS if need)}
+    for key in _COLUMNS:
+        col = cols[key]
+        # Absent and required, or present but not one number: each member names its problem.
+        if col is None and (key in required or key in layout.names):
+            return None
+        # Integer attributes must be stored as integers (NC_BYTE/SHORT/INT), as the fast path wants.
+        if col is not None and key in _INT_KEYS and col.dtype.kind != "i":
+            return None
+    m = len(heads)
+    y, mo, d, h, mi = (cols[key].astype(np.int64) for key in _CALENDAR[:5])
+    sec = cols["second"].astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        done = (
+            (y >= _NS_YEARS[0]) & (y <= _NS_YEARS[1]) & (mo >= 1) & (mo <= 12)
+            & (d >= 1) & (h >= 0) & (h <= 23) & (mi >= 0) & (mi <= 59)
+            & (sec >= 0.0) & (sec < 61.0)
+        )
+    months = np.where(done, (y - 1970) * 12 + mo - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]").astype(np.int64)
+    days_in_month = (months + 1).astype("datetime64[D]").astype(np.int64) - first
+    done &= d <= days_in_month
+    days = first + np.where(done, d - 1, 0)
+    ms = np.rint(np.where(done, sec, 0.0) * 1000.0).astype(np.int64)
+    # As _event_row: whole seconds of the calendar, plus the seconds rounded to the millisecond.
+    ns = (days * 86400 + h * 3600 + mi * 60) * 1_000_000_000 + ms * 1_000_000
+    values = np.empty((m, len(_NUMERIC_ATTRS)), dtype=np.float64)
+    for i, (key, _) in enumerate(_NUMERIC_ATTRS):
+        col = cols[key]
+        values[:, i] = np.nan if col is None else col.astype(np.float64)
+    return done, ns, values
+
+
+def _events_frame(times: np.ndarray, data: np.ndarray, members: list[str]) -> pd.DataFrame:
+    """Assemble the event table: times (ns since 1970), values (members x _NUMERIC_ATTRS)."""
     names = [key for key, _ in _NUMERIC_ATTRS]
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
+    data = np.asarray(data, dtype=np.float64).reshape(len(members), len(names))
     col = {key: data[:, i] for i, key in enumerate(names)}
-    lon = col["lontp_s4max"]
+    lon = col["lontp_s4max"].copy()
     valid = np.isfinite(lon) & (lon != FILL_VALUE)
     # Wrap to [-180, 180) but leave -999 fills recognisable for apply_qc.
     lon[valid] = (lon[valid] + 180.0) % 360.0 - 180.0
     return pd.DataFrame(
         {
-            "time": np.array(times, dtype=np.int64).view("datetime64[ns]"),
+            "time": np.asarray(times, dtype=np.int64).view("datetime64[ns]"),
             "start_time_gps_s": col["start_time"],
             "leo_id": col["leo_id"].astype(np.int32),
             "prn_id": col["prn_id"].astype(np.int32),
@@ -635,7 +638,7 @@ def ingest_days(
                        s4max_range=s4max_range, strict=strict, config=config)
         except (InputFileError, OSError) as err:
             # One unreadable day must not cost the batch's other days; it is recorded.
-            empty = _events_frame([], [], [])
+            empty = _events_frame(np.zeros(0, np.int64), np.zeros((0, 10)), [])
             label = _day_label(os.fspath(tarball), empty)
             log.error("day %s failed, recorded as day_failed in its QC table: %s", label, err)
             empty.attrs = {"units": dict(UNITS), "day": label, "day_failed": str(err)}

@@ -10,7 +10,8 @@ while they inflate) and hands chunks to the caller's thread, which
 splits them into members with a minimal tar header parser. Nothing touches the
 disk.
 
-The archive is checked as thoroughly as :func:`estransport.io.download.is_gzip_tar`
+A file that is not gzip is named as an HTML page when it is one (a login or
+error page saved in place of the tarball). The archive is checked as thoroughly as :func:`estransport.io.download.is_gzip_tar`
 does: the gzip magic, the CRC-32 and length trailer of every gzip member
 (zlib checks them), the checksum of every tar header, a proper end-of-archive
 marker, and no data missing at the end. A damaged archive raises
@@ -32,6 +33,7 @@ from collections.abc import Iterator
 
 from ..errors import InputFileError
 from .inflate import ZLIB_ERRORS, zlib
+from .sniff import SNIFF_BYTES, looks_like_html
 
 __all__ = ["CHUNK_BYTES", "iter_tar_gz"]
 
@@ -60,6 +62,13 @@ def _inflate_chunks(path: str, raw) -> Iterator[bytes]:
     if not head:
         raise InputFileError(path, "empty file (0 bytes), expected a gzip-compressed tar")
     if head != _GZIP_MAGIC:
+        if looks_like_html(head + raw.read(SNIFF_BYTES)):
+            # A login or error page fetched by hand (or by a tool that ignores HTTP errors).
+            raise InputFileError(
+                path,
+                "this is an HTML page (a login or error page saved in place of the tarball?), "
+                "not a gzip file",
+            )
         raise InputFileError(
             path, f"not a gzip file (starts with {head!r}, expected {_GZIP_MAGIC!r})"
         )
