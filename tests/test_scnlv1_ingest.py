@@ -498,6 +498,54 @@ def test_ingest_day_writes_events_and_qc(day, tmp_path, caplog):
     assert "21 members, 7 kept" in caplog.text
 
 
+@pytest.mark.parametrize("rows", ["day", "none"])
+def test_event_table_written_without_pandas_equals_pandas_bytes(day, tmp_path, rows):
+    """The batch ingest writes Parquet with pyarrow alone: byte for byte what pandas writes.
+
+    Guards the pandas metadata that the writer reproduces (column descriptions,
+    attributes, versions) against a pandas or pyarrow upgrade; NaN (absent
+    start_time, s4max9sec) is stored as null either way.
+    """
+    from estransport.io.atomic import write_parquet
+
+    times, values, members, _, _ = scnlv1._read_day(day.path, strict=False)
+    if rows == "none":  # a day without events, e.g. a failed day
+        times, values, members = times[:0], values[:0], []
+    values[::3, 0] = np.nan
+    attrs = {"units": dict(scnlv1.UNITS), "day": "2007-002", "n_members": len(members)}
+    frame = scnlv1._events_frame(times, values, members)
+    frame.attrs = attrs
+    write_parquet(frame, tmp_path / "pandas.parquet")
+    scnlv1._write_events(tmp_path / "arrow.parquet", times, values, members, attrs)
+    assert (tmp_path / "arrow.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()
+    table = qc_table("2007-002", 3, [], {"fill_value": 1}, 2)
+    table.to_csv(tmp_path / "pandas.csv", index=False)
+    scnlv1._write_qc_csv(tmp_path / "plain.csv", "2007-002", list(table["reason"]), table["count"])
+    assert (tmp_path / "plain.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_batch_ingest_imports_no_pandas(tmp_path):
+    """The batch ingest (scripts/ingest_scnlv1_batch.py) runs without importing pandas or xarray."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from estransport.steps.cosmic import ingest_scnlv1_batch\n"
+        "from estransport.io.scnlv1 import ingest_days\n"
+        "from estransport.synthetic.cosmic import write_day_tarball\n"
+        f"p = {str(tmp_path / '2008' / '001.tar.gz')!r}\n"
+        "write_day_tarball(p, 2008, 1, arcs_per_day=50, es_fraction=0.8, fill_fraction=0.1,"
+        " empty_member_fraction=0.02, seed=1)\n"
+        f"ingest_days([p], [{str(tmp_path / 'e.parquet')!r}], [{str(tmp_path / 'q.csv')!r}],"
+        " altitude_km=(90, 130), s4max_range=(0, 5), strict=False)\n"
+        "print(sorted(m for m in ('pandas', 'xarray') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "e.parquet").stat().st_size > 0
+
+
 def test_ingest_day_rejects_inverted_qc_range(day, tmp_path):
     # The workflow stops such a configuration before any rule runs (test_config.py);
     # the library refuses it too, before writing anything.

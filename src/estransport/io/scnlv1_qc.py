@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import InputFileError
+
+if TYPE_CHECKING:  # imported where used: the batch ingest runs without pandas
+    import pandas as pd
 
 __all__ = ["FILL_VALUE", "QC_REASONS", "apply_qc", "qc_table", "summarise_qc"]
 
@@ -82,28 +85,60 @@ def apply_qc(
     ValueError
         If a range is empty (min above max).
     """
+    keep, counts = qc_mask(
+        {name: events[name].to_numpy(dtype=np.float64) for name in FILL_CHECK_COLUMNS},
+        altitude_km=altitude_km,
+        s4max_range=s4max_range,
+    )
+    kept = events.loc[keep].reset_index(drop=True)
+    kept.attrs = dict(events.attrs)
+    return kept, counts
+
+
+def qc_mask(
+    columns: Mapping[str, np.ndarray],
+    *,
+    altitude_km: tuple[float, float],
+    s4max_range: tuple[float, float],
+) -> tuple[np.ndarray, dict[str, int]]:
+    """The tests of :func:`apply_qc` on plain arrays: which arcs pass, and the rejected counts.
+
+    Parameters
+    ----------
+    columns : mapping of str to numpy.ndarray
+        The :data:`FILL_CHECK_COLUMNS` (float64, one value per arc).
+    altitude_km, s4max_range : (float, float)
+        As :func:`apply_qc`.
+
+    Returns
+    -------
+    keep : numpy.ndarray of bool
+        True for the arcs that pass.
+    qc_counts : dict of str to int
+        Rejected arcs per reason, as :func:`apply_qc`.
+
+    Raises
+    ------
+    ValueError
+        If a range is empty (min above max).
+    """
     if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
         raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
-    vals = events[list(FILL_CHECK_COLUMNS)].to_numpy(dtype=np.float64)
+    vals = np.column_stack([columns[name] for name in FILL_CHECK_COLUMNS]).astype(np.float64)
     fill = ((vals == FILL_VALUE) | ~np.isfinite(vals)).any(axis=1)
-    s4 = events["s4max"].to_numpy(dtype=np.float64)
-    alt = events["alttp_s4max"].to_numpy(dtype=np.float64)
-    lat = events["lattp_s4max"].to_numpy(dtype=np.float64)
-    lct = events["lcttp_s4max"].to_numpy(dtype=np.float64)
+    s4, alt, lat, _, lct = vals.T
     with np.errstate(invalid="ignore"):
         bad_pos = ~fill & ((np.abs(lat) > 90.0) | (lct < 0.0) | (lct > 24.0))
         bad_s4 = ~fill & ~bad_pos & ((s4 < s4max_range[0]) | (s4 > s4max_range[1]))
         bad_alt = ~fill & ~bad_pos & ~bad_s4 & ((alt < altitude_km[0]) | (alt > altitude_km[1]))
     keep = ~(fill | bad_pos | bad_s4 | bad_alt)
-    kept = events.loc[keep].reset_index(drop=True)
-    kept.attrs = dict(events.attrs)
     counts = {
         "fill_value": int(fill.sum()),
         "position_out_of_range": int(bad_pos.sum()),
         "s4max_out_of_range": int(bad_s4.sum()),
         "altitude_out_of_range": int(bad_alt.sum()),
     }
-    return kept, counts
+    return keep, counts
 
 
 def qc_table(
@@ -139,6 +174,25 @@ def qc_table(
     ValueError
         If the counts do not add up (a bug, not a data problem).
     """
+    import pandas as pd
+
+    reasons, counts = qc_rows(n_members, problems, qc_counts, n_kept)
+    return pd.DataFrame(
+        {
+            "day": [day_label] * len(reasons),
+            "reason": reasons,
+            "count": np.array(counts, dtype=np.int64),
+        }
+    )
+
+
+def qc_rows(
+    n_members: int,
+    problems: Sequence[Mapping[str, str]],
+    qc_counts: Mapping[str, int],
+    n_kept: int,
+) -> tuple[list[str], list[int]]:
+    """The ``reason`` and ``count`` columns of :func:`qc_table` (same arguments, no day)."""
     counts = dict.fromkeys(QC_REASONS, 0)
     for prob in problems:
         counts[prob["reason"]] += 1
@@ -147,14 +201,7 @@ def qc_table(
     counts["kept"] = int(n_kept)
     if sum(counts.values()) != n_members:
         raise ValueError(f"QC counts {counts} do not add up to {n_members} members")
-    reasons = ["total_members", *QC_REASONS]
-    return pd.DataFrame(
-        {
-            "day": [day_label] * len(reasons),
-            "reason": reasons,
-            "count": np.array([n_members, *counts.values()], dtype=np.int64),
-        }
-    )
+    return ["total_members", *QC_REASONS], [int(n_members), *counts.values()]
 
 
 #: QC-table row of a day whose tarball could not be read (:func:`failed_day_table`).
@@ -178,12 +225,19 @@ def failed_day_table(day_label: str) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``day``, ``reason``, ``count``.
     """
-    reasons = ["total_members", *QC_REASONS, DAY_FAILED]
-    counts = [0] * (len(reasons) - 1) + [1]
+    import pandas as pd
+
+    reasons, counts = failed_day_rows()
     return pd.DataFrame(
         {"day": [day_label] * len(reasons), "reason": reasons,
          "count": np.array(counts, dtype=np.int64)}
     )
+
+
+def failed_day_rows() -> tuple[list[str], list[int]]:
+    """The ``reason`` and ``count`` columns of :func:`failed_day_table`."""
+    reasons = ["total_members", *QC_REASONS, DAY_FAILED]
+    return reasons, [0] * (len(reasons) - 1) + [1]
 
 
 def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
@@ -210,6 +264,8 @@ def summarise_qc(paths: Iterable[str | os.PathLike]) -> pd.DataFrame:
         If a file cannot be read, lacks the ``reason``/``count`` columns, or
         holds an unknown reason or a negative or non-integer count.
     """
+    import pandas as pd
+
     reasons = ["total_members", *QC_REASONS]
     totals = dict.fromkeys(reasons, 0)
     days = empty_days = failed_days = 0
