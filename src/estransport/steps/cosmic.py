@@ -273,7 +273,8 @@ def ingest_scnlv1_batch(job: RuleJob) -> None:
 
     The outputs of each day are those of the per-day design (``days_per_job: 1``),
     byte for byte; a day whose tarball cannot be read is recorded as ``day_failed``
-    and the batch goes on (:func:`estransport.io.scnlv1.ingest_days`).
+    and the batch goes on (:func:`estransport.io.scnlv1.ingest_days`, which imports
+    neither pandas nor xarray: the job's imports cost less than half of what they did).
     Reads ``params.qc`` (``cosmic.qc``) and ``params.ingest`` (``cosmic.ingest``).
     """
     from ..io.scnlv1 import ingest_days
