@@ -240,10 +240,19 @@ def test_qc_counts_equal_what_was_planted(day):
     planted = {reason: sum(f == reason for f in fates.values()) for reason in QC_REASONS}
     assert counts == {
         k: planted[k]
-        for k in ("fill_value", "position_out_of_range", "s4max_out_of_range", "altitude_out_of_range")
+        for k in (
+            "fill_value",
+            "position_out_of_range",
+            "s4max_out_of_range",
+            "altitude_out_of_range",
+        )
     }
-    assert counts == {"fill_value": 4, "position_out_of_range": 0, "s4max_out_of_range": 2,
-                      "altitude_out_of_range": 3}
+    assert counts == {
+        "fill_value": 4,
+        "position_out_of_range": 0,
+        "s4max_out_of_range": 2,
+        "altitude_out_of_range": 3,
+    }
     assert sorted(kept["member"]) == sorted(n for n, f in fates.items() if f == "kept")
     table = qc_table("2007-002", events.attrs["n_members"], problems, counts, len(kept))
     assert table["day"].unique().tolist() == ["2007-002"]
@@ -264,8 +273,12 @@ def test_qc_counts_equal_what_was_planted(day):
 def test_qc_ranges_are_configurable(day):
     events, _ = read_day_tarball(day.path)
     kept, counts = apply_qc(events, altitude_km=(80, 400), s4max_range=(0, 10))
-    assert counts == {"fill_value": 4, "position_out_of_range": 0, "s4max_out_of_range": 1,
-                      "altitude_out_of_range": 0}
+    assert counts == {
+        "fill_value": 4,
+        "position_out_of_range": 0,
+        "s4max_out_of_range": 1,
+        "altitude_out_of_range": 0,
+    }
     assert len(kept) == 16 - 4 - 1
 
 
@@ -274,7 +287,9 @@ def test_impossible_tangent_point_is_rejected(day):
     events, _ = read_day_tarball(day.path)
     _, base = apply_qc(events, altitude_km=(80, 400), s4max_range=(0, 10))
     bad = events.copy()
-    ok = ~(bad[["s4max", "alttp_s4max", "lattp_s4max", "lontp_s4max", "lcttp_s4max"]] == -999.0).any(axis=1)
+    ok = ~(
+        bad[["s4max", "alttp_s4max", "lattp_s4max", "lontp_s4max", "lcttp_s4max"]] == -999.0
+    ).any(axis=1)
     rows = bad.index[ok][:2]
     bad.loc[rows[0], "lattp_s4max"] = 95.0
     bad.loc[rows[1], "lcttp_s4max"] = 25.5
@@ -321,8 +336,16 @@ def test_whole_layout_decoding_equals_member_by_member(tmp_path):
     from estransport.synthetic.cosmic import write_day_tarball
 
     syn = tmp_path / "syn.tar.gz"
-    write_day_tarball(syn, 2008, 60, arcs_per_day=300, es_fraction=0.8, fill_fraction=0.1,
-                      empty_member_fraction=0.02, seed=5)
+    write_day_tarball(
+        syn,
+        2008,
+        60,
+        arcs_per_day=300,
+        es_fraction=0.8,
+        fill_fraction=0.1,
+        empty_member_fraction=0.02,
+        seed=5,
+    )
     with tarfile.open(syn) as tf:
         members = [(m.name, tf.extractfile(m).read()) for m in tf.getmembers() if m.isreg()]
     odd = [
@@ -336,7 +359,9 @@ def test_whole_layout_decoding_equals_member_by_member(tmp_path):
         dict(lontp_s4max=np.int32(200)),  # an integer where a float is usual: accepted
     ]
     for k, over in enumerate(odd):
-        members.insert(7 * k + 3, (_name(100 + k, 1 + k), _member(tmp_path, f"odd{k}", _attrs(k, **over))))
+        members.insert(
+            7 * k + 3, (_name(100 + k, 1 + k), _member(tmp_path, f"odd{k}", _attrs(k, **over)))
+        )
     path = tmp_path / "day.tar.gz"
     path.write_bytes(gzip.compress(_tar_bytes(members)))
     events, problems = read_day_tarball(path)

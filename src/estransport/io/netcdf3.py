@@ -527,8 +527,18 @@ class _GattLayout:
     """
 
     __slots__ = (
-        "start", "length", "mask", "pattern", "unpack", "names", "fixups", "places", "end",
-        "head_mask", "head_pattern", "dim_lengths",
+        "start",
+        "length",
+        "mask",
+        "pattern",
+        "unpack",
+        "names",
+        "fixups",
+        "places",
+        "end",
+        "head_mask",
+        "head_pattern",
+        "dim_lengths",
     )
 
     def __init__(self, buf: bytes, start: int, end: int):
@@ -800,8 +810,17 @@ class Layout:
     """
 
     __slots__ = (
-        "gatt", "dim_bytes", "var_start", "var_bytes", "attr_index", "attr_fix", "attr_place",
-        "var_specs", "size", "attributes", "variables",
+        "gatt",
+        "dim_bytes",
+        "var_start",
+        "var_bytes",
+        "attr_index",
+        "attr_fix",
+        "attr_place",
+        "var_specs",
+        "size",
+        "attributes",
+        "variables",
     )
 
     def __init__(self, buf: bytes, header: Header, gatt: _GattLayout, attrs, variables):
@@ -837,8 +856,9 @@ class Layout:
             ends = [v.begin + v.vsize for v in header.variables.values()]
             self.size = max([header.size, *ends])
 
-    def _sibling(self, dim_bytes: bytes, var_bytes: bytes, begins: dict, pers: dict,
-                 size: int) -> Layout:
+    def _sibling(
+        self, dim_bytes: bytes, var_bytes: bytes, begins: dict, pers: dict, size: int
+    ) -> Layout:
         """A layout of the same structure with other dimension lengths (see _Family)."""
         out = object.__new__(Layout)
         for slot in Layout.__slots__:
@@ -1030,8 +1050,9 @@ class _Family:
             begin += vsize
         if buf[base.var_start : base.var_start + len(expected)] != expected:
             return None
-        return base._sibling(buf[:4] + buf[8:gatt_start], bytes(expected), begins, pers,
-                             max(self.header_size, begin))
+        return base._sibling(
+            buf[:4] + buf[8:gatt_start], bytes(expected), begins, pers, max(self.header_size, begin)
+        )
 
 
 class HeaderSelector:

@@ -415,7 +415,11 @@ def _read_day(path: str | os.PathLike, *, strict: bool):
         )
     for _, prob in problems:
         log.warning(
-            "%s: skipping member %s: %s (%s)", path_s, prob["member"], prob["reason"], prob["detail"]
+            "%s: skipping member %s: %s (%s)",
+            path_s,
+            prob["member"],
+            prob["reason"],
+            prob["detail"],
         )
     keep = np.flatnonzero(ok)
     return times[keep], values[keep], [names[k] for k in keep], n, [p for _, p in problems]
@@ -452,9 +456,17 @@ def _decode_group(layout, heads: list[bytes]):
     sec = cols["second"].astype(np.float64)
     with np.errstate(invalid="ignore"):
         done = (
-            (y >= _NS_YEARS[0]) & (y <= _NS_YEARS[1]) & (mo >= 1) & (mo <= 12)
-            & (d >= 1) & (h >= 0) & (h <= 23) & (mi >= 0) & (mi <= 59)
-            & (sec >= 0.0) & (sec < 61.0)
+            (y >= _NS_YEARS[0])
+            & (y <= _NS_YEARS[1])
+            & (mo >= 1)
+            & (mo <= 12)
+            & (d >= 1)
+            & (h >= 0)
+            & (h <= 23)
+            & (mi >= 0)
+            & (mi <= 59)
+            & (sec >= 0.0)
+            & (sec < 61.0)
         )
     months = np.where(done, (y - 1970) * 12 + mo - 1, 0).astype("datetime64[M]")
     first = months.astype("datetime64[D]").astype(np.int64)
@@ -515,7 +527,10 @@ _PANDAS_TYPES = {
 
 
 def _write_events(
-    path: str | os.PathLike, times: np.ndarray, data: np.ndarray, members: list[str],
+    path: str | os.PathLike,
+    times: np.ndarray,
+    data: np.ndarray,
+    members: list[str],
     attrs: Mapping[str, Any],
 ) -> None:
     """Write the event table as ``write_parquet(_events_frame(...))`` would, byte for byte.
@@ -540,7 +555,9 @@ def _write_events(
     np.cumsum([len(t) for t in text], out=offsets[1:])
     arrays.append(
         pa.Array.from_buffers(
-            pa.large_string(), len(text), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(text))]
+            pa.large_string(),
+            len(text),
+            [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(text))],
         )
     )
     described = [
@@ -591,7 +608,9 @@ def _write_qc_csv(path: str | os.PathLike, label: str, reasons: list[str], count
     text = io.StringIO()
     out = csv.writer(text, lineterminator="\n")
     out.writerow(("day", "reason", "count"))
-    out.writerows((label, reason, int(count)) for reason, count in zip(reasons, counts, strict=True))
+    out.writerows(
+        (label, reason, int(count)) for reason, count in zip(reasons, counts, strict=True)
+    )
     with atomic_path(path) as tmp:
         tmp.write_text(text.getvalue(), encoding="utf-8")
 
