@@ -12,6 +12,7 @@ from estransport.errors import ConfigError, InputFileError, MissingInputsError
 from estransport.steps import cosmic as cosmic_steps
 from estransport.steps import missions as mission_steps
 from estransport.steps import preflight
+from estransport.steps import resources as resource_steps
 
 try:
     validate_config(config)
@@ -121,6 +122,29 @@ def model_history(wildcards):
     if config["model"]["source"] == "files":
         return real_inputs().model_history
     return MODEL_HISTORY
+
+
+@functools.cache
+def model_grid():
+    """The model run's size, from the generator's config or the placed files' headers."""
+    placed = config["model"]["source"] == "files"
+    history = real_inputs().model_history if placed else []
+    return resource_steps.model_grid(config["model"], history)
+
+
+def model_resources(step, key):
+    """mem_mb or runtime of a model job from the run's size (steps.resources.model_resources).
+
+    A callable, so that the headers of placed files are read only when a model job is
+    in the DAG (and after every real source was checked, real_inputs).
+    """
+
+    def resource(wildcards):
+        return resource_steps.model_resources(config["model"], step, grid=model_grid())[
+            key
+        ]
+
+    return resource
 
 
 def ionosonde_raw_files(wildcards):

@@ -37,11 +37,10 @@ if MODEL["source"] == "synthetic":
         conda:
             ENV
         resources:
-            # every month's fields are held (float64) before writing: about 13 fields
-            # x 87 levels x 36 x 36 points x 12 months x 8 B = 140 MB on the default
-            # 5 x 10 degree grid
-            mem_mb=1000,
-            runtime=10,
+            # every month's fields are held (float64) before writing, so the request
+            # follows the grid (model.synthetic lat/lon steps), as for the model rules
+            mem_mb=model_resources("model_synthetic_history", "mem_mb"),
+            runtime=model_resources("model_synthetic_history", "runtime"),
         script:
             "../../scripts/model_synthetic_history.py"
 
@@ -86,8 +85,8 @@ rule model_state:
         ENV
     threads: min(workflow.cores, 2)
     resources:
-        mem_mb=4000,
-        runtime=60,
+        mem_mb=model_resources("model_state", "mem_mb"),
+        runtime=model_resources("model_state", "runtime"),
     script:
         "../../scripts/model_state.py"
 
@@ -108,8 +107,8 @@ rule model_drift:
         ENV
     threads: min(workflow.cores, 2)
     resources:
-        mem_mb=4000,
-        runtime=60,
+        mem_mb=model_resources("model_drift", "mem_mb"),
+        runtime=model_resources("model_drift", "runtime"),
     script:
         "../../scripts/model_drift.py"
 
@@ -130,8 +129,8 @@ rule model_tem:
         ENV
     threads: min(workflow.cores, 2)
     resources:
-        mem_mb=4000,
-        runtime=60,
+        mem_mb=model_resources("model_tem", "mem_mb"),
+        runtime=model_resources("model_tem", "runtime"),
     script:
         "../../scripts/model_tem.py"
 

@@ -41,8 +41,8 @@ rule fe_flux:
     conda:
         ENV
     resources:
-        mem_mb=4000,
-        runtime=30,
+        mem_mb=model_resources("fe_flux", "mem_mb"),
+        runtime=model_resources("fe_flux", "runtime"),
     script:
         "../../scripts/transport_fe_flux.py"
 
@@ -85,8 +85,8 @@ rule residual_drift:
     conda:
         ENV
     resources:
-        mem_mb=2000,
-        runtime=20,
+        mem_mb=model_resources("residual_drift", "mem_mb"),
+        runtime=model_resources("residual_drift", "runtime"),
     script:
         "../../scripts/transport_residual_drift.py"
 

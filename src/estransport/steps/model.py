@@ -28,16 +28,14 @@ import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import xarray as xr
-
-from ..daskutil import dask_threads
 from ..errors import ConfigError
-from ..io.atomic import write_netcdf
-from ..io.datasets import open_dataset
-from ..provenance import provenance_attrs
 from ..synthetic.waccm import SyntheticWaccmParameters
 from . import RuleJob
+
+if TYPE_CHECKING:  # xarray, dask and netCDF4 are imported by the steps that run: the
+    import xarray as xr  # workflow imports this module while the DAG is built (resources)
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +196,8 @@ def model_state(job: RuleJob) -> xr.Dataset:
     xarray.Dataset
         The (lazy) state that was written.
     """
+    from ..daskutil import dask_threads
+    from ..io.atomic import write_netcdf
     from ..model.state import build_model_state
 
     model = job.params.model
@@ -231,7 +231,11 @@ def model_drift(job: RuleJob) -> xr.Dataset:
     xarray.Dataset
         The (lazy) drift dataset that was written.
     """
+    from ..daskutil import dask_threads
+    from ..io.atomic import write_netcdf
+    from ..io.datasets import open_dataset
     from ..model.drift import compute_drift
+    from ..provenance import provenance_attrs
 
     model = job.params.model
     drift_cfg = model["drift"]
@@ -270,6 +274,8 @@ def model_tem(job: RuleJob) -> xr.Dataset:
     xarray.Dataset
         The TEM dataset that was written.
     """
+    from ..daskutil import dask_threads
+    from ..io.atomic import write_netcdf
     from ..model.circulation import tem_from_history
 
     model = job.params.model
