@@ -123,8 +123,9 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str,
     """mem_mb and runtime (minutes) of a COSMIC job, from the size of its input.
 
     Estimate = measured cost per member or per event and cell, times
-    ``cosmic.resources.safety_factor``; runtime is at least 5 minutes, so a
-    slow node start does not kill a short job.
+    ``cosmic.resources.safety_factor`` (:func:`estransport.steps.resources.request`,
+    shared with the model jobs); runtime is at least 5 minutes, so a slow node start
+    does not kill a short job.
 
     Parameters
     ----------
@@ -140,10 +141,9 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str,
     dict
         ``{"mem_mb": int, "runtime": int}``.
     """
-    import math
+    from .resources import request
 
     res = cosmic["resources"]
-    factor = float(res["safety_factor"])
     members = (cosmic["synthetic"]["arcs_per_day"] if cosmic["source"] == "synthetic"
                else res["members_per_day"])
     if step == "ingest":
@@ -156,8 +156,7 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str,
         seconds = _JOB_START_S + events * _GRID_S_PER_EVENT
     else:
         raise ValueError(f"unknown COSMIC step {step!r}")
-    return {"mem_mb": int(math.ceil(factor * mem)),
-            "runtime": max(5, int(math.ceil(factor * seconds / 60.0)))}
+    return request(mem, seconds, safety_factor=res["safety_factor"])
 
 
 def provenance_config(cosmic: Mapping[str, Any], product: str) -> dict[str, Any]:
