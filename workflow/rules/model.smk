@@ -5,6 +5,8 @@
 #   history files -> results/model/tem.nc (TEM residual circulation)
 #   -> Fig. 1 and Fig. 2c,d.
 # Computation and plotting are separate rules, so restyling never reruns the analysis.
+# mem_mb and runtime of the computation rules follow the run's grid points
+# (model_resources, common.smk; model.resources.safety_factor).
 
 MODEL = config["model"]
 MODEL_HISTORY = []  # synthetic history files (source synthetic)
