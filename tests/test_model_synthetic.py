@@ -344,12 +344,14 @@ def test_state_is_written_float32_through_the_shared_writer(tmp_path, monkeypatc
     from estransport.steps import model as steps
 
     calls = []
+    write = atomic.write_netcdf
 
     def spy(ds, path, **kw):
         calls.append(kw)
-        return atomic.write_netcdf(ds, path, **kw)
+        return write(ds, path, **kw)
 
-    monkeypatch.setattr(steps, "write_netcdf", spy)
+    # the step imports the writer when it runs (steps.model stays light for the DAG)
+    monkeypatch.setattr(atomic, "write_netcdf", spy)
     paths, _, _ = synthetic_run()
     out = tmp_path / "state.nc"
     cfg = model_config()
