@@ -26,10 +26,11 @@ from estransport.steps.resources import (
 
 from .workflow_helpers import deep_update, default_config, make_workdir, snakemake
 
-#: Peak RSS in MB measured by tools/benchmark_model_resources.py (2 dask threads, 87
-#: levels, 12 or 4 monthly means) at synthetic grids: (lat step, lon step, months).
+#: Peak RSS in MB measured by tools/benchmark_model_resources.py (2 dask threads) at
+#: synthetic grids: (lat step, lon step, months, dlnp_upper). dlnp_upper 0.2 gives 87
+#: levels, 0.26 gives WACCM's 70 (1.875 x 2.5 degrees: the f19 grid, 96 x 144).
 MEASURED_PEAK_MB = {
-    (5.0, 10.0, 12): {
+    (5.0, 10.0, 12, 0.2): {
         "model_synthetic_history": 302,
         "model_state": 534,
         "model_drift": 494,
@@ -37,7 +38,7 @@ MEASURED_PEAK_MB = {
         "fe_flux": 336,
         "residual_drift": 241,
     },
-    (2.5, 5.0, 12): {
+    (2.5, 5.0, 12, 0.2): {
         "model_synthetic_history": 629,
         "model_state": 1347,
         "model_drift": 1397,
@@ -45,7 +46,7 @@ MEASURED_PEAK_MB = {
         "fe_flux": 667,
         "residual_drift": 271,
     },
-    (2.0, 2.5, 12): {
+    (2.0, 2.5, 12, 0.2): {
         "model_synthetic_history": 1276,
         "model_state": 4162,
         "model_drift": 2862,
@@ -53,13 +54,21 @@ MEASURED_PEAK_MB = {
         "fe_flux": 1165,
         "residual_drift": 339,
     },
-    (2.0, 2.5, 4): {
+    (2.0, 2.5, 4, 0.2): {
         "model_synthetic_history": 568,
         "model_state": 1262,
         "model_drift": 1451,
         "model_tem": 664,
         "fe_flux": 620,
         "residual_drift": 273,
+    },
+    (1.875, 2.5, 12, 0.26): {
+        "model_synthetic_history": 1124,
+        "model_state": 4020,
+        "model_drift": 2768,
+        "model_tem": 635,
+        "fe_flux": 1169,
+        "residual_drift": 351,
     },
 }
 
@@ -68,10 +77,18 @@ def _model(**over) -> dict:
     return validate_config(deep_update(default_config(), {"model": over}))["model"]
 
 
-def _grid(lat: float, lon: float, months: int = 12) -> ModelGrid:
-    return model_grid(
-        _model(synthetic={"lat_step_deg": lat, "lon_step_deg": lon}), [], months=months
-    )
+def _grid(lat: float, lon: float, months: int = 12, dlnp_upper: float = 0.2) -> ModelGrid:
+    """The generator's grid; set after validation, as the benchmark does (1.875 degrees,
+    the f19 grid, is not one of the schema's steps)."""
+    model = _model()
+    model["synthetic"].update(lat_step_deg=lat, lon_step_deg=lon, dlnp_upper=dlnp_upper)
+    return model_grid(model, [], months=months)
+
+
+def test_the_f19_layout_is_waccms():
+    """1.875 x 2.5 degrees and dlnp_upper 0.26: WACCM's f19 grid, 96 x 144 x 70 levels."""
+    g = _grid(1.875, 2.5, 12, 0.26)
+    assert (g.n_lat, g.n_lon, g.n_lev) == (96, 144, 70)
 
 
 def test_the_default_grid_is_the_generators():
@@ -101,9 +118,14 @@ def test_requests_grow_with_the_grid(step):
 def test_the_safety_factor_multiplies_the_cost_line(step):
     grid = _grid(2, 2.5)
     cost = MODEL_COSTS[step]
-    xm = step_points(step, grid, memory=True) / 1e6  # model_tem: one record's points
+    xm = step_points(step, grid, memory=True) / 1e6
     xt = step_points(step, grid) / 1e6
-    assert xt == pytest.approx(grid.n_records * xm if cost.memory_per_record else xm)
+    points = {
+        "history": grid.history_points,
+        "state": grid.state_points,
+        "history_record": grid.history_points / grid.n_records,
+    }
+    assert (xm, xt) == (points[cost.memory] / 1e6, points[cost.time] / 1e6)
     for factor in (1.0, 1.5, 3.0):
         got = model_resources(_model(resources={"safety_factor": factor}), step, grid=grid)
         assert got["mem_mb"] == int(np.ceil(factor * (cost.mb + cost.mb_per_mpoint * xm)))
@@ -194,3 +216,21 @@ def test_a_dry_run_requests_more_for_a_finer_grid(tmp_path):
         coarse, fine = requests[(5.0, 10.0)][step], requests[(2.0, 2.5)][step]
         assert fine[0] > coarse[0], (step, coarse, fine)
         assert coarse == tuple(model_resources(model, step, grid=_grid(5, 10)).values())
+
+
+def test_more_records_grow_every_request_but_the_tems_memory():
+    """Four instantaneous records a month (h1) instead of one mean: the state and drift
+    hold the whole run before writing, TEM keeps zonal means of one record at a time."""
+    h0 = model_grid(_model(), [])
+    h1 = model_grid(_model(synthetic={"samples_per_day": 4}), [])
+    assert h1.n_records == 4 * h0.n_records
+    model = _model()
+    for step in ("model_state", "model_drift", "fe_flux"):
+        assert (
+            model_resources(model, step, grid=h1)["mem_mb"]
+            > model_resources(model, step, grid=h0)["mem_mb"]
+        )
+    assert (
+        model_resources(model, "model_tem", grid=h1)["mem_mb"]
+        == model_resources(model, "model_tem", grid=h0)["mem_mb"]
+    )

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Peak memory and wall time of the model rules against what they request (issue 12).
 
-    nice -n 10 .venv/bin/python tools/benchmark_model_resources.py                # 4 grids, ~10 min
+    nice -n 10 .venv/bin/python tools/benchmark_model_resources.py                # 5 grids, ~15 min
     .venv/bin/python tools/benchmark_model_resources.py --grids 5x10 2.5x5        # smaller
     .venv/bin/python tools/benchmark_model_resources.py --grids 2x2.5:4 --root /tmp/mr
     .venv/bin/python tools/benchmark_model_resources.py --root /tmp/mr   # reprint, no rerun
 
-For each grid ``LATxLON[:MONTHS]`` (degrees; the synthetic WACCM generator's
-``model.synthetic.lat_step_deg`` / ``lon_step_deg``, 87 levels; MONTHS monthly means,
-12 if not given) it writes the synthetic history files once, then runs every model
+For each grid ``LATxLON[:MONTHS][/DLNP]`` (degrees; the synthetic WACCM generator's
+``model.synthetic.lat_step_deg`` / ``lon_step_deg``; MONTHS monthly means, 12 if not
+given; DLNP its ``dlnp_upper``, which sets the levels: 87 by default, 70 with 0.26,
+so ``1.875x2.5/0.26`` is WACCM's f19 grid, 96 x 144 x 70) it writes the synthetic history files once, then runs every model
 step as its own process, the way its rule does (``model_synthetic_history``,
 ``model_state``, ``model_drift``, ``model_tem``, ``fe_flux``, ``residual_drift``,
 ``--threads`` dask threads). Each process's peak resident memory is the kernel's
@@ -79,10 +80,12 @@ def measure(code: str, spec: dict) -> tuple[float, float]:
     return usage.ru_maxrss / 1024.0, wall  # ru_maxrss is in KiB on Linux
 
 
-def parse_grid(text: str) -> tuple[float, float, int]:
+def parse_grid(text: str) -> tuple[float, float, int, float | None]:
+    """``LATxLON[:MONTHS][/DLNP_UPPER]`` -> (lat step, lon step, months, dlnp_upper or None)."""
+    text, _, dlnp = text.partition("/")
     grid, _, months = text.partition(":")
     lat, lon = (float(v) for v in grid.split("x"))
-    return lat, lon, int(months or 12)
+    return lat, lon, int(months or 12), float(dlnp) if dlnp else None
 
 
 def covering_line(xs: list[float], ys: list[float]) -> tuple[float, float]:
@@ -101,8 +104,8 @@ def main() -> None:
     ap.add_argument(
         "--grids",
         nargs="+",
-        default=["5x10", "2.5x5", "2x2.5", "2x2.5:4"],
-        help="LATxLON[:MONTHS] in degrees (default: 5x10 2.5x5 2x2.5 2x2.5:4)",
+        default=["5x10", "2.5x5", "2x2.5", "2x2.5:4", "1.875x2.5/0.26"],
+        help="LATxLON[:MONTHS][/DLNP] (default: 5x10 2.5x5 2x2.5 2x2.5:4 1.875x2.5/0.26)",
     )
     ap.add_argument("--threads", type=int, default=2, help="dask threads of each step (rules: 2)")
     ap.add_argument(
@@ -143,10 +146,12 @@ def main() -> None:
 
     rows = []  # (grid, step, grid, peak MB, wall s)
     for text in args.grids:
-        lat, lon, months = parse_grid(text)
+        lat, lon, months, dlnp = parse_grid(text)
         syn = {**model["synthetic"], "lat_step_deg": lat, "lon_step_deg": lon}
+        if dlnp is not None:  # level spacing above 1 hPa: 0.26 gives WACCM's 70 levels
+            syn["dlnp_upper"] = dlnp
         mcfg = {**model, "synthetic": syn}
-        wd = root / text.replace(":", "_m")
+        wd = root / text.replace(":", "_m").replace("/", "_d")
         hist = wd / "history"
         grid = res.model_grid(mcfg, [], months=months)
         peak, wall = measured(

@@ -100,38 +100,39 @@ class ModelGrid:
 class ModelCost:
     """Measured cost of one model step: peak = mb + mb_per_mpoint x Mpoints, likewise time.
 
-    ``points`` is ``"history"`` or ``"state"`` (:class:`ModelGrid`); the time follows
-    those points over the whole run, the memory too unless ``memory_per_record`` (a
-    step that streams one record at a time and keeps only small results).
+    ``memory`` and ``time`` name the points each follows: ``"history"`` or ``"state"``
+    (:class:`ModelGrid`) over the whole run, or ``"history_record"``, one record's
+    history points (a step that streams record by record and keeps only small results).
     """
 
-    points: str
-    memory_per_record: bool
+    memory: str
+    time: str
     mb: float
     mb_per_mpoint: float
     s: float
     s_per_mpoint: float
 
 
-#: Cost lines of the model steps (``Mpoints`` = million points of :class:`ModelGrid`,
-#: ``history_points`` or ``state_points``; per record for ``memory_per_record``), from
-#: tools/benchmark_model_resources.py on the development machine (2 cores shared with
-#: other work, load average up to 9, 2 dask threads): synthetic runs of 87 levels at
-#: 5x10, 2.5x5 and 2x2.5 degrees (36 x 36 to 90 x 144; 12 monthly means, 1.35 to 13.5
-#: Mpoints of history) and 2x2.5 with 4 months. Each line has the least-squares slope,
-#: raised until no measured peak or wall time lies above it, rounded up; the table is
-#: in docs/architecture.md, "Resources that follow the input". Every 4-D product below
+#: Cost lines of the model steps (``Mpoints`` = million points of :class:`ModelGrid`, as
+#: named by :class:`ModelCost`), from tools/benchmark_model_resources.py on the
+#: development machine (2 cores shared with other work, load average up to 9, 2 dask
+#: threads): synthetic runs of 12 monthly means at 5x10, 2.5x5 and 2x2.5 degrees (36 x 36
+#: to 90 x 144, 87 levels; 1.35 to 13.5 Mpoints of history), 2x2.5 with 4 months, and
+#: WACCM's f19 layout (96 x 144 x 70 levels, 11.6 Mpoints). Each line has the
+#: least-squares slope, raised until no measured peak or wall time lies above it, rounded
+#: up; the table is in config/README.md, "Model job resources". Every 4-D product below
 #: 2 GiB is computed in memory before it is written (io.atomic.STABLE_BYTES_LIMIT, for
 #: stable bytes), so memory grows with the whole run (2x2.5 with 4 months peaks as 2.5x5
-#: with 12 does); model_tem keeps only zonal means and grows with one record. Above that
-#: limit a job streams by time step and its line overestimates.
+#: with 12 does) and model_state's with its output, the state (70 or 87 levels peak
+#: alike at equal state points); model_tem keeps only zonal means and grows with one
+#: record. Above that limit a job streams by time step and its line overestimates.
 MODEL_COSTS: dict[str, ModelCost] = {
-    "model_synthetic_history": ModelCost("history", False, 210.0, 80.0, 10.0, 2.0),
-    "model_state": ModelCost("history", False, 120.0, 310.0, 6.0, 3.3),
-    "model_drift": ModelCost("state", False, 620.0, 230.0, 15.0, 5.6),
-    "model_tem": ModelCost("history", True, 230.0, 460.0, 6.0, 0.7),
-    "fe_flux": ModelCost("state", False, 330.0, 85.0, 6.0, 2.1),
-    "residual_drift": ModelCost("state", False, 240.0, 10.0, 15.0, 0.0),
+    "model_synthetic_history": ModelCost("history", "history", 210.0, 80.0, 10.0, 2.1),
+    "model_state": ModelCost("state", "history", 240.0, 360.0, 10.0, 3.0),
+    "model_drift": ModelCost("state", "state", 690.0, 210.0, 31.0, 3.8),
+    "model_tem": ModelCost("history_record", "history", 225.0, 460.0, 8.0, 0.5),
+    "fe_flux": ModelCost("state", "state", 340.0, 80.0, 10.0, 1.6),
+    "residual_drift": ModelCost("state", "state", 240.0, 10.0, 15.0, 0.0),
 }
 
 
@@ -139,8 +140,10 @@ def step_points(step: str, grid: ModelGrid, *, memory: bool = False) -> float:
     """The points a model step's time (or, ``memory=True``, its memory) follows
     (:data:`MODEL_COSTS`)."""
     cost = MODEL_COSTS[step]
-    points = grid.history_points if cost.points == "history" else grid.state_points
-    return points / grid.n_records if memory and cost.memory_per_record else float(points)
+    kind = cost.memory if memory else cost.time
+    if kind == "history_record":
+        return grid.history_points / grid.n_records
+    return float(grid.history_points if kind == "history" else grid.state_points)
 
 
 def model_resources(model: Mapping[str, Any], step: str, *, grid: ModelGrid) -> dict[str, int]:
