@@ -156,3 +156,66 @@ def test_a_damaged_event_table_is_named(tmp_path):
     with pytest.raises(InputFileError, match="delete it and rerun") as err:
         grid_event_tables([good, bad], resolution_deg=10.0, complete_winters_only=False)
     assert str(bad) in str(err.value)
+
+
+def _day_tables(tmp_path, sizes, seed=7):
+    """Day tables of ``sizes`` events (0 = an empty day), and their frames."""
+    rng = np.random.default_rng(seed)
+    paths, frames = [], []
+    for d, n in enumerate(sizes, 1):
+        df = pd.DataFrame({
+            "time": pd.Timestamp("2008-01-01") + pd.to_timedelta(d + rng.uniform(0, 1, n), unit="D"),
+            "lattp_s4max": rng.uniform(-90, 90, n),
+            "lontp_s4max": rng.uniform(-180, 180, n),
+            "alttp_s4max": rng.uniform(90, 130, n),
+            "s4max": rng.uniform(0, 2, n),
+        })
+        p = tmp_path / f"{d:03d}.parquet"
+        df.to_parquet(p)
+        paths.append(p)
+        frames.append(df)
+    return paths, frames
+
+
+def test_dataset_reads_give_the_batches_of_a_file_by_file_read(tmp_path, monkeypatch):
+    """Read 3 files a call, the batches are those of reading day by day (same events, order, cuts)."""
+    from estransport.climatology import events
+
+    sizes = [5, 0, 7, 3, 0, 0, 9, 4, 6, 2]
+    paths, frames = _day_tables(tmp_path, sizes)
+    monkeypatch.setattr(events, "FILES_PER_READ", 3)
+    cols = ["time", "lattp_s4max", "s4max"]
+    got = list(events.iter_event_batches(paths, cols, events_per_add=10))
+    # by hand: non-empty days joined until a batch holds >= 10 events
+    want, pending = [], []
+    for df in frames:
+        if len(df):
+            pending.append(df)
+            if sum(map(len, pending)) >= 10:
+                want.append(pd.concat(pending))
+                pending = []
+    want.append(pd.concat(pending))
+    assert [len(b["time"]) for b in got] == [len(w) for w in want] == [12, 12, 10, 2]
+    for b, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(b["time"], w["time"].to_numpy())
+        np.testing.assert_array_equal(b["s4max"], w["s4max"].to_numpy())
+        np.testing.assert_array_equal(b["month"], w["time"].dt.month.to_numpy())
+    per_day = list(events.iter_event_tables(paths, cols))
+    assert [len(d["time"]) for d in per_day] == [n for n in sizes if n]
+
+
+def test_a_table_lacking_a_column_is_named_not_filled(tmp_path, monkeypatch):
+    """A dataset fills a column a later file lacks with nulls; the reader names the file instead."""
+    from estransport.climatology import events
+    from estransport.errors import InputFileError
+
+    paths, frames = _day_tables(tmp_path, [4, 4, 4])
+    frames[1].drop(columns="alttp_s4max").to_parquet(paths[1])
+    monkeypatch.setattr(events, "FILES_PER_READ", 8)
+    with pytest.raises(InputFileError) as err:
+        list(events.iter_event_batches(paths, ["time", "alttp_s4max"]))
+    assert str(paths[1]) in str(err.value)
+    paths[2].unlink()  # a missing table is named too
+    with pytest.raises(InputFileError) as err:
+        list(events.iter_event_batches([paths[0], paths[2]], ["time"]))
+    assert str(paths[2]) in str(err.value)

@@ -144,11 +144,12 @@ def test_dry_run_groups_per_day_jobs_synthetic(tmp_path):
     groups, singles = _groups(out)
     iono = [g for g in groups if "ionosonde_hourly" in g]
     # The current missions' days (config.yaml: COSMIC-2 2022, every 45th day) in their group.
-    scint = [g for g in groups if "ingest_mission_day" in g]
+    # One batch of at most cosmic.ingest.days_per_job (30) days, one group job per batch.
+    scint = [g for g in groups if any(r.startswith("ingest_cosmic2_batch_") for r in g)]
     scint_days = len(range(1, 366, 45))
-    assert len(scint) == math.ceil(scint_days / _profile("slurm")["group-components"]["scint_day"])
-    assert {r for g in scint for r in g} == {"synthetic_mission_day", "ingest_mission_day"}
-    assert sum(len(g) for g in scint) == 2 * scint_days
+    assert _profile("slurm")["group-components"]["scint_day"] == 1
+    assert len(scint) == math.ceil(scint_days / 30)
+    assert sorted(scint[0]) == ["ingest_cosmic2_batch_2022_001"] + ["synthetic_mission_day"] * scint_days
     groups = [g for g in groups if g not in iono and g not in scint and "ionosonde_synthetic" not in g]
     # one group job per ingest batch (cosmic.ingest.days_per_job, default 30): 16 + 15 days
     assert _profile("slurm")["group-components"][GROUP] == 1

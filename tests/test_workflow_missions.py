@@ -186,7 +186,7 @@ def test_default_run_makes_cosmic2_maps(tmp_path):
     """The embedded default (config/config.yaml) builds the COSMIC-2 and combined products."""
     wd = make_workdir(tmp_path)
     out = snakemake(wd, "--dry-run", "--quiet", "rules", "--cores", "1").stdout
-    for rule in ("synthetic_mission_day", "ingest_mission_day", "mission_seasonal_maps",
+    for rule in ("synthetic_mission_day", "ingest_cosmic2_batch_2022_001", "mission_seasonal_maps",
                  "combined_seasonal_maps", "fig2ab_s4max_mission"):
         assert rule in out, rule
     cfg = validate_config(default_config())["cosmic"]["missions"]["cosmic2"]

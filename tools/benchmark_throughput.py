@@ -13,16 +13,20 @@ measures side by side in one run:
   climatology; ``--cores``) against ``gzip -dc | tar -xO > /dev/null`` of the same
   tarballs one after another (target: within 2x at N = 365 on 2 cores);
 * the same work in one Python process without Snakemake;
-* at the smallest N, the per-day design (``cosmic.ingest.days_per_job: 1``);
+* at the smallest N (up to ``--per-day-max``), the per-day design (``cosmic.ingest.days_per_job: 1``);
 * the dry-run time per job of that directory;
 
-and once: gridding the largest N's events at 0.25 against 1 degree (target 2x);
+and once: gridding the largest N's events at 0.25 against 1 degree (target 2x); the
+seasonal maps and monthly climatology of those events four ways (issue 12, item 2):
+per-day files read file by file (as before), per-day files read by one pyarrow
+dataset call per 256 files (now), one job gridding both in one pass, and a per-year
+consolidated file read by both;
 the dry run of 15 years of COSMIC-1 from CDAAC (2006-2020, target < 15 s); one day's
 ingest (read, QC, write, as a batch job does it) against ``gzip -dc | tar -xO``
 and against inflating its gzip stream with zlib, zlib-ng and isal (the physical
 floor; target <= 1.0x gzip|tar), and an ingest job's imports without and with
 pandas; ``--c2-days`` days of the COSMIC-2 generator at ``--c2-members`` arcs
-through Snakemake against gzip|tar; and, with ``--sao-files N`` where
+through Snakemake (batched, and the per-day design) against gzip|tar; and, with ``--sao-files N`` where
 ``tools/benchmark_sao.py`` exists, its table. Times are wall-clock seconds.
 """
 
@@ -154,6 +158,25 @@ def single_process(wd: Path) -> float:
         return time.perf_counter() - t0
 
 
+def per_day_design(wd1: Path, over: dict, tarballs: Path, link: str, targets, cores: int,
+                   label: str, t_untar: float, t_batched: float) -> Path:
+    """The slice with ``days_per_job: 1`` in ``wd1``, on the batched run's tarballs (linked)."""
+    wd1 = workdir(wd1, {**over, "cosmic": {**over["cosmic"], "ingest": {"days_per_job": 1}}})
+    subprocess.run(
+        ["rm", "-rf", str(wd1 / "results"), str(wd1 / ".snakemake"), str(wd1 / "resources")],
+        check=True,
+    )
+    (wd1 / link).parent.mkdir(parents=True)
+    os.symlink(tarballs, wd1 / link)
+    t_pd = snakemake(wd1, "--cores", str(cores), *targets)
+    row(
+        f"{label}: slice, per-day design (days_per_job 1)",
+        f"{t_pd:.1f} s",
+        f"{t_pd / t_untar:.2f}x untar, {t_pd / t_batched:.2f}x batched",
+    )
+    return wd1
+
+
 def cosmic1_slice(root: Path, n: int, members: int, cores: int, per_day: bool) -> Path:
     step = max(1, 366 // n)
     over = {
@@ -195,21 +218,9 @@ def cosmic1_slice(root: Path, n: int, members: int, cores: int, per_day: bool) -
         f"{t_one / t_untar:.2f}x untar",
     )
     if per_day:
-        wd1 = workdir(
-            root / f"cosmic1_n{n}_m{members}_perday",
-            {**over, "cosmic": {**over["cosmic"], "ingest": {"days_per_job": 1}}},
-        )
-        subprocess.run(
-            ["rm", "-rf", str(wd1 / "results"), str(wd1 / ".snakemake"), str(wd1 / "resources")],
-            check=True,
-        )
-        (wd1 / "resources/cosmic/scnLv1").mkdir(parents=True)
-        os.symlink(tarballs_dir, wd1 / "resources/cosmic/scnLv1/2008")
-        t_pd = snakemake(wd1, "--cores", str(cores), *SLICE)
-        row(
-            f"N={nd}: slice, per-day design (days_per_job 1)",
-            f"{t_pd:.1f} s",
-            f"{t_pd / t_untar:.2f}x untar, {t_pd / t_smk:.2f}x batched",
+        per_day_design(
+            root / f"cosmic1_n{n}_m{members}_perday", over, tarballs_dir,
+            "resources/cosmic/scnLv1/2008", SLICE, cores, f"N={nd}", t_untar, t_smk,
         )
     fresh = workdir(root / f"dry_n{n}", over)
     t_dry, jobs = dry_run(fresh, *SLICE)
@@ -250,6 +261,111 @@ for res in (1.0, 0.25):
         f"{float(t2) / float(t1):.2f}x 1 deg",
         "target <= 2x",
     )
+
+
+_STORAGE = r"""
+import sys, time, logging
+t_start = time.perf_counter()
+from pathlib import Path
+logging.disable(logging.WARNING)
+import estransport.climatology.events as E
+from estransport.config import load_config
+mode, wd, out, what = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+c = load_config(wd / "config" / "config.yaml")["cosmic"]
+ev = sorted(str(p) for p in (wd / "results/occultation/events").rglob("*.parquet"))
+if mode == "per_file":  # the reader before: one pyarrow.parquet.read_table per day file
+    import pyarrow as pa
+    def per_file(paths, columns):
+        for p in paths:
+            t = E._read_one(p, columns)
+            yield t, [t.num_rows]
+    E._iter_day_tables = per_file
+if mode == "year":  # one consolidated Parquet file per year, a row group per day
+    ev = sorted(str(p) for p in (out / "year").glob("*.parquet"))
+if what == "consolidate":
+    import pyarrow.dataset as pads, pyarrow.parquet as pq
+    (out / "year").mkdir(parents=True, exist_ok=True)
+    tables = [t for t, _ in E._iter_day_tables(ev, ["time", "lattp_s4max", "lontp_s4max", "alttp_s4max", "s4max"])]
+    import pyarrow as pa
+    pq.write_table(pa.concat_tables(tables), out / "year" / "2008.parquet")
+    print(time.perf_counter() - t_start); sys.exit()
+from estransport.climatology.gridding import write_seasonal_maps, SeasonalGrid, EVENT_COLUMNS
+from estransport.climatology.monthly import write_monthly_lat_alt, MonthlyLatAltGrid, MONTH_COLUMNS
+q, m, mo = c["qc"], c["maps"], c["monthly"]
+alt = (q["altitude_km"]["min"], q["altitude_km"]["max"])
+seasons = [out / f"{mode}_maps_{s}.nc" for s in ("DJF", "MAM", "JJA", "SON")]
+if what in ("maps", "both"):
+    write_seasonal_maps(ev, seasons, resolution_deg=m["resolution_deg"], min_count=m["min_count"],
+                        complete_winters_only=m["complete_winters_only"],
+                        smoothing_cells=m["smoothing_cells"], years=c["years"], es_altitude_km=alt)
+if what in ("monthly", "both"):
+    write_monthly_lat_alt(ev, out / f"{mode}_monthly.nc", lat_resolution_deg=mo["lat_resolution_deg"],
+                          alt_resolution_km=mo["alt_resolution_km"], min_count=mo["min_count"],
+                          min_valid_fraction=mo["min_valid_fraction"], altitude_km=alt, years=c["years"])
+if what == "one_pass":  # both grids fed from one read (no files written: the gridding only)
+    g = SeasonalGrid(m["resolution_deg"], years=c["years"], complete_winters_only=m["complete_winters_only"])
+    gm = MonthlyLatAltGrid(mo["lat_resolution_deg"], altitude_km=alt,
+                           alt_resolution_km=mo["alt_resolution_km"], years=c["years"])
+    cols = sorted(set(EVENT_COLUMNS) | set(MONTH_COLUMNS))
+    for b in E.iter_event_batches(ev, cols):
+        g.add(b["lattp_s4max"], b["lontp_s4max"], b["s4max"], b["year"], b["month"])
+        gm.add(b["lattp_s4max"], b["alttp_s4max"], b["s4max"], b["year"], b["month"])
+    from estransport.io.atomic import write_netcdf
+    ds = g.to_dataset(min_count=m["min_count"], smoothing_cells=m["smoothing_cells"])
+    for s, path in zip(("DJF", "MAM", "JJA", "SON"), seasons):
+        write_netcdf(ds.sel(season=[s]), path)
+    write_netcdf(gm.to_dataset(min_count=mo["min_count"], min_valid_fraction=mo["min_valid_fraction"]),
+                 out / f"{mode}_monthly.nc")
+print(time.perf_counter() - t_start)
+"""
+
+
+def event_storage(wd: Path) -> None:
+    """The seasonal maps and monthly climatology of ``wd``'s events, four ways (issue 12, item 2).
+
+    Each way runs its processes as the workflow would on 2 cores (the two climatology
+    jobs side by side); figures are the wall time of the pair and the summed job time.
+    """
+    ways = {
+        "per-day files, read file by file (before)": ("per_file", [["maps"], ["monthly"]]),
+        "per-day files, one dataset call per 256 files (now)": ("dataset", [["maps"], ["monthly"]]),
+        "one job, one pass for maps and monthly": ("one_pass", [["one_pass"]]),
+        "per-year file (consolidation job, then the two jobs)": ("year", [["maps"], ["monthly"]]),
+    }
+    n = len(list((wd / "results/occultation/events").rglob("*.parquet")))
+    print(f"\n[event storage] {n} day tables, maps and monthly side by side", flush=True)
+    with tempfile.TemporaryDirectory() as out:
+        best: dict[str, tuple[float, float]] = {}
+        for _ in range(2):  # best of 2, ways interleaved
+            for label, (mode, jobs) in ways.items():
+                t0 = time.perf_counter()
+                job_s = 0.0
+                if mode == "year":
+                    job_s += _storage_job(mode, wd, out, "consolidate")
+                procs = [_storage_popen(mode, wd, out, j[0]) for j in jobs]
+                job_s += sum(float(p.communicate()[0].split()[-1]) for p in procs)
+                wall = time.perf_counter() - t0
+                old = best.get(label, (1e9, 1e9))
+                best[label] = (min(old[0], wall), min(old[1], job_s))
+        same = all(
+            (Path(out) / f"dataset_{f}").read_bytes() == (Path(out) / f"per_file_{f}").read_bytes()
+            for f in ("maps_DJF.nc", "monthly.nc")
+        )
+    ref = best["per-day files, read file by file (before)"][0]
+    for label, (wall, job_s) in best.items():
+        row(f"N={n}: maps + monthly, {label}", f"{wall:.2f} s wall, {job_s:.2f} s of jobs",
+            f"{wall / ref:.2f}x before")
+    print(f"  (maps and monthly of the dataset and file-by-file reads byte-identical: {same})")
+
+
+def _storage_popen(mode: str, wd: Path, out: str, what: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PY, "-c", _STORAGE, mode, str(wd), out, what], stdout=subprocess.PIPE, text=True
+    )
+
+
+def _storage_job(mode: str, wd: Path, out: str, what: str) -> float:
+    return float(_storage_popen(mode, wd, out, what).communicate()[0].split()[-1])
 
 
 def dry_run_15_years(root: Path) -> None:
@@ -347,7 +463,7 @@ def one_day(root: Path, members: int) -> None:
         row(f"ingest job imports: {name}", f"{1e3 * t:.0f} ms", f"{t / base:.2f}x lean")
 
 
-def cosmic2(root: Path, n: int, members: int, cores: int) -> None:
+def cosmic2(root: Path, n: int, members: int, cores: int, per_day: bool) -> None:
     over = {
         "cosmic": {
             "missions": {
@@ -372,20 +488,31 @@ def cosmic2(root: Path, n: int, members: int, cores: int) -> None:
     tarballs = sorted((wd / "resources/cosmic/cosmic2").rglob("*.tar.gz"))
     subprocess.run(["rm", "-rf", str(wd / "results"), str(wd / ".snakemake")], check=True)
     print(f"\n[COSMIC-2] {len(tarballs)} days x {members} arcs", flush=True)
-    t_untar = untar(tarballs)
-    t_smk = snakemake(
-        wd,
-        "--cores",
-        str(cores),
+    targets = (
         "results/occultation/cosmic2/qc_summary.csv",
+        "results/occultation/cosmic2/maps_DJF.nc",
         "results/occultation/cosmic2/monthly_lat_alt.nc",
     )
-    row(f"COSMIC-2 N={len(tarballs)}: gzip -dc | tar -xO, sequential", f"{t_untar:.1f} s", "1.00x")
+    t_untar = untar(tarballs)
+    t_smk = snakemake(wd, "--cores", str(cores), *targets)
+    nd = len(tarballs)
+    row(f"COSMIC-2 N={nd}: gzip -dc | tar -xO, sequential", f"{t_untar:.1f} s", "1.00x")
     row(
-        f"COSMIC-2 N={len(tarballs)}: slice through Snakemake (per-day rules)",
+        f"COSMIC-2 N={nd}: slice through Snakemake (batched, {cores} cores)",
         f"{t_smk:.1f} s",
         f"{t_smk / t_untar:.2f}x untar",
     )
+    if per_day:
+        wd1 = per_day_design(
+            root / f"cosmic2_n{n}_m{members}_perday", over, wd / "resources/cosmic/cosmic2",
+            "resources/cosmic/cosmic2", targets, cores, f"COSMIC-2 N={nd}", t_untar, t_smk,
+        )
+        same = subprocess.run(
+            [PY, str(REPO / "tools" / "compare_results.py"), "--bytes",
+             str(wd / "results"), str(wd1 / "results")],
+            capture_output=True, text=True,
+        ).returncode == 0
+        print(f"  (batched and per-day COSMIC-2 results byte-identical: {same})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -395,6 +522,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--c2-days", type=int, default=30, help="COSMIC-2 days (0: skip)")
     p.add_argument("--c2-members", type=int, default=9000)
     p.add_argument("--cores", type=int, default=2)
+    p.add_argument(
+        "--per-day-max",
+        type=int,
+        default=100,
+        help="run the per-day design (days_per_job 1) side by side only up to this N",
+    )
     p.add_argument("--no-dry15", action="store_true", help="skip the 15-year dry run")
     p.add_argument(
         "--sao-files",
@@ -412,14 +545,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"work directories in {root}")
     largest = None
     for k, n in enumerate(sorted(a.days)):
-        largest = cosmic1_slice(root, n, a.members, a.cores, per_day=(k == 0))
+        largest = cosmic1_slice(
+            root, n, a.members, a.cores, per_day=(k == 0 and n <= a.per_day_max)
+        )
     if largest is not None:
         gridding(largest)
+        event_storage(largest)
     if not a.no_dry15:
         dry_run_15_years(root)
     one_day(root, a.members)
     if a.c2_days:
-        cosmic2(root, a.c2_days, a.c2_members, a.cores)
+        cosmic2(root, a.c2_days, a.c2_members, a.cores, per_day=a.c2_days <= a.per_day_max)
     print("\n| measurement | figure | ratio | target |\n|---|---|---|---|")
     for r in ROWS:
         print("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")

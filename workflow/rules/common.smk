@@ -237,11 +237,33 @@ def mission_qc_tables(wildcards):
     ]
 
 
-def mission_raw_path(wildcards):
-    """The day tarball an ingest job reads: resources/ for synthetic/cdaac, the archive for local."""
-    return mission_steps.mission_raw_path(
-        config["cosmic"], wildcards.mission, wildcards.year, wildcards.doy
-    )
+# The missions' ingest jobs: (mission, name, [(year, doy), ...]) per batch of
+# cosmic.ingest.days_per_job days (the COSMIC-1 batching, estransport.steps.cosmic.split_batches).
+MISSION_BATCHES = [
+    (m, batch, batch_days)
+    for m in MISSIONS
+    for batch, batch_days in mission_steps.mission_batches(config["cosmic"], m)
+]
+
+
+def mission_batch_tarballs(mission, batch_days):
+    """Input function of one mission ingest batch: the day tarballs of its days."""
+
+    def tarballs(wildcards):
+        return [
+            mission_steps.mission_raw_path(config["cosmic"], mission, y, d)
+            for y, d in batch_days
+        ]
+
+    return tarballs
+
+
+def mission_resources(mission, n_days, key):
+    """mem_mb or runtime of a mission ingest batch (estransport.steps.cosmic.resources)."""
+    members = mission_steps.members_per_day(config["cosmic"], mission)
+    return cosmic_steps.resources(
+        config["cosmic"], "ingest", n_days=n_days, members=members
+    )[key]
 
 
 def combined_event_tables():

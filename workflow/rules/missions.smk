@@ -59,32 +59,45 @@ if MISSIONS_CDAAC:
 
 if MISSIONS:
 
-    rule ingest_mission_day:
-        """Read one day tarball (no extraction to disk) into an event table and a QC table."""
-        group:
-            "scint_day"
-        input:
-            tarball=mission_raw_path,
-        output:
-            events="results/occultation/{mission}/events/{year}/{doy}.parquet",
-            qc="results/occultation/{mission}/qc/{year}/{doy}.csv",
-        params:
-            mission=lambda wildcards: config["cosmic"]["missions"][wildcards.mission],
-            qc=config["cosmic"]["qc"],
-            ingest=config["cosmic"]["ingest"],
-        wildcard_constraints:
-            mission="|".join(MISSIONS),
-        log:
-            "logs/occultation/{mission}/ingest/{year}/{doy}.log",
-        benchmark:
-            "benchmarks/cosmic/ingest_mission_day/{mission}/{year}/{doy}.tsv"
-        conda:
-            ENV
-        resources:
-            mem_mb=1500,
-            runtime=10,
-        script:
-            "../../scripts/ingest_mission_day.py"
+    # One job per batch of cosmic.ingest.days_per_job days of a mission (MISSION_BATCHES,
+    # common.smk), as COSMIC-1 (occultation.smk): one process reads its days one after
+    # another and writes each day's event and QC table (per-day outputs, a batch is the
+    # unit of rerun; a day it cannot read is recorded as day_failed).
+    for mission, batch, batch_days in MISSION_BATCHES:
+
+        rule:
+            """Read a batch of a mission's day tarballs into one event and one QC table a day."""
+            name:
+                f"ingest_{mission}_batch_{batch}"
+            group:
+                "scint_day"  # with the synthetic days: one cluster job per batch (profiles/slurm)
+            input:
+                tarballs=mission_batch_tarballs(mission, batch_days),
+            output:
+                events=[
+                    f"results/occultation/{mission}/events/{y}/{d}.parquet"
+                    for y, d in batch_days
+                ],
+                qc=[
+                    f"results/occultation/{mission}/qc/{y}/{d}.csv"
+                    for y, d in batch_days
+                ],
+            params:
+                name=mission,
+                mission=config["cosmic"]["missions"][mission],
+                qc=config["cosmic"]["qc"],
+                ingest=config["cosmic"]["ingest"],
+            log:
+                f"logs/occultation/{mission}/ingest/{batch}.log",
+            benchmark:
+                f"benchmarks/cosmic/ingest_mission_batch/{mission}/{batch}.tsv"
+            conda:
+                ENV
+            resources:
+                mem_mb=mission_resources(mission, len(batch_days), "mem_mb"),
+                runtime=mission_resources(mission, len(batch_days), "runtime"),
+            script:
+                "../../scripts/ingest_mission_batch.py"
 
     rule mission_qc_summary:
         """Sum one mission's per-day QC counts (rejections per reason, days without data)."""

@@ -773,24 +773,22 @@ def ingest_days(
     ValueError
         If the lists differ in length or a QC range is empty; nothing is written.
     """
+    from .batch import ingest_batch
     from .scnlv1_qc import failed_day_rows
 
-    if not (len(tarballs) == len(events_paths) == len(qc_paths)):
-        raise ValueError("one events path and one QC path per tarball")
     if altitude_km[0] > altitude_km[1] or s4max_range[0] > s4max_range[1]:
         raise ValueError(f"empty QC range: altitude_km={altitude_km}, s4max_range={s4max_range}")
     limits = _limits(altitude_km, s4max_range)
-    failed = []
-    for tarball, events_path, qc_path in zip(tarballs, events_paths, qc_paths, strict=True):
-        try:
-            _ingest(tarball, events_path, qc_path, limits=limits, strict=strict, config=config)
-        except (InputFileError, OSError) as err:
-            # One unreadable day must not cost the batch's other days; it is recorded.
-            none = np.zeros(0, np.int64)
-            label = _day_label(os.fspath(tarball), none.view("datetime64[ns]"))
-            log.error("day %s failed, recorded as day_failed in its QC table: %s", label, err)
-            attrs = {"units": dict(UNITS), "day": label, "day_failed": str(err)}
-            _write_events(events_path, none, np.zeros((0, len(_NUMERIC_ATTRS))), [], attrs)
-            _write_qc_csv(qc_path, label, *failed_day_rows())
-            failed.append(label)
-    return failed
+
+    def one(tarball, events_path, qc_path):
+        _ingest(tarball, events_path, qc_path, limits=limits, strict=strict, config=config)
+
+    def record_failed(tarball, events_path, qc_path, err) -> str:
+        none = np.zeros(0, np.int64)
+        label = _day_label(os.fspath(tarball), none.view("datetime64[ns]"))
+        attrs = {"units": dict(UNITS), "day": label, "day_failed": str(err)}
+        _write_events(events_path, none, np.zeros((0, len(_NUMERIC_ATTRS))), [], attrs)
+        _write_qc_csv(qc_path, label, *failed_day_rows())
+        return label
+
+    return ingest_batch(tarballs, events_paths, qc_paths, one, record_failed)

@@ -66,6 +66,8 @@ __all__ = [
     "PRODUCTS",
     "TANGENT_POINT_MODES",
     "UNITS",
+    "ingest_scint_day",
+    "ingest_scint_days",
     "parse_member_name",
     "read_scint_day",
 ]
@@ -559,3 +561,75 @@ def ingest_scint_day(
         ", ".join(f"{r}={c}" for r, c in zip(table["reason"], table["count"], strict=True)),
     )
     return kept
+
+
+def ingest_scint_days(
+    tarballs: Sequence[str | os.PathLike],
+    events_paths: Sequence[str | os.PathLike],
+    qc_paths: Sequence[str | os.PathLike],
+    *,
+    product: str,
+    mission: str,
+    altitude_km: tuple[float, float],
+    s4max_range: tuple[float, float],
+    tangent_point: str,
+    strict: bool,
+    config: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """:func:`ingest_scint_day` for several days of a mission in one process (one job a batch).
+
+    Each day's outputs are exactly those of :func:`ingest_scint_day`; a day whose
+    tarball cannot be read is recorded as ``day_failed`` and the others go on
+    (:func:`estransport.io.batch.ingest_batch`, shared with COSMIC-1).
+
+    Parameters
+    ----------
+    tarballs, events_paths, qc_paths : sequence of path-like
+        One entry per day, in the same order.
+    product, mission, altitude_km, s4max_range, tangent_point, strict, config
+        As :func:`ingest_scint_day`.
+
+    Returns
+    -------
+    list of str
+        The failed days' labels (``YYYY-DDD``), empty when every day was read.
+
+    Raises
+    ------
+    estransport.errors.ConfigError
+        If the Es window is not (min, max) in order; nothing is written.
+    ValueError
+        If the lists differ in length or the S4max range is empty; nothing is written.
+    """
+    import functools
+
+    from .atomic import write_csv, write_parquet
+    from .batch import ingest_batch
+    from .scnlv1 import _day_label
+    from .scnlv1_qc import failed_day_table
+
+    window = check_altitude_window(altitude_km)
+    if s4max_range[0] > s4max_range[1]:
+        raise ValueError(f"empty QC range: s4max_range={s4max_range}")
+    one = functools.partial(
+        ingest_scint_day,
+        product=product,
+        mission=mission,
+        altitude_km=window,
+        s4max_range=s4max_range,
+        tangent_point=tangent_point,
+        strict=strict,
+        config=config,
+    )
+
+    def record_failed(tarball, events_path, qc_path, err) -> str:
+        empty = _events_frame(_Arcs(0), [], mission)
+        label = _day_label(os.fspath(tarball), empty)
+        empty.attrs = {"units": dict(UNITS), "day": label, "day_failed": str(err)}
+        write_parquet(empty, events_path)
+        table = failed_day_table(label)
+        table.insert(0, "mission", mission)  # as ingest_scint_day writes a day's QC table
+        write_csv(table, qc_path)
+        return label
+
+    return ingest_batch(tarballs, events_paths, qc_paths, one, record_failed)

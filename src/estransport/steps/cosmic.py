@@ -45,6 +45,7 @@ __all__ = [
     "provenance_config",
     "resources",
     "seasonal_maps",
+    "split_batches",
     "synthetic_scnlv1_day",
 ]
 
@@ -76,10 +77,6 @@ def days(cosmic: Mapping[str, Any]) -> list[tuple[str, str]]:
 def batches(cosmic: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
     """The ingest jobs: the period's days in batches of at most ``cosmic.ingest.days_per_job``.
 
-    A year's days are split into as few batches as that allows, of sizes that
-    differ by at most one. Batches never span two years, so a year's batches are the same whatever the
-    other years are, and a batch is named by its year and first day.
-
     Parameters
     ----------
     cosmic : mapping
@@ -88,11 +85,35 @@ def batches(cosmic: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]
     Returns
     -------
     list of (str, list of (str, str))
-        ``("2008_001", [("2008", "001"), ("2008", "007"), ...])`` per batch, in order.
+        ``("2008_001", [("2008", "001"), ("2008", "007"), ...])`` per batch, in order
+        (:func:`split_batches`).
     """
-    size = int(cosmic["ingest"]["days_per_job"])
+    return split_batches(days(cosmic), int(cosmic["ingest"]["days_per_job"]))
+
+
+def split_batches(day_list: Sequence[tuple[str, str]],
+                  size: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Days in batches of at most ``size``: the ingest jobs of COSMIC-1 and of the missions.
+
+    A year's days are split into as few batches as that allows, of sizes that
+    differ by at most one. Batches never span two years, so a year's batches are
+    the same whatever the other years are, and a batch is named by its year and
+    first day.
+
+    Parameters
+    ----------
+    day_list : sequence of (str, str)
+        ``(year, doy)`` in order (:func:`days`, :func:`estransport.steps.missions.mission_days`).
+    size : int
+        Most days a batch holds (``cosmic.ingest.days_per_job``).
+
+    Returns
+    -------
+    list of (str, list of (str, str))
+        ``(name, days)`` per batch, in order.
+    """
     by_year: dict[str, list[tuple[str, str]]] = {}
-    for year, doy in days(cosmic):
+    for year, doy in day_list:
         by_year.setdefault(year, []).append((year, doy))
     out = []
     for year_days in by_year.values():
@@ -119,7 +140,8 @@ _EVENT_BYTES = 200.0          # one event held for gridding: columns, year/month
 _GRID_S_PER_EVENT = 2e-6      # Parquet read + one bincount per event
 
 
-def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str, int]:
+def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int,
+              members: int | None = None) -> dict[str, int]:
     """mem_mb and runtime (minutes) of a COSMIC job, from the size of its input.
 
     Estimate = measured cost per member or per event and cell, times
@@ -135,6 +157,10 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str,
         A batch of ingested days, or a climatology over ``n_days`` days of events.
     n_days : int
         Days the job reads.
+    members : int, optional
+        Members (arcs) per day; default COSMIC-1's (``synthetic.arcs_per_day`` or
+        ``resources.members_per_day``). The missions pass theirs
+        (:func:`estransport.steps.missions.members_per_day`).
 
     Returns
     -------
@@ -144,8 +170,9 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int) -> dict[str,
     from .resources import request
 
     res = cosmic["resources"]
-    members = (cosmic["synthetic"]["arcs_per_day"] if cosmic["source"] == "synthetic"
-               else res["members_per_day"])
+    if members is None:
+        members = (cosmic["synthetic"]["arcs_per_day"] if cosmic["source"] == "synthetic"
+                   else res["members_per_day"])
     if step == "ingest":
         mem = _IMPORT_MB + members * _INGEST_MB_PER_MEMBER
         seconds = _JOB_START_S + n_days * members * _INGEST_S_PER_MEMBER

@@ -8,7 +8,7 @@ step                            makes
 ==============================  ==============================================================
 :func:`synthetic_mission_day`   ``resources/cosmic/{mission}/{year}/{doy}.tar.gz`` (synthetic)
 :func:`download_mission_day`    the same tarball, downloaded from CDAAC
-:func:`ingest_mission_day`      ``results/occultation/{mission}/events/...parquet``, ``qc/...csv``
+:func:`ingest_mission_batch`    ``results/occultation/{mission}/events/...parquet``, ``qc/...csv``, N days
 :func:`mission_qc_summary`      ``results/occultation/{mission}/qc_summary.csv``
 :func:`mission_seasonal_maps`   ``results/occultation/{mission}/maps_{season}.nc``
 :func:`mission_monthly_lat_alt` ``results/occultation/{mission}/monthly_lat_alt.nc``
@@ -31,6 +31,7 @@ configuration and, for local archives, test which file exists.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,16 +48,20 @@ __all__ = [
     "download_mission_day",
     "enabled_missions",
     "fig2ab_s4max_mission",
-    "ingest_mission_day",
+    "ingest_mission_batch",
     "mission_coverage",
+    "mission_batches",
     "mission_days",
     "mission_monthly_lat_alt",
     "mission_qc_summary",
     "mission_raw_path",
     "mission_seasonal_maps",
+    "members_per_day",
     "provenance_config",
     "synthetic_mission_day",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Name of the pooled set of missions in paths (``results/occultation/combined/``).
 COMBINED = "combined"
@@ -81,6 +86,26 @@ def mission_days(cosmic: Mapping[str, Any], mission: str) -> list[tuple[str, str
         (f"{year:04d}", f"{doy:03d}")
         for year, doy in days_of_period(m["years"], day_step=m["day_step"])
     ]
+
+
+def mission_batches(cosmic: Mapping[str, Any], mission: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A mission's ingest jobs: its days in batches of at most ``cosmic.ingest.days_per_job``.
+
+    The batching of COSMIC-1 (:func:`estransport.steps.cosmic.split_batches`):
+    within a year, as even as possible, named by the year and first day.
+    """
+    from .cosmic import split_batches
+
+    return split_batches(mission_days(cosmic, mission), int(cosmic["ingest"]["days_per_job"]))
+
+
+def members_per_day(cosmic: Mapping[str, Any], mission: str) -> int:
+    """Members (arcs) per day a mission's jobs are sized for (``synthetic.members_per_day``).
+
+    The synthetic block's count, whatever the source: its default (9,000) is what a
+    COSMIC-2 scnLv2 day holds (docs/formats.md 2.2).
+    """
+    return int(cosmic["missions"][mission]["synthetic"]["members_per_day"])
 
 
 def mission_raw_path(cosmic: Mapping[str, Any], mission: str, year: str, doy: str) -> str:
@@ -226,27 +251,34 @@ def download_mission_day(job: RuleJob) -> None:
 # --- event tables, QC and climatologies ---
 
 
-def ingest_mission_day(job: RuleJob) -> None:
-    """Rule ingest_mission_day: one day tarball -> event table (Parquet) and QC table (CSV).
+def ingest_mission_batch(job: RuleJob) -> None:
+    """Rules ingest_{mission}_batch_*: a batch of a mission's day tarballs -> one event and QC table a day.
 
-    Reads ``params.mission``, ``params.qc`` (``cosmic.qc``) and ``params.ingest``.
+    The outputs of each day are those of one job a day (``days_per_job: 1``), byte
+    for byte; a day whose tarball cannot be read is recorded as ``day_failed`` and
+    the batch goes on (:func:`estransport.io.scnlv2.ingest_scint_days`). Reads
+    ``params.mission`` (``cosmic.missions.<mission>``), ``params.name``,
+    ``params.qc`` (``cosmic.qc``) and ``params.ingest``.
     """
-    from ..io.scnlv2 import ingest_scint_day
+    from ..io.scnlv2 import ingest_scint_days
 
     m = job.params.mission
     qc = job.params.qc
-    ingest_scint_day(
-        job.input.tarball,
-        job.output.events,
-        job.output.qc,
+    failed = ingest_scint_days(
+        list(job.input.tarballs),
+        list(job.output.events),
+        list(job.output.qc),
         product=m["product"],
-        mission=job.wildcards.mission,
+        mission=job.params.name,
         altitude_km=_range(qc["altitude_km"]),
         s4max_range=_range(qc["s4max"]),
         tangent_point=m["tangent_point"],
         strict=job.params.ingest["strict"],
         config={"qc": qc, "mission": dict(m)},
     )
+    if failed:
+        log.warning("%d of %d day(s) failed and are recorded as day_failed: %s",
+                    len(failed), len(job.output.events), ", ".join(failed))
 
 
 def mission_qc_summary(job: RuleJob) -> None:
