@@ -39,12 +39,12 @@ from compare_results import compare_bytes  # noqa: E402
 class Slice:
     """Where one mission's batched slice puts things (COSMIC-1 keeps its own paths)."""
 
-    def __init__(self, name, config, results, raw, batch_rule, year, doys):
+    def __init__(self, name, config, results, raw, batch_rule, year):
         self.name, self.config = name, config
         self.results = results  # results/occultation[/{mission}]
         self.raw = raw  # the day tarballs' directory
         self.batch_rule = batch_rule  # rule name of a batch, without its first day
-        self.year, self.doys = year, doys  # the nine days
+        self.year = year  # the nine days are every 41st of it
 
     @property
     def targets(self):
@@ -52,12 +52,11 @@ class Slice:
                 f"{self.results}/monthly_lat_alt.nc")
 
 
-_DOYS = [f"{d:03d}" for d in range(1, 366, 41)]  # day_step 41: 001, 042, ..., 329
 SLICES = {
     "cosmic1": Slice("cosmic1", "throughput", "results/occultation", "resources/cosmic/scnLv1",
-                     "ingest_scnlv1_batch", "2008", _DOYS),
+                     "ingest_scnlv1_batch", "2008"),
     "cosmic2": Slice("cosmic2", "throughput_cosmic2", "results/occultation/cosmic2",
-                     "resources/cosmic/cosmic2", "ingest_cosmic2_batch", "2022", _DOYS),
+                     "resources/cosmic/cosmic2", "ingest_cosmic2_batch", "2022"),
 }
 TARGETS = SLICES["cosmic1"].targets
 

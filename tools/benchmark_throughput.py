@@ -280,7 +280,7 @@ if mode == "per_file":  # the reader before: one pyarrow.parquet.read_table per 
             t = E._read_one(p, columns)
             yield t, [t.num_rows]
     E._iter_day_tables = per_file
-if mode == "year":  # one consolidated Parquet file per year, a row group per day
+if mode == "year" and what != "consolidate":  # one consolidated Parquet file per year
     ev = sorted(str(p) for p in (out / "year").glob("*.parquet"))
 if what == "consolidate":
     import pyarrow.dataset as pads, pyarrow.parquet as pq

@@ -592,7 +592,7 @@ def ingest_scint_days(
     Returns
     -------
     list of str
-        The failed days' labels (``YYYY-DDD``), empty when every day was read.
+        The failed days (:func:`~estransport.io.batch.ingest_batch`).
 
     Raises
     ------
