@@ -60,6 +60,7 @@ realdata: env
 # generated from uv.lock.
 lint: env
 	$(VENV)/bin/ruff check src scripts tests tools
+	$(VENV)/bin/ruff format --check src scripts tests tools
 	$(VENV)/bin/snakefmt --check --diff Snakefile workflow/rules
 	$(SNAKE) --lint
 	$(VENV)/bin/python tools/sync_conda_env.py --check

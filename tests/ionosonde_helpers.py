@@ -44,13 +44,17 @@ def hourly_without_files(
     station: Station, years, *, seed: int, truth: PlantedTruth, iono: dict
 ) -> pd.DataFrame:
     """A station's hourly table straight from the generator (no file written or parsed)."""
-    tables = [soundings_table(simulate_station_year(station, y, seed=seed, truth=truth), station)
-              for y in years]
+    tables = [
+        soundings_table(simulate_station_year(station, y, seed=seed, truth=truth), station)
+        for y in years
+    ]
     return hourly_from_table(
-        pd.concat(tables, ignore_index=True), confidence_filter=iono["confidence_filter"],
+        pd.concat(tables, ignore_index=True),
+        confidence_filter=iono["confidence_filter"],
         min_confidence=iono["min_confidence"],
         keep_unknown_confidence=iono["keep_unknown_confidence"],
-        method=iono["hourly"]["method"], tolerance_min=iono["hourly"]["tolerance_min"],
+        method=iono["hourly"]["method"],
+        tolerance_min=iono["hourly"]["tolerance_min"],
     )
 
 
@@ -58,7 +62,8 @@ def analyse_without_files(
     stations, station_years, *, seed: int, truth: PlantedTruth, iono: dict
 ) -> dict[str, pd.DataFrame]:
     """The analysis of the generator's soundings for ``stations`` (no files)."""
-    hourly = {st.code: hourly_without_files(st, station_years[st.code], seed=seed, truth=truth,
-                                            iono=iono)
-              for st in stations}
+    hourly = {
+        st.code: hourly_without_files(st, station_years[st.code], seed=seed, truth=truth, iono=iono)
+        for st in stations
+    }
     return analyse(hourly, list(stations), station_years, **iono["analysis"], seed=seed)

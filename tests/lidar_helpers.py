@@ -68,9 +68,16 @@ def night(
     t0 = np.datetime64(day + "T00:00", "ns")
     start = t0 + (t_h * 3.6e12).astype("timedelta64[ns]")
     return canonical_dataset(
-        time_start=start, time_end=start + np.timedelta64(int(step_min * 60), "s"), altitude_km=z,
-        density_m3=obs * 1e6, uncertainty_m3=sig * 1e6, species="Ca+", station_name="test",
-        station_latitude=40.3, station_longitude=116.2)
+        time_start=start,
+        time_end=start + np.timedelta64(int(step_min * 60), "s"),
+        altitude_km=z,
+        density_m3=obs * 1e6,
+        uncertainty_m3=sig * 1e6,
+        species="Ca+",
+        station_name="test",
+        station_latitude=40.3,
+        station_longitude=116.2,
+    )
 
 
 def nights(specs, **kw) -> xr.Dataset:

@@ -144,12 +144,15 @@ def how_to_get(entry: Entry) -> str:
     if entry.fetch:
         return f"run `make realdata`, or set {ENV_DIR}=DIR with DIR/{entry.name}"
     # derived files have no URL, only a copy somewhere can provide them
-    return (f"it is derived from {entry.repository} (cannot be downloaded): "
-            f"set {ENV_DIR}=DIR with DIR/{entry.name}")
+    return (
+        f"it is derived from {entry.repository} (cannot be downloaded): "
+        f"set {ENV_DIR}=DIR with DIR/{entry.name}"
+    )
 
 
-def resolve(name: str, registry: Mapping[str, Entry], dirs: Iterable[Path], *,
-            require: bool = False) -> Path:
+def resolve(
+    name: str, registry: Mapping[str, Entry], dirs: Iterable[Path], *, require: bool = False
+) -> Path:
     """Path of the registered file ``name``, checked against its sha256.
 
     Parameters
@@ -184,9 +187,11 @@ def resolve(name: str, registry: Mapping[str, Entry], dirs: Iterable[Path], *,
         if path.is_file():
             actual = sha256(path)
             if actual != entry.sha256:
-                pytest.fail(f"real sample file {path} has sha256 {actual}, "
-                            f"expected {entry.sha256} (registry {REGISTRY.relative_to(REPO)})",
-                            pytrace=False)
+                pytest.fail(
+                    f"real sample file {path} has sha256 {actual}, "
+                    f"expected {entry.sha256} (registry {REGISTRY.relative_to(REPO)})",
+                    pytrace=False,
+                )
             return path
     message = f"real sample file {name} not found: {how_to_get(entry)}"
     if require:
@@ -194,8 +199,9 @@ def resolve(name: str, registry: Mapping[str, Entry], dirs: Iterable[Path], *,
     pytest.skip(message)
 
 
-def resolver(registry: Mapping[str, Entry] | None = None,
-             env: Mapping[str, str] = os.environ) -> Callable[[str], Path]:
+def resolver(
+    registry: Mapping[str, Entry] | None = None, env: Mapping[str, str] = os.environ
+) -> Callable[[str], Path]:
     """A ``name -> Path`` function, as the ``realdata`` fixture returns.
 
     Locations and ``require`` are read from ``env`` once; each file is hashed once.
@@ -213,9 +219,13 @@ def resolver(registry: Mapping[str, Entry] | None = None,
     return get
 
 
-def fetch(registry: Mapping[str, Entry] | None = None, cache: Path | None = None,
-          base_url: str | None = None, names: Iterable[str] | None = None,
-          timeout: float = 60.0) -> dict[str, Path]:
+def fetch(
+    registry: Mapping[str, Entry] | None = None,
+    cache: Path | None = None,
+    base_url: str | None = None,
+    names: Iterable[str] | None = None,
+    timeout: float = 60.0,
+) -> dict[str, Path]:
     """Download the fetchable registered files into the cache, checking each sha256.
 
     Pooch does the work: it downloads to a temporary file beside the target and moves

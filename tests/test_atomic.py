@@ -73,8 +73,9 @@ def tiny_filesystem(tmp_path):
     """A 1 MiB tmpfs (root only: CI runs as root); unmounted afterwards."""
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs to fill (needs root): {proc.stderr.strip()}")
     try:
@@ -113,8 +114,11 @@ def test_read_only_directory_is_named(tmp_path):
         # root writes through permission bits: use a read-only bind of a tmpfs instead
         mnt = tmp_path / "ro"
         mnt.mkdir()
-        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(mnt)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(mnt)],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             pytest.skip(f"cannot mount a read-only tmpfs: {proc.stderr.strip()}")
         try:

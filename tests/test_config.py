@@ -55,23 +55,38 @@ def test_empty_config_gets_defaults():
         (lambda c: c["cosmic"].update(years=[2009, 2008]), "cosmic.years"),
         (lambda c: c["cosmic"].update(source="local", local_archive=None), "cosmic.local_archive"),
         (lambda c: c.update(cosmik={}), "cosmik"),
-        (lambda c: c["cosmic"]["monthly"].update(alt_resolution_km=3.0), "cosmic.monthly.alt_resolution_km"),
+        (
+            lambda c: c["cosmic"]["monthly"].update(alt_resolution_km=3.0),
+            "cosmic.monthly.alt_resolution_km",
+        ),
         (lambda c: c["figures"].update(s4max_limits=[1.0, 0.0]), "figures.s4max_limits"),
-        (lambda c: c["ionosonde"]["analysis"].update(summer_window_doy=[273, 91]),
-         "ionosonde.analysis.summer_window_doy"),
+        (
+            lambda c: c["ionosonde"]["analysis"].update(summer_window_doy=[273, 91]),
+            "ionosonde.analysis.summer_window_doy",
+        ),
         (lambda c: c["ionosonde"].update(year_range=[2010, 2008]), "ionosonde.year_range"),
-        (lambda c: c["ionosonde"]["synthetic"]["years"].update(Greenwich=[1997, 1995]),
-         "ionosonde.synthetic.years.Greenwich"),
-        (lambda c: c["model"]["synthetic"].update(cell_bounds_km=[70, 115, 95, 170]),
-         "model.synthetic.cell_bounds_km"),
+        (
+            lambda c: c["ionosonde"]["synthetic"]["years"].update(Greenwich=[1997, 1995]),
+            "ionosonde.synthetic.years.Greenwich",
+        ),
+        (
+            lambda c: c["model"]["synthetic"].update(cell_bounds_km=[70, 115, 95, 170]),
+            "model.synthetic.cell_bounds_km",
+        ),
         # cross-key: a level or range one step reads must lie on the grid another step makes
         (lambda c: c["transport"]["flux"].update(level_km=200.0), "transport.flux.level_km"),
-        (lambda c: c["transport"]["residual_drift"].update(altitude_km={"min": 100, "max": 160}),
-         "transport.residual_drift.altitude_km"),
-        (lambda c: c["model"].update(altitude_km={"min": 80, "max": 110, "step": 1}),
-         "transport.residual_drift.altitude_km"),  # a shrunken model grid is caught too
-        (lambda c: c["transport"]["velocity_region"].update(altitude_km={"min": 95, "max": 118}),
-         "transport.velocity_region.altitude_km"),
+        (
+            lambda c: c["transport"]["residual_drift"].update(altitude_km={"min": 100, "max": 160}),
+            "transport.residual_drift.altitude_km",
+        ),
+        (
+            lambda c: c["model"].update(altitude_km={"min": 80, "max": 110, "step": 1}),
+            "transport.residual_drift.altitude_km",
+        ),  # a shrunken model grid is caught too
+        (
+            lambda c: c["transport"]["velocity_region"].update(altitude_km={"min": 95, "max": 118}),
+            "transport.velocity_region.altitude_km",
+        ),
     ],
 )
 def test_errors_name_the_key(cfg, mutate, key):

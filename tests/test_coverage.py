@@ -29,9 +29,11 @@ def test_union_of_bands():
 def test_apply_coverage_blanks_means_keeps_counts():
     lat = np.array([-60.0, 0.0, 60.0])
     ds = xr.Dataset(
-        {"s4max_mean": (("lat", "lon"), np.full((3, 2), 0.3, np.float32), {"units": "1"}),
-         "count": (("lat", "lon"), np.full((3, 2), 4, np.int32)),
-         "lat_bnds": (("lat", "nv"), np.stack([lat - 10, lat + 10], axis=1))},
+        {
+            "s4max_mean": (("lat", "lon"), np.full((3, 2), 0.3, np.float32), {"units": "1"}),
+            "count": (("lat", "lon"), np.full((3, 2), 4, np.int32)),
+            "lat_bnds": (("lat", "nv"), np.stack([lat - 10, lat + 10], axis=1)),
+        },
         coords={"lat": lat, "lon": [0.0, 10.0]},
     )
     out = apply_coverage(ds, [Coverage("cosmic2", -45, 45)], variables=["s4max_mean"])
@@ -53,11 +55,15 @@ def _events(path, lat, s4):
     import pandas as pd
 
     n = len(lat)
-    pd.DataFrame({
-        "time": pd.to_datetime(["2022-01-15"] * n),
-        "lattp_s4max": lat, "lontp_s4max": np.zeros(n), "alttp_s4max": np.full(n, 105.0),
-        "s4max": s4,
-    }).to_parquet(path)
+    pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2022-01-15"] * n),
+            "lattp_s4max": lat,
+            "lontp_s4max": np.zeros(n),
+            "alttp_s4max": np.full(n, 105.0),
+            "s4max": s4,
+        }
+    ).to_parquet(path)
     return path
 
 
@@ -65,12 +71,22 @@ def test_writers_mask_outside_the_coverage(tmp_path):
     from estransport.climatology.gridding import write_seasonal_maps
     from estransport.climatology.monthly import write_monthly_lat_alt
 
-    ev = _events(tmp_path / "e.parquet", [-60.0, -20.0, 20.0, 43.0, 47.0], [0.2, 0.3, 0.4, 0.5, 0.6])
+    ev = _events(
+        tmp_path / "e.parquet", [-60.0, -20.0, 20.0, 43.0, 47.0], [0.2, 0.3, 0.4, 0.5, 0.6]
+    )
     cov = [Coverage("cosmic2", -45.0, 45.0)]
     out = [tmp_path / f"maps_{s}.nc" for s in ("DJF", "MAM", "JJA", "SON")]
-    write_seasonal_maps([ev], out, resolution_deg=10.0, min_count=1, complete_winters_only=False,
-                        smoothing_cells=0, years=[2022], es_altitude_km=(90.0, 130.0),
-                        coverage=cov)
+    write_seasonal_maps(
+        [ev],
+        out,
+        resolution_deg=10.0,
+        min_count=1,
+        complete_winters_only=False,
+        smoothing_cells=0,
+        years=[2022],
+        es_altitude_km=(90.0, 130.0),
+        coverage=cov,
+    )
     with xr.open_dataset(out[0]) as ds:
         mean = ds["s4max_mean"].isel(season=0).sel(lon=5.0).to_series()
         count = ds["count"].isel(season=0).sel(lon=5.0).to_series()
@@ -79,9 +95,17 @@ def test_writers_mask_outside_the_coverage(tmp_path):
         assert np.isnan(mean[45.0]) and count[45.0] == 2  # 40-50 straddles the edge: blank
         assert ds.attrs["missions"] == "cosmic2"
     monthly = tmp_path / "monthly.nc"
-    write_monthly_lat_alt([ev], monthly, lat_resolution_deg=10.0, alt_resolution_km=20.0,
-                          min_count=1, min_valid_fraction=0.5, altitude_km=(90.0, 130.0),
-                          years=[2022], coverage=cov)
+    write_monthly_lat_alt(
+        [ev],
+        monthly,
+        lat_resolution_deg=10.0,
+        alt_resolution_km=20.0,
+        min_count=1,
+        min_valid_fraction=0.5,
+        altitude_km=(90.0, 130.0),
+        years=[2022],
+        coverage=cov,
+    )
     with xr.open_dataset(monthly) as ds:
         col = ds["column_density"].sel(month=1).to_series()
         assert np.isfinite(col[-15.0]) and np.isfinite(col[25.0])
@@ -97,6 +121,8 @@ def test_figure_note_gives_the_coverage_in_degrees_south_and_north():
     from estransport.plotting.fig2ab import _coverage_text
 
     assert _coverage_text("cosmic2: -45 to 45 degrees_north") == "cosmic2: 45°S–45°N"
-    assert (_coverage_text("cosmic2: -45 to 45 degrees_north; spire: -60.5 to 10 degrees_north")
-            == "cosmic2: 45°S–45°N; spire: 60.5°S–10°N")
+    assert (
+        _coverage_text("cosmic2: -45 to 45 degrees_north; spire: -60.5 to 10 degrees_north")
+        == "cosmic2: 45°S–45°N; spire: 60.5°S–10°N"
+    )
     assert _coverage_text("outside the coverage") == "outside the coverage"

@@ -31,8 +31,11 @@ def test_good_files_open(good_files):
 def test_damaged_netcdf_and_parquet_are_named(good_files, damage):
     for path, reader in zip(good_files, (open_dataset, read_parquet), strict=True):
         data = path.read_bytes()
-        path.write_bytes({"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 50,
-                          "empty": b""}[damage])
+        path.write_bytes(
+            {"truncate": data[: len(data) // 2], "garbage": b"\x00garbage" * 50, "empty": b""}[
+                damage
+            ]
+        )
         with pytest.raises(InputFileError) as info:
             reader(path)
         assert str(path) in str(info.value)

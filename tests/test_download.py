@@ -100,8 +100,14 @@ def make_handler(server: Server):
         def log_message(self, *args) -> None:  # keep pytest output quiet
             pass
 
-        def _send(self, status: int, body: bytes, ctype: str, length: int | None = None,
-                  announce: bool = True) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            ctype: str,
+            length: int | None = None,
+            announce: bool = True,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             if announce:
@@ -666,15 +672,35 @@ def test_missing_day_empty_policy_writes_valid_empty_day(server, tmp_path):
     from estransport.io.scnlv1 import read_day_tarball
 
     dest = tmp_path / "2008" / "150.tar.gz"
-    url = download_scnlv1_day(2008, 150, dest, base_url=server.base_url, streams=STREAMS, retries=0,
-                              backoff_s=0.0, timeout_s=5, missing_day="empty", sleep=lambda s: None)
+    url = download_scnlv1_day(
+        2008,
+        150,
+        dest,
+        base_url=server.base_url,
+        streams=STREAMS,
+        retries=0,
+        backoff_s=0.0,
+        timeout_s=5,
+        missing_day="empty",
+        sleep=lambda s: None,
+    )
     assert url is None
     is_gzip_tar(dest)
     events, problems = read_day_tarball(dest)
     assert len(events) == 0 and problems == [] and isinstance(events, pd.DataFrame)
     with pytest.raises(ConfigError, match="missing_day"):
-        download_scnlv1_day(2008, 150, tmp_path / "x.tar.gz", base_url=server.base_url, streams=STREAMS,
-                            retries=0, backoff_s=0.0, timeout_s=5, missing_day="skip", sleep=lambda s: None)
+        download_scnlv1_day(
+            2008,
+            150,
+            tmp_path / "x.tar.gz",
+            base_url=server.base_url,
+            streams=STREAMS,
+            retries=0,
+            backoff_s=0.0,
+            timeout_s=5,
+            missing_day="skip",
+            sleep=lambda s: None,
+        )
 
 
 # --- a batch of downloads in one job (download_batch / download_scnlv1_days) ---
@@ -690,12 +716,21 @@ def test_batch_goes_on_after_a_failed_day_and_a_rerun_fetches_only_the_failed(se
         server.on(day_path("repro2013", 2008, doy), ("ok", body))
     # 2008-011 is in no stream yet: every URL answers 404
     dests = [tmp_path / f"{d:03d}.tar.gz" for _, d in days]
-    kwargs = dict(base_url=server.base_url, streams=STREAMS, retries=0, backoff_s=0.0,
-                  timeout_s=10, missing_day="error", sleep=lambda s: None)
+    kwargs = dict(
+        base_url=server.base_url,
+        streams=STREAMS,
+        retries=0,
+        backoff_s=0.0,
+        timeout_s=10,
+        missing_day="error",
+        sleep=lambda s: None,
+    )
     with pytest.raises(DownloadError) as err:
         download_scnlv1_days(days, dests, **kwargs)
     msg = str(err.value)
-    assert "1 of 3 item(s) failed" in msg and "2008-011" in msg and "postProc/level1b/2008/011" in msg
+    assert (
+        "1 of 3 item(s) failed" in msg and "2008-011" in msg and "postProc/level1b/2008/011" in msg
+    )
     for doy, dest in zip((10, 11, 12), dests, strict=True):  # the day after the failure was fetched
         if doy in good:
             assert dest.read_bytes() == good[doy] == kept_path(dest).read_bytes()
@@ -739,6 +774,8 @@ def test_batch_copies_where_hard_links_fail(tmp_path, monkeypatch):
     assert kept_path(dests[0]).read_bytes() == b"item 0"
     dests[0].unlink()
     calls = []
-    assert download_batch(dests, lambda i, d: calls.append(i) or d.write_bytes(b"late"), what="x") == ["kept", 4]
+    assert download_batch(
+        dests, lambda i, d: calls.append(i) or d.write_bytes(b"late"), what="x"
+    ) == ["kept", 4]
     assert calls == [1] and dests[0].read_bytes() == b"item 0" and dests[1].read_bytes() == b"late"
     assert not kept_path(dests[0]).exists() and dests[0].stat().st_nlink == 1  # a copy, not a link

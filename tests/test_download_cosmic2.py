@@ -73,29 +73,51 @@ def server(tmp_path_factory):
 def _get(base_url, doy, dest, *, missing_day="error", streams=STREAMS, retries=1):
     sleeps = []
     url = download_day(
-        2022, doy, dest, mission="cosmic2", base_url=base_url, product="scnLv2", streams=streams,
-        retries=retries, backoff_s=0.01, timeout_s=10, missing_day=missing_day,
-        key="cosmic.missions.cosmic2", sleep=sleeps.append,
+        2022,
+        doy,
+        dest,
+        mission="cosmic2",
+        base_url=base_url,
+        product="scnLv2",
+        streams=streams,
+        retries=retries,
+        backoff_s=0.01,
+        timeout_s=10,
+        missing_day=missing_day,
+        key="cosmic.missions.cosmic2",
+        sleep=sleeps.append,
     )
     return url, sleeps
 
 
 def test_urls_follow_the_cdaac_layout():
-    urls = day_urls(2022, 10, base_url="https://data.cosmic.ucar.edu/gnss-ro/cosmic2/",
-                    product="scnLv2", streams=STREAMS)
+    urls = day_urls(
+        2022,
+        10,
+        base_url="https://data.cosmic.ucar.edu/gnss-ro/cosmic2/",
+        product="scnLv2",
+        streams=STREAMS,
+    )
     assert urls == [
         "https://data.cosmic.ucar.edu/gnss-ro/cosmic2/rapid/level2/2022/010/scnLv2_rapid_2022_010.tar.gz",
         "https://data.cosmic.ucar.edu/gnss-ro/cosmic2/provisional/spaceWeather/level2/2022/010/"
         "scnLv2_prov1_2022_010.tar.gz",
     ]
     # The one URL verified on CDAAC's own code [S15]:
-    assert day_urls(2021, 20, base_url="https://data.cosmic.ucar.edu/gnss-ro/cosmic2",
-                    product="podTc2", streams=["provisional/spaceWeather"]) == [
+    assert day_urls(
+        2021,
+        20,
+        base_url="https://data.cosmic.ucar.edu/gnss-ro/cosmic2",
+        product="podTc2",
+        streams=["provisional/spaceWeather"],
+    ) == [
         "https://data.cosmic.ucar.edu/gnss-ro/cosmic2/provisional/spaceWeather/level1b/2021/020/"
         "podTc2_prov1_2021_020.tar.gz"
     ]
     with pytest.raises(ConfigError, match="cosmic.missions.x.cdaac.streams"):
-        day_urls(2022, 1, base_url="u", product="scnLv2", streams=["repro"], key="cosmic.missions.x")
+        day_urls(
+            2022, 1, base_url="u", product="scnLv2", streams=["repro"], key="cosmic.missions.x"
+        )
     with pytest.raises(ConfigError, match="product"):
         day_urls(2022, 1, base_url="u", product="scnLv1", streams=STREAMS)
 
@@ -111,8 +133,14 @@ def test_preferred_stream_then_fallback(server, tmp_path, caplog):
     assert "/provisional/spaceWeather/" in url and url.endswith("scnLv2_prov1_2022_011.tar.gz")
     assert dest.read_bytes() == served[(11, "provisional/spaceWeather")]
     caplog.set_level(logging.ERROR, logger="estransport")  # restored after the test
-    events, problems = read_scint_day(dest, product="scnLv2", mission="cosmic2",
-                                      altitude_km=(90, 130), tangent_point="auto", strict=False)
+    events, problems = read_scint_day(
+        dest,
+        product="scnLv2",
+        mission="cosmic2",
+        altitude_km=(90, 130),
+        tangent_point="auto",
+        strict=False,
+    )
     assert events.attrs["n_members"] == 300 and len(events) + len(problems) == 300
 
 
@@ -124,8 +152,12 @@ def test_server_error_does_not_fall_back(server, tmp_path):
     with pytest.raises(DownloadError, match="503"):
         _get(base_url, 10, dest)
     assert not dest.exists()
-    assert _Handler.hits["/gnss-ro/cosmic2/provisional/spaceWeather/level2/2022/010/"
-                         "scnLv2_prov1_2022_010.tar.gz"] == 0
+    assert (
+        _Handler.hits[
+            "/gnss-ro/cosmic2/provisional/spaceWeather/level2/2022/010/scnLv2_prov1_2022_010.tar.gz"
+        ]
+        == 0
+    )
 
 
 def test_truncated_body_is_retried(server, tmp_path):
@@ -141,14 +173,23 @@ def test_truncated_body_is_retried(server, tmp_path):
 def test_missing_day_policy(server, tmp_path):
     base_url, _ = server
     dest = tmp_path / "012.tar.gz"
-    with pytest.raises(DownloadError, match=r"(?s)day 2022-012 not found.*scnLv2_rapid_2022_012.*"
-                                            r"scnLv2_prov1_2022_012.*cosmic.missions.cosmic2"):
+    with pytest.raises(
+        DownloadError,
+        match=r"(?s)day 2022-012 not found.*scnLv2_rapid_2022_012.*"
+        r"scnLv2_prov1_2022_012.*cosmic.missions.cosmic2",
+    ):
         _get(base_url, 12, dest)
     assert not dest.exists()
     url, _ = _get(base_url, 12, dest, missing_day="empty")
     assert url is None
-    events, problems = read_scint_day(dest, product="scnLv2", mission="cosmic2",
-                                      altitude_km=(90, 130), tangent_point="auto", strict=True)
+    events, problems = read_scint_day(
+        dest,
+        product="scnLv2",
+        mission="cosmic2",
+        altitude_km=(90, 130),
+        tangent_point="auto",
+        strict=True,
+    )
     assert events.attrs["n_members"] == 0 and len(events) == 0 and problems == []
     with pytest.raises(ConfigError, match="missing_day"):
         _get(base_url, 12, dest, missing_day="skip")
@@ -159,9 +200,11 @@ def test_local_archive_layout(tmp_path):
     day.mkdir(parents=True)
     (day / "scnLv2_prov1_2022_011.tar.gz").write_bytes(b"x")
     assert local_day_path(tmp_path, 2022, 11, product="scnLv2", streams=STREAMS).endswith(
-        "2022/011/scnLv2_prov1_2022_011.tar.gz")
+        "2022/011/scnLv2_prov1_2022_011.tar.gz"
+    )
     assert local_day_path(tmp_path, 2022, 12, product="scnLv2", streams=STREAMS).endswith(
-        "2022/012/scnLv2_rapid_2022_012.tar.gz")
+        "2022/012/scnLv2_rapid_2022_012.tar.gz"
+    )
     with pytest.raises(ConfigError, match="local_archive"):
         local_day_path(None, 2022, 11, product="scnLv2", streams=STREAMS)
 
@@ -192,7 +235,8 @@ def test_download_rule_with_stream_fallback(tmp_path_factory):
     try:
         base_url = f"http://127.0.0.1:{httpd.server_address[1]}/gnss-ro/cosmic2"
         wd = make_workdir(
-            tmp_path_factory.mktemp("wf"), "cosmic2_cdaac",
+            tmp_path_factory.mktemp("wf"),
+            "cosmic2_cdaac",
             overrides={"cosmic": {"missions": {"cosmic2": {"cdaac": {"base_url": base_url}}}}},
         )
         snakemake(wd, "--cores", "2", "results/occultation/cosmic2/qc_summary.csv")

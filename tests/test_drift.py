@@ -147,7 +147,9 @@ def test_collision_dominated_terms_dominate():
     I, r = 58.44, 20.0
     si, ci = np.sin(np.radians(I)), np.cos(np.radians(I))
     parts = ion_drift_contributions(30.0, 30.0, 0.3, I, 0.0, r)
-    assert abs(parts["V"][1] / parts["U"][1]) == pytest.approx((r * r + ci * ci) / (r * si), rel=1e-12)
+    assert abs(parts["V"][1] / parts["U"][1]) == pytest.approx(
+        (r * r + ci * ci) / (r * si), rel=1e-12
+    )
     assert abs(parts["U"][2] / parts["V"][2]) == pytest.approx(r / si, rel=1e-12)
     assert r / si > 20
     # with Beijing's declination (-5.97) the dominance stays above 10 (23.5 and 16.2)

@@ -28,8 +28,11 @@ def _conda_pip_pins() -> dict[str, list[str]]:
 
 def test_conda_env_is_generated_from_the_lock_file():
     # the generator compares the file with `uv export` of uv.lock, byte for byte
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "sync_conda_env.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "sync_conda_env.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
 
 

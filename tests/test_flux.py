@@ -38,10 +38,18 @@ def _state_and_drift(per_month: int = 1, seed: int = 0):
     dims = ("time", "altitude", "lat", "lon")
     n = xr.DataArray(1e9 * (1 + rng.random(shape)), dims=dims, coords=coords)
     drivers = ["U", "V", "W", "ExB", "pedersen"]
-    v = xr.DataArray(rng.normal(0, 3, (5, *shape)), dims=("driver", *dims), coords={"driver": drivers, **coords})
-    w = xr.DataArray(rng.normal(0, 0.3, (5, *shape)), dims=("driver", *dims), coords={"driver": drivers, **coords})
+    v = xr.DataArray(
+        rng.normal(0, 3, (5, *shape)), dims=("driver", *dims), coords={"driver": drivers, **coords}
+    )
+    w = xr.DataArray(
+        rng.normal(0, 0.3, (5, *shape)),
+        dims=("driver", *dims),
+        coords={"driver": drivers, **coords},
+    )
     state = xr.Dataset({"n_Fep": n})
-    drift = xr.Dataset({"v_ion": v, "w_ion": w, "v_ion_total": v.sum("driver"), "w_ion_total": w.sum("driver")})
+    drift = xr.Dataset(
+        {"v_ion": v, "w_ion": w, "v_ion_total": v.sum("driver"), "w_ion_total": w.sum("driver")}
+    )
     return state, drift
 
 
@@ -54,10 +62,13 @@ def test_flux_is_density_times_drift_point_by_point():
         np.testing.assert_allclose(ds["flux_north"].sel(month=m).values, expect_n, rtol=1e-12)
         np.testing.assert_allclose(ds["flux_up"].sel(month=m).values, expect_w, rtol=1e-12)
         # the level is the 106 km model level (on the grid: no interpolation error)
-        np.testing.assert_allclose(ds["flux_north_level"].sel(month=m).values,
-                                   expect_n[list(ALT).index(106.0)], rtol=1e-12)
+        np.testing.assert_allclose(
+            ds["flux_north_level"].sel(month=m).values, expect_n[list(ALT).index(106.0)], rtol=1e-12
+        )
     # the parts carried by each driver add up to the zonal-mean flux
-    np.testing.assert_allclose(ds["flux_north_zm_by_driver"].sum("driver"), ds["flux_north_zm"], rtol=1e-10)
+    np.testing.assert_allclose(
+        ds["flux_north_zm_by_driver"].sum("driver"), ds["flux_north_zm"], rtol=1e-10
+    )
     for k in ("flux_north", "flux_up", "flux_north_zm", "flux_north_level"):
         assert ds[k].attrs["units"] == "m-2 s-1"
     assert ds["convergence_zm"].attrs["units"] == "m-3 s-1"
@@ -70,7 +81,8 @@ def test_monthly_flux_is_the_mean_of_the_product():
     prod = (state["n_Fep"] * drift["v_ion_total"]).isel(time=slice(0, 4)).mean("time")
     np.testing.assert_allclose(ds["flux_north"].sel(month=1).values, prod.values, rtol=1e-12)
     naive = state["n_Fep"].isel(time=slice(0, 4)).mean("time") * drift["v_ion_total"].isel(
-        time=slice(0, 4)).mean("time")
+        time=slice(0, 4)
+    ).mean("time")
     assert not np.allclose(naive.values, prod.values, rtol=1e-3)
 
 
@@ -168,8 +180,12 @@ def _residual_inputs(per_month: int, dec_fn, seed: int):
     U = xr.DataArray(rng.normal(0, 20, shape), dims=d4, coords=c4)
     r = xr.DataArray(np.exp(rng.normal(1.0, 0.8, shape)), dims=d4, coords=c4)
     c3 = {k: c4[k] for k in d4[1:]}
-    inc = xr.DataArray(np.broadcast_to(60 * np.sin(np.deg2rad(lat))[None, :, None], shape[1:]).copy()
-                       + rng.normal(0, 3, shape[1:]), dims=d4[1:], coords=c3)
+    inc = xr.DataArray(
+        np.broadcast_to(60 * np.sin(np.deg2rad(lat))[None, :, None], shape[1:]).copy()
+        + rng.normal(0, 3, shape[1:]),
+        dims=d4[1:],
+        coords=c3,
+    )
     dec = xr.DataArray(dec_fn(rng, shape[1:]), dims=d4[1:], coords=c3)
     d3 = ("time", "altitude", "lat")
     vs = xr.DataArray(rng.normal(0, 3, shape[:3]), dims=d3, coords={k: c4[k] for k in d3})
@@ -179,8 +195,12 @@ def _residual_inputs(per_month: int, dec_fn, seed: int):
 
 def _check_against_pointwise(per_month, dec_fn, seed):
     U, r, inc, dec, vs, ws = _residual_inputs(per_month, dec_fn, seed)
-    out = residual_drift(xr.Dataset({"v_star": vs, "w_star": ws}), xr.Dataset({"U": U}),
-                         xr.Dataset({"inclination": inc, "declination": dec, "r_i": r}), altitude_km=(100, 120))
+    out = residual_drift(
+        xr.Dataset({"v_star": vs, "w_star": ws}),
+        xr.Dataset({"U": U}),
+        xr.Dataset({"inclination": inc, "declination": dec, "r_i": r}),
+        altitude_km=(100, 120),
+    )
     assert out["altitude"].min() == 100 and out["altitude"].max() == 120
     sel = {"altitude": slice(100, 120)}
     month_of = np.array([t.month for t in U["time"].values])
@@ -190,19 +210,26 @@ def _check_against_pointwise(per_month, dec_fn, seed):
         U_bar = U.isel(time=it).mean(("time", "lon")).sel(sel).values
         v = vs.isel(time=it).mean("time").sel(sel).values
         w = ws.isel(time=it).mean("time").sel(sel).values
-        expect = _pointwise_mean_drift(U_bar, v, w, inc.sel(sel).values, dec.sel(sel).values,
-                                       r.isel(time=it).sel(sel).values)
+        expect = _pointwise_mean_drift(
+            U_bar, v, w, inc.sel(sel).values, dec.sel(sel).values, r.isel(time=it).sel(sel).values
+        )
         for c, e in zip(("u", "v", "w"), expect, strict=True):
-            np.testing.assert_allclose(out[f"{c}_ion"].sel(month=m).values, e, rtol=1e-8, atol=1e-10)
+            np.testing.assert_allclose(
+                out[f"{c}_ion"].sel(month=m).values, e, rtol=1e-8, atol=1e-10
+            )
         # the V-driven part alone: the same average with only v* as wind
         zero = np.zeros_like(U_bar)
-        e_v = _pointwise_mean_drift(zero, v, zero, inc.sel(sel).values, dec.sel(sel).values,
-                                    r.isel(time=it).sel(sel).values)
-        np.testing.assert_allclose(out["v_ion_by_driver"].sel(month=m, driver="V").values, e_v[1],
-                                   rtol=1e-8, atol=1e-10)
+        e_v = _pointwise_mean_drift(
+            zero, v, zero, inc.sel(sel).values, dec.sel(sel).values, r.isel(time=it).sel(sel).values
+        )
+        np.testing.assert_allclose(
+            out["v_ion_by_driver"].sel(month=m, driver="V").values, e_v[1], rtol=1e-8, atol=1e-10
+        )
         expected[m] = (U_bar, v, w, it, expect)
     for c in ("u", "v", "w"):
-        np.testing.assert_allclose(out[f"{c}_ion_by_driver"].sum("driver"), out[f"{c}_ion"], rtol=1e-12)
+        np.testing.assert_allclose(
+            out[f"{c}_ion_by_driver"].sum("driver"), out[f"{c}_ion"], rtol=1e-12
+        )
     assert list(out["driver"].values) == ["U", "V", "W"]
     return out, (U, r, inc, dec), expected
 
@@ -216,13 +243,20 @@ def test_residual_drift_with_declination_wrapping_around_the_latitude_circle():
     """Near a magnetic pole D takes every value in -180..180 around a latitude circle: its arithmetic
     mean is meaningless, the mean of the pointwise drift is not."""
     out, (U, r, inc, dec), expected = _check_against_pointwise(
-        1, lambda rng, shape: rng.uniform(-180.0, 180.0, shape), seed=5)
+        1, lambda rng, shape: rng.uniform(-180.0, 180.0, shape), seed=5
+    )
     sel = {"altitude": slice(100, 120)}
     # the old approach (drift of the zonal means of I, D and r_i) gives a different answer
     for m in (1, 7):
         U_bar, v, w, it, expect = expected[m]
-        old = ion_drift_closed_form(U_bar, v, w, inc.mean("lon").sel(sel).values, dec.mean("lon").sel(sel).values,
-                                    r.isel(time=it).mean(("time", "lon")).sel(sel).values)
+        old = ion_drift_closed_form(
+            U_bar,
+            v,
+            w,
+            inc.mean("lon").sel(sel).values,
+            dec.mean("lon").sel(sel).values,
+            r.isel(time=it).mean(("time", "lon")).sel(sel).values,
+        )
         for c in range(3):
             assert not np.allclose(old[c], expect[c], rtol=0.05, atol=0.05)
     # the declination diagnostic is the circular mean, inside -180..180
@@ -233,8 +267,11 @@ def test_es_band_and_trough_rows():
     lat = np.arange(-87.5, 88.0, 5.0)
     ratio = np.where((np.abs(lat) > 10) & (np.abs(lat) < 60), 2.0, 0.2)
     ratio = np.where(lat > 0, ratio, ratio * 0.8)
-    ds = xr.Dataset({"column_density_ratio": (("month", "lat"), np.tile(ratio, (12, 1)))},
-                    coords={"month": np.arange(1, 13), "lat": lat}, attrs={"lat_resolution_deg": 5.0})
+    ds = xr.Dataset(
+        {"column_density_ratio": (("month", "lat"), np.tile(ratio, (12, 1)))},
+        coords={"month": np.arange(1, 13), "lat": lat},
+        attrs={"lat_resolution_deg": 5.0},
+    )
     rows = P.es_band_rows(ds, threshold=1.0)  # bands 10-60 both sides, edges on bin edges
     assert [r["value_low"] for r in rows] == [10.0, 10.0]
     assert [r["value_high"] for r in rows] == [60.0, 60.0]
@@ -248,18 +285,30 @@ def test_es_band_and_trough_rows():
     maps = {}
     for season, sign in (("DJF", 1), ("JJA", -1)):
         mean = np.where((sign * mlat >= 60) & (sign * mlat <= 80), 0.1, 0.5)[None]
-        maps[season] = xr.Dataset({"s4max_mean": (("season", "lat", "lon"), mean),
-                                   "count": (("season", "lat", "lon"), np.full(mean.shape, 3))},
-                                  coords={"season": [season], "lat": lat, "lon": glon[0]})
+        maps[season] = xr.Dataset(
+            {
+                "s4max_mean": (("season", "lat", "lon"), mean),
+                "count": (("season", "lat", "lon"), np.full(mean.shape, 3)),
+            },
+            coords={"season": [season], "lat": lat, "lon": glon[0]},
+        )
     rows = P.winter_trough_rows(maps, years=[2008], maglat_deg=(60.0, 80.0))
     assert [r["value_low"] for r in rows] == pytest.approx([0.1, 0.1])
 
 
 def test_ionosonde_rows_and_velocity_row():
-    reg = pd.DataFrame({"fit": ["Greenwich", "120E", "all"], "slope_deg_per_day": [1.0, np.nan, 2.0],
-                        "slope_se_deg_per_day": [0.1, np.nan, 0.2], "speed_m_per_s": [1.3, np.nan, 2.6],
-                        "speed_se_m_per_s": [0.13, np.nan, 0.26], "r": [0.9, np.nan, 0.8],
-                        "p_value": [0.01, np.nan, 0.02], "n_points": [5, 2, 10]})
+    reg = pd.DataFrame(
+        {
+            "fit": ["Greenwich", "120E", "all"],
+            "slope_deg_per_day": [1.0, np.nan, 2.0],
+            "slope_se_deg_per_day": [0.1, np.nan, 0.2],
+            "speed_m_per_s": [1.3, np.nan, 2.6],
+            "speed_se_m_per_s": [0.13, np.nan, 0.26],
+            "r": [0.9, np.nan, 0.8],
+            "p_value": [0.01, np.nan, 0.02],
+            "n_points": [5, 2, 10],
+        }
+    )
     rows = P.ionosonde_rows(reg)
     assert len(rows) == 6
     assert rows[0]["paper_value"] == "8.06 ± 0.15" and rows[1]["paper_low"] == 10.35
@@ -268,12 +317,24 @@ def test_ionosonde_rows_and_velocity_row():
 
     lat = np.arange(-85.0, 86.0, 10.0)
     alt = np.arange(100.0, 121.0)
-    v = np.broadcast_to(np.where(lat > 0, 1.0, -1.0), (12, alt.size, lat.size)) * (np.arange(1, 13)[:, None, None])
-    drift = xr.Dataset({"v_ion": (("month", "altitude", "lat"), v)},
-                       coords={"month": np.arange(1, 13), "altitude": alt, "lat": lat})
-    row = P.velocity_rows(drift, altitude_km=(107.0, 118.0), lat_deg=(10.0, 60.0), months=(6, 7, 8),
-                          drivers=None, range_method="minmax", percentiles=(5, 95),
-                          area_weighted=True)[0]
+    v = (
+        np.broadcast_to(np.where(lat > 0, 1.0, -1.0), (12, alt.size, lat.size))
+        * (np.arange(1, 13)[:, None, None])
+    )
+    drift = xr.Dataset(
+        {"v_ion": (("month", "altitude", "lat"), v)},
+        coords={"month": np.arange(1, 13), "altitude": alt, "lat": lat},
+    )
+    row = P.velocity_rows(
+        drift,
+        altitude_km=(107.0, 118.0),
+        lat_deg=(10.0, 60.0),
+        months=(6, 7, 8),
+        drivers=None,
+        range_method="minmax",
+        percentiles=(5, 95),
+        area_weighted=True,
+    )[0]
     assert (row["value_low"], row["value_high"]) == (6.0, 8.0)  # June-August, northern latitudes
     assert row["paper_value"] == "-1.08 to 7.45"
 
@@ -283,11 +344,21 @@ def test_fe_flux_and_flux_range_steps(tmp_path):
     state, drift = _state_and_drift(per_month=1)
     state.to_netcdf(tmp_path / "state.nc")
     drift.to_netcdf(tmp_path / "drift.nc")
-    steps.fe_flux(RuleJob(input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
-                          output={"flux": str(tmp_path / "fe_flux.nc")}, params={"level_km": 106}))
+    steps.fe_flux(
+        RuleJob(
+            input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
+            output={"flux": str(tmp_path / "fe_flux.nc")},
+            params={"level_km": 106},
+        )
+    )
     rng = {"method": "minmax", "percentiles": [5, 95], "area_weighted": True}
-    steps.flux_range(RuleJob(input={"flux": str(tmp_path / "fe_flux.nc")},
-                             output={"ranges": str(tmp_path / "range.csv")}, params={"range": rng}))
+    steps.flux_range(
+        RuleJob(
+            input={"flux": str(tmp_path / "fe_flux.nc")},
+            output={"ranges": str(tmp_path / "range.csv")},
+            params={"range": rng},
+        )
+    )
     table = pd.read_csv(tmp_path / "range.csv")
     assert list(table["month"]) == [1, 7] and (table["units"] == "m-2 s-1").all()
     assert (table["range_method"] == "minmax").all() and (table["level_km"] == 106).all()
@@ -308,8 +379,11 @@ def test_fe_flux_step_without_fe_ions_names_fep(tmp_path):
     state, drift = _state_and_drift(per_month=1)
     state.rename(n_Fep="n_air").to_netcdf(tmp_path / "state.nc")
     drift.to_netcdf(tmp_path / "drift.nc")
-    job = RuleJob(input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
-                  output={"flux": str(tmp_path / "f.nc")}, params={"level_km": 106})
+    job = RuleJob(
+        input={"state": str(tmp_path / "state.nc"), "drift": str(tmp_path / "drift.nc")},
+        output={"flux": str(tmp_path / "f.nc")},
+        params={"level_km": 106},
+    )
     with pytest.raises(InputFileError, match="Fep"):
         steps.fe_flux(job)
     assert not (tmp_path / "f.nc").exists()

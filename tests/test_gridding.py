@@ -93,12 +93,15 @@ def test_stream_over_parquet_tables(tmp_path):
     paths, all_parts = [], []
     for d in range(5):
         n = 500
-        df = pd.DataFrame({
-            "time": pd.Timestamp("2008-01-01") + pd.to_timedelta(rng.uniform(0, 365, n), unit="D"),
-            "lattp_s4max": rng.uniform(-90, 90, n),
-            "lontp_s4max": rng.uniform(-180, 180, n),
-            "s4max": rng.uniform(0, 2, n),
-        })
+        df = pd.DataFrame(
+            {
+                "time": pd.Timestamp("2008-01-01")
+                + pd.to_timedelta(rng.uniform(0, 365, n), unit="D"),
+                "lattp_s4max": rng.uniform(-90, 90, n),
+                "lontp_s4max": rng.uniform(-180, 180, n),
+                "s4max": rng.uniform(0, 2, n),
+            }
+        )
         p = tmp_path / f"{d}.parquet"
         df.to_parquet(p)
         paths.append(p)
@@ -125,17 +128,27 @@ def test_seasonal_maps_step_unpacks_the_configuration(tmp_path):
     rng = np.random.default_rng(4)
     n = 400
     table = tmp_path / "001.parquet"
-    pd.DataFrame({
-        "time": pd.Timestamp("2008-01-05") + pd.to_timedelta(rng.uniform(0, 1, n), unit="D"),
-        "lattp_s4max": rng.uniform(-90, 90, n),
-        "lontp_s4max": rng.uniform(-180, 180, n),
-        "s4max": rng.uniform(0, 2, n),
-    }).to_parquet(table)
+    pd.DataFrame(
+        {
+            "time": pd.Timestamp("2008-01-05") + pd.to_timedelta(rng.uniform(0, 1, n), unit="D"),
+            "lattp_s4max": rng.uniform(-90, 90, n),
+            "lontp_s4max": rng.uniform(-180, 180, n),
+            "s4max": rng.uniform(0, 2, n),
+        }
+    ).to_parquet(table)
     outs = [str(tmp_path / f"maps_{s}.nc") for s in SEASONS]
-    seasonal_maps(RuleJob(
-        input={"events": [str(table)]}, output={"maps": outs},
-        params={"maps": cosmic["maps"], "qc": cosmic["qc"], "years": cosmic["years"],
-                "config": provenance_config(cosmic, "maps")}))
+    seasonal_maps(
+        RuleJob(
+            input={"events": [str(table)]},
+            output={"maps": outs},
+            params={
+                "maps": cosmic["maps"],
+                "qc": cosmic["qc"],
+                "years": cosmic["years"],
+                "config": provenance_config(cosmic, "maps"),
+            },
+        )
+    )
     import xarray as xr
 
     with xr.open_dataset(outs[0]) as ds:
@@ -149,8 +162,14 @@ def test_a_damaged_event_table_is_named(tmp_path):
     from estransport.errors import InputFileError
 
     good = tmp_path / "001.parquet"
-    pd.DataFrame({"time": pd.to_datetime(["2008-01-01"]), "lattp_s4max": [1.0],
-                  "lontp_s4max": [2.0], "s4max": [0.3]}).to_parquet(good)
+    pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2008-01-01"]),
+            "lattp_s4max": [1.0],
+            "lontp_s4max": [2.0],
+            "s4max": [0.3],
+        }
+    ).to_parquet(good)
     bad = tmp_path / "002.parquet"
     bad.write_bytes(good.read_bytes()[:40])  # an interrupted copy
     with pytest.raises(InputFileError, match="delete it and rerun") as err:
@@ -163,13 +182,16 @@ def _day_tables(tmp_path, sizes, seed=7):
     rng = np.random.default_rng(seed)
     paths, frames = [], []
     for d, n in enumerate(sizes, 1):
-        df = pd.DataFrame({
-            "time": pd.Timestamp("2008-01-01") + pd.to_timedelta(d + rng.uniform(0, 1, n), unit="D"),
-            "lattp_s4max": rng.uniform(-90, 90, n),
-            "lontp_s4max": rng.uniform(-180, 180, n),
-            "alttp_s4max": rng.uniform(90, 130, n),
-            "s4max": rng.uniform(0, 2, n),
-        })
+        df = pd.DataFrame(
+            {
+                "time": pd.Timestamp("2008-01-01")
+                + pd.to_timedelta(d + rng.uniform(0, 1, n), unit="D"),
+                "lattp_s4max": rng.uniform(-90, 90, n),
+                "lontp_s4max": rng.uniform(-180, 180, n),
+                "alttp_s4max": rng.uniform(90, 130, n),
+                "s4max": rng.uniform(0, 2, n),
+            }
+        )
         p = tmp_path / f"{d:03d}.parquet"
         df.to_parquet(p)
         paths.append(p)

@@ -85,8 +85,10 @@ def test_min_confidence_filter_keeps_manual(millstone, tmp_path):
 
 def test_no_data_status_is_empty_and_errors_are_errors(tmp_path):
     nodata = tmp_path / "nodata.txt"
-    nodata.write_text("# Global Ionospheric Radio Observatory\n"
-                      "# STATUS: ERROR (No measurement data found for the query)\n")
+    nodata.write_text(
+        "# Global Ionospheric Radio Observatory\n"
+        "# STATUS: ERROR (No measurement data found for the query)\n"
+    )
     assert read_didbase_table(nodata, station="WU430").empty
     err = tmp_path / "err.txt"
     err.write_text("ERROR: unknown URSI code XX000\n")
@@ -112,8 +114,9 @@ def test_bad_lines_name_file_and_line(millstone, tmp_path):
 
 
 def test_wrong_unit_is_rejected(millstone, tmp_path):
-    text = millstone.read_text().replace("#Time                     CS   foF2 QD",
-                                         "#Time                     CS   foEs QD")
+    text = millstone.read_text().replace(
+        "#Time                     CS   foF2 QD", "#Time                     CS   foEs QD"
+    )
     text = text.replace("# foF2 [MHz]", "# foEs [kHz]")
     f = tmp_path / "units.txt"
     f.write_text(text)
@@ -129,8 +132,10 @@ HEADER = "#Time CS foF2 QD\n"
 @pytest.mark.parametrize("year", [1, 1066, 1676, 1924, 1929, 2101, 2150, 2263, 3024, 9999])
 def test_year_outside_1930_2100_names_file_and_line(tmp_path, year):
     f = tmp_path / "years.txt"
-    f.write_text(HEADER + "2019-12-30T00:00:00.000Z  70  2.575 //\n"
-                 f"{year:04d}-02-01T21:00:00.000Z  95 12.400 //\n")
+    f.write_text(
+        HEADER + "2019-12-30T00:00:00.000Z  70  2.575 //\n"
+        f"{year:04d}-02-01T21:00:00.000Z  95 12.400 //\n"
+    )
     with pytest.raises(InputFileError, match=rf"years\.txt, line 3: .*year {year}\b") as info:
         read_didbase(f)
     assert info.value.line == 3
@@ -185,7 +190,7 @@ def test_conflicting_duplicates_keep_the_most_confident_row(millstone, tmp_path,
     head, rows = _millstone_lines(millstone)
     rows = rows[:10]
     assert rows[4] == "2019-12-30T00:20:00.000Z  70  2.675 //"
-    other = "2019-12-30T00:20:00.000Z  90  2.700 //"   # same time, another scaling
+    other = "2019-12-30T00:20:00.000Z  90  2.700 //"  # same time, another scaling
     f = _write(tmp_path / "conflict.txt", head, [*rows[:5], other, *rows[5:]])
     with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.didbase"):
         table = read_didbase_table(f, station="MHJ45", characteristic="foF2")
@@ -205,8 +210,7 @@ def test_conflicting_duplicates_keep_the_most_confident_row(millstone, tmp_path,
     assert (kept["foEs_MHz"], kept["source_line"]) == (2.675, 25)
 
 
-def test_rows_outside_the_query_interval_are_dropped_with_a_warning(millstone, tmp_path,
-                                                                    caplog):
+def test_rows_outside_the_query_interval_are_dropped_with_a_warning(millstone, tmp_path, caplog):
     head, rows = _millstone_lines(millstone)
     assert head[8] == "# 2019-12-30T00:00:00.000Z - 2019-12-31T23:59:00.000Z"
     before = "2019-12-29T23:55:00.000Z  70  2.500 //"
@@ -246,14 +250,22 @@ def test_build_hourly_counts_the_qc_of_every_file(millstone, tmp_path, caplog):
     head, rows = _millstone_lines(millstone)
     empty = _write(tmp_path / "MHJ45_2018.txt", head, [])
     dup = _write(tmp_path / "MHJ45_2019.txt", head, [rows[0], rows[0], *rows[1:]])
-    station = Station("mhj45", "Millstone Hill", 42.6, -71.5, "X", 2018, 2019, "giro",
-                      "didbase", "MHJ45")
+    station = Station(
+        "mhj45", "Millstone Hill", 42.6, -71.5, "X", 2018, 2019, "giro", "didbase", "MHJ45"
+    )
     # the station's column is foEs: rename the sample's foF2
     for p in (empty, dup):
         p.write_text(p.read_text().replace("foF2", "foEs"))
     with caplog.at_level(logging.INFO, logger="estransport.ionosonde.hourly"):
-        hourly = build_hourly([empty, dup], station, confidence_filter="ionogram", min_confidence=0,
-                              keep_unknown_confidence=True, method="nearest", tolerance_min=30)
+        hourly = build_hourly(
+            [empty, dup],
+            station,
+            confidence_filter="ionogram",
+            min_confidence=0,
+            keep_unknown_confidence=True,
+            method="nearest",
+            tolerance_min=30,
+        )
     assert hourly.attrs["qc"]["header_only"] == 1
     assert hourly.attrs["qc"]["duplicates_dropped"] == 1
     assert "1 header-only file" in caplog.text and "1 exact duplicate" in caplog.text

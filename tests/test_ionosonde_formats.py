@@ -124,9 +124,11 @@ def test_iiwg_layout_by_hand(tmp_path):
     f = tmp_path / "slough.iiwg"
     f.write_text("\r\n".join(text) + "\r\n")
     t = read_iiwg(f, "slough")
-    assert t["time_ut"].tolist() == [pd.Timestamp("2001-02-01 00:00"),
-                                     pd.Timestamp("2001-02-01 12:00"),
-                                     pd.Timestamp("2001-02-02 06:00")]
+    assert t["time_ut"].tolist() == [
+        pd.Timestamp("2001-02-01 00:00"),
+        pd.Timestamp("2001-02-01 12:00"),
+        pd.Timestamp("2001-02-02 06:00"),
+    ]
     assert t["foEs_MHz"].iloc[0] == 4.5 and np.isnan(t["foEs_MHz"].iloc[1])
     assert t["foEs_MHz"].iloc[2] == 12.3
     assert t["qualifier"].tolist() == ["U", "", ""]
@@ -145,14 +147,18 @@ def test_iiwg_layout_by_hand(tmp_path):
 
 def test_saoxml_errors_name_file_and_line(tmp_path):
     f = tmp_path / "x.xml"
-    f.write_text('<?xml version="1.0"?>\n<SAORecordList>\n'
-                 '<SAORecord FormatVersion="5.0" StartTimeUTC="2009-02-29T00:00:00Z" URSICode="AB123">\n'
-                 "</SAORecord>\n</SAORecordList>\n")
+    f.write_text(
+        '<?xml version="1.0"?>\n<SAORecordList>\n'
+        '<SAORecord FormatVersion="5.0" StartTimeUTC="2009-02-29T00:00:00Z" URSICode="AB123">\n'
+        "</SAORecord>\n</SAORecordList>\n"
+    )
     with pytest.raises(InputFileError, match=r"x\.xml, line 3: impossible date"):
         read_raw(f, SHAOYANG)
-    f.write_text('<SAORecordList>\n<SAORecord StartTimeUTC="2009-02-28T00:00:00Z">\n'
-                 '<CharacteristicList><URSI ID="30" Val="4.5" Units="kHz"/></CharacteristicList>\n'
-                 "</SAORecord></SAORecordList>\n")
+    f.write_text(
+        '<SAORecordList>\n<SAORecord StartTimeUTC="2009-02-28T00:00:00Z">\n'
+        '<CharacteristicList><URSI ID="30" Val="4.5" Units="kHz"/></CharacteristicList>\n'
+        "</SAORecord></SAORecordList>\n"
+    )
     with pytest.raises(InputFileError, match=r"line 3: foEs_MHz in units 'kHz'"):
         read_raw(f, SHAOYANG)
     f.write_text("<SAORecordList>\n<SAORecord>\n")
@@ -163,7 +169,15 @@ def test_saoxml_errors_name_file_and_line(tmp_path):
 def test_meridians_beyond_180_are_wrapped(tmp_path):
     """A header meridian of 345 (= 15 W in 0-360 degrees) gives the same UT as -15."""
     assert [wrap_meridian(m) for m in (345, -15, 180, -180, 360, 0, 190, 120)] == [
-        -15, -15, 180, 180, 0, 0, -170, 120]
+        -15,
+        -15,
+        180,
+        180,
+        0,
+        0,
+        -170,
+        120,
+    ]
     noon = dt.datetime(1996, 7, 1, 12)
     assert lmt_to_ut(noon, 345) == lmt_to_ut(noon, -15) == dt.datetime(1996, 7, 1, 13)
     assert lmt_to_ut(noon, 360) == noon

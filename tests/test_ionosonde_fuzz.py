@@ -34,28 +34,36 @@ FUZZ = settings(
     derandomize=not os.environ.get("ESTRANSPORT_FUZZ_EXAMPLES"),  # reproducible in CI
 )
 
-IIWG_SEED = "\r\n".join([
-    f"{'SLOUGH':<30}{'SL051':<5}{0:4d}{51.5:5.1f}{-0.6:5.1f}{'Manual':<10}{'Edited':<10}{'test':<30}",
-    "".join(f"{i:4d}" for i in [2001, 2, 28, 2, 6, 2, 1] + [0] * 23),
-    "".join(f"{i:4d}" for i in [0] * 5),
-    f"{'foEs':<10}{chr(39) + 'hEs':<10}",
-    f"{'0.1 MHz':<10}{'km':<10}",
-    "3034",
-    "000000120000",
-    "060000",
-    " 45UA    G",
-    "123  ",
-    *[" 45  "] * 6,
-    "105  110  ",
-    "102  ",
-    *[" 45  "] * 6,
-]) + "\r\n"
+IIWG_SEED = (
+    "\r\n".join(
+        [
+            f"{'SLOUGH':<30}{'SL051':<5}{0:4d}{51.5:5.1f}{-0.6:5.1f}{'Manual':<10}{'Edited':<10}{'test':<30}",
+            "".join(f"{i:4d}" for i in [2001, 2, 28, 2, 6, 2, 1] + [0] * 23),
+            "".join(f"{i:4d}" for i in [0] * 5),
+            f"{'foEs':<10}{chr(39) + 'hEs':<10}",
+            f"{'0.1 MHz':<10}{'km':<10}",
+            "3034",
+            "000000120000",
+            "060000",
+            " 45UA    G",
+            "123  ",
+            *[" 45  "] * 6,
+            "105  110  ",
+            "102  ",
+            *[" 45  "] * 6,
+        ]
+    )
+    + "\r\n"
+)
 
-DATAFILE_SEED = "\n".join(
-    f"2003{m:2d}{d:2d}" + "".join(f"{(30 + h) % 1000:3d}  " if h % 5 else "    G"
-                                   for h in range(24))
-    for m, d in ((6, 1), (6, 2), (12, 31))
-) + "\n"
+DATAFILE_SEED = (
+    "\n".join(
+        f"2003{m:2d}{d:2d}"
+        + "".join(f"{(30 + h) % 1000:3d}  " if h % 5 else "    G" for h in range(24))
+        for m, d in ((6, 1), (6, 2), (12, 31))
+    )
+    + "\n"
+)
 
 SAOXML_SEED = """<?xml version="1.0" encoding="UTF-8"?>
 <SAORecordList>
@@ -87,8 +95,10 @@ def mutations(draw, seed: bytes) -> bytes:
             junk = draw(st.binary(min_size=1, max_size=6))
             data[pos : pos + len(junk)] = junk
         elif kind == "insert":
-            data[pos:pos] = draw(st.binary(min_size=1, max_size=6) | st.sampled_from(
-                [b"\n", b"\r", b"-", b"9999", b" ", b"\x00", b"\xff", b"<", b"#"]))
+            data[pos:pos] = draw(
+                st.binary(min_size=1, max_size=6)
+                | st.sampled_from([b"\n", b"\r", b"-", b"9999", b" ", b"\x00", b"\xff", b"<", b"#"])
+            )
         else:
             del data[pos : pos + draw(st.integers(1, 20))]
     return bytes(data)
@@ -128,29 +138,41 @@ def test_fuzz_sao(tmp_path, sao_seed, data):
 @FUZZ
 @given(data=st.data())
 def test_fuzz_didbase(tmp_path, didbase_seed, data):
-    _check(lambda p: read_didbase_table(p, "MHJ45", characteristic="foF2"),
-           tmp_path / "f.txt", data.draw(mutations(didbase_seed)))
+    _check(
+        lambda p: read_didbase_table(p, "MHJ45", characteristic="foF2"),
+        tmp_path / "f.txt",
+        data.draw(mutations(didbase_seed)),
+    )
 
 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_iiwg(tmp_path, data):
-    _check(lambda p: read_iiwg(p, "slough"), tmp_path / "f.iiwg",
-           data.draw(mutations(IIWG_SEED.encode())))
+    _check(
+        lambda p: read_iiwg(p, "slough"),
+        tmp_path / "f.iiwg",
+        data.draw(mutations(IIWG_SEED.encode())),
+    )
 
 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_ukssdc_daily(tmp_path, data):
-    _check(lambda p: read_ukssdc_daily(p, "slough", meridian_deg_e=-0.6), tmp_path / "f.dat",
-           data.draw(mutations(DATAFILE_SEED.encode())))
+    _check(
+        lambda p: read_ukssdc_daily(p, "slough", meridian_deg_e=-0.6),
+        tmp_path / "f.dat",
+        data.draw(mutations(DATAFILE_SEED.encode())),
+    )
 
 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_saoxml(tmp_path, data):
-    _check(lambda p: read_saoxml(p, "shaoyang"), tmp_path / "f.xml",
-           data.draw(mutations(SAOXML_SEED.encode())))
+    _check(
+        lambda p: read_saoxml(p, "shaoyang"),
+        tmp_path / "f.xml",
+        data.draw(mutations(SAOXML_SEED.encode())),
+    )
 
 
 def test_seeds_are_valid(tmp_path):
@@ -165,13 +187,24 @@ def test_seeds_are_valid(tmp_path):
 
 
 @pytest.mark.realdata
-@settings(max_examples=80, deadline=3000, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(year=st.integers(1900, 2150), doy=st.integers(0, 999), month=st.integers(0, 99),
-       day=st.integers(0, 99), hour=st.integers(0, 99), minute=st.integers(0, 99),
-       second=st.integers(0, 99))
-def test_sao_accepts_exactly_the_possible_dates(tmp_path, sao_seed, year, doy, month, day,
-                                                hour, minute, second):
+@settings(
+    max_examples=80,
+    deadline=3000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    year=st.integers(1900, 2150),
+    doy=st.integers(0, 999),
+    month=st.integers(0, 99),
+    day=st.integers(0, 99),
+    hour=st.integers(0, 99),
+    minute=st.integers(0, 99),
+    second=st.integers(0, 99),
+)
+def test_sao_accepts_exactly_the_possible_dates(
+    tmp_path, sao_seed, year, doy, month, day, hour, minute, second
+):
     stamp = f"FF{year:04d}{doy:03d}{month:02d}{day:02d}{hour:02d}{minute:02d}{second:02d}"
     text = sao_seed.decode().replace("FF2009005010500100000", stamp, 1)
     f = tmp_path / "d.SAO"
@@ -191,8 +224,13 @@ def test_sao_accepts_exactly_the_possible_dates(tmp_path, sao_seed, year, doy, m
 
 # --- the checks of issue 10 (items 13-15): concatenated SAO files, DIDBase rows ---------------
 
-SAO_SAMPLES = ("sao/BC840_2009336000005.SAO", "sao/BL841_2006003000500.SAO",
-               "sao/DW41K_2008020070000.SAO", "sao/KJ609_2009005001000.SAO", "sao/test.sao")
+SAO_SAMPLES = (
+    "sao/BC840_2009336000005.SAO",
+    "sao/BL841_2006003000500.SAO",
+    "sao/DW41K_2008020070000.SAO",
+    "sao/KJ609_2009005001000.SAO",
+    "sao/test.sao",
+)
 SAO_COLUMNS = ["time_ut", "foEs_MHz", "hEs_km", "fbEs_MHz", "confidence"]
 
 
@@ -243,23 +281,33 @@ def test_fuzz_sao_concatenation_never_merges_records(tmp_path, sao_samples, memb
     expected = pd.DataFrame([rows[k] for k in distinct]).sort_values("time_ut")
     got = table[SAO_COLUMNS]
     assert len(got) == len(expected)
-    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False
+    )
     assert table.attrs["qc"]["duplicates_dropped"] == len(members) - len(distinct)
 
 
 @st.composite
 def row_edits(draw, n: int):
     """Edits of the Millstone data rows: swap, copy, conflicting copy, shift out of range."""
-    return draw(st.lists(st.tuples(st.sampled_from(["swap", "copy", "conflict", "outside"]),
-                                   st.integers(0, n - 1), st.integers(0, n - 1)), max_size=6))
+    return draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["swap", "copy", "conflict", "outside"]),
+                st.integers(0, n - 1),
+                st.integers(0, n - 1),
+            ),
+            max_size=6,
+        )
+    )
 
 
 @pytest.mark.realdata
 @FUZZ
 @given(data=st.data())
-def test_fuzz_didbase_rows_are_one_per_time_sorted_and_inside_the_query(tmp_path, didbase_seed,
-                                                                        data):
+def test_fuzz_didbase_rows_are_one_per_time_sorted_and_inside_the_query(
+    tmp_path, didbase_seed, data
+):
     text = didbase_seed.decode().splitlines()
     head, rows = text[:20], text[20:]
     for kind, i, j in data.draw(row_edits(len(rows))):
@@ -278,8 +326,9 @@ def test_fuzz_didbase_rows_are_one_per_time_sorted_and_inside_the_query(tmp_path
     validate_table(table)
     times = table["time_ut"]
     assert times.is_monotonic_increasing and times.is_unique
-    assert times.min() >= dt.datetime(2019, 12, 30) and times.max() <= dt.datetime(2019, 12, 31,
-                                                                                   23, 59)
+    assert times.min() >= dt.datetime(2019, 12, 30) and times.max() <= dt.datetime(
+        2019, 12, 31, 23, 59
+    )
     qc = table.attrs["qc"]
     dropped = qc["outside_query"] + qc["duplicates_dropped"] + qc["conflicting_duplicates"]
     assert len(table) + dropped == len(rows)
@@ -287,8 +336,9 @@ def test_fuzz_didbase_rows_are_one_per_time_sorted_and_inside_the_query(tmp_path
     by_time: dict[str, list[int]] = {}
     for r in rows:
         by_time.setdefault(r[:24], []).append(int(r.split()[1]))
-    for when, cs in zip(times.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z"), table["confidence"],
-                        strict=True):
+    for when, cs in zip(
+        times.dt.strftime("%Y-%m-%dT%H:%M:%S.000Z"), table["confidence"], strict=True
+    ):
         assert cs == max(by_time[when])
 
 

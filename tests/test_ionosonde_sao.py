@@ -91,8 +91,12 @@ def test_crlf_variant_reads_identically(realdata, tmp_path):
 
 
 def test_multi_record_file_yields_all_records(realdata, tmp_path):
-    names = ["sao/KJ609_2009005001000.SAO", "sao/BL841_2006003000500.SAO",
-             "sao/DW41K_2008020070000.SAO", "sao/test.sao"]
+    names = [
+        "sao/KJ609_2009005001000.SAO",
+        "sao/BL841_2006003000500.SAO",
+        "sao/DW41K_2008020070000.SAO",
+        "sao/test.sao",
+    ]
     parts = [realdata(n).read_bytes() for n in names]
     multi = tmp_path / "multi.SAO"
     multi.write_bytes(b"".join(parts))
@@ -144,8 +148,15 @@ def test_unknown_preface_and_not_an_sao_file(realdata, tmp_path):
 
 SAO_NAMES = sorted(REAL_SAO)
 #: Columns that identify a record's content in the comparisons below.
-RECORD_COLUMNS = ["time_ut", "foEs_MHz", "hEs_km", "fbEs_MHz", "confidence", "qualifier",
-                  "descriptor"]
+RECORD_COLUMNS = [
+    "time_ut",
+    "foEs_MHz",
+    "hEs_km",
+    "fbEs_MHz",
+    "confidence",
+    "qualifier",
+    "descriptor",
+]
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +191,9 @@ def test_blank_lines_between_members_are_accepted(sao_members, tmp_path):
     table = read_sao(f, station="X")
     starts = [2, 2 + len(a) + 1, 2 + len(a) + 1 + len(b) + 2]
     expected = _expected(rows, SAO_NAMES[:3], starts)
-    pd.testing.assert_frame_equal(table[[*RECORD_COLUMNS, "source_line"]], expected,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        table[[*RECORD_COLUMNS, "source_line"]], expected, check_dtype=False
+    )
     crlf = tmp_path / "blanks_crlf.SAO"
     crlf.write_bytes(f.read_bytes().replace(b"\n", b"\r\n"))
     assert read_sao(crlf, station="X")["source_line"].tolist() == table["source_line"].tolist()
@@ -195,8 +207,9 @@ def test_exact_duplicate_member_is_dropped_with_a_warning(sao_members, tmp_path,
     with caplog.at_level(logging.WARNING, logger="estransport.ionosonde.sao"):
         table = read_sao(f, station="X")
     expected = _expected(rows, SAO_NAMES[:2], [1, 1 + len(a)])
-    pd.testing.assert_frame_equal(table[[*RECORD_COLUMNS, "source_line"]], expected,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        table[[*RECORD_COLUMNS, "source_line"]], expected, check_dtype=False
+    )
     assert table.attrs["qc"]["duplicates_dropped"] == 2
     dup_start = 1 + len(a) + len(b)
     assert str(f) in caplog.text and "2 exact duplicate" in caplog.text
@@ -229,8 +242,9 @@ def _cut_files(lines):
             head, tail = order[0], order[1:]
             start = 1 + len(lines[head])
             for k in range(1, len(lines[cut])):
-                text = "".join([*lines[head], *lines[cut][:k], *(s for n in tail
-                                                                for s in lines[n])])
+                text = "".join(
+                    [*lines[head], *lines[cut][:k], *(s for n in tail for s in lines[n])]
+                )
                 yield cut, k, start, text, order
 
 
@@ -259,7 +273,9 @@ def test_cut_member_never_swallows_the_next_records(sao_members, tmp_path):
         expected = _expected(rows, order, starts)  # the intact records only
         got = table[[*RECORD_COLUMNS, "source_line"]]
         if not (len(got) == len(expected) and got.equals(expected.astype(got.dtypes))):
-            wrong.append(f"{cut} cut after {k} lines: no error and {len(got)} records that "
-                         f"are not the {len(expected)} intact ones (silent merge)")
+            wrong.append(
+                f"{cut} cut after {k} lines: no error and {len(got)} records that "
+                f"are not the {len(expected)} intact ones (silent merge)"
+            )
     assert tried == 1800
     assert not wrong, f"{len(wrong)} of {tried} cuts:\n" + "\n".join(wrong[:20])

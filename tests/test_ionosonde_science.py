@@ -60,32 +60,56 @@ def pipeline(repo, tmp_path_factory):
         years[st.code] = list(range(first, last + 1))
         paths = [raw_path(raw, st, y) for y in years[st.code]]
         for y, p in zip(years[st.code], paths, strict=True):
-            ionosonde_synthetic(RuleJob(
-                output={"raw": p}, wildcards={"station": st.code, "year": str(y)},
-                params={"station": dataclasses.asdict(st), "seed": seed,
-                        "synthetic": iono["synthetic"]},
-            ))
+            ionosonde_synthetic(
+                RuleJob(
+                    output={"raw": p},
+                    wildcards={"station": st.code, "year": str(y)},
+                    params={
+                        "station": dataclasses.asdict(st),
+                        "seed": seed,
+                        "synthetic": iono["synthetic"],
+                    },
+                )
+            )
         hourly_paths[st.code] = results / st.code / "hourly.parquet"
-        ionosonde_hourly(RuleJob(
-            input={"raw": paths},
-            output={"hourly": hourly_paths[st.code], "qc": results / st.code / "qc.csv"},
-            params={"station": dataclasses.asdict(st),
+        ionosonde_hourly(
+            RuleJob(
+                input={"raw": paths},
+                output={"hourly": hourly_paths[st.code], "qc": results / st.code / "qc.csv"},
+                params={
+                    "station": dataclasses.asdict(st),
                     "confidence_filter": iono["confidence_filter"],
                     "min_confidence": iono["min_confidence"],
                     "keep_unknown_confidence": iono["keep_unknown_confidence"],
-                    "hourly": iono["hourly"]},
-        ))
+                    "hourly": iono["hourly"],
+                },
+            )
+        )
     codes = [st.code for st in stations]
-    res = ionosonde_analysis(RuleJob(
-        input={"hourly": [hourly_paths[c] for c in codes], "stations": registry},
-        output={k: results / f"{k}.csv" for k in ("peaks", "means", "regression")}
-        | {"daily": results / "daily.parquet"},
-        params={"codes": codes, "station_years": years, "analysis": iono["analysis"],
-                "seed": seed},
-    ))
+    res = ionosonde_analysis(
+        RuleJob(
+            input={"hourly": [hourly_paths[c] for c in codes], "stations": registry},
+            output={k: results / f"{k}.csv" for k in ("peaks", "means", "regression")}
+            | {"daily": results / "daily.parquet"},
+            params={
+                "codes": codes,
+                "station_years": years,
+                "analysis": iono["analysis"],
+                "seed": seed,
+            },
+        )
+    )
     hourly = {c: pd.read_parquet(p) for c, p in hourly_paths.items()}
-    return {"truth": truth, "stations": stations, "years": years, "hourly": hourly,
-            "res": res, "iono": iono, "seed": seed, "results": results}
+    return {
+        "truth": truth,
+        "stations": stations,
+        "years": years,
+        "hourly": hourly,
+        "res": res,
+        "iono": iono,
+        "seed": seed,
+        "results": results,
+    }
 
 
 def test_formats_of_the_default(pipeline):
@@ -98,8 +122,13 @@ def test_files_hold_what_the_generator_drew(pipeline):
     (tools/ionosonde_seed_spread.py, the SH test below) gives the same hourly tables."""
     cols = ["time_ut", "station", "foEs_MHz", "qualifier", "descriptor", "confidence"]
     for st in pipeline["stations"]:
-        direct = hourly_without_files(st, pipeline["years"][st.code], seed=pipeline["seed"],
-                                      truth=pipeline["truth"], iono=pipeline["iono"])
+        direct = hourly_without_files(
+            st,
+            pipeline["years"][st.code],
+            seed=pipeline["seed"],
+            truth=pipeline["truth"],
+            iono=pipeline["iono"],
+        )
         pd.testing.assert_frame_equal(pipeline["hourly"][st.code][cols], direct[cols])
 
 
@@ -154,8 +183,10 @@ def test_low_confidence_values_are_kept_and_counted(pipeline):
     for code in ("mohe", "wuhan"):  # SAO and DIDBase carry a confidence
         hourly = pipeline["hourly"][code]
         assert (hourly["confidence"] < iono["min_confidence"]).sum() > 100
-        drawn = [simulate_station_year(by_code[code], y, seed=pipeline["seed"],
-                                       truth=pipeline["truth"]) for y in pipeline["years"][code]]
+        drawn = [
+            simulate_station_year(by_code[code], y, seed=pipeline["seed"], truth=pipeline["truth"])
+            for y in pipeline["years"][code]
+        ]
         truth_values = {}
         for df in drawn:
             truth_values.update(zip(df["time_ut"], df["true_foEs_MHz"], strict=True))
@@ -165,8 +196,10 @@ def test_low_confidence_values_are_kept_and_counted(pipeline):
         qc = pd.read_csv(pipeline["results"] / code / "qc.csv")
         assert (qc["dropped_low_confidence"] == 0).all()
         assert (qc["low_confidence_values"] > 100).all()
-        assert (qc["hourly_values"] == kept.groupby(kept["time_ut"].dt.year).size()
-                .reindex(qc["year"]).to_numpy()).all()
+        assert (
+            qc["hourly_values"]
+            == kept.groupby(kept["time_ut"].dt.year).size().reindex(qc["year"]).to_numpy()
+        ).all()
 
 
 def test_ionogram_filter_removes_planted_wrong_values(pipeline):
@@ -185,8 +218,9 @@ def test_ionogram_filter_removes_planted_wrong_values(pipeline):
         for df in drawn:
             truth_values.update(zip(df["time_ut"], df["true_foEs_MHz"], strict=True))
         kept = hourly.dropna(subset=["foEs_MHz"])
-        np.testing.assert_allclose(kept["foEs_MHz"],
-                                   [truth_values[t] for t in kept["time_ut"]], atol=1e-9)
+        np.testing.assert_allclose(
+            kept["foEs_MHz"], [truth_values[t] for t in kept["time_ut"]], atol=1e-9
+        )
         # ... while the raw soundings do hold them (the filter is doing work)
         wrong = drawn[1]["foEs_MHz"].notna() & (drawn[1]["foEs_MHz"] != drawn[1]["true_foEs_MHz"])
         assert wrong.sum() > 100
@@ -205,11 +239,20 @@ def test_southern_summer_peak_is_found_half_a_year_later(repo):
     cfg = default_config()
     iono = cfg["ionosonde"]
     iono["analysis"]["bootstrap_samples"] = 0
-    quiet = planted_truth({**iono["synthetic"], "day_sd_MHz": 0.0, "hour_sd_MHz": 0.0,
-                           "gap_day_fraction": 0.0, "outage_days": 0,
-                           "letter_only_fraction": 0.0, "low_confidence_fraction": 0.0})
-    south = next(s for s in load_stations(repo / "config" / "test" / "stations_ionosonde.tsv")
-                 if s.lat < 0)
+    quiet = planted_truth(
+        {
+            **iono["synthetic"],
+            "day_sd_MHz": 0.0,
+            "hour_sd_MHz": 0.0,
+            "gap_day_fraction": 0.0,
+            "outage_days": 0,
+            "letter_only_fraction": 0.0,
+            "low_confidence_fraction": 0.0,
+        }
+    )
+    south = next(
+        s for s in load_stations(repo / "config" / "test" / "stations_ionosonde.tsv") if s.lat < 0
+    )
     twin = dataclasses.replace(south, code="twin", name="Twin", lat=-south.lat)
     years = {south.code: [2009, 2010], "twin": [2009, 2010]}
     res = analyse_without_files([south, twin], years, seed=cfg["seed"], truth=quiet, iono=iono)
@@ -217,12 +260,14 @@ def test_southern_summer_peak_is_found_half_a_year_later(repo):
     s09 = peaks.loc[(south.code, 2009)]
     assert bool(s09["valid"]) and not bool(s09["at_window_edge"])
     planted_day = pd.Timestamp("2009-01-01") + pd.Timedelta(
-        days=round(quiet.peak_calendar_doy(south.lat)) - 1)
+        days=round(quiet.peak_calendar_doy(south.lat)) - 1
+    )
     assert planted_day.month == 12  # the southern summer, half a year after the northern
     assert abs((pd.Timestamp(s09["peak_date"]) - planted_day).days) <= 1
     for year in (2009, 2010):
         assert peaks.loc[("twin", year), "peak_doy_local"] == pytest.approx(
-            quiet.peak_doy(twin.lat), abs=1)
+            quiet.peak_doy(twin.lat), abs=1
+        )
     assert abs(s09["peak_doy_local"] - peaks.loc[("twin", 2009), "peak_doy_local"]) <= 1
     assert abs(s09["peak_doy_local"] - quiet.peak_doy(south.lat)) <= 1
     # the last southern summer runs into a year without data: listed, not used

@@ -85,16 +85,29 @@ def server(_module_server):
 
 
 def _giro_kw(server):
-    return dict(base_url=f"{server.url}/common/DIDBGetValues",
-                fallback_url=f"{server.url}/fastchar/getbest", characteristics=("foEs", "hEs"),
-                retries=0, backoff_s=0.0, timeout_s=5.0, sleep=lambda s: None)
+    return dict(
+        base_url=f"{server.url}/common/DIDBGetValues",
+        fallback_url=f"{server.url}/fastchar/getbest",
+        characteristics=("foEs", "hEs"),
+        retries=0,
+        backoff_s=0.0,
+        timeout_s=5.0,
+        sleep=lambda s: None,
+    )
 
 
 def test_giro_query_url_is_the_documented_one():
-    url = giro_query_url("https://lgdc.uml.edu/common/DIDBGetValues", "WU430", ["foEs", "hEs"],
-                         dt.datetime(2009, 1, 1), dt.datetime(2009, 12, 31, 23, 59, 59))
-    assert url == ("https://lgdc.uml.edu/common/DIDBGetValues?ursiCode=WU430&charName=foEs,hEs"
-                   "&DMUF=3000&fromDate=2009/01/01+00:00:00&toDate=2009/12/31+23:59:59")
+    url = giro_query_url(
+        "https://lgdc.uml.edu/common/DIDBGetValues",
+        "WU430",
+        ["foEs", "hEs"],
+        dt.datetime(2009, 1, 1),
+        dt.datetime(2009, 12, 31, 23, 59, 59),
+    )
+    assert url == (
+        "https://lgdc.uml.edu/common/DIDBGetValues?ursiCode=WU430&charName=foEs,hEs"
+        "&DMUF=3000&fromDate=2009/01/01+00:00:00&toDate=2009/12/31+23:59:59"
+    )
 
 
 def test_giro_download_uses_didbgetvalues(server, tmp_path):
@@ -115,8 +128,10 @@ def test_giro_falls_back_to_fastchar_on_404(server, tmp_path):
     dest = tmp_path / "wuhan_2009.txt"
     url = download_giro_year(WUHAN, 2009, dest, **_giro_kw(server))
     assert url.startswith(f"{server.url}/fastchar/getbest?ursiCode=WU430&charName=foEs,hEs")
-    assert [r.split("?")[0] for r in server.requests] == ["/common/DIDBGetValues",
-                                                          "/fastchar/getbest"]
+    assert [r.split("?")[0] for r in server.requests] == [
+        "/common/DIDBGetValues",
+        "/fastchar/getbest",
+    ]
     assert dest.read_text() == DIDBASE_BODY
 
 
@@ -151,15 +166,30 @@ def test_ukssdc_template_download_is_validated(server, tmp_path):
     generate_station_year(SLOUGH, 1990, src, seed=1, truth=default_truth())
     server.routes["/iiwg/slough/1990"] = (200, src.read_bytes())
     dest = tmp_path / "slough_1990.iiwg"
-    url = download_ukssdc_year(SLOUGH, 1990, dest, url_template=server.url + "/iiwg/{code}/{year}",
-                               retries=0, backoff_s=0, timeout_s=5, sleep=lambda s: None)
+    url = download_ukssdc_year(
+        SLOUGH,
+        1990,
+        dest,
+        url_template=server.url + "/iiwg/{code}/{year}",
+        retries=0,
+        backoff_s=0,
+        timeout_s=5,
+        sleep=lambda s: None,
+    )
     assert url.endswith("/iiwg/slough/1990")
     assert dest.read_bytes() == src.read_bytes()
     server.routes["/iiwg/slough/1991"] = (200, b"this is not an IIWG file\n")
     with pytest.raises(DownloadError, match="downloaded content is unusable"):
-        download_ukssdc_year(SLOUGH, 1991, tmp_path / "x.iiwg",
-                             url_template=server.url + "/iiwg/{code}/{year}", retries=0,
-                             backoff_s=0, timeout_s=5, sleep=lambda s: None)
+        download_ukssdc_year(
+            SLOUGH,
+            1991,
+            tmp_path / "x.iiwg",
+            url_template=server.url + "/iiwg/{code}/{year}",
+            retries=0,
+            backoff_s=0,
+            timeout_s=5,
+            sleep=lambda s: None,
+        )
 
 
 def test_manual_source_lists_what_is_missing(tmp_path):
@@ -180,8 +210,9 @@ def test_manual_source_lists_what_is_missing(tmp_path):
     # all present: the expected list comes back
     for y in (2008, 2010):
         open(raw_path(raw, MOHE, y), "w").close()
-    assert check_manual(MOHE, [2008, 2009, 2010], raw) == [raw_path(raw, MOHE, y)
-                                                            for y in (2008, 2009, 2010)]
+    assert check_manual(MOHE, [2008, 2009, 2010], raw) == [
+        raw_path(raw, MOHE, y) for y in (2008, 2009, 2010)
+    ]
 
 
 def test_all_hand_placed_stations_are_listed_together(tmp_path):
@@ -190,8 +221,11 @@ def test_all_hand_placed_stations_are_listed_together(tmp_path):
     with pytest.raises(MissingInputsError) as info:
         check_manual_all([(MOHE, [2009, 2010]), (SLOUGH, [1990])], tmp_path)
     err = info.value
-    assert err.missing == [raw_path(tmp_path, MOHE, 2009), raw_path(tmp_path, MOHE, 2010),
-                           raw_path(tmp_path, SLOUGH, 1990)]
+    assert err.missing == [
+        raw_path(tmp_path, MOHE, 2009),
+        raw_path(tmp_path, MOHE, 2010),
+        raw_path(tmp_path, SLOUGH, 1990),
+    ]
     text = str(err)
     assert "Mohe (120E chain)" in text and "Slough comes from UKSSDC" in text
     assert text.count("ionosonde.source: synthetic") == 1
@@ -200,8 +234,12 @@ def test_all_hand_placed_stations_are_listed_together(tmp_path):
 def test_plan_years_and_missing_files(repo, tmp_path):
     from estransport.steps.ionosonde import ionosonde_plan
 
-    cfg = {**default_ionosonde(), "source": "real", "year_range": [1997, 2006],
-           "raw_dir": str(tmp_path)}
+    cfg = {
+        **default_ionosonde(),
+        "source": "real",
+        "year_range": [1997, 2006],
+        "raw_dir": str(tmp_path),
+    }
     plan = ionosonde_plan(cfg, repo)
     assert plan.station_years["lerwick"] == [1997, 1998]
     assert plan.station_years["wuhan"] == [2006]
@@ -212,8 +250,9 @@ def test_plan_years_and_missing_files(repo, tmp_path):
     # 5 Greenwich stations x 2 years (ukssdc without template) + 3 manual stations x 1 year
     assert len(info.value.missing) == 13
     # with a UKSSDC URL template the Greenwich files are downloads, not hand-placed
-    templated = ionosonde_plan({**cfg, "ukssdc": {**cfg["ukssdc"], "url_template": "x/{code}"}},
-                               repo)
+    templated = ionosonde_plan(
+        {**cfg, "ukssdc": {**cfg["ukssdc"], "url_template": "x/{code}"}}, repo
+    )
     assert not templated.by_hand("slough") and templated.by_hand("mohe")
     with pytest.raises(MissingInputsError) as info:
         templated.hourly_tables()

@@ -41,9 +41,15 @@ HEADER = "code\tname\tlat\tlon\tchain\tfirst_year\tlast_year\tsource\tformat\tur
     [
         ("x\tX\t95\t0\tC\t2000\t2001\tmanual\tsao\t", r"line 3: column lat: 95"),
         ("x\tX\t10\t0\tC\t2001\t2000\tmanual\tsao\t", r"line 3: first_year 2001 is after"),
-        ("x\tX\t10\t0\tC\t2000\t2001\tgiro\tdidbase\t", r"line 3: x: source giro needs a ursi_code"),
+        (
+            "x\tX\t10\t0\tC\t2000\t2001\tgiro\tdidbase\t",
+            r"line 3: x: source giro needs a ursi_code",
+        ),
         ("x\tX\t10\t0\tC\t2000\t2001\tftp\tsao\t", r"line 3: column source: 'ftp' is not one of"),
-        ("X Y\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t", r"line 3: column code: 'X Y' does not match"),
+        (
+            "X Y\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t",
+            r"line 3: column code: 'X Y' does not match",
+        ),
         ("x\tX\tten\t0\tC\t2000\t2001\tmanual\tsao\t", r"line 3: column lat: 'ten' is not of type"),
         ("x\tX\t10\t0\tC\t2000\t2001\tmanual\tsao", r"line 3: 9 cells where the header has 10"),
     ],
@@ -57,11 +63,15 @@ def test_bad_rows_name_file_and_line(tmp_path, row, message):
 
 def test_user_can_add_a_chain_and_duplicate_codes_fail(tmp_path):
     f = tmp_path / "stations.tsv"
-    f.write_text(f"{HEADER}\nx\tX\t10\t0\t75W\t2000\t2001\tmanual\tsao\t\n"
-                 "y\tY\t-20\t290\t75W\t2000\t2001\tgiro\tdidbase\tJI91J\n")
+    f.write_text(
+        f"{HEADER}\nx\tX\t10\t0\t75W\t2000\t2001\tmanual\tsao\t\n"
+        "y\tY\t-20\t290\t75W\t2000\t2001\tgiro\tdidbase\tJI91J\n"
+    )
     st = load_stations(f)
     assert [s.chain for s in st] == ["75W", "75W"] and st[1].hemisphere == "S"
-    f.write_text(f"{HEADER}\nx\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t\n"
-                 "x\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t\n")
+    f.write_text(
+        f"{HEADER}\nx\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t\n"
+        "x\tX\t10\t0\tC\t2000\t2001\tmanual\tsao\t\n"
+    )
     with pytest.raises(InputFileError, match=r"line 3: station code 'x' repeats line 2"):
         load_stations(f)

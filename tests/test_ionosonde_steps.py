@@ -65,11 +65,16 @@ def hourly_files(repo, tmp_path_factory):
             peaks[(st.code, y)] = peak
             this = times.year == y
             foes[this] += 4.0 * np.exp(-0.5 * ((doy[this] - peak) / 30.0) ** 2)
-        table = table_from_columns({
-            "time_ut": times, "station": [st.code] * len(times), "foEs_MHz": foes,
-            "confidence": np.full(len(times), 999), "source_file": ["hand"] * len(times),
-            "source_line": np.arange(1, len(times) + 1),
-        })
+        table = table_from_columns(
+            {
+                "time_ut": times,
+                "station": [st.code] * len(times),
+                "foEs_MHz": foes,
+                "confidence": np.full(len(times), 999),
+                "source_file": ["hand"] * len(times),
+                "source_line": np.arange(1, len(times) + 1),
+            }
+        )
         paths[st.code] = out / f"{st.code}.parquet"
         table.to_parquet(paths[st.code])
     return {"paths": paths, "stations": stations, "peaks": peaks}
@@ -81,13 +86,21 @@ def _run(repo, files, params, tmp_path, name, seed=11):
     d.mkdir()
     outs = {k: d / f"{k}.csv" for k in ("peaks", "means", "regression")}
     codes = list(files["paths"])
-    ionosonde_analysis(RuleJob(
-        input={"hourly": [files["paths"][c] for c in codes],
-               "stations": repo / "config" / "stations.tsv"},
-        output={**outs, "daily": d / "daily.parquet"},
-        params={"codes": codes, "station_years": {c: list(YEARS) for c in codes},
-                "analysis": params, "seed": seed},
-    ))
+    ionosonde_analysis(
+        RuleJob(
+            input={
+                "hourly": [files["paths"][c] for c in codes],
+                "stations": repo / "config" / "stations.tsv",
+            },
+            output={**outs, "daily": d / "daily.parquet"},
+            params={
+                "codes": codes,
+                "station_years": {c: list(YEARS) for c in codes},
+                "analysis": params,
+                "seed": seed,
+            },
+        )
+    )
     return {k: pd.read_csv(p) for k, p in outs.items()}
 
 
@@ -103,9 +116,14 @@ def test_bootstrap_method_reaches_the_fits(repo, hourly_files, analysis_defaults
         ci[method] = reg[["slope_ci_low_deg_per_day", "slope_ci_high_deg_per_day"]]
         # the written interval is regression_table's with this method on the written peaks
         ref = analysis.regression_table(
-            out["peaks"], chains=["Greenwich", "120E"],
-            earth_radius_km=params["earth_radius_km"], fit_points=params["fit_points"],
-            ci_level=params["ci_level"], bootstrap_samples=400, seed=11, bootstrap_method=method,
+            out["peaks"],
+            chains=["Greenwich", "120E"],
+            earth_radius_km=params["earth_radius_km"],
+            fit_points=params["fit_points"],
+            ci_level=params["ci_level"],
+            bootstrap_samples=400,
+            seed=11,
+            bootstrap_method=method,
         ).set_index("fit")
         np.testing.assert_allclose(
             ci[method].to_numpy(),
@@ -156,24 +174,37 @@ def test_edge_peaks_drop_and_keep(repo, hourly_files, analysis_defaults, tmp_pat
 
     # the dropped year is left out of Lerwick's mean; the kept one pulls it to DOY 273
     lerwick = [hourly_files["peaks"][(EDGE_STATION, y)] for y in YEARS]
-    means = {n: o["means"].set_index("station").loc[EDGE_STATION] for n, o in
-             (("drop", drop), ("keep", keep))}
+    means = {
+        n: o["means"].set_index("station").loc[EDGE_STATION]
+        for n, o in (("drop", drop), ("keep", keep))
+    }
     assert means["drop"]["n_years"] == 2 and means["keep"]["n_years"] == 3
-    assert means["drop"]["mean_peak_doy"] == pytest.approx(
-        (lerwick[0] + lerwick[2]) / 2, abs=1)
+    assert means["drop"]["mean_peak_doy"] == pytest.approx((lerwick[0] + lerwick[2]) / 2, abs=1)
     assert means["keep"]["mean_peak_doy"] == pytest.approx(
-        (lerwick[0] + 273 + lerwick[2]) / 3, abs=1)
-    slope = {n: o["regression"].loc[o["regression"]["default"]]
-             .set_index("fit").loc["all", "slope_deg_per_day"]
-             for n, o in (("drop", drop), ("keep", keep))}
+        (lerwick[0] + 273 + lerwick[2]) / 3, abs=1
+    )
+    slope = {
+        n: o["regression"]
+        .loc[o["regression"]["default"]]
+        .set_index("fit")
+        .loc["all", "slope_deg_per_day"]
+        for n, o in (("drop", drop), ("keep", keep))
+    }
     assert slope["drop"] != pytest.approx(slope["keep"], rel=1e-3)
 
 
 #: The rules of workflow/rules/ionosonde.smk (the download rules exist only for source real;
 #: the UKSSDC one only with a URL template).
-IONOSONDE_RULES = {"ionosonde_synthetic", "ionosonde_download_giro", "ionosonde_download_ukssdc",
-                   "ionosonde_hourly", "ionosonde_qc_summary", "ionosonde_analysis",
-                   "fig5_ionosondes", "fig6_peak_doy_latitude"}
+IONOSONDE_RULES = {
+    "ionosonde_synthetic",
+    "ionosonde_download_giro",
+    "ionosonde_download_ukssdc",
+    "ionosonde_hourly",
+    "ionosonde_qc_summary",
+    "ionosonde_analysis",
+    "fig5_ionosondes",
+    "fig6_peak_doy_latitude",
+}
 #: Prints, as JSON, what Snakemake made of every rule of the workflow in the current directory.
 _RULES_SCRIPT = """
 import json, sys
@@ -201,8 +232,13 @@ print(json.dumps(out))
 
 
 def _parsed_rules(workdir) -> dict:
-    proc = subprocess.run([sys.executable, "-c", _RULES_SCRIPT, str(REPO / "Snakefile")],
-                          cwd=workdir, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _RULES_SCRIPT, str(REPO / "Snakefile")],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -212,8 +248,11 @@ def parsed_rules(tmp_path_factory):
     """The ionosonde rules as Snakemake parses them: config/test/ionosonde.yaml, and with
     config/test/ionosonde_real.yaml on top (real sources: the download rules)."""
     synthetic = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_syn"), "ionosonde"))
-    real = _parsed_rules(make_workdir(tmp_path_factory.mktemp("wf_real"), "ionosonde",
-                                      overrides=overlay("ionosonde_real")))
+    real = _parsed_rules(
+        make_workdir(
+            tmp_path_factory.mktemp("wf_real"), "ionosonde", overrides=overlay("ionosonde_real")
+        )
+    )
     rules = {**synthetic, **real}
     return {name: rules[name] for name in rules if name in IONOSONDE_RULES}
 

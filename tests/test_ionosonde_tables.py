@@ -32,8 +32,13 @@ from estransport.synthetic.ionosonde.writers import sao_records
 from .ionosonde_helpers import default_truth
 from .workflow_helpers import REPO
 
-REAL_SAO = ["sao/BC840_2009336000005.SAO", "sao/BL841_2006003000500.SAO",
-            "sao/DW41K_2008020070000.SAO", "sao/KJ609_2009005001000.SAO", "sao/test.sao"]
+REAL_SAO = [
+    "sao/BC840_2009336000005.SAO",
+    "sao/BL841_2006003000500.SAO",
+    "sao/DW41K_2008020070000.SAO",
+    "sao/KJ609_2009005001000.SAO",
+    "sao/test.sao",
+]
 
 
 def _per_file(paths, read=read_sao) -> pd.DataFrame:
@@ -43,23 +48,28 @@ def _per_file(paths, read=read_sao) -> pd.DataFrame:
 def _assert_same(once: pd.DataFrame, per_file: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(once, per_file, check_exact=True)
     assert {c: str(t) for c, t in once.dtypes.items()} == {
-        c: str(t) for c, t in per_file.dtypes.items()}
+        c: str(t) for c, t in per_file.dtypes.items()
+    }
     validate_table(once)
 
 
 @pytest.fixture(scope="module")
 def station():
     """The registry's SAO station with an URSI code (Beijing, BP440)."""
-    return next(s for s in load_stations(REPO / "config" / "stations.tsv")
-                if s.format == "sao" and s.ursi_code)
+    return next(
+        s
+        for s in load_stations(REPO / "config" / "stations.tsv")
+        if s.format == "sao" and s.ursi_code
+    )
 
 
 @pytest.fixture(scope="module")
 def soundings(station):
     """Two days of 15-minute soundings of the planted truth (letters, confidences, gaps in foEs)."""
     times = pd.date_range("2010-06-01", periods=2 * 96, freq="15min")
-    return simulate(times, station, default_truth(), station_rng(3, station.code, 2010),
-                    with_confidence=True)
+    return simulate(
+        times, station, default_truth(), station_rng(3, station.code, 2010), with_confidence=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +84,20 @@ def sao_set(soundings, station, tmp_path_factory):
     odd_rows = soundings.iloc[[40, 7, lettered, 7, letter_only, 0]].copy()
     odd_rows.iloc[-1, odd_rows.columns.get_loc("time_ut")] = pd.Timestamp("2009-06-01 12:00")
     odd = d / "BP440_odd.SAO"
-    odd.write_bytes("".join(line + "\r\n" for record in sao_records(odd_rows, station)
-                            for line in record).encode())
+    odd.write_bytes(
+        "".join(
+            line + "\r\n" for record in sao_records(odd_rows, station) for line in record
+        ).encode()
+    )
     # the odd file in the middle, the single files in reverse time order
     order = paths[::-1][:100] + [odd] + paths[::-1][100:]
-    return {"paths": order, "odd": odd, "odd_rows": odd_rows, "letter_only": letter_only,
-            "lettered": lettered}
+    return {
+        "paths": order,
+        "odd": odd,
+        "odd_rows": odd_rows,
+        "letter_only": letter_only,
+        "lettered": lettered,
+    }
 
 
 @pytest.mark.realdata
@@ -119,8 +137,7 @@ def test_synthetic_set_once_equals_per_file(sao_set, soundings):
     assert once.attrs["qc"]["duplicates_dropped"] == 1
     # every single-record file gives back its sounding: foEs, letters, confidence
     single = once.loc[once["source_file"] != str(sao_set["odd"])].sort_values("time_ut")
-    np.testing.assert_array_equal(single["foEs_MHz"].to_numpy(),
-                                  soundings["foEs_MHz"].to_numpy())
+    np.testing.assert_array_equal(single["foEs_MHz"].to_numpy(), soundings["foEs_MHz"].to_numpy())
     assert single["descriptor"].tolist() == soundings["descriptor"].tolist()
     assert single["qualifier"].tolist() == soundings["qualifier"].tolist()
     assert single["confidence"].tolist() == soundings["confidence"].tolist()
@@ -170,8 +187,10 @@ def test_a_bad_file_raises_what_the_per_file_loop_raises(sao_set, tmp_path, orde
     once = _first_error(lambda: read_sao_files(paths))
     assert once == _first_error(lambda: _per_file(paths))
     if order == "range first":
-        assert once == (f"{out_of_range}, line 1: foEs_MHz = 450 outside the physical "
-                        "range 0.0-50.0", 1)
+        assert once == (
+            f"{out_of_range}, line 1: foEs_MHz = 450 outside the physical range 0.0-50.0",
+            1,
+        )
     else:
         assert once[0].startswith(f"{truncated}, ")
 
@@ -185,8 +204,7 @@ def station_years(tmp_path_factory):
     chosen = {}
     for s in registry:
         chosen.setdefault(s.format, s)
-    chosen["ukssdc_daily"] = dataclasses.replace(chosen["iiwg"], code="ukd",
-                                                 format="ukssdc_daily")
+    chosen["ukssdc_daily"] = dataclasses.replace(chosen["iiwg"], code="ukd", format="ukssdc_daily")
     out = {}
     for fmt, s in sorted(chosen.items()):
         years = [s.first_year, s.first_year + 1]

@@ -36,8 +36,11 @@ from .workflow_helpers import test_config as overlay  # not a test
 
 pytestmark = pytest.mark.workflow
 
-TARGETS = ["results/ionosonde/regression.csv", "results/figures/fig6_peak_doy_latitude.png",
-           "results/figures/fig5_ionosondes.png"]
+TARGETS = [
+    "results/ionosonde/regression.csv",
+    "results/figures/fig6_peak_doy_latitude.png",
+    "results/figures/fig5_ionosondes.png",
+]
 #: 4 x the measured seed-to-seed SD of the slope, deg/day (module docstring).
 SLOPE_TOLERANCE = {"Greenwich": 4 * 0.066, "120E": 4 * 0.094, "all": 4 * 0.055}
 #: 4 x the largest measured SD of a station's mean peak DOY about the planted one, days.
@@ -56,9 +59,13 @@ def run(tmp_path_factory):
     make_workdir(wd, "ionosonde", overrides={"ionosonde": {"stations": str(registry)}})
     snakemake(wd, "--cores", "2", *TARGETS)
     config = load_config(wd / "config" / "config.yaml")
-    return {"wd": wd, "registry": registry, "config": config,
-            "stations": {s.code: s for s in load_stations(registry)},
-            "truth": planted_truth(config["ionosonde"]["synthetic"])}
+    return {
+        "wd": wd,
+        "registry": registry,
+        "config": config,
+        "stations": {s.code: s for s in load_stations(registry)},
+        "truth": planted_truth(config["ionosonde"]["synthetic"]),
+    }
 
 
 def test_hourly_tables_hold_the_planted_share_of_values(run):
@@ -106,7 +113,8 @@ def test_fits_recover_the_planted_slope(run):
         assert abs(reg.loc[fit, "slope_deg_per_day"] - planted) < tol, fit
     per_deg = float(speed_m_per_s(1.0, analysis["earth_radius_km"]))
     assert reg.loc["all", "speed_m_per_s"] == pytest.approx(
-        reg.loc["all", "slope_deg_per_day"] * per_deg, rel=1e-5)  # CSV: 6 significant digits
+        reg.loc["all", "slope_deg_per_day"] * per_deg, rel=1e-5
+    )  # CSV: 6 significant digits
 
 
 def test_station_mean_peaks_are_the_planted_ones(run):
@@ -116,10 +124,13 @@ def test_station_mean_peaks_are_the_planted_ones(run):
     truth = run["truth"]
     for row in means.itertuples():
         assert abs(row.mean_peak_doy - truth.peak_doy(row.lat_deg)) < PEAK_DOY_TOLERANCE, row
-    peaks = pd.read_csv(run["wd"] / "results" / "ionosonde" / "peaks.csv", parse_dates=["peak_date"])
+    peaks = pd.read_csv(
+        run["wd"] / "results" / "ionosonde" / "peaks.csv", parse_dates=["peak_date"]
+    )
     south = peaks.loc[(peaks["station"] == "learmonth") & peaks["valid"]].iloc[0]
     planted = pd.Timestamp(year=int(south["year"]), month=1, day=1) + pd.Timedelta(
-        days=truth.peak_calendar_doy(run["stations"]["learmonth"].lat) - 1)
+        days=truth.peak_calendar_doy(run["stations"]["learmonth"].lat) - 1
+    )
     assert abs((south["peak_date"] - planted) / pd.Timedelta(days=1)) < PEAK_DOY_TOLERANCE
 
 

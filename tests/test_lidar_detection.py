@@ -32,9 +32,15 @@ from estransport.synthetic.lidar import (
 
 from .lidar_helpers import Cloud, nights, noise_cm3
 
-SETTINGS = DetectionSettings(base_km=120, top_km=300, false_alarm_per_profile=0.01,
-                             background_window_h=6.0, min_background_profiles=5,
-                             extent_sigma=2.0, noise="auto")
+SETTINGS = DetectionSettings(
+    base_km=120,
+    top_km=300,
+    false_alarm_per_profile=0.01,
+    background_window_h=6.0,
+    min_background_profiles=5,
+    extent_sigma=2.0,
+    noise="auto",
+)
 
 
 def _days(n, start=dt.date(2009, 1, 1)):
@@ -59,8 +65,20 @@ def test_false_alarm_rate_with_known_noise():
     rng = np.random.default_rng(11)
     alt = np.arange(80.0, 321.0)
     n, p = 20000, 0.01
-    hits = sum(bool(find_clouds(alt, rng.normal(size=alt.size), np.ones(alt.size), lo_km=120,
-                                hi_km=300, false_alarm=p, extent_sigma=2.0)[0]) for _ in range(n))
+    hits = sum(
+        bool(
+            find_clouds(
+                alt,
+                rng.normal(size=alt.size),
+                np.ones(alt.size),
+                lo_km=120,
+                hi_km=300,
+                false_alarm=p,
+                extent_sigma=2.0,
+            )[0]
+        )
+        for _ in range(n)
+    )
     rate = hits / n
     assert rate <= _binomial_bound(p, n)
     assert rate >= 0.5 * p  # the peak-in-range rule costs little
@@ -90,12 +108,29 @@ def test_false_alarm_rate_on_photon_noise():
     parts, names = [], []
     for k in range(30):
         night = dt.date(2009, 11, 1) + dt.timedelta(days=k)
-        prof = night_profiles(night=night, site=site, instrument=ins, layers=layers, mics=empty_mics,
-                              paths=empty_paths, sky=sky, seed=100 + k)
-        parts.append(canonical_dataset(
-            time_start=prof["start"], time_end=prof["end"], altitude_km=prof["altitude_km"],
-            density_m3=prof["density_m3"], uncertainty_m3=prof["uncertainty_m3"], species="Ca+",
-            station_name="Beijing", station_latitude=40.3, station_longitude=116.2))
+        prof = night_profiles(
+            night=night,
+            site=site,
+            instrument=ins,
+            layers=layers,
+            mics=empty_mics,
+            paths=empty_paths,
+            sky=sky,
+            seed=100 + k,
+        )
+        parts.append(
+            canonical_dataset(
+                time_start=prof["start"],
+                time_end=prof["end"],
+                altitude_km=prof["altitude_km"],
+                density_m3=prof["density_m3"],
+                uncertainty_m3=prof["uncertainty_m3"],
+                species="Ca+",
+                station_name="Beijing",
+                station_latitude=40.3,
+                station_longitude=116.2,
+            )
+        )
         names.append(f"{night}.nc")
     det, field = detect_clouds(merge_profiles(parts, names), SETTINGS)
     n = int(field["searched"].sum())
@@ -114,10 +149,22 @@ def test_planted_clouds_are_recovered():
     specs, truth = [], []
     for k, day in enumerate(_days(8, dt.date(2009, 2, 1))):
         clouds = [
-            Cloud(t0_h=10.5, t1_h=21.5, z0_km=rng.uniform(260, 290), rate_km_h=rng.uniform(3, 7),
-                  peak_cm3=rng.uniform(15, 60), sigma_km=rng.uniform(1.5, 3.0)),
-            Cloud(t0_h=13.5, t1_h=21.5, z0_km=rng.uniform(135, 165), rate_km_h=rng.uniform(2, 4),
-                  peak_cm3=rng.uniform(15, 60), sigma_km=rng.uniform(1.5, 3.0)),
+            Cloud(
+                t0_h=10.5,
+                t1_h=21.5,
+                z0_km=rng.uniform(260, 290),
+                rate_km_h=rng.uniform(3, 7),
+                peak_cm3=rng.uniform(15, 60),
+                sigma_km=rng.uniform(1.5, 3.0),
+            ),
+            Cloud(
+                t0_h=13.5,
+                t1_h=21.5,
+                z0_km=rng.uniform(135, 165),
+                rate_km_h=rng.uniform(2, 4),
+                peak_cm3=rng.uniform(15, 60),
+                sigma_km=rng.uniform(1.5, 3.0),
+            ),
         ]
         truth.extend((day, c) for c in clouds)
         specs.append((day, clouds, 50 + k))
@@ -155,8 +202,9 @@ def test_cloud_at_the_search_edge_keeps_an_unbiased_centroid():
     alt = np.arange(80.0, 321.0)
     for zc, expect in ((119.0, False), (122.0, True)):
         x = 30.0 * np.exp(-0.5 * ((alt - zc) / 2.0) ** 2)
-        clouds, _, _ = find_clouds(alt, x, np.ones(alt.size), lo_km=120, hi_km=300,
-                                   false_alarm=0.01, extent_sigma=2.0)
+        clouds, _, _ = find_clouds(
+            alt, x, np.ones(alt.size), lo_km=120, hi_km=300, false_alarm=0.01, extent_sigma=2.0
+        )
         assert bool(clouds) is expect
         if clouds:
             assert clouds[0]["altitude_km"] == pytest.approx(zc, abs=0.05)

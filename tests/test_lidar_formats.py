@@ -80,10 +80,13 @@ def test_madrigal_layout_is_cedar_madrigal_3(madrigal_file):
         arr = f["Data/Array Layout/2D Parameters"][MADRIGAL_DENSITY_MNEMONIC][()]
         assert arr.shape == (prof["altitude_km"].size, prof["start"].size)
         np.testing.assert_allclose(arr.T, prof["density_m3"])
-        np.testing.assert_allclose(f["Data/Array Layout/timestamps"][()],
-                                   prof["start"].astype("int64") / 1e9)
-        names = {r["name"].decode() if isinstance(r["name"], bytes) else r["name"]
-                 for r in f["Metadata/Experiment Parameters"][()]}
+        np.testing.assert_allclose(
+            f["Data/Array Layout/timestamps"][()], prof["start"].astype("int64") / 1e9
+        )
+        names = {
+            r["name"].decode() if isinstance(r["name"], bytes) else r["name"]
+            for r in f["Metadata/Experiment Parameters"][()]
+        }
         assert {"instrument latitude", "instrument longitude", "kindat code(s)"} <= names
 
 
@@ -99,8 +102,8 @@ def test_madrigal_special_error_values(madrigal_file):
     path, prof = madrigal_file
 
     def edit(t):
-        t[DMNEM][0] = -1.0   # assumed: no error known
-        t[DMNEM][1] = -2.0   # known bad: the value is not to be used
+        t[DMNEM][0] = -1.0  # assumed: no error known
+        t[DMNEM][1] = -2.0  # known bad: the value is not to be used
         return t
 
     _rewrite_table(path, edit)
@@ -114,11 +117,29 @@ def _rewrite_parameters(path, edit):
     """Rewrite /Metadata/Data Parameters with ``edit(row dict) -> row dict`` (strings widened)."""
     with h5py.File(path, "r+") as f:
         rows = [dict(zip(r.dtype.names, r, strict=True)) for r in f["Metadata/Data Parameters"][()]]
-        rows = [edit({k: v.decode() if isinstance(v, bytes) else v for k, v in r.items()}) for r in rows]
-        dtype = [("mnemonic", "S20"), ("description", "S60"), ("isError", "<i8"), ("units", "S10"),
-                 ("category", "S60")]
-        data = np.array([(r["mnemonic"].encode(), r["description"].encode(), r["isError"],
-                          r["units"].encode(), r["category"].encode()) for r in rows], dtype=dtype)
+        rows = [
+            edit({k: v.decode() if isinstance(v, bytes) else v for k, v in r.items()}) for r in rows
+        ]
+        dtype = [
+            ("mnemonic", "S20"),
+            ("description", "S60"),
+            ("isError", "<i8"),
+            ("units", "S10"),
+            ("category", "S60"),
+        ]
+        data = np.array(
+            [
+                (
+                    r["mnemonic"].encode(),
+                    r["description"].encode(),
+                    r["isError"],
+                    r["units"].encode(),
+                    r["category"].encode(),
+                )
+                for r in rows
+            ],
+            dtype=dtype,
+        )
         del f["Metadata/Data Parameters"]
         f["Metadata"].create_dataset("Data Parameters", data=data)
 
@@ -165,8 +186,11 @@ def test_madrigal_table_defects_are_named(madrigal_file, edit, message):
 
     def fix(t):
         out = edit(t)
-        return np.array(out.tolist(), dtype=[(n, out.dtype[n]) for n in out.dtype.names]) \
-            if out.dtype.names != t.dtype.names else out
+        return (
+            np.array(out.tolist(), dtype=[(n, out.dtype[n]) for n in out.dtype.names])
+            if out.dtype.names != t.dtype.names
+            else out
+        )
 
     _rewrite_table(path, fix)
     with pytest.raises(InputFileError, match=message) as err:
@@ -244,7 +268,9 @@ def canonical_file(tmp_path):
 def test_canonical_round_trip(canonical_file):
     path, prof = canonical_file
     ds = read_canonical(path)
-    np.testing.assert_allclose(ds["density"].values, prof["density_m3"], rtol=1e-6)  # float32 on disk
+    np.testing.assert_allclose(
+        ds["density"].values, prof["density_m3"], rtol=1e-6
+    )  # float32 on disk
     np.testing.assert_allclose(ds["photon_counts"].values, prof["counts"])
     np.testing.assert_array_equal(ds["time_bnds"].values[:, 0], prof["start"])
     assert ds.attrs["species"] == "Ca+"
@@ -263,9 +289,14 @@ def test_canonical_and_madrigal_agree(canonical_file, madrigal_file):
         (lambda nc: nc.renameVariable("density", "dens"), "'density': is missing"),
         (lambda nc: setattr(nc["density"], "units", "furlongs"), "'density': units"),
         (lambda nc: setattr(nc["altitude"], "units", "parsec"), "'altitude': units"),
-        (lambda nc: nc["altitude"].__setitem__(slice(None), np.arange(20)[::-1] + 100.0),
-         "strictly increasing"),
-        (lambda nc: nc["time"].__setitem__(1, nc["time"][0]), "'time': must be strictly increasing"),
+        (
+            lambda nc: nc["altitude"].__setitem__(slice(None), np.arange(20)[::-1] + 100.0),
+            "strictly increasing",
+        ),
+        (
+            lambda nc: nc["time"].__setitem__(1, nc["time"][0]),
+            "'time': must be strictly increasing",
+        ),
         (lambda nc: nc.delncattr("station_latitude"), "station_latitude"),
         (lambda nc: nc["density_uncertainty"].__setitem__((0, 0), -1.0), "negative"),
     ],

@@ -46,11 +46,15 @@ SITE = LidarSite("Beijing", 40.3, 116.2, 0.05)
 def _profiles(nt=4, nz=8):
     rng = np.random.default_rng(1)
     s = np.datetime64("2009-11-12T10:20", "ns") + np.arange(nt) * np.timedelta64(600, "s")
-    return {"start": s, "end": s + np.timedelta64(600, "s"),
-            "altitude_km": 120.0 + np.arange(nz, dtype=float),
-            "density_m3": rng.normal(1e7, 2e6, (nt, nz)),
-            "uncertainty_m3": rng.uniform(1e6, 3e6, (nt, nz)),
-            "counts": rng.poisson(200, (nt, nz)).astype(float), "background": np.full(nt, 150.0)}
+    return {
+        "start": s,
+        "end": s + np.timedelta64(600, "s"),
+        "altitude_km": 120.0 + np.arange(nz, dtype=float),
+        "density_m3": rng.normal(1e7, 2e6, (nt, nz)),
+        "uncertainty_m3": rng.uniform(1e6, 3e6, (nt, nz)),
+        "counts": rng.poisson(200, (nt, nz)).astype(float),
+        "background": np.full(nt, 150.0),
+    }
 
 
 @functools.cache
@@ -122,11 +126,27 @@ _VALUES = st.sampled_from([np.nan, np.inf, -np.inf, -1.0, -2.0, -7.5, 0.0, 1e30,
 
 
 @FUZZ
-@given(edits=st.lists(st.tuples(st.sampled_from(["ut1_unix", "ut2_unix", "gdalt",
-                                                  MADRIGAL_DENSITY_MNEMONIC,
-                                                  "d" + MADRIGAL_DENSITY_MNEMONIC, "recno",
-                                                  "kinst"]),
-                                st.integers(0, 31), _VALUES), min_size=1, max_size=6))
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "ut1_unix",
+                    "ut2_unix",
+                    "gdalt",
+                    MADRIGAL_DENSITY_MNEMONIC,
+                    "d" + MADRIGAL_DENSITY_MNEMONIC,
+                    "recno",
+                    "kinst",
+                ]
+            ),
+            st.integers(0, 31),
+            _VALUES,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_fuzz_madrigal_values(tmp_path, edits):
     path = tmp_path / "v.hdf5"
     path.write_bytes(_seed("madrigal"))
@@ -134,7 +154,11 @@ def test_fuzz_madrigal_values(tmp_path, edits):
         t = f["Data/Table Layout"][()]
         for col, row, value in edits:
             if t[col].dtype.kind == "i":
-                value = np.iinfo(np.int64).min if not np.isfinite(value) else int(np.clip(value, -9e18, 9e18))
+                value = (
+                    np.iinfo(np.int64).min
+                    if not np.isfinite(value)
+                    else int(np.clip(value, -9e18, 9e18))
+                )
             t[col][row] = value
         del f["Data/Table Layout"]
         f["Data"].create_dataset("Table Layout", data=t)

@@ -37,9 +37,12 @@ def field_aligned_w(U, V, W, inc_deg, dec_deg):
 def beijing_200km():
     """I, D and r_i of Ca+ at 200 km over Beijing (IGRF-14, NRLMSIS 2.1 with F10.7 68, Ap 4)."""
     inc, dec, b = field_at(40.3, 116.2, 200.0, "2009-11-15")
-    ms = msis_point(np.datetime64("2009-11-15T16:00"), 40.3, 116.2, [200.0], f107=68, f107a=68, ap=4)
-    nu = ion_neutral_collision_frequency(ms["n_N2"].values, ms["n_O2"].values, ms["n_O"].values,
-                                         ion_mass_u=CA_U)
+    ms = msis_point(
+        np.datetime64("2009-11-15T16:00"), 40.3, 116.2, [200.0], f107=68, f107a=68, ap=4
+    )
+    nu = ion_neutral_collision_frequency(
+        ms["n_N2"].values, ms["n_O2"].values, ms["n_O"].values, ion_mass_u=CA_U
+    )
     r = float(collision_ratio(nu, gyrofrequency(b, CA_U))[0])
     return float(inc), float(dec), r
 

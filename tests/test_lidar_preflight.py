@@ -33,7 +33,8 @@ def test_missing_lidar_and_model_files_are_one_list(tmp_path, monkeypatch):
     err = info.value
     assert [p.source for p in err.parts] == [
         "lidar files, lidar.files.paths",
-        "WACCM-X history files over the lidar, lidar.model.files.paths"]
+        "WACCM-X history files over the lidar, lidar.model.files.paths",
+    ]
     assert err.parts[0].missing == [f"{LIDAR_PATTERN} (pattern matched no file)"]
     assert err.parts[1].missing == [f"{MODEL_PATTERN} (pattern matched no file)"]
     assert "madrigal" in err.parts[0].instructions.lower()
@@ -43,24 +44,36 @@ def test_missing_lidar_and_model_files_are_one_list(tmp_path, monkeypatch):
 def test_they_join_the_other_real_sources(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(MissingInputsError) as info:
-        check_real_inputs(config_for("lidar_files_missing", model={"source": "files"}), basedir=REPO)
+        check_real_inputs(
+            config_for("lidar_files_missing", model={"source": "files"}), basedir=REPO
+        )
     assert [p.source.split(",")[0] for p in info.value.parts] == [
-        "model history files", "lidar files", "WACCM-X history files over the lidar"]
+        "model history files",
+        "lidar files",
+        "WACCM-X history files over the lidar",
+    ]
 
 
 def test_placed_files_are_found_and_a_disabled_slice_is_not_checked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for name in ("resources/lidar/files/b_20091113.hdf5", "resources/lidar/files/a_20091112.hdf5",
-                 "resources/lidar/model/x.cam.h1.2009-11-12-00000.nc"):
+    for name in (
+        "resources/lidar/files/b_20091113.hdf5",
+        "resources/lidar/files/a_20091112.hdf5",
+        "resources/lidar/model/x.cam.h1.2009-11-12-00000.nc",
+    ):
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         Path(name).write_bytes(b"")
     found = check_real_inputs(config_for("lidar_files_missing"), basedir=REPO)
-    assert found.lidar_raw == ["resources/lidar/files/a_20091112.hdf5",
-                               "resources/lidar/files/b_20091113.hdf5"]
+    assert found.lidar_raw == [
+        "resources/lidar/files/a_20091112.hdf5",
+        "resources/lidar/files/b_20091113.hdf5",
+    ]
     assert found.lidar_history == ["resources/lidar/model/x.cam.h1.2009-11-12-00000.nc"]
     for path in Path("resources").rglob("*.*"):
         path.unlink()
-    off = check_real_inputs(config_for("lidar_files_missing", lidar={"enabled": False}), basedir=REPO)
+    off = check_real_inputs(
+        config_for("lidar_files_missing", lidar={"enabled": False}), basedir=REPO
+    )
     assert off.lidar_raw is None and off.lidar_history is None
     syn = check_real_inputs(validate_config(default_config()), basedir=REPO)
     assert syn.lidar_raw is None and syn.lidar_history is None

@@ -14,8 +14,14 @@ from estransport.lidar.superposed import (
     superposed_epoch,
 )
 
-SET = EpochSettings(lags_h=(-12, 12), baseline_h=(-6, -1), response_h=(0, 4), n_random=400,
-                    random_window_days=30, alpha=0.05)
+SET = EpochSettings(
+    lags_h=(-12, 12),
+    baseline_h=(-6, -1),
+    response_h=(0, 4),
+    n_random=400,
+    random_window_days=30,
+    alpha=0.05,
+)
 
 
 def series(seed: int, epochs=(), rise_mhz: float = 0.0, tau_h: float = 3.0, missing: float = 0.1):
@@ -53,8 +59,9 @@ def test_epoch_matrix_takes_the_right_hours():
 def test_planted_rise_is_found_and_its_size_recovered():
     ep = epochs(1)
     t, x = series(2, ep, rise_mhz=2.0)
-    table, test = superposed_epoch(t, x, np.array(ep, "datetime64[ns]"), SET, alternative="greater",
-                                   seed=3)
+    table, test = superposed_epoch(
+        t, x, np.array(ep, "datetime64[ns]"), SET, alternative="greater", seed=3
+    )
     assert test["p_value"] < 0.01 and test["significant"]
     # mean of the planted rise over lags 0..4 (2 exp(-L/3)), plus the diurnal drift the
     # random epochs measure: the excess over the random mean
@@ -67,8 +74,9 @@ def test_planted_rise_is_found_and_its_size_recovered():
 def test_nothing_is_found_when_nothing_is_planted():
     ep = epochs(1)
     t, x = series(2, ep, rise_mhz=0.0)
-    _, test = superposed_epoch(t, x, np.array(ep, "datetime64[ns]"), SET, alternative="greater",
-                               seed=3)
+    _, test = superposed_epoch(
+        t, x, np.array(ep, "datetime64[ns]"), SET, alternative="greater", seed=3
+    )
     assert test["p_value"] > 0.05
 
 
@@ -80,8 +88,9 @@ def test_false_positive_rate_over_seeds_is_the_level():
     for k in range(n):
         ep = epochs(100 + k)
         t, x = series(200 + k, ep, rise_mhz=0.0)
-        _, test = superposed_epoch(t, x, np.array(ep, "datetime64[ns]"), SMALL,
-                                   alternative="greater", seed=k)
+        _, test = superposed_epoch(
+            t, x, np.array(ep, "datetime64[ns]"), SMALL, alternative="greater", seed=k
+        )
         rejections += test["significant"]
     # binomial(30, 0.05): P(X >= 6) = 0.016
     assert rejections <= 5
@@ -92,15 +101,17 @@ def test_power_over_seeds():
     for k in range(10):
         ep = epochs(300 + k)
         t, x = series(400 + k, ep, rise_mhz=2.0)
-        _, test = superposed_epoch(t, x, np.array(ep, "datetime64[ns]"), SET,
-                                   alternative="greater", seed=k)
+        _, test = superposed_epoch(
+            t, x, np.array(ep, "datetime64[ns]"), SET, alternative="greater", seed=k
+        )
         rejections += test["significant"]
     assert rejections >= 9
 
 
 def test_no_epochs_gives_nan_not_an_error():
     t, x = series(2)
-    table, test = superposed_epoch(t, x, np.array([], "datetime64[ns]"), SET, alternative="greater",
-                                   seed=3)
+    table, test = superposed_epoch(
+        t, x, np.array([], "datetime64[ns]"), SET, alternative="greater", seed=3
+    )
     assert test["n_epochs"] == 0 and np.isnan(test["p_value"]) and not test["significant"]
     assert table["composite"].isna().all()

@@ -44,14 +44,30 @@ SITE = LidarSite("Beijing", 40.3, 116.2, 0.05)
 @pytest.fixture(scope="module")
 def tides():
     shifts, factors = draw_day_variability(20210407, 4, shift_sd_h=1.0, factor_sd=0.15)
-    return PlantedTides(100.0, TideComponent(1, 15, 30, 60, 35, 120, 2.0),
-                        TideComponent(2, 30, 55, 60, 55, 150, 11.0), -10.0, 5.0, shifts, factors)
+    return PlantedTides(
+        100.0,
+        TideComponent(1, 15, 30, 60, 35, 120, 2.0),
+        TideComponent(2, 30, 55, 60, 55, 150, 11.0),
+        -10.0,
+        5.0,
+        shifts,
+        factors,
+    )
 
 
 @pytest.fixture(scope="module")
 def column():
-    return station_column(np.arange(0.0, 400.5, 0.5), lat=40.3, lon=116.2, date=dt.date(2009, 11, 13),
-                          f107=68, f107a=68, ap=4, ion_mass_u=40.078, momentum_transfer=False)
+    return station_column(
+        np.arange(0.0, 400.5, 0.5),
+        lat=40.3,
+        lon=116.2,
+        date=dt.date(2009, 11, 13),
+        f107=68,
+        f107a=68,
+        ap=4,
+        ion_mass_u=40.078,
+        momentum_transfer=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +75,22 @@ def generated(tmp_path_factory, tides, column):
     d = tmp_path_factory.mktemp("lidar")
     outs = {n: d / night_file_name(SITE, n, "madrigal") for n in NIGHTS if n != NIGHTS[1]}
     kw = dict(
-        nights=NIGHTS, period_start=NIGHTS[0], fmt="madrigal", species="Ca+", site=SITE,
+        nights=NIGHTS,
+        period_start=NIGHTS[0],
+        fmt="madrigal",
+        species="Ca+",
+        site=SITE,
         instrument=LidarInstrument(80, 320, 1, 10, 20, 100, 150, 100, -12),
         layers=PlantedLayers(100, 100, 4, 6, 0.5, 80),
-        clouds=PlantedClouds(3, (150, 300), (-5, 6), (20, 80), (1.5, 3.0), (4, 10), 0.3, 100, 15, 60),
-        sky=Sky((NIGHTS[1],), 0.5, (1.0, 2.0)), tides=tides, column=column, arrival_km=120.0,
-        seed=20210407)
+        clouds=PlantedClouds(
+            3, (150, 300), (-5, 6), (20, 80), (1.5, 3.0), (4, 10), 0.3, 100, 15, 60
+        ),
+        sky=Sky((NIGHTS[1],), 0.5, (1.0, 2.0)),
+        tides=tides,
+        column=column,
+        arrival_km=120.0,
+        seed=20210407,
+    )
     mics = write_synthetic_lidar(outputs=outs, truth_dir=d, **kw)
     return d, outs, mics, kw
 
@@ -98,11 +124,18 @@ def test_planted_clouds_start_on_nodes_and_move_with_the_planted_drift(generated
     for cloud in mics.itertuples():
         p = paths[paths["cloud_id"] == cloud.cloud_id]
         th = ((p["time"] - t0) / pd.Timedelta(hours=1)).to_numpy()
-        nodes = planted_nodes(column.altitude_km,
-                              planted_drift_field(column, [th[0]], lon=SITE.lon, tides=tides)[0])
+        nodes = planted_nodes(
+            column.altitude_km, planted_drift_field(column, [th[0]], lon=SITE.lon, tides=tides)[0]
+        )
         assert np.min(np.abs(nodes - cloud.birth_altitude_km)) < 1e-6
-        tr = integrate_vertical_trajectory(hours * 3600, column.altitude_km, w, t0_s=th[0] * 3600,
-                                           z0_km=cloud.birth_altitude_km, t_end_s=th[-1] * 3600)
+        tr = integrate_vertical_trajectory(
+            hours * 3600,
+            column.altitude_km,
+            w,
+            t0_s=th[0] * 3600,
+            z0_km=cloud.birth_altitude_km,
+            t_end_s=th[-1] * 3600,
+        )
         z_lib = np.interp(th * 3600, tr.time_s, tr.altitude_km)
         cover = th * 3600 <= tr.time_s[-1]
         assert np.max(np.abs(z_lib[cover] - p["altitude_km"].to_numpy()[cover])) < 0.5
@@ -130,9 +163,17 @@ def test_column_files_read_back_as_the_planted_winds(tmp_path, tides, column):
     grid = ColumnGrid("test_column", 40.3, 116.2, 1.0, 340.0, 0.1, 0.5)
     days = NIGHTS[:2]
     paths = write_column_history(tmp_path, days=days, grid=grid, tides=tides, column=column)
-    state = build_model_state(paths, altitude_km={"min": 90, "max": 320, "step": 1},
-                              scale_height="local", composition="auto", electric_field="auto",
-                              ps_fallback="error", f107=68, f107a=68, ap=4)
+    state = build_model_state(
+        paths,
+        altitude_km={"min": 90, "max": 320, "step": 1},
+        scale_height="local",
+        composition="auto",
+        electric_field="auto",
+        ps_fallback="error",
+        f107=68,
+        f107a=68,
+        ap=4,
+    )
     col = state.sel(lat=40.3, lon=116.2, method="nearest").isel(time=slice(0, 48, 5)).load()
     hours = np.arange(0, 48, 5.0)
     u, v = planted_winds(col["altitude"].values[None, :], hours[:, None], 116.2, tides)
@@ -150,20 +191,37 @@ def test_planted_es_rise_changes_only_foes_after_the_arrivals():
     from estransport.ionosonde.stations import Station
     from estransport.synthetic.ionosonde import EsEvents, PlantedTruth, simulate_station_year
 
-    station = Station("beijing", "Beijing", 40.3, 116.2, "120E", 2006, 2016, "manual", "sao", "BP440")
-    truth = PlantedTruth(slope_deg_per_day=1.0, ref_lat_deg=40.0, ref_doy=185.0, base_MHz=2.5,
-                         amp_MHz=4.0, width_days=30.0, diurnal=0.3, day_sd_MHz=0.3, day_rho=0.3,
-                         hour_sd_MHz=0.6, gap_day_fraction=0.03, outage_days=10,
-                         letter_only_fraction=0.08, qualifier_fraction=0.1,
-                         low_confidence_fraction=0.05, low_confidence_bias_MHz=3.0,
-                         didbase_cadence_min=15)
+    station = Station(
+        "beijing", "Beijing", 40.3, 116.2, "120E", 2006, 2016, "manual", "sao", "BP440"
+    )
+    truth = PlantedTruth(
+        slope_deg_per_day=1.0,
+        ref_lat_deg=40.0,
+        ref_doy=185.0,
+        base_MHz=2.5,
+        amp_MHz=4.0,
+        width_days=30.0,
+        diurnal=0.3,
+        day_sd_MHz=0.3,
+        day_rho=0.3,
+        hour_sd_MHz=0.6,
+        gap_day_fraction=0.03,
+        outage_days=10,
+        letter_only_fraction=0.08,
+        qualifier_fraction=0.1,
+        low_confidence_fraction=0.05,
+        low_confidence_bias_MHz=3.0,
+        didbase_cadence_min=15,
+    )
     arrivals = (np.datetime64("2009-11-12T17:31"), np.datetime64("2009-11-13T17:15"))
     plain = simulate_station_year(station, 2009, seed=7, truth=truth)
-    none = simulate_station_year(station, 2009, seed=7, truth=truth,
-                                 es_events=EsEvents((), 2.0, 3.0))
+    none = simulate_station_year(
+        station, 2009, seed=7, truth=truth, es_events=EsEvents((), 2.0, 3.0)
+    )
     pd.testing.assert_frame_equal(plain, none)
-    rised = simulate_station_year(station, 2009, seed=7, truth=truth,
-                                  es_events=EsEvents(arrivals, 2.0, 3.0))
+    rised = simulate_station_year(
+        station, 2009, seed=7, truth=truth, es_events=EsEvents(arrivals, 2.0, 3.0)
+    )
     for col in ("qualifier", "descriptor", "confidence", "hEs_km", "time_ut"):
         pd.testing.assert_series_equal(plain[col], rised[col])
     t = plain["time_ut"].to_numpy("datetime64[ns]")

@@ -13,13 +13,28 @@ from estransport.lidar.tracking import TrackingSettings, fit_descent, track_clou
 
 from .lidar_helpers import Cloud, nights
 
-DET = DetectionSettings(base_km=120, top_km=300, false_alarm_per_profile=0.01,
-                        background_window_h=6.0, min_background_profiles=5, extent_sigma=2.0,
-                        noise="auto")
-TRK = TrackingSettings(max_gap_min=120, max_rate_km_per_h=40, gate_km=4, min_detections=5,
-                       continuation_floor_km=95, base_km=120, false_alarm_per_profile=0.01,
-                       extent_sigma=2.0, arrival_km=120, main_layer_km=100,
-                       main_layer_halfwidth_km=8)
+DET = DetectionSettings(
+    base_km=120,
+    top_km=300,
+    false_alarm_per_profile=0.01,
+    background_window_h=6.0,
+    min_background_profiles=5,
+    extent_sigma=2.0,
+    noise="auto",
+)
+TRK = TrackingSettings(
+    max_gap_min=120,
+    max_rate_km_per_h=40,
+    gate_km=4,
+    min_detections=5,
+    continuation_floor_km=95,
+    base_km=120,
+    false_alarm_per_profile=0.01,
+    extent_sigma=2.0,
+    arrival_km=120,
+    main_layer_km=100,
+    main_layer_halfwidth_km=8,
+)
 
 
 def _days(n, start):
@@ -55,9 +70,14 @@ def test_descent_rates_within_ten_percent_and_covered_by_their_uncertainty():
     rng = np.random.default_rng(21)
     specs, truth = [], {}
     for k, day in enumerate(_days(40, dt.date(2009, 3, 1))):
-        c = Cloud(t0_h=10.5, t1_h=rng.uniform(15, 21.5), z0_km=rng.uniform(240, 295),
-                  rate_km_h=rng.uniform(3, 14), peak_cm3=rng.uniform(20, 60),
-                  sigma_km=rng.uniform(1.5, 3.0))
+        c = Cloud(
+            t0_h=10.5,
+            t1_h=rng.uniform(15, 21.5),
+            z0_km=rng.uniform(240, 295),
+            rate_km_h=rng.uniform(3, 14),
+            peak_cm3=rng.uniform(20, 60),
+            sigma_km=rng.uniform(1.5, 3.0),
+        )
         specs.append((day, [c], 300 + k))
         truth[day] = c
     det, tracks = _run(specs)
@@ -90,8 +110,9 @@ def test_track_bridges_a_cloud_gap_and_continues_below_the_base():
 
 def test_two_clouds_two_tracks_and_no_tracks_from_noise():
     clouds = [Cloud(10.5, 21.5, 290.0, 6.0, 40.0, 2.0), Cloud(12.0, 21.5, 180.0, 3.0, 30.0, 2.0)]
-    specs = [("2009-05-01", clouds, 1)] + [(d, [], 10 + i)
-                                          for i, d in enumerate(_days(20, dt.date(2009, 5, 2)))]
+    specs = [("2009-05-01", clouds, 1)] + [
+        (d, [], 10 + i) for i, d in enumerate(_days(20, dt.date(2009, 5, 2)))
+    ]
     det, tracks = _run(specs)
     assert len(tracks) == 2
     rates = sorted(tracks["descent_rate_km_per_h"])

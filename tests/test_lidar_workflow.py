@@ -36,8 +36,11 @@ def products(lidar_run):
         "det": _csv(wd, "results/lidar/detections.csv", ["time"]),
         "tracks": _csv(wd, "results/lidar/tracks.csv", ["first_time", "last_time", "arrival_time"]),
         "summary": _csv(wd, "results/lidar/detection_summary.csv"),
-        "comp": _csv(wd, "results/lidar/descent_comparison.csv",
-                     ["first_time", "observed_arrival_time", "predicted_arrival_time"]),
+        "comp": _csv(
+            wd,
+            "results/lidar/descent_comparison.csv",
+            ["first_time", "observed_arrival_time", "predicted_arrival_time"],
+        ),
         "traj": _csv(wd, "results/lidar/predicted_trajectories.csv", ["time"]),
         "nodes": _csv(wd, "results/lidar/convergence_nodes.csv", ["time"]),
         "es": _csv(wd, "results/lidar/es_epoch_test.csv"),
@@ -60,7 +63,9 @@ def _match(products):
             ok = (tg >= tp[0]) & (tg <= tp[-1])
             if ok.sum() < 0.8 * tg.size:
                 continue
-            d = np.mean(np.abs(np.interp(tg[ok], tp, p["altitude_km"]) - g["altitude_km"].to_numpy()[ok]))
+            d = np.mean(
+                np.abs(np.interp(tg[ok], tp, p["altitude_km"]) - g["altitude_km"].to_numpy()[ok])
+            )
             if best is None or d < best[1]:
                 best = (cid, d)
         out[tid] = best
@@ -115,7 +120,8 @@ def test_fitted_descent_rates_match_the_planted_ones(products):
         zp = np.interp(tg, _hours(p["time"]), p["altitude_km"])
         planted = -np.polyfit(tg - tg[0], zp, 1)[0]
         assert abs(tr.descent_rate_km_per_h - planted) <= max(
-            0.10 * planted, 2 * tr.descent_rate_se_km_per_h), (tr.track_id, planted)
+            0.10 * planted, 2 * tr.descent_rate_se_km_per_h
+        ), (tr.track_id, planted)
         checked += 1
     assert checked >= 10
 
@@ -129,7 +135,11 @@ def test_predicted_trajectories_follow_the_planted_clouds_and_nodes(products):
         tq = _hours(q["time"])
         tp = _hours(p["time"])
         ok = (tq >= tp[0]) & (tq <= tp[-1])
-        rms = np.sqrt(np.mean((q["altitude_km"].to_numpy()[ok] - np.interp(tq[ok], tp, p["altitude_km"])) ** 2))
+        rms = np.sqrt(
+            np.mean(
+                (q["altitude_km"].to_numpy()[ok] - np.interp(tq[ok], tp, p["altitude_km"])) ** 2
+            )
+        )
         assert rms < 2.0, (tid, rms)
     # the library's convergence nodes from the model files are the planted nodes
     lib, planted = products["nodes"], products["planted_nodes"]
@@ -137,7 +147,9 @@ def test_predicted_trajectories_follow_the_planted_clouds_and_nodes(products):
     for t, g in planted[planted["node_altitude_km"].between(150, 300)].groupby("time"):
         zs = lib.loc[lib["time"] == t, "node_altitude_km"].to_numpy()
         if zs.size:
-            diffs.extend(np.min(np.abs(zs[None, :] - g["node_altitude_km"].to_numpy()[:, None]), axis=1))
+            diffs.extend(
+                np.min(np.abs(zs[None, :] - g["node_altitude_km"].to_numpy()[:, None]), axis=1)
+            )
     assert len(diffs) > 50
     assert np.median(diffs) < 0.5 and np.percentile(diffs, 95) < 2.0
 
@@ -158,8 +170,10 @@ def test_tracks_reach_es_heights_and_the_main_layer(products):
 
 def test_column_reaches_300_km_and_w_is_the_planted_drift(products):
     wd = products["wd"]
-    with xr.open_dataset(wd / "results/lidar/column_drift.nc") as drift, \
-            xr.open_dataset(wd / "resources/lidar/model/synthetic/planted_column.nc") as truth:
+    with (
+        xr.open_dataset(wd / "results/lidar/column_drift.nc") as drift,
+        xr.open_dataset(wd / "resources/lidar/model/synthetic/planted_column.nc") as truth,
+    ):
         assert float(drift["altitude"].max()) >= 300
         common = np.intersect1d(drift["time"].values, truth["time"].values)
         z = np.arange(150.0, 301.0, 10.0)

@@ -31,8 +31,13 @@ def _season_map(season: str, es_range=(95.0, 125.0)):
     rng = np.random.default_rng(0)
     n = 3000
     grid = SeasonalGrid(10.0, complete_winters_only=False)
-    grid.add(rng.uniform(-90, 90, n), rng.uniform(-180, 180, n), rng.gamma(2, 0.2, n),
-             np.full(n, 2008), np.full(n, month))
+    grid.add(
+        rng.uniform(-90, 90, n),
+        rng.uniform(-180, 180, n),
+        rng.gamma(2, 0.2, n),
+        np.full(n, 2008),
+        np.full(n, month),
+    )
     ds = grid.to_dataset(min_count=1, smoothing_cells=0).sel(season=[season])
     ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"] = es_range
     return ds
@@ -41,8 +46,12 @@ def _season_map(season: str, es_range=(95.0, 125.0)):
 def _draw(ds, panel="a", **kw):
     from estransport.plotting.fig2ab import draw_fig2ab
 
-    args = {"s4max_limits": [0.1, 0.8], "geomagnetic_latitudes": [-80, -70, -60, 0, 60, 70, 80],
-            "coastline_shapefile": None, "years": [2008]}
+    args = {
+        "s4max_limits": [0.1, 0.8],
+        "geomagnetic_latitudes": [-80, -70, -60, 0, 60, 70, 80],
+        "coastline_shapefile": None,
+        "years": [2008],
+    }
     args.update(kw)
     return draw_fig2ab(ds, panel=panel, **args)
 
@@ -99,8 +108,10 @@ def test_fig2ab_draws_the_configured_geomagnetic_levels_and_says_so():
 def test_geomagnetic_levels_text():
     from estransport.plotting.fig2ab import geomagnetic_levels_text
 
-    assert (geomagnetic_levels_text([-80, -70, -60, 0, 60, 70, 80])
-            == "±60°, ±70°, ±80° (solid) and the geomagnetic equator (dashed)")
+    assert (
+        geomagnetic_levels_text([-80, -70, -60, 0, 60, 70, 80])
+        == "±60°, ±70°, ±80° (solid) and the geomagnetic equator (dashed)"
+    )
     assert geomagnetic_levels_text([60, -70]) == "+60°, −70° (solid)"
     assert geomagnetic_levels_text([0]) == "the geomagnetic equator (dashed)"
     assert geomagnetic_levels_text([]) == "none"

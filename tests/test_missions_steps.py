@@ -36,12 +36,14 @@ def test_schema_defaults_and_the_embedded_default():
 def test_raw_paths():
     cosmic = _cfg()
     assert steps.mission_raw_path(cosmic, "cosmic2", "2022", "046") == (
-        "resources/cosmic/cosmic2/2022/046.tar.gz")
+        "resources/cosmic/cosmic2/2022/046.tar.gz"
+    )
     missions = dict(cosmic["missions"])
     missions["cosmic2"] = {**missions["cosmic2"], "source": "local", "local_archive": "/data/c2"}
     local = _cfg(missions=missions)
     assert steps.mission_raw_path(local, "cosmic2", "2022", "046") == (
-        "/data/c2/2022/046/scnLv2_rapid_2022_046.tar.gz")
+        "/data/c2/2022/046/scnLv2_rapid_2022_046.tar.gz"
+    )
 
 
 def test_provenance_names_what_determines_a_product():
@@ -52,14 +54,20 @@ def test_provenance_names_what_determines_a_product():
     assert "cdaac" not in prov["missions"]["cosmic2"]  # download settings do not rerun maps
 
 
-@pytest.mark.parametrize("change, key", [
-    ({"source": "local"}, "cosmic.missions.cosmic2.local_archive"),
-    ({"source": "synthetic", "product": "podTec"}, "cosmic.missions.cosmic2.product"),
-    ({"coverage_lat_deg": {"min": 45.0, "max": -45.0}}, "cosmic.missions.cosmic2.coverage_lat_deg.min"),
-    ({"years": [2023, 2022]}, "cosmic.missions.cosmic2.years"),
-    ({"cdaac": {"streams": ["repro2013"]}}, "cosmic.missions.cosmic2.cdaac.streams.0"),
-    ({"tangent_point": "bent"}, "cosmic.missions.cosmic2.tangent_point"),
-])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        ({"source": "local"}, "cosmic.missions.cosmic2.local_archive"),
+        ({"source": "synthetic", "product": "podTec"}, "cosmic.missions.cosmic2.product"),
+        (
+            {"coverage_lat_deg": {"min": 45.0, "max": -45.0}},
+            "cosmic.missions.cosmic2.coverage_lat_deg.min",
+        ),
+        ({"years": [2023, 2022]}, "cosmic.missions.cosmic2.years"),
+        ({"cdaac": {"streams": ["repro2013"]}}, "cosmic.missions.cosmic2.cdaac.streams.0"),
+        ({"tangent_point": "bent"}, "cosmic.missions.cosmic2.tangent_point"),
+    ],
+)
 def test_bad_mission_settings_name_the_key(change, key):
     cfg = default_config()
     cfg["cosmic"]["missions"]["cosmic2"].update(change)

@@ -156,8 +156,9 @@ def test_state_winds_and_W():
         om85 = np.array([np.interp(85.0, z[:, j], omega[:, j]) for j in range(lat.size)])
         p85 = np.exp([np.interp(85.0, z[:, j], lnp) for j in range(lat.size)])
         msis = params.f107, params.f107a, params.ap
-        bg = msis_profiles([dt.datetime(2008, month, 15)], [85.0], lat, f107=msis[0],
-                           f107a=msis[1], ap=msis[2]).isel(time=0, altitude=0)
+        bg = msis_profiles(
+            [dt.datetime(2008, month, 15)], [85.0], lat, f107=msis[0], f107a=msis[1], ap=msis[2]
+        ).isel(time=0, altitude=0)
         g = G0 * (R_EARTH / (R_EARTH + 85e3)) ** 2
         expected = -om85 * (R_STAR * bg["T"].values / (bg["mean_mass"].values * g)) / p85
         np.testing.assert_allclose(w, expected, rtol=0, atol=0.01 * np.abs(expected).max())

@@ -145,8 +145,11 @@ def test_tem_recovers_the_planted_cells(run):
     planted = np.stack([np.interp(alts, z[:, j], vs[:, j]) for j in range(lat.size)], -1)
     band = (lat >= 30) & (lat <= 60)
     v = tem["v_star"].isel(time=6).values
-    for (lo, hi), sign, rtol in (((100, 110), +1, 0.003), ((82, 90), -1, 0.03),
-                                 ((125, 150), -1, 0.003)):
+    for (lo, hi), sign, rtol in (
+        ((100, 110), +1, 0.003),
+        ((82, 90), -1, 0.03),
+        ((125, 150), -1, 0.003),
+    ):
         layer = (alts >= lo) & (alts <= hi)
         got, want = v[layer][:, band].mean(axis=0), planted[layer][:, band].mean(axis=0)
         np.testing.assert_allclose(got, want, rtol=rtol, err_msg=f"{lo}-{hi} km")
@@ -246,6 +249,9 @@ def test_fig2cd_caption_states_the_configured_values():
     cfg["model"]["synthetic"]["cell_bounds_km"] = [75.0, 100.0, 120.0, 160.0]
     out = render(cfg)
     assert "vmax = 6.0 m/s" in out and "(1 cm/s as long as 1.0 m/s" in out
-    assert "H = 7000 m" in out and "planted cells are 75.0–100.0, 100.0–120.0 and 120.0–160.0 km" in out
+    assert (
+        "H = 7000 m" in out
+        and "planted cells are 75.0–100.0, 100.0–120.0 and 120.0–160.0 km" in out
+    )
     cfg["model"]["source"] = "files"
     assert "planted cells" not in render(cfg)

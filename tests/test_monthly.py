@@ -22,7 +22,12 @@ def test_monthly_grid_matches_naive_reference():
     ds = grid.to_dataset(min_count=1, min_valid_fraction=0.5)
     for _ in range(50):
         m, k, i = rng.integers(1, 13), rng.integers(0, 8), rng.integers(0, 18)
-        sel = inside & (month == m) & (np.minimum((alt - 90) // 5, 7) == k) & (np.minimum((lat + 90) // 10, 17) == i)
+        sel = (
+            inside
+            & (month == m)
+            & (np.minimum((alt - 90) // 5, 7) == k)
+            & (np.minimum((lat + 90) // 10, 17) == i)
+        )
         assert ds["count"].values[m - 1, k, i] == sel.sum()
         if sel.sum():
             assert ds["s4max_mean"].values[m - 1, k, i] == pytest.approx(s4[sel].mean(), rel=1e-6)
@@ -62,6 +67,8 @@ def test_sparse_sampling_does_not_bias_the_column():
 
 def test_uniform_intensity_gives_ratio_one():
     lat = -87.5 + 5.0 * np.arange(36)
-    column, ratio = column_density_ratio(np.full((12, 20, 36), 0.3), lat, 2.0, min_valid_fraction=0.5)
+    column, ratio = column_density_ratio(
+        np.full((12, 20, 36), 0.3), lat, 2.0, min_valid_fraction=0.5
+    )
     np.testing.assert_allclose(ratio, 1.0)
     np.testing.assert_allclose(column, 0.3 * 20 * 2.0)

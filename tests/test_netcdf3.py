@@ -310,6 +310,7 @@ def test_columns_of_many_files_equal_their_decode(tmp_path):
 
 def test_a_second_record_dimension_is_not_matched_by_the_cached_layout():
     """The cached layout ignores dimension lengths, but not two of them being 0."""
+
     def header(x, y):
         body = struct.pack(">4sI", b"CDF\x01", 0) + struct.pack(">ii", 10, 2)
         body += struct.pack(">i4si", 1, b"x\0\0\0", x) + struct.pack(">i4si", 1, b"y\0\0\0", y)

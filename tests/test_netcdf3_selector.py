@@ -13,8 +13,18 @@ ATTRS = ("startTime", "leoId", "center", "year", "coeffs", "absent")
 VARS = ("time", "s4_L1", "slip", "lat", "absent_var")
 
 
-def _write(path, *, n=7, unlimited=False, fmt="NETCDF3_CLASSIC", start=1.25e9, leo=3,
-           center="UCAR/CDAAC", seed=0, extra_record=True):
+def _write(
+    path,
+    *,
+    n=7,
+    unlimited=False,
+    fmt="NETCDF3_CLASSIC",
+    start=1.25e9,
+    leo=3,
+    center="UCAR/CDAAC",
+    seed=0,
+    extra_record=True,
+):
     rng = np.random.default_rng(seed)
     values = {}
     with netCDF4.Dataset(path, "w", format=fmt) as ds:
@@ -25,7 +35,11 @@ def _write(path, *, n=7, unlimited=False, fmt="NETCDF3_CLASSIC", start=1.25e9, l
             specs.append(("slip", "i2"))  # 2-byte values: records padded to 4 bytes
         for name, typ in specs:
             var = ds.createVariable(name, typ, ("time",), fill_value=-999 if typ != "i2" else None)
-            data = (rng.random(n) * 100).astype(typ) if typ != "i2" else rng.integers(0, 9, n).astype(typ)
+            data = (
+                (rng.random(n) * 100).astype(typ)
+                if typ != "i2"
+                else rng.integers(0, 9, n).astype(typ)
+            )
             var[:] = data
             var.units = "1"
             values[name] = data
@@ -44,7 +58,9 @@ def test_read_matches_netcdf4(tmp_path, unlimited, fmt):
     sel = HeaderSelector(ATTRS, VARS)
     for seed in range(3):  # the second and third file use the cached layout
         path = tmp_path / f"f{seed}.nc"
-        values = _write(path, unlimited=unlimited, fmt=fmt, start=1.25e9 + seed, leo=seed, seed=seed)
+        values = _write(
+            path, unlimited=unlimited, fmt=fmt, start=1.25e9 + seed, leo=seed, seed=seed
+        )
         attrs, arrays = sel.read(path.read_bytes(), path=str(path))
         assert attrs[:4] == (1.25e9 + seed, seed, "UCAR/CDAAC", 2022)
         np.testing.assert_array_equal(attrs[4], [1.5, 2.5])

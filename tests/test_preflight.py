@@ -87,8 +87,16 @@ def place_archive(root: Path, placed: dict[int, str] = PLACED) -> Path:
     for doy, stream in placed.items():
         path = root / "2008" / f"{doy:03d}" / day_tarball_name(2008, doy, stream)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_day_tarball(path, 2008, doy, arcs_per_day=60, es_fraction=0.8, fill_fraction=0.02,
-                          empty_member_fraction=0.0, seed=5)
+        write_day_tarball(
+            path,
+            2008,
+            doy,
+            arcs_per_day=60,
+            es_fraction=0.8,
+            fill_fraction=0.02,
+            empty_member_fraction=0.0,
+            seed=5,
+        )
     return root
 
 
@@ -107,7 +115,10 @@ def test_every_missing_local_day_is_listed_with_its_paths_and_the_choices(tmp_pa
     text = str(err)
     for doy in GAPS:
         day = root / "2008" / f"{doy:03d}"
-        assert f"{day}/scnLv1_repro2013_2008_{doy:03d}.tar.gz (or scnLv1_postProc_2008_{doy:03d}.tar.gz)" in text
+        assert (
+            f"{day}/scnLv1_repro2013_2008_{doy:03d}.tar.gz (or scnLv1_postProc_2008_{doy:03d}.tar.gz)"
+            in text
+        )
     for doy in PLACED:
         assert f"/{doy:03d}/" not in text
     assert "cosmic.cdaac.missing_day: empty" in text and "days_without_data" in text
@@ -136,8 +147,9 @@ def test_a_local_archive_that_is_not_a_directory_is_one_entry(tmp_path):
 def test_dry_run_lists_every_missing_local_day_before_any_job(tmp_path):
     wd = make_workdir(tmp_path, "cosmic_local")
     place_archive(wd / "cosmic_archive")
-    proc = snakemake(wd, "--cores", "1", "--dry-run", "results/occultation/qc_summary.csv",
-                     check=False)
+    proc = snakemake(
+        wd, "--cores", "1", "--dry-run", "results/occultation/qc_summary.csv", check=False
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     for doy in GAPS:  # Snakemake alone named only the first
@@ -188,12 +200,19 @@ def test_check_real_inputs_lists_every_source(tmp_path, monkeypatch):
         check_real_inputs(cfg, basedir=REPO)
     err = info.value
     assert [p.source.split(",")[0] for p in err.parts] == [
-        "COSMIC local archive", "model history files", "ionosonde stations placed by hand"]
+        "COSMIC local archive",
+        "model history files",
+        "ionosonde stations placed by hand",
+    ]
     assert len(err.parts[0].missing) == len(GAPS)
     assert err.parts[1].missing == ["resources/model/waccm/*.cam.h0.*.nc (pattern matched no file)"]
     assert sorted(Path(p).name for p in err.parts[2].missing) == [
-        "lerwick_1998.iiwg", "lisbon_1998.dat", "mohe_2006.sao", "ouagadougou_1998.iiwg",
-        "shaoyang_2006.xml"]
+        "lerwick_1998.iiwg",
+        "lisbon_1998.dat",
+        "mohe_2006.sao",
+        "ouagadougou_1998.iiwg",
+        "shaoyang_2006.xml",
+    ]
 
 
 def test_synthetic_sources_need_no_files(tmp_path, monkeypatch):
@@ -213,8 +232,13 @@ def test_dry_run_lists_every_missing_input_of_every_real_source_at_once(tmp_path
     for doy in GAPS:
         assert f"cosmic_archive/2008/{doy:03d}/scnLv1_repro2013_2008_{doy:03d}.tar.gz" in out
     assert "resources/model/waccm/*.cam.h0.*.nc (pattern matched no file)" in out
-    for name in ("lerwick/lerwick_1998.iiwg", "lisbon/lisbon_1998.dat", "mohe/mohe_2006.sao",
-                 "ouagadougou/ouagadougou_1998.iiwg", "shaoyang/shaoyang_2006.xml"):
+    for name in (
+        "lerwick/lerwick_1998.iiwg",
+        "lisbon/lisbon_1998.dat",
+        "mohe/mohe_2006.sao",
+        "ouagadougou/ouagadougou_1998.iiwg",
+        "shaoyang/shaoyang_2006.xml",
+    ):
         assert f"resources/ionosonde/{name}" in out
     assert out.count("required input file(s) are missing, from 3 sources") == 1  # one list
     assert out.count("required input file(s) are missing") == 4  # the list, then one per source

@@ -94,8 +94,11 @@ FAKE = {
     "demo/deep/b.dat": bytes(range(256)) * 4,
     "demo/derived.txt": b"printed by a notebook\n",
 }
-FAKE_PATHS = {"demo/a.txt": "data/a.txt", "demo/deep/b.dat": "with space/b.dat",
-              "demo/derived.txt": "nb.ipynb"}
+FAKE_PATHS = {
+    "demo/a.txt": "data/a.txt",
+    "demo/deep/b.dat": "with space/b.dat",
+    "demo/derived.txt": "nb.ipynb",
+}
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
@@ -105,8 +108,20 @@ def fake_registry(tmp_path) -> dict[str, rd.Entry]:
     rows = ["\t".join(rd.COLUMNS)]
     for name, data in FAKE.items():
         fetch = "no" if name == "demo/derived.txt" else "yes"
-        rows.append("\t".join([name, "someone/repo", COMMIT, FAKE_PATHS[name],
-                               hashlib.sha256(data).hexdigest(), "CC0-1.0", fetch, ""]))
+        rows.append(
+            "\t".join(
+                [
+                    name,
+                    "someone/repo",
+                    COMMIT,
+                    FAKE_PATHS[name],
+                    hashlib.sha256(data).hexdigest(),
+                    "CC0-1.0",
+                    fetch,
+                    "",
+                ]
+            )
+        )
     path = tmp_path / "registry.tsv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return rd.read_registry(path)
@@ -130,10 +145,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @contextmanager
 def _serve(root: Path) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 from a thread; yield the base URL, always stop."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root))
+    )
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -214,15 +231,22 @@ def _clean_env(**extra: str) -> dict[str, str]:
 def test_fetch_script_gets_the_real_registry_from_a_mirror(tmp_path, realdata):
     """tools/fetch_realdata.py --base-url: every fetchable real file, by its registry URL."""
     fetchable = {n: e for n, e in REGISTRY.items() if e.fetch}
-    root = _mirror(tmp_path / "www", REGISTRY,
-                   {n: realdata(n).read_bytes() for n in fetchable})
+    root = _mirror(tmp_path / "www", REGISTRY, {n: realdata(n).read_bytes() for n in fetchable})
     cache = tmp_path / "cache"
     with _serve(root) as url:
         proc = subprocess.run(
-            [sys.executable, str(rd.REPO / "tools" / "fetch_realdata.py"), "--base-url", url,
-             "--timeout", "10"],
+            [
+                sys.executable,
+                str(rd.REPO / "tools" / "fetch_realdata.py"),
+                "--base-url",
+                url,
+                "--timeout",
+                "10",
+            ],
             env=_clean_env(ESTRANSPORT_REALDATA_CACHE=str(cache)),
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert proc.returncode == 0, proc.stderr
     assert sum(line.startswith("ok ") for line in proc.stdout.splitlines()) == len(fetchable)
@@ -311,15 +335,31 @@ def test_probe(realdata):
 def test_fresh_clone_skips_or_fails_through_the_fixture(tmp_path, require):
     """The conftest ``realdata`` fixture where no location has the file, as on a fresh clone."""
     (tmp_path / "test_probe.py").write_text(PROBE)
-    env = _clean_env(ESTRANSPORT_REALDATA_SHARED="0",
-                     ESTRANSPORT_REALDATA_CACHE=str(tmp_path / "empty"),
-                     ESTRANSPORT_REQUIRE_REALDATA=require,
-                     PYTHONPATH=str(rd.REPO),
-                     PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")  # hypothesis etc. are not needed
+    env = _clean_env(
+        ESTRANSPORT_REALDATA_SHARED="0",
+        ESTRANSPORT_REALDATA_CACHE=str(tmp_path / "empty"),
+        ESTRANSPORT_REQUIRE_REALDATA=require,
+        PYTHONPATH=str(rd.REPO),
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
+    )  # hypothesis etc. are not needed
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "test_probe.py", "-p", "tests.conftest", "-q", "-rs",
-         "-p", "no:cacheprovider"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "test_probe.py",
+            "-p",
+            "tests.conftest",
+            "-q",
+            "-rs",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     out = proc.stdout
     assert "giro_didbase/MilstonHill_2019_part2.txt not found" in out, out + proc.stderr

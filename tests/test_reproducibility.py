@@ -26,9 +26,17 @@ KILLS = 10
 def fault_injection(tmp_path_factory):
     root = tmp_path_factory.mktemp("fault_injection")
     proc = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "fault_injection.py"), "--kills", str(KILLS),
-         "--keep", str(root)],
-        capture_output=True, text=True, timeout=1800,
+        [
+            sys.executable,
+            str(REPO / "tools" / "fault_injection.py"),
+            "--kills",
+            str(KILLS),
+            "--keep",
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     return proc, root
 
@@ -50,12 +58,23 @@ def test_every_netcdf_output_is_cf_1_8_compliant(fault_injection):
     failures = {}
     for path in files:
         proc = subprocess.run(
-            [str(Path(sys.executable).with_name("compliance-checker")), "--test=cf:1.8", "--format=json",
-             "-o", "-", str(path)],
-            capture_output=True, text=True,
+            [
+                str(Path(sys.executable).with_name("compliance-checker")),
+                "--test=cf:1.8",
+                "--format=json",
+                "-o",
+                "-",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
         )
         report = json.loads(proc.stdout)["cf:1.8"]
         if report["high_count"]:
-            failures[path.name] = [m for check in report["high_priorities"]
-                                   for m in check["msgs"] if check["value"][0] < check["value"][1]]
+            failures[path.name] = [
+                m
+                for check in report["high_priorities"]
+                for m in check["msgs"]
+                if check["value"][0] < check["value"][1]
+            ]
     assert not failures, failures

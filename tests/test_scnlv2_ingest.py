@@ -40,7 +40,12 @@ def _read(path, product="scnLv2", mode="auto", strict=False):
     logging.getLogger("estransport").setLevel(logging.ERROR)
     try:
         return read_scint_day(
-            path, product=product, mission="cosmic2", altitude_km=ES, tangent_point=mode, strict=strict
+            path,
+            product=product,
+            mission="cosmic2",
+            altitude_km=ES,
+            tangent_point=mode,
+            strict=strict,
         )
     finally:
         logging.getLogger("estransport").setLevel(logging.NOTSET)
@@ -50,8 +55,15 @@ def test_exactly_the_planted_events_and_qc_counts(c2_day, tmp_path):
     path, arcs = c2_day
     events_path, qc_path = tmp_path / "ev.parquet", tmp_path / "qc.csv"
     kept = ingest_scint_day(
-        path, events_path, qc_path, product="scnLv2", mission="cosmic2", altitude_km=ES,
-        s4max_range=S4_RANGE, tangent_point="auto", strict=False,
+        path,
+        events_path,
+        qc_path,
+        product="scnLv2",
+        mission="cosmic2",
+        altitude_km=ES,
+        s4max_range=S4_RANGE,
+        tangent_point="auto",
+        strict=False,
     )
     planted = arcs[arcs["kind"] == "es"].set_index("member")
     assert list(kept.columns) == list(EVENT_COLUMNS)
@@ -101,7 +113,9 @@ def test_in_window_maximum_against_netcdf4(c2_day, tmp_path):
                 k = int(np.nanargmax(np.where(win, s4, -np.inf)))
                 assert ours["s4max"] == pytest.approx(float(s4[k]), abs=0)
                 assert ours["alttp_s4max"] == pytest.approx(float(h[k]), abs=0)
-                assert ours["time"].value / 1e9 - GPS_EPOCH_UNIX_S == pytest.approx(float(t[k]), abs=1e-3)
+                assert ours["time"].value / 1e9 - GPS_EPOCH_UNIX_S == pytest.approx(
+                    float(t[k]), abs=1e-3
+                )
             else:  # no sample in the window: the arc keeps its overall maximum, outside it
                 assert not win.any()
                 assert ours["s4max"] == pytest.approx(float(np.nanmax(s4)), abs=0)
@@ -126,8 +140,9 @@ def test_f_region_scintillation_is_not_taken(c2_day):
 
 def test_podtc2_positions_give_the_planted_tangent_points(tmp_path):
     path = tmp_path / "podTc2_rapid_2022_172.tar.gz"
-    arcs = write_day_tarball(path, 2022, 172, SyntheticStream(product="podTc2", members_per_day=1500),
-                             seed=3)
+    arcs = write_day_tarball(
+        path, 2022, 172, SyntheticStream(product="podTc2", members_per_day=1500), seed=3
+    )
     events, problems = _read(path, product="podTc2", mode="computed")
     assert {p["reason"] for p in problems} <= {"empty_member"}
     got = events.set_index("member")
@@ -192,14 +207,17 @@ def test_damaged_members_and_other_layouts(c2_day, tmp_path):
     lib, h_peak = _netcdf4_member(tmp_path)
     absolute, _ = _netcdf4_member(tmp_path, relative=False)
     path = tmp_path / "mixed.tar.gz"
-    _tar(path, [
-        ("scnLv2_2022.172.004.10.00.G17.SC001_0001.0001_nc", lib),
-        ("scnLv2_2022.172.004.11.00.G17.SC001_0001.0001_nc", absolute),
-        ("scnLv2_2022.172.004.12.00.G17.SC001_0001.0001_nc", b"<html>oops</html>"),
-        ("scnLv2_2022.172.004.13.00.G17.SC001_0001.0001_nc", lib[:200]),
-        ("scnLv2_2022.172.004.14.00.G17.SC001_0001.0001_nc", b""),
-        ("README.txt", b"not a member"),
-    ])
+    _tar(
+        path,
+        [
+            ("scnLv2_2022.172.004.10.00.G17.SC001_0001.0001_nc", lib),
+            ("scnLv2_2022.172.004.11.00.G17.SC001_0001.0001_nc", absolute),
+            ("scnLv2_2022.172.004.12.00.G17.SC001_0001.0001_nc", b"<html>oops</html>"),
+            ("scnLv2_2022.172.004.13.00.G17.SC001_0001.0001_nc", lib[:200]),
+            ("scnLv2_2022.172.004.14.00.G17.SC001_0001.0001_nc", b""),
+            ("README.txt", b"not a member"),
+        ],
+    )
     events, problems = _read(path)
     assert events.attrs["n_members"] == 5
     assert [p["reason"] for p in problems] == ["corrupt_member", "corrupt_member", "empty_member"]
@@ -227,9 +245,21 @@ def test_member_names():
     # Real names: scnLv2 of COSMIC-2 [S64], podTc2 [S9] [S15], scnLv2 CDAAC template [S14].
     a = parse_member_name("2026.200/scnLv2_2026.200.006.01.01.R16.SC001_0001.0001_nc")
     assert (a["product"], a["year"], a["doy"], a["leo"], a["gnss_system"], a["prn"]) == (
-        "scnLv2", 2026, 200, "006", "R", 16)
+        "scnLv2",
+        2026,
+        200,
+        "006",
+        "R",
+        16,
+    )
     b = parse_member_name("podTc2_C2E3.2021.020.23.47.0010.R21.02_0001.0001_nc")
-    assert (b["leo"], b["hour"], b["minute"], b["duration_min"], b["antenna"]) == ("C2E3", 23, 47, 10, "02")
+    assert (b["leo"], b["hour"], b["minute"], b["duration_min"], b["antenna"]) == (
+        "C2E3",
+        23,
+        47,
+        10,
+        "02",
+    )
     c = parse_member_name("scnLv2_C001.2008.100.12.34.0003.G05.01_2013.3520_nc")
     assert c["leo"] == "C001" and c["prn"] == 5
     with pytest.raises(ValueError, match="no known CDAAC template"):

@@ -32,15 +32,34 @@ NAME_RE = re.compile(
 )
 # Variables of a real scnLv1 file (the xarray repr in cdaac_scnlv1_evidence/ of the registry
 # tests/data/realdata.tsv).
-REAL_VARIABLES = {"time", "S4", "elevation", "sqrt_I", "caL1_SNR", "x_LEO", "y_LEO", "z_LEO",
-                  "x_GPS", "y_GPS", "z_GPS"}
+REAL_VARIABLES = {
+    "time",
+    "S4",
+    "elevation",
+    "sqrt_I",
+    "caL1_SNR",
+    "x_LEO",
+    "y_LEO",
+    "z_LEO",
+    "x_GPS",
+    "y_GPS",
+    "z_GPS",
+}
 
 
 @pytest.fixture(scope="module")
 def day(tmp_path_factory):
     path = tmp_path_factory.mktemp("syn") / "2008_172.tar.gz"
-    arcs = write_day_tarball(path, 2008, 172, arcs_per_day=400, es_fraction=0.8,
-                             empty_member_fraction=0.02, fill_fraction=0.05, seed=7)
+    arcs = write_day_tarball(
+        path,
+        2008,
+        172,
+        arcs_per_day=400,
+        es_fraction=0.8,
+        empty_member_fraction=0.02,
+        fill_fraction=0.05,
+        seed=7,
+    )
     return path, arcs
 
 
@@ -74,7 +93,12 @@ def test_members_are_real_format(day):
                 # Calendar attributes agree with GPS start_time and the member name.
                 t = GPS_EPOCH + dt.timedelta(seconds=float(ds.start_time))
                 assert (t.year, t.month, t.day, t.hour, t.minute) == (
-                    ds.year, ds.month, ds.day, ds.hour, ds.minute)
+                    ds.year,
+                    ds.month,
+                    ds.day,
+                    ds.hour,
+                    ds.minute,
+                )
                 assert (int(match.group(4)), int(match.group(5))) == (ds.hour, ds.minute)
                 assert ds.leo_id == int(match.group(1)) and ds.prn_id == int(match.group(7))
                 for key, value in arc["attrs"].items():
@@ -143,18 +167,31 @@ def test_planted_mean_matches_monte_carlo(day):
     z = z[(z >= 90) & (z <= 130)]
     maglat = dipole_latitude(lat, lon, dt.date(2008, 7, 1))
     draws = es_intensity(lat, lon, doy, z, maglat, truth) * np.exp(
-        truth.noise_sigma * rng.standard_normal(z.size) - 0.5 * truth.noise_sigma**2)
+        truth.noise_sigma * rng.standard_normal(z.size) - 0.5 * truth.noise_sigma**2
+    )
     expected = planted_mean_s4max(np.array([lat]), np.array([lon]), [doy], truth)
     assert draws.mean() == pytest.approx(float(expected[0]), rel=0.01)
 
 
 def test_nc3_writer_read_by_netcdf4():
-    attrs = {"s": "UCAR/CDAAC", "i": np.int32(-7), "f": np.float32(1.5), "d": 2.25,
-             "arr": np.array([1.0, 2.0, 3.0]), "b": np.int8(3), "h": np.int16(-300)}
+    attrs = {
+        "s": "UCAR/CDAAC",
+        "i": np.int32(-7),
+        "f": np.float32(1.5),
+        "d": 2.25,
+        "arr": np.array([1.0, 2.0, 3.0]),
+        "b": np.int8(3),
+        "h": np.int16(-300),
+    }
     data = np.arange(5, dtype=np.float32)
-    raw = write_netcdf3({"time": 5, "two": 2},
-                        {"x": (("time",), data, {"units": "m"}),
-                         "m": (("two", "time"), np.arange(10.0).reshape(2, 5), {})}, attrs)
+    raw = write_netcdf3(
+        {"time": 5, "two": 2},
+        {
+            "x": (("time",), data, {"units": "m"}),
+            "m": (("two", "time"), np.arange(10.0).reshape(2, 5), {}),
+        },
+        attrs,
+    )
     with netCDF4.Dataset("mem", memory=raw) as ds:
         assert ds.data_model == "NETCDF3_CLASSIC"
         assert ds.s == "UCAR/CDAAC" and ds.i == -7 and ds.f == np.float32(1.5) and ds.d == 2.25
@@ -189,8 +226,17 @@ def test_a_wrong_library_dipole_does_not_move_the_planted_truth(monkeypatch):
     assert np.array_equal(planted_mean_s4max(lat, lat * 0 + 100.0, [15]), planted_before)
 
 
-@pytest.mark.parametrize("date", [dt.date(2006, 4, 22), dt.date(2008, 1, 1), dt.date(2008, 7, 1),
-                                  dt.date(2010, 1, 1), dt.date(2011, 12, 31), dt.date(2019, 6, 30)])
+@pytest.mark.parametrize(
+    "date",
+    [
+        dt.date(2006, 4, 22),
+        dt.date(2008, 1, 1),
+        dt.date(2008, 7, 1),
+        dt.date(2010, 1, 1),
+        dt.date(2011, 12, 31),
+        dt.date(2019, 6, 30),
+    ],
+)
 def test_generator_dipole_agrees_with_estransport_geomag(date):
     """Two independent implementations of the centred dipole agree.
 
@@ -209,8 +255,10 @@ def test_generator_dipole_agrees_with_estransport_geomag(date):
     # and the trough band of the paper, 60-80 degrees, is crossed by both alike
     band = (np.abs(ours) >= 60) & (np.abs(ours) <= 80)
     assert band.any() and np.array_equal(
-        band, (np.abs(geomagnetic_latitude(lat, lon, date)) >= 60)
-        & (np.abs(geomagnetic_latitude(lat, lon, date)) <= 80))
+        band,
+        (np.abs(geomagnetic_latitude(lat, lon, date)) >= 60)
+        & (np.abs(geomagnetic_latitude(lat, lon, date)) <= 80),
+    )
 
 
 def test_generator_dipole_reproduces_the_published_2010_pole():
@@ -227,7 +275,9 @@ def test_generator_dipole_reproduces_the_published_2010_pole():
     # The pole itself is at geomagnetic latitude 90, its antipode at -90.
     lat_p, lon_p = np.degrees(np.arcsin(az)), np.degrees(np.arctan2(ay, ax))
     assert dipole_latitude(lat_p, lon_p, dt.date(2010, 1, 1)) == pytest.approx(90.0, abs=1e-6)
-    assert dipole_latitude(-lat_p, lon_p + 180, dt.date(2010, 1, 1)) == pytest.approx(-90.0, abs=1e-6)
+    assert dipole_latitude(-lat_p, lon_p + 180, dt.date(2010, 1, 1)) == pytest.approx(
+        -90.0, abs=1e-6
+    )
 
 
 def test_generator_dipole_refuses_dates_outside_its_table():

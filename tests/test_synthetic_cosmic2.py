@@ -22,18 +22,61 @@ from estransport.synthetic.cosmic2 import (
 # Names of docs/formats.md §2.3: the CDAAC page's attributes [V] [S14] and those a public
 # reader takes from real files [V3] [S64]; variables of real files read by third parties [V3].
 SCNLV2_GLOBALS = {
-    "center", "timeOfProcessing", "missionId", "dump_id", "leoId", "antenna_id", "occsatId",
-    "startTime", "stopTime", "year", "month", "day", "hour", "minute", "second", "duration",
-    "conId", "s4max_L1", "s4max_L2", "alt_s4max_L1", "lat_s4max_L1", "lon_s4max_L1",
-    "lct_s4max_L1", "sigmaphimax_L1", "elevmin", "elevmax",
+    "center",
+    "timeOfProcessing",
+    "missionId",
+    "dump_id",
+    "leoId",
+    "antenna_id",
+    "occsatId",
+    "startTime",
+    "stopTime",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "duration",
+    "conId",
+    "s4max_L1",
+    "s4max_L2",
+    "alt_s4max_L1",
+    "lat_s4max_L1",
+    "lon_s4max_L1",
+    "lct_s4max_L1",
+    "sigmaphimax_L1",
+    "elevmin",
+    "elevmax",
 }
 SCNLV2_VARIABLES = {
-    "time", "s4_L1", "s4_L2", "sigma_phi_L1", "sigma_phi_L2", "L1_SNR", "elevation",
-    "occheight", "lat", "lon", "slip_L1", "slip_L2",
+    "time",
+    "s4_L1",
+    "s4_L2",
+    "sigma_phi_L1",
+    "sigma_phi_L2",
+    "L1_SNR",
+    "elevation",
+    "occheight",
+    "lat",
+    "lon",
+    "slip_L1",
+    "slip_L2",
 }
 PODTC2_VARIABLES = {
-    "leveling_offset", "time", "TEC", "S4", "elevation", "occheight", "caL1_SNR",
-    "x_LEO", "y_LEO", "z_LEO", "x_GPS", "y_GPS", "z_GPS",
+    "leveling_offset",
+    "time",
+    "TEC",
+    "S4",
+    "elevation",
+    "occheight",
+    "caL1_SNR",
+    "x_LEO",
+    "y_LEO",
+    "z_LEO",
+    "x_GPS",
+    "y_GPS",
+    "z_GPS",
 }
 
 
@@ -131,14 +174,17 @@ def test_planted_climatology_is_the_cosmic1_one():
     for lo in (-40, -20, 0, 20, 30):
         sel = (lat >= lo) & (lat < lo + 10)
         band = np.linspace(lo + 0.5, lo + 9.5, 10)
-        truth = planted_mean_s4max(band[:, None], np.linspace(-177.5, 177.5, 72)[None, :], doys).mean()
+        truth = planted_mean_s4max(
+            band[:, None], np.linspace(-177.5, 177.5, 72)[None, :], doys
+        ).mean()
         assert s4[sel].mean() == pytest.approx(truth, rel=0.08), lo
 
 
 def test_podtc2_members(tmp_path):
     path = tmp_path / "podTc2_rapid_2022_100.tar.gz"
-    arcs = write_day_tarball(path, 2022, 100, SyntheticStream(product="podTc2", members_per_day=50),
-                             seed=2)
+    arcs = write_day_tarball(
+        path, 2022, 100, SyntheticStream(product="podTc2", members_per_day=50), seed=2
+    )
     with tarfile.open(path, "r:gz") as tar:
         m = next(x for x in tar.getmembers() if x.size)
         assert parse_member_name(m.name)["leo"].startswith("C2E")

@@ -97,11 +97,13 @@ def test_cosmic2_geometry_against_proj_brute_force():
         u, node = rng.uniform(0, 2 * np.pi, 2)
         inc = np.radians(24.0)
         r_leo = 6378.137 + 540.0
-        leo = r_leo * np.array([
-            np.cos(node) * np.cos(u) - np.sin(node) * np.sin(u) * np.cos(inc),
-            np.sin(node) * np.cos(u) + np.cos(node) * np.sin(u) * np.cos(inc),
-            np.sin(u) * np.sin(inc),
-        ])
+        leo = r_leo * np.array(
+            [
+                np.cos(node) * np.cos(u) - np.sin(node) * np.sin(u) * np.cos(inc),
+                np.sin(node) * np.cos(u) + np.cos(node) * np.sin(u) * np.cos(inc),
+                np.sin(u) * np.sin(inc),
+            ]
+        )
         g = rng.normal(size=3)
         gnss = 26560.0 * g / np.linalg.norm(g)
         tlat, tlon, th = tangent_points(tuple(leo), tuple(gnss))

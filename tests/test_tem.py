@@ -216,8 +216,11 @@ def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
     band = np.abs(lat) <= 45.0
     v = tem["v_star"].isel(time=t).values
     to_summer = summer_sign  # northward (+) is towards the summer hemisphere in July
-    for (lo, hi), direction, rtol in (((82, 90), -1, 0.03), ((100, 110), +1, 0.003),
-                                      ((125, 150), -1, 0.003)):
+    for (lo, hi), direction, rtol in (
+        ((82, 90), -1, 0.03),
+        ((100, 110), +1, 0.003),
+        ((125, 150), -1, 0.003),
+    ):
         layer = (alts >= lo) & (alts <= hi)
         got = v[layer][:, band].mean(axis=0)
         expected = planted[layer][:, band].mean(axis=0)
@@ -228,9 +231,7 @@ def test_three_cells_have_the_planted_speeds_at_solstice(month, summer_sign):
     plev = tem["plev"].values
     w_plev = -tem["H_plev"].isel(time=t).values / plev[:, None] * truth["omega_star"].values[t]
     z_plev = tem["z_plev"].isel(time=t).values[::-1]
-    expected_w = np.array(
-        [np.interp(85.0, z_plev[:, j], w_plev[::-1, j]) for j in range(lat.size)]
-    )
+    expected_w = np.array([np.interp(85.0, z_plev[:, j], w_plev[::-1, j]) for j in range(lat.size)])
     w = tem["w_star"].isel(time=t).sel(altitude=85.0).values
     inner = np.abs(lat) <= 75.0
     np.testing.assert_allclose(
@@ -346,8 +347,17 @@ def test_fig2cd_ratio_200_draws_1_cm_s_vertical_as_long_as_2_m_s(tmp_path, monke
     figures = []
     monkeypatch.setattr(fig2cd, "save_figure", lambda fig, *a, **k: figures.append(fig))
     fig2cd.plot_fig2cd(
-        tem_path, tmp_path / "fig2d.png", season="JJA", panel="d", altitude_km=(80.0, 150.0),
-        ratio=200.0, lat_stride=2, altitude_stride_km=3.0, vmax=None, dpi=60, ref_speed=2.0,
+        tem_path,
+        tmp_path / "fig2d.png",
+        season="JJA",
+        panel="d",
+        altitude_km=(80.0, 150.0),
+        ratio=200.0,
+        lat_stride=2,
+        altitude_stride_km=3.0,
+        vmax=None,
+        dpi=60,
+        ref_speed=2.0,
     )
     (fig,) = figures
     ax = fig.axes[0]

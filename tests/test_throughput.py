@@ -48,15 +48,30 @@ class Slice:
 
     @property
     def targets(self):
-        return (f"{self.results}/qc_summary.csv", f"{self.results}/maps_DJF.nc",
-                f"{self.results}/monthly_lat_alt.nc")
+        return (
+            f"{self.results}/qc_summary.csv",
+            f"{self.results}/maps_DJF.nc",
+            f"{self.results}/monthly_lat_alt.nc",
+        )
 
 
 SLICES = {
-    "cosmic1": Slice("cosmic1", "throughput", "results/occultation", "resources/cosmic/scnLv1",
-                     "ingest_scnlv1_batch", "2008"),
-    "cosmic2": Slice("cosmic2", "throughput_cosmic2", "results/occultation/cosmic2",
-                     "resources/cosmic/cosmic2", "ingest_cosmic2_batch", "2022"),
+    "cosmic1": Slice(
+        "cosmic1",
+        "throughput",
+        "results/occultation",
+        "resources/cosmic/scnLv1",
+        "ingest_scnlv1_batch",
+        "2008",
+    ),
+    "cosmic2": Slice(
+        "cosmic2",
+        "throughput_cosmic2",
+        "results/occultation/cosmic2",
+        "resources/cosmic/cosmic2",
+        "ingest_cosmic2_batch",
+        "2022",
+    ),
 }
 TARGETS = SLICES["cosmic1"].targets
 
@@ -90,8 +105,10 @@ def test_days_per_job_one_is_the_per_day_design():
 
 
 def test_missions_are_batched_as_cosmic1():
-    cfg = deep_update(_config("throughput_cosmic2", days_per_job=30),
-                      {"cosmic": {"missions": {"cosmic2": {"years": [2019, 2020], "day_step": 1}}}})
+    cfg = deep_update(
+        _config("throughput_cosmic2", days_per_job=30),
+        {"cosmic": {"missions": {"cosmic2": {"years": [2019, 2020], "day_step": 1}}}},
+    )
     validate_config(cfg)
     got = mission_batches(cfg["cosmic"], "cosmic2")
     assert [d for _, ds in got for d in ds] == mission_days(cfg["cosmic"], "cosmic2")
@@ -239,13 +256,27 @@ def test_a_missing_day_tarball_is_recorded_and_the_others_are_read(tmp_path, per
     cfg = _config(sl.config)["cosmic"]
     qc_cfg = cfg["qc"]
     if sl.name == "cosmic1":
-        failed = ingest_days(tarballs, ev, qc, altitude_km=(90.0, 130.0), s4max_range=(0.0, 5.0),
-                             strict=False, config=qc_cfg)
+        failed = ingest_days(
+            tarballs,
+            ev,
+            qc,
+            altitude_km=(90.0, 130.0),
+            s4max_range=(0.0, 5.0),
+            strict=False,
+            config=qc_cfg,
+        )
     else:
         m = cfg["missions"][sl.name]
         failed = ingest_scint_days(
-            tarballs, ev, qc, product=m["product"], mission=sl.name, altitude_km=(90.0, 130.0),
-            s4max_range=(0.0, 5.0), tangent_point=m["tangent_point"], strict=False,
+            tarballs,
+            ev,
+            qc,
+            product=m["product"],
+            mission=sl.name,
+            altitude_km=(90.0, 130.0),
+            s4max_range=(0.0, 5.0),
+            tangent_point=m["tangent_point"],
+            strict=False,
             config={"qc": qc_cfg, "mission": dict(m)},
         )
     assert failed == [f"{sl.year}-042"]

@@ -51,7 +51,14 @@ TARGETS = [
     "results/tables/paper_numbers.csv",
 ]
 #: Rules of this slice (each writes benchmarks/transport/<rule>.tsv).
-RULES = ("fe_flux", "flux_range", "residual_drift", "fig3_es_monthly", "fig4_fe_flux", "paper_numbers")
+RULES = (
+    "fe_flux",
+    "flux_range",
+    "residual_drift",
+    "fig3_es_monthly",
+    "fig4_fe_flux",
+    "paper_numbers",
+)
 #: Fits of the regression table for the test stations.
 RUN_FITS = ("Greenwich", "120E", "all")
 #: Band edges of the V-driven flux convergence must match the planted expectation this
@@ -125,7 +132,9 @@ def _planted_on_altitudes(truth: xr.Dataset, name: str, month: int, alts: np.nda
 def _planted(cls, section: dict):
     """A planted-truth dataclass with the values of a config section (other keys ignored)."""
     names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in section.items() if k in names})
+    return cls(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in section.items() if k in names}
+    )
 
 
 def _waccm_params() -> SyntheticWaccmParameters:
@@ -167,7 +176,9 @@ def test_flux_is_density_times_the_steady_ion_drift(run):
     n = _f64(st["n_Fep"])
     expect = n[..., None] * (v_wind + v_e)
     months = st["time"].dt.month.values  # monthly-mean files: one time per month
-    got = np.stack([_f64(fx[k].sel(month=list(months))) for k in ("flux_north", "flux_up")], axis=-1)
+    got = np.stack(
+        [_f64(fx[k].sel(month=list(months))) for k in ("flux_north", "flux_up")], axis=-1
+    )
     scale = np.abs(expect).max()
     np.testing.assert_allclose(got, expect[..., 1:], rtol=0, atol=FLOAT32_REL * scale)
     # the electric parts are in the flux: without them the flux is off by far more than that
@@ -177,8 +188,9 @@ def test_flux_is_density_times_the_steady_ion_drift(run):
     e_part = _f64(by.sel(driver=["ExB", "pedersen"], month=list(months)).sum("driver"))
     np.testing.assert_allclose(e_part, (n * v_e[..., 1]).mean(-1), rtol=0, atol=FLOAT32_REL * scale)
     # parts and total are stored separately in drift.nc (float32): they add up to that precision
-    np.testing.assert_allclose(_f64(by.sum("driver")), _f64(fx["flux_north_zm"]), rtol=0,
-                               atol=FLOAT32_REL * scale)
+    np.testing.assert_allclose(
+        _f64(by.sum("driver")), _f64(fx["flux_north_zm"]), rtol=0, atol=FLOAT32_REL * scale
+    )
 
 
 def test_flux_at_the_map_level_is_carried_winter_to_summer(run):
@@ -224,7 +236,9 @@ def test_range_table_is_the_range_of_the_map_level(run):
         assert row["flux_north_min"] == pytest.approx(f.min(), rel=5e-4)
         assert row["flux_north_max"] == pytest.approx(f.max(), rel=5e-4)
         assert row["flux_north_mean"] == pytest.approx((f * w).sum() / w.sum(), rel=5e-4)
-        assert row["southward_area_fraction"] == pytest.approx(((f < 0) * w).sum() / w.sum(), rel=5e-4)
+        assert row["southward_area_fraction"] == pytest.approx(
+            ((f < 0) * w).sum() / w.sum(), rel=5e-4
+        )
 
 
 def test_a_new_range_definition_reruns_the_range_not_the_flux(run, tmp_path):
@@ -303,8 +317,11 @@ def _planted_convergence(wd, month: int, layer=(105.0, 115.0)) -> xr.DataArray:
     alts = np.arange(80.0, 151.0, 1.0)
     v = _planted_on_altitudes(truth, "v_bar", month, alts)
     lat = truth["lat"].values
-    phi = xr.DataArray(fep_density(alts[:, None], lat[None, :], month, _waccm_params()) * v,
-                       dims=("altitude", "lat"), coords={"altitude": alts, "lat": lat})
+    phi = xr.DataArray(
+        fep_density(alts[:, None], lat[None, :], month, _waccm_params()) * v,
+        dims=("altitude", "lat"),
+        coords={"altitude": alts, "lat": lat},
+    )
     return -F.layer_mean(F.meridional_divergence(phi), layer)
 
 
@@ -318,16 +335,22 @@ def test_convergence_band_where_the_planted_circulation_puts_it(run, month):
     assert hemi == ("S" if seasonal_factor(month) > 0 else "N")  # January: southern summer
     expected = F.convergence_band(_planted_convergence(run, month, layer), hemi, threshold=thr)
     # the part of the flux carried by the planted circulation (V-driven drift)
-    v_part = -F.layer_mean(F.meridional_divergence(
-        fx["flux_north_zm_by_driver"].sel(driver="V", month=month)), layer)
+    v_part = -F.layer_mean(
+        F.meridional_divergence(fx["flux_north_zm_by_driver"].sel(driver="V", month=month)), layer
+    )
     got = F.convergence_band(v_part, hemi, threshold=thr)
     for k in ("lat_low", "lat_high", "lat_peak"):
         assert got[k] == pytest.approx(expected[k], abs=BAND_TOLERANCE_DEG), (k, got, expected)
-    np.testing.assert_allclose(v_part.values, _planted_convergence(run, month, layer).values,
-                               rtol=0.1, atol=0.05 * expected["peak"])
+    np.testing.assert_allclose(
+        v_part.values,
+        _planted_convergence(run, month, layer).values,
+        rtol=0.1,
+        atol=0.05 * expected["peak"],
+    )
     # the full flux (all drivers) converges in the same hemisphere, overlapping the expected band
-    total = F.convergence_band(F.convergence_profile(fx, month, layer, component=conv["component"]),
-                               hemi, threshold=thr)
+    total = F.convergence_band(
+        F.convergence_profile(fx, month, layer, component=conv["component"]), hemi, threshold=thr
+    )
     assert total["lat_low"] < expected["lat_high"] and total["lat_high"] > expected["lat_low"]
     # and the table reports that band, in the summer hemisphere
     table = pd.read_csv(run / "results" / "tables" / "paper_numbers.csv")
@@ -347,7 +370,10 @@ def test_residual_drift_is_the_mean_drift_matrix_times_the_zonal_mean_wind(run):
     st = _open(run, "results/model/state.nc")
     tem = _open(run, "results/model/tem.nc")
     alt_cfg = TRANSPORT["residual_drift"]["altitude_km"]
-    assert float(rd["altitude"].min()) == alt_cfg["min"] and float(rd["altitude"].max()) == alt_cfg["max"]
+    assert (
+        float(rd["altitude"].min()) == alt_cfg["min"]
+        and float(rd["altitude"].max()) == alt_cfg["max"]
+    )
     assert list(rd["month"].values) == list(range(1, 13))
     assert list(rd["driver"].values) == ["U", "V", "W"]
     zsel = {"altitude": slice(alt_cfg["min"], alt_cfg["max"])}
@@ -362,12 +388,17 @@ def test_residual_drift_is_the_mean_drift_matrix_times_the_zonal_mean_wind(run):
         v_star = _f64(tem["v_star"].isel(time=it).sel(zsel)).mean(axis=0)
         w_star = _f64(tem["w_star"].isel(time=it).sel(zsel)).mean(axis=0)
         for name, mean in (("U_bar", u_bar), ("v_star", v_star), ("w_star", w_star)):
-            np.testing.assert_allclose(_f64(rd[name].sel(month=m)), mean, rtol=0,
-                                       atol=FLOAT32_REL * np.abs(mean).max())
+            np.testing.assert_allclose(
+                _f64(rd[name].sel(month=m)), mean, rtol=0, atol=FLOAT32_REL * np.abs(mean).max()
+            )
         for j, (driver, wind) in enumerate((("U", u_bar), ("V", v_star), ("W", w_star))):
             for i, c in enumerate("uvw"):
-                np.testing.assert_allclose(_f64(rd[f"{c}_ion_by_driver"].sel(month=m, driver=driver)),
-                                           Mbar[..., i, j] * wind, rtol=0, atol=FLOAT32_REL * scale)
+                np.testing.assert_allclose(
+                    _f64(rd[f"{c}_ion_by_driver"].sel(month=m, driver=driver)),
+                    Mbar[..., i, j] * wind,
+                    rtol=0,
+                    atol=FLOAT32_REL * scale,
+                )
 
 
 @pytest.mark.parametrize("month", [1, 4, 7])
@@ -382,9 +413,12 @@ def test_residual_drift_arrows_follow_the_planted_circulation(run, month):
     np.testing.assert_allclose(_f64(rd["v_star"].sel(month=month)), planted, rtol=0, atol=0.1)
     # the planted circulation is s(month) times a fixed shape on the pressure levels:
     # s = +1 in January, 0 in April, -1 in July
-    np.testing.assert_allclose(truth["v_star"].sel(month=month).values,
-                               seasonal_factor(month) * truth["v_star"].sel(month=1).values,
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        truth["v_star"].sel(month=month).values,
+        seasonal_factor(month) * truth["v_star"].sel(month=1).values,
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_figures_and_benchmarks(run):
@@ -411,9 +445,11 @@ def test_velocity_row_is_the_range_of_the_residual_drift_in_the_region(run):
     rd = _open(run, "results/drift/residual_drift_monthly.nc")
     reg, rng = TRANSPORT["velocity_region"], TRANSPORT["range"]
     assert reg["drivers"] is None  # the total drift
-    sub = rd["v_ion"].sel(month=reg["months"],
-                          altitude=slice(reg["altitude_km"]["min"], reg["altitude_km"]["max"]),
-                          lat=slice(reg["lat_deg"]["min"], reg["lat_deg"]["max"]))
+    sub = rd["v_ion"].sel(
+        month=reg["months"],
+        altitude=slice(reg["altitude_km"]["min"], reg["altitude_km"]["max"]),
+        lat=slice(reg["lat_deg"]["min"], reg["lat_deg"]["max"]),
+    )
     w = np.cos(np.deg2rad(sub["lat"].values))[None, None, :] * np.ones(sub.shape)
     lo, hi = _weighted_percentiles(_f64(sub), w, rng["percentiles"])
     vel = table.iloc[0]
@@ -427,15 +463,18 @@ def _band_events(wd, season: str) -> tuple[pd.DataFrame, xr.Dataset]:
     """The Es events of a season whose map cell has its centre in the winter-trough band."""
     maps = _open(wd, f"results/occultation/maps_{season}.nc")
     months = (12, 1, 2) if season == "DJF" else (6, 7, 8)
-    files = sorted(glob.glob(str(wd / "results" / "occultation" / "events" / str(YEAR) / "*.parquet")))
+    files = sorted(
+        glob.glob(str(wd / "results" / "occultation" / "events" / str(YEAR) / "*.parquet"))
+    )
     ev = pd.concat([pd.read_parquet(f) for f in files])
     ev = ev[ev["time"].dt.month.isin(months)]
     i = np.searchsorted(maps["lat_bnds"].values[:, 1], ev["lattp_s4max"].to_numpy(), side="right")
     j = np.searchsorted(maps["lon_bnds"].values[:, 1], ev["lontp_s4max"].to_numpy(), side="right")
     sign = 1.0 if season == "DJF" else -1.0
     band = TRANSPORT["winter_trough"]["geomagnetic_lat_deg"]
-    mlat = sign * geomagnetic_latitude(maps["lat"].values[i], maps["lon"].values[j],
-                                       geomagnetic_epoch(CONFIG["cosmic"]["years"]))
+    mlat = sign * geomagnetic_latitude(
+        maps["lat"].values[i], maps["lon"].values[j], geomagnetic_epoch(CONFIG["cosmic"]["years"])
+    )
     return ev[(mlat >= band["min"]) & (mlat <= band["max"])], maps
 
 
@@ -455,21 +494,37 @@ def _slope_tolerance(station_means: pd.DataFrame, truth: PlantedTruth) -> float:
 
 def test_paper_numbers_table(run):
     table = pd.read_csv(run / "results" / "tables" / "paper_numbers.csv")
-    assert list(table.columns[:6]) == ["quantity", "value_this_run", "paper_value", "units", "source", "notes"]
+    assert list(table.columns[:6]) == [
+        "quantity",
+        "value_this_run",
+        "paper_value",
+        "units",
+        "source",
+        "notes",
+    ]
     assert len(table) == 9 + 4 * len(RUN_FITS)  # the configured estimator and the paper's method
     assert np.isfinite(table[["value_low", "value_high"]].to_numpy()).all(), table
     assert (table["units"].fillna("") != "").all() and table["paper_value"].notna().all()
     q = " | ".join(table["quantity"])
-    for part in ("meridional ion velocity, 107–118 km, 10–60°N", "flux at 106 km, January",
-                 "flux at 106 km, July", "flux convergence", "summer Es maximum", "winter-trough S4max",
-                 "slope, Greenwich chain", "speed, all stations"):
+    for part in (
+        "meridional ion velocity, 107–118 km, 10–60°N",
+        "flux at 106 km, January",
+        "flux at 106 km, July",
+        "flux convergence",
+        "summer Es maximum",
+        "winter-trough S4max",
+        "slope, Greenwich chain",
+        "speed, all stations",
+    ):
         assert part in q, part
     # rows b: the range table's January and July rows
     ranges = pd.read_csv(run / "results" / "flux" / "flux_106km_range.csv").set_index("month")
     for m, name in zip(TRANSPORT["flux"]["months"], ("January", "July"), strict=True):
         row = table[table["quantity"] == f"Fe+ meridional flux at 106 km, {name}"].iloc[0]
-        assert (row["value_low"], row["value_high"]) == (ranges.loc[m, "flux_north_low"],
-                                                         ranges.loc[m, "flux_north_high"])
+        assert (row["value_low"], row["value_high"]) == (
+            ranges.loc[m, "flux_north_low"],
+            ranges.loc[m, "flux_north_high"],
+        )
     # rows d: each edge of the summer band within one latitude bin of the planted band's edges
     es = table[table["quantity"].str.contains("summer Es maximum")]
     assert len(es) == 2
@@ -491,21 +546,36 @@ def test_paper_numbers_table(run):
         assert f"of the {len(ev)} events" in row["notes"]
         assert row["value_low"] == pytest.approx(ev["s4max"].mean(), rel=1e-6)  # float32 S4max
         day = ev["time"].dt.normalize()
-        maglat = np.array([geomagnetic_latitude(la, lo, d.date()) for la, lo, d in
-                           zip(ev["lattp_s4max"], ev["lontp_s4max"], day, strict=True)])
-        expect = es_intensity(ev["lattp_s4max"].to_numpy(), ev["lontp_s4max"].to_numpy(),
-                              ev["time"].dt.day_of_year.to_numpy(), ev["alttp_s4max"].to_numpy(),
-                              maglat, es_truth)
+        maglat = np.array(
+            [
+                geomagnetic_latitude(la, lo, d.date())
+                for la, lo, d in zip(ev["lattp_s4max"], ev["lontp_s4max"], day, strict=True)
+            ]
+        )
+        expect = es_intensity(
+            ev["lattp_s4max"].to_numpy(),
+            ev["lontp_s4max"].to_numpy(),
+            ev["time"].dt.day_of_year.to_numpy(),
+            ev["alttp_s4max"].to_numpy(),
+            maglat,
+            es_truth,
+        )
         se = np.sqrt(np.sum(expect**2) * (np.exp(es_truth.noise_sigma**2) - 1.0)) / len(ev)
-        assert row["value_low"] == pytest.approx(expect.mean(), abs=3 * se), (season, expect.mean(), se)
+        assert row["value_low"] == pytest.approx(expect.mean(), abs=3 * se), (
+            season,
+            expect.mean(),
+            se,
+        )
     # rows f: the regression table as it is, and the planted slope recovered within the spread
     # the stations' peak-day errors allow
     reg = pd.read_csv(run / "results" / "ionosonde" / "regression.csv")
     reg = reg.loc[reg["default"]].set_index("fit")  # the configured estimator (paper's rows follow)
     means = pd.read_csv(run / "results" / "ionosonde" / "station_means.csv")
     iono_truth = _planted(PlantedTruth, CONFIG["ionosonde"]["synthetic"])
-    slopes = table[table["quantity"].str.contains("slope")
-                   & ~table["quantity"].str.contains("the paper's method")]
+    slopes = table[
+        table["quantity"].str.contains("slope")
+        & ~table["quantity"].str.contains("the paper's method")
+    ]
     assert (slopes["units"] == "degree day-1").all() and len(slopes) == len(RUN_FITS)
     for fit, (_, row) in zip(RUN_FITS, slopes.iterrows(), strict=True):
         assert row["value_low"] == reg.loc[fit, "slope_deg_per_day"]
@@ -516,7 +586,14 @@ def test_paper_numbers_table(run):
 
 def test_report_has_captions_and_tables(run):
     html = (run / "report.html").read_text(errors="replace")
-    for text in ("column-density ratio", "mean of R is exactly 1 in every month", "flux_north_low",
-                 "value_this_run", "Figure 3", "Figure 4", "Tables"):
+    for text in (
+        "column-density ratio",
+        "mean of R is exactly 1 in every month",
+        "flux_north_low",
+        "value_this_run",
+        "Figure 3",
+        "Figure 4",
+        "Tables",
+    ):
         assert text in html, text
     assert "System Message" not in html  # no reStructuredText error in any caption

@@ -26,21 +26,44 @@ from estransport.synthetic.cosmic import PlantedEsClimatology, write_day_tarball
 from estransport.validation import cosmic_mc
 
 SETUP = cosmic_mc.CosmicSetup(
-    years=(2008,), day_step=6, arcs_per_day=1500, es_fraction=0.8, fill_fraction=0.02,
-    empty_member_fraction=0.003, altitude_km=(90.0, 130.0), s4max_range=(0.0, 5.0),
-    map_resolutions_deg=(5.0,), complete_winters_only=False, smoothing_cells=0,
-    min_count_compare=(10,), lat_resolution_deg=5.0,
-    alt_resolution_km=2.0, monthly_min_count=3, min_valid_fraction=0.5,
-    es_band_threshold=1.0, trough_maglat_deg=(60.0, 80.0))
+    years=(2008,),
+    day_step=6,
+    arcs_per_day=1500,
+    es_fraction=0.8,
+    fill_fraction=0.02,
+    empty_member_fraction=0.003,
+    altitude_km=(90.0, 130.0),
+    s4max_range=(0.0, 5.0),
+    map_resolutions_deg=(5.0,),
+    complete_winters_only=False,
+    smoothing_cells=0,
+    min_count_compare=(10,),
+    lat_resolution_deg=5.0,
+    alt_resolution_km=2.0,
+    monthly_min_count=3,
+    min_valid_fraction=0.5,
+    es_band_threshold=1.0,
+    trough_maglat_deg=(60.0, 80.0),
+)
 
 
 def test_day_events_equal_the_ingest(tmp_path):
-    setup = cosmic_mc.CosmicSetup(**{**SETUP.__dict__, "arcs_per_day": 300,
-                                     "empty_member_fraction": 0.05})
+    setup = cosmic_mc.CosmicSetup(
+        **{**SETUP.__dict__, "arcs_per_day": 300, "empty_member_fraction": 0.05}
+    )
     truth = PlantedEsClimatology()
     path = tmp_path / "day.tar.gz"
-    write_day_tarball(path, 2008, 100, arcs_per_day=300, es_fraction=0.8, fill_fraction=0.02,
-                      empty_member_fraction=0.05, seed=11, truth=truth)
+    write_day_tarball(
+        path,
+        2008,
+        100,
+        arcs_per_day=300,
+        es_fraction=0.8,
+        fill_fraction=0.02,
+        empty_member_fraction=0.05,
+        seed=11,
+        truth=truth,
+    )
     read = read_day_tarball(path)
     events = read[0] if isinstance(read, tuple) else read
     quick = cosmic_mc.day_events(2008, 100, setup=setup, seed=11, truth=truth)
@@ -67,5 +90,7 @@ def test_maps_trough_and_band_recover_the_planted_climatology():
             assert np.all(np.abs(got - value) <= SETUP.lat_resolution_deg), q
             assert np.mean(got == value) >= 0.5, q
     assert planted["winter-trough S4max, 60–80° geomagnetic latitude, DJF (north)"] < 0.3
-    assert pytest.approx(10.0) == planted[
-        "latitude band of the summer Es maximum, June–August (north): equatorward edge"]
+    assert (
+        pytest.approx(10.0)
+        == planted["latitude band of the summer Es maximum, June–August (north): equatorward edge"]
+    )

@@ -38,8 +38,10 @@ from estransport.validation.metrics import summarise
 
 
 def _fill(node):
-    return {k: (_fill(v) if v.get("type") == "object" and "properties" in v else v.get("default"))
-            for k, v in node["properties"].items()}
+    return {
+        k: (_fill(v) if v.get("type") == "object" and "properties" in v else v.get("default"))
+        for k, v in node["properties"].items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +56,17 @@ def params(defaults):
     iono, _ = defaults
     a = iono["analysis"]
     return sc.ReductionParams(
-        confidence_filter=iono["confidence_filter"], min_confidence=iono["min_confidence"],
+        confidence_filter=iono["confidence_filter"],
+        min_confidence=iono["min_confidence"],
         keep_unknown_confidence=iono["keep_unknown_confidence"],
-        hourly_method=iono["hourly"]["method"], tolerance_min=iono["hourly"]["tolerance_min"],
-        min_hours_per_day=a["min_hours_per_day"], window_days=a["window_days"],
+        hourly_method=iono["hourly"]["method"],
+        tolerance_min=iono["hourly"]["tolerance_min"],
+        min_hours_per_day=a["min_hours_per_day"],
+        window_days=a["window_days"],
         smoothing_min_coverage=a["smoothing_min_coverage"],
         summer_window_doy=tuple(a["summer_window_doy"]),
-        min_year_coverage=a["min_year_coverage"], edge_peaks=a["edge_peaks"],
+        min_year_coverage=a["min_year_coverage"],
+        edge_peaks=a["edge_peaks"],
     )
 
 
@@ -91,22 +97,35 @@ def test_shortcut_equals_full_path(stations, truth, params, defaults, tmp_path):
         for y in years:
             paths.append(raw_path(tmp_path, st, y))
             generate_station_year(st, y, paths[-1], seed=seed, truth=truth)
-        hourly = build_hourly(paths, st, confidence_filter=params.confidence_filter,
-                              min_confidence=params.min_confidence,
-                              keep_unknown_confidence=params.keep_unknown_confidence,
-                              method=params.hourly_method, tolerance_min=params.tolerance_min)
+        hourly = build_hourly(
+            paths,
+            st,
+            confidence_filter=params.confidence_filter,
+            min_confidence=params.min_confidence,
+            keep_unknown_confidence=params.keep_unknown_confidence,
+            method=params.hourly_method,
+            tolerance_min=params.tolerance_min,
+        )
         daily, peaks = analysis.analyse_station(
-            hourly, years, hemisphere=st.hemisphere, min_hours_per_day=params.min_hours_per_day,
-            window_days=params.window_days, smoothing_min_coverage=params.smoothing_min_coverage,
+            hourly,
+            years,
+            hemisphere=st.hemisphere,
+            min_hours_per_day=params.min_hours_per_day,
+            window_days=params.window_days,
+            smoothing_min_coverage=params.smoothing_min_coverage,
             summer_window_doy=params.summer_window_doy,
-            min_year_coverage=params.min_year_coverage, edge_peaks=params.edge_peaks)
+            min_year_coverage=params.min_year_coverage,
+            edge_peaks=params.edge_peaks,
+        )
         quick = sc.station_daily(st, years, seed=seed, truth=truth, params=params)
         np.testing.assert_array_equal(daily.index, quick.index)
-        np.testing.assert_allclose(quick.to_numpy(), daily["foEs_daily_MHz"].to_numpy(),
-                                   rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(
+            quick.to_numpy(), daily["foEs_daily_MHz"].to_numpy(), rtol=1e-12, equal_nan=True
+        )
         qp = sc.station_peaks(st, years, seed=seed, truth=truth, params=params)
-        np.testing.assert_array_equal(qp["peak_doy_local"].to_numpy(),
-                                      peaks["peak_doy_local"].to_numpy(float))
+        np.testing.assert_array_equal(
+            qp["peak_doy_local"].to_numpy(), peaks["peak_doy_local"].to_numpy(float)
+        )
         np.testing.assert_array_equal(qp["valid"].to_numpy(), peaks["valid"].to_numpy(bool))
         assert qp["valid"].sum() == (1 if st.hemisphere == "S" else 2)  # no data in 2010
 
@@ -121,12 +140,17 @@ def test_fast_peak_finder_equals_summer_peaks(params):
     base[(doy > 260) & (idx.year == 2010)] += 3  # the third summer rises to the window edge
     for hemisphere in ("N", "S"):
         s = pd.Series(base, index=idx)
-        lib = analysis.summer_peaks(s, [2008, 2009, 2010], hemisphere=hemisphere,
-                                    window_doy=params.summer_window_doy,
-                                    min_year_coverage=params.min_year_coverage,
-                                    edge_peaks=params.edge_peaks)
-        doy_fast, valid = sc.summer_peak_days(s, [2008, 2009, 2010], hemisphere=hemisphere,
-                                              params=params)
+        lib = analysis.summer_peaks(
+            s,
+            [2008, 2009, 2010],
+            hemisphere=hemisphere,
+            window_doy=params.summer_window_doy,
+            min_year_coverage=params.min_year_coverage,
+            edge_peaks=params.edge_peaks,
+        )
+        doy_fast, valid = sc.summer_peak_days(
+            s, [2008, 2009, 2010], hemisphere=hemisphere, params=params
+        )
         np.testing.assert_array_equal(doy_fast, lib["peak_doy_local"].to_numpy(float))
         np.testing.assert_array_equal(valid, lib["valid"].to_numpy(bool))
 
@@ -149,7 +173,8 @@ def test_eiv_with_exact_latitude_is_the_weighted_inverse_fit():
     assert e.parameter == "pace"
     assert e.parameter_value == pytest.approx(pace, rel=1e-9)
     assert e.drift_deg_per_day == pytest.approx(
-        float(est.reciprocal_drift(e.parameter_value, e.parameter_se)), rel=1e-12)
+        float(est.reciprocal_drift(e.parameter_value, e.parameter_se)), rel=1e-12
+    )
 
 
 def test_york_fit_is_orthogonal_distance_regression():
@@ -170,18 +195,37 @@ def test_york_fit_is_orthogonal_distance_regression():
 
 def test_paper_bootstrap_draws_are_those_of_regression_table():
     groups, lat = _line(1.0, seed=5)
-    peaks = pd.DataFrame({
-        "station": np.repeat([f"s{i}" for i in range(len(groups))], 3),
-        "chain": "c", "lat_deg": np.repeat(lat, 3),
-        "peak_doy_local": np.concatenate(groups), "valid": True})
+    peaks = pd.DataFrame(
+        {
+            "station": np.repeat([f"s{i}" for i in range(len(groups))], 3),
+            "chain": "c",
+            "lat_deg": np.repeat(lat, 3),
+            "peak_doy_local": np.concatenate(groups),
+            "valid": True,
+        }
+    )
     row = analysis.regression_table(
-        peaks, chains=[], earth_radius_km=6371.0, fit_points="station_mean",
-        bootstrap_samples=500, ci_level=0.95, seed=7, bootstrap_method="hierarchical").iloc[0]
+        peaks,
+        chains=[],
+        earth_radius_km=6371.0,
+        fit_points="station_mean",
+        bootstrap_samples=500,
+        ci_level=0.95,
+        seed=7,
+        bootstrap_method="hierarchical",
+    ).iloc[0]
     lo, hi, dlo, dhi = est.bootstrap_interval(
-        "paper", groups, lat, samples=500, level=0.95, rng=np.random.default_rng([7, 0]),
-        method="hierarchical")
+        "paper",
+        groups,
+        lat,
+        samples=500,
+        level=0.95,
+        rng=np.random.default_rng([7, 0]),
+        method="hierarchical",
+    )
     assert (lo, hi) == pytest.approx(
-        (row["slope_ci_low_deg_per_day"], row["slope_ci_high_deg_per_day"]), rel=1e-9)
+        (row["slope_ci_low_deg_per_day"], row["slope_ci_high_deg_per_day"]), rel=1e-9
+    )
     assert (dlo, dhi) == (lo, hi)
 
 
@@ -214,10 +258,19 @@ def test_metrics_tell_a_biased_estimator_from_an_unbiased_one():
 
 def _configuration(stations, truth, params, slope, estimators, bootstrap=0):
     return mc.make_configuration(
-        variant="default", slope_deg_per_day=slope, stations=stations,
-        years_per_chain={"Greenwich": (1995, 1997), "120E": (2008, 2010)}, n_years=None,
-        truth=truth, truth_overrides=None, params=params, estimators=estimators,
-        bootstrap_samples=bootstrap, bootstrap_method="hierarchical", ci_level=0.95)
+        variant="default",
+        slope_deg_per_day=slope,
+        stations=stations,
+        years_per_chain={"Greenwich": (1995, 1997), "120E": (2008, 2010)},
+        n_years=None,
+        truth=truth,
+        truth_overrides=None,
+        params=params,
+        estimators=estimators,
+        bootstrap_samples=bootstrap,
+        bootstrap_method="hierarchical",
+        ci_level=0.95,
+    )
 
 
 def test_monte_carlo_sees_the_paper_fit_attenuate_at_fast_drifts(stations, truth, params):
@@ -251,9 +304,14 @@ def test_default_estimator_is_unbiased_and_covers(stations, truth, params, defau
 def test_default_run_slope_within_its_interval(stations, truth, params, defaults):
     """The default run (default seed and years) brackets the planted slope."""
     iono, seed = defaults
-    years = {st.code: list(range(iono["synthetic"]["years"][st.chain][0],
-                                 iono["synthetic"]["years"][st.chain][1] + 1))
-             for st in stations}
+    years = {
+        st.code: list(
+            range(
+                iono["synthetic"]["years"][st.chain][0], iono["synthetic"]["years"][st.chain][1] + 1
+            )
+        )
+        for st in stations
+    }
     peaks = sc.seed_peaks(stations, years, seed=seed, truth=truth, params=params)
     groups, lat = mc.station_groups(peaks)
     e = est.estimate(iono["analysis"]["estimator"], groups, lat)
@@ -263,10 +321,19 @@ def test_default_run_slope_within_its_interval(stations, truth, params, defaults
 
 def test_configuration_years_and_names(stations, truth, params):
     cfg = mc.make_configuration(
-        variant="one_year", slope_deg_per_day=0.5, stations=stations[:2],
-        years_per_chain={"Greenwich": (1995, 1997)}, n_years=1, truth=truth,
-        truth_overrides={"day_sd_MHz": 0.6}, params=params, estimators=("inverse",),
-        bootstrap_samples=0, bootstrap_method="hierarchical", ci_level=0.95)
+        variant="one_year",
+        slope_deg_per_day=0.5,
+        stations=stations[:2],
+        years_per_chain={"Greenwich": (1995, 1997)},
+        n_years=1,
+        truth=truth,
+        truth_overrides={"day_sd_MHz": 0.6},
+        params=params,
+        estimators=("inverse",),
+        bootstrap_samples=0,
+        bootstrap_method="hierarchical",
+        ci_level=0.95,
+    )
     assert cfg.name == "one_year_s0.5"
     assert dict(cfg.years) == {stations[0].code: (1995,), stations[1].code: (1995,)}
     assert cfg.truth.day_sd_MHz == 0.6 and cfg.truth.slope_deg_per_day == 0.5

@@ -57,7 +57,12 @@ def test_headline_table_figure_and_benchmarks(run):
     assert "chance" in page and "coverage" in page and "winter-trough" in page
     assert (run / "results" / "figures" / "validation_ionosonde.png").stat().st_size > 10_000
     bench = run / "benchmarks" / "validation"
-    for name in ("validation_cosmic.tsv", "validation_model.tsv", "validation_ionosonde_summary.tsv",
-                 "validation_ionosonde_figure.tsv", "validation_table.tsv",
-                 "validation_ionosonde_configuration/default_s1.tsv"):
+    for name in (
+        "validation_cosmic.tsv",
+        "validation_model.tsv",
+        "validation_ionosonde_summary.tsv",
+        "validation_ionosonde_figure.tsv",
+        "validation_table.tsv",
+        "validation_ionosonde_configuration/default_s1.tsv",
+    ):
         assert (bench / name).exists(), name

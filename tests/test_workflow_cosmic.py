@@ -147,7 +147,9 @@ def test_qc_counts_equal_what_was_planted(run):
     per_day = per_day.pivot(index="day", columns="reason", values="count")
     assert len(per_day) == len(_doys())
     # The period summary is the sum of the day tables.
-    summary = pd.read_csv(run / "results" / "occultation" / "qc_summary.csv").set_index("reason")["count"]
+    summary = pd.read_csv(run / "results" / "occultation" / "qc_summary.csv").set_index("reason")[
+        "count"
+    ]
     assert summary["days"] == len(_doys())
     for reason in per_day.columns:
         assert summary[reason] == per_day[reason].sum()
@@ -166,7 +168,9 @@ def test_qc_counts_equal_what_was_planted(run):
         }
         got = per_day.loc[f"2008-{doy:03d}"].to_dict()
         assert {k: int(got[k]) for k in expected} == expected
-        events = pd.read_parquet(run / "results" / "occultation" / "events" / "2008" / f"{doy:03d}.parquet")
+        events = pd.read_parquet(
+            run / "results" / "occultation" / "events" / "2008" / f"{doy:03d}.parquet"
+        )
         assert len(events) == expected["kept"]
         assert events["alttp_s4max"].between(90, 130).all() and events["s4max"].between(0, 5).all()
 
@@ -219,8 +223,13 @@ def test_every_rule_of_the_slice_wrote_a_benchmark(run):
     assert len(list((bench / "synthetic_scnlv1_day").rglob("*.tsv"))) == days
     # one ingest job per batch of cosmic.ingest.days_per_job (30) days
     assert len(list((bench / "ingest_scnlv1_batch").rglob("*.tsv"))) == -(-days // 30)
-    for name in ("cosmic_qc_summary.tsv", "seasonal_maps.tsv", "monthly_lat_alt.tsv",
-                 "fig2ab_s4max/fig2a_djf.tsv", "fig2ab_s4max/fig2b_jja.tsv"):
+    for name in (
+        "cosmic_qc_summary.tsv",
+        "seasonal_maps.tsv",
+        "monthly_lat_alt.tsv",
+        "fig2ab_s4max/fig2a_djf.tsv",
+        "fig2ab_s4max/fig2b_jja.tsv",
+    ):
         table = pd.read_csv(bench / name, sep="\t")
         assert len(table) == 1 and table["s"].iloc[0] >= 0, name
 
@@ -239,7 +248,9 @@ def test_monthly_climatology_recovers_layer_and_summer_band(run):
     # The area-weighted mean of the column-density ratio is 1 in every month.
     ratio = ds["column_density_ratio"]
     wlat = np.cos(np.radians(ds.lat)) * ratio.notnull()
-    np.testing.assert_allclose(((ratio.fillna(0) * wlat).sum("lat") / wlat.sum("lat")).values, 1.0, atol=1e-5)
+    np.testing.assert_allclose(
+        ((ratio.fillna(0) * wlat).sum("lat") / wlat.sum("lat")).values, 1.0, atol=1e-5
+    )
     # The column-density maximum lies in the summer hemisphere's 10-60 degree band.
     jja = ratio.sel(month=[6, 7, 8]).mean("month")
     djf = ratio.sel(month=[12, 1, 2]).mean("month")
@@ -255,10 +266,18 @@ def test_fig2ab_colour_bar_uses_the_recorded_es_range(run):
 
     qc = COSMIC["qc"]["altitude_km"]
     ds = _maps(run, "DJF")
-    assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (qc["min"], qc["max"])
-    fig = draw_fig2ab(ds, panel="a", s4max_limits=CFG["figures"]["s4max_limits"],
-                      geomagnetic_latitudes=CFG["figures"]["geomagnetic_latitudes"],
-                      coastline_shapefile=None, years=COSMIC["years"])
+    assert (ds.attrs["es_altitude_min_km"], ds.attrs["es_altitude_max_km"]) == (
+        qc["min"],
+        qc["max"],
+    )
+    fig = draw_fig2ab(
+        ds,
+        panel="a",
+        s4max_limits=CFG["figures"]["s4max_limits"],
+        geomagnetic_latitudes=CFG["figures"]["geomagnetic_latitudes"],
+        coastline_shapefile=None,
+        years=COSMIC["years"],
+    )
     try:
         cbar = fig.axes[0].collections[0].colorbar
         assert cbar.ax.get_ylabel() == f"S4max (Es heights, {qc['min']:g}–{qc['max']:g} km)"
@@ -268,6 +287,8 @@ def test_fig2ab_colour_bar_uses_the_recorded_es_range(run):
 
 
 def test_mismatched_fig2_panel_and_season_is_an_error(run):
-    proc = snakemake(run, "--cores", "1", "--dry-run", "results/figures/fig2a_s4max_jja.png", check=False)
+    proc = snakemake(
+        run, "--cores", "1", "--dry-run", "results/figures/fig2a_s4max_jja.png", check=False
+    )
     assert proc.returncode != 0
     assert "Fig. 2a is the DJF map" in proc.stdout + proc.stderr

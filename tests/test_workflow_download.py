@@ -31,8 +31,16 @@ def cdaac_server(tmp_path_factory):
         d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
         d.mkdir(parents=True)
         path = d / day_tarball_name(2008, doy, stream)
-        write_day_tarball(path, 2008, doy, arcs_per_day=200, es_fraction=0.8, fill_fraction=0.02,
-                          empty_member_fraction=0.003, seed=11)
+        write_day_tarball(
+            path,
+            2008,
+            doy,
+            arcs_per_day=200,
+            es_fraction=0.8,
+            fill_fraction=0.02,
+            empty_member_fraction=0.003,
+            seed=11,
+        )
         served[doy] = path.read_bytes()
     handler = functools.partial(_QuietHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -56,11 +64,16 @@ def test_download_rule_fetches_both_streams_and_protects(cdaac_server, tmp_path)
         assert raw.read_bytes() == served[doy]
         # protected(): no write permission for anyone.
         assert not raw.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-        events = pd.read_parquet(wd / "results" / "occultation" / "events" / "2008" / f"{doy:03d}.parquet")
+        events = pd.read_parquet(
+            wd / "results" / "occultation" / "events" / "2008" / f"{doy:03d}.parquet"
+        )
         assert len(events) > 100
     # One download job for the batch of both days (cosmic.ingest.days_per_job).
     log = (wd / "logs" / "download" / "scnlv1" / "2008_001.log").read_text()
-    assert "2008-201 taken from stream postProc" in log and "2008-001 taken from stream repro2013" in log
+    assert (
+        "2008-201 taken from stream postProc" in log
+        and "2008-001 taken from stream repro2013" in log
+    )
     # Nothing left half-written, and a rerun has nothing to do (no re-download).
     assert not list((wd / "resources").rglob(".tmp-*"))
     assert not list((wd / "resources").rglob(".kept-*"))  # removed once the batch is done
@@ -84,8 +97,12 @@ def test_missing_day_policy_empty_records_the_gap(cdaac_server, tmp_path):
     base_url, _ = cdaac_server
     wd = make_workdir(tmp_path, "cdaac_gap_empty", _server(base_url))  # 2009-001, missing_day empty
     snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv")
-    summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index("reason")["count"]
-    assert summary["days"] == 1 and summary["days_without_data"] == 1 and summary["total_members"] == 0
+    summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index("reason")[
+        "count"
+    ]
+    assert (
+        summary["days"] == 1 and summary["days_without_data"] == 1 and summary["total_members"] == 0
+    )
     log = (wd / "logs" / "download" / "scnlv1" / "2009_001.log").read_text()
     assert "WARNING" in log and "2009-001" in log
 
@@ -103,8 +120,16 @@ def _publish(root, doy, stream):
     d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
     d.mkdir(parents=True)
     path = d / day_tarball_name(2008, doy, stream)
-    write_day_tarball(path, 2008, doy, arcs_per_day=100, es_fraction=0.8, fill_fraction=0.02,
-                      empty_member_fraction=0.003, seed=doy)
+    write_day_tarball(
+        path,
+        2008,
+        doy,
+        arcs_per_day=100,
+        es_fraction=0.8,
+        fill_fraction=0.02,
+        empty_member_fraction=0.003,
+        seed=doy,
+    )
     return path.read_bytes()
 
 
@@ -113,12 +138,15 @@ def test_failed_batch_keeps_finished_days_and_rerun_fetches_only_the_rest(tmp_pa
     root = tmp_path / "server"
     served = {1: _publish(root, 1, "repro2013")}  # 2008-201 is not on the server yet
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=str(root)))
+        ("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=str(root))
+    )
     httpd.requests = []
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         base_url = f"http://127.0.0.1:{httpd.server_address[1]}/gnss-ro/cosmic1"
-        wd = make_workdir(tmp_path / "wd", "cdaac", _server(base_url))  # 2008-001 + 2008-201, one batch
+        wd = make_workdir(
+            tmp_path / "wd", "cdaac", _server(base_url)
+        )  # 2008-001 + 2008-201, one batch
         raw = wd / "resources" / "cosmic" / "scnLv1" / "2008"
         proc = snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv", check=False)
         assert proc.returncode != 0
@@ -137,7 +165,9 @@ def test_failed_batch_keeps_finished_days_and_rerun_fetches_only_the_rest(tmp_pa
         for doy in (1, 201):
             assert (raw / f"{doy:03d}.tar.gz").read_bytes() == served[doy]
         assert not list(raw.glob(".kept-*")) and not list(raw.glob(".tmp-*"))
-        summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index("reason")["count"]
+        summary = pd.read_csv(wd / "results" / "occultation" / "qc_summary.csv").set_index(
+            "reason"
+        )["count"]
         assert summary["days"] == 2 and summary["total_members"] > 150
     finally:
         httpd.shutdown()
@@ -157,8 +187,11 @@ def test_full_paper_period_dry_run_is_offline_and_complete(tmp_path):
     # (13 a year), and the same batches for both (a download job feeds one ingest job)
     names = {}
     for kind in ("ingest_scnlv1_batch_", "download_scnlv1_batch_"):
-        batches = {tuple(x.split()) for x in out.splitlines()  # the job-count table's rows
-                   if len(x.split()) == 2 and x.split()[0].startswith(kind)}
+        batches = {
+            tuple(x.split())
+            for x in out.splitlines()  # the job-count table's rows
+            if len(x.split()) == 2 and x.split()[0].startswith(kind)
+        }
         assert len(batches) == 6 * 13 and all(int(n) == 1 for _, n in batches), kind
         names[kind] = {b.removeprefix(kind) for b, _ in batches}
     assert names["ingest_scnlv1_batch_"] == names["download_scnlv1_batch_"]

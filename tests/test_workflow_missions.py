@@ -80,8 +80,9 @@ def _planted(ds, doys, year):
     acc = np.zeros(lat2.shape)
     for dy in sub:
         for dx in sub:
-            acc += planted_mean_s4max(lat2 + dy, lon2 + dx, doys, PlantedEsClimatology(),
-                                      epoch=dt.date(year, 7, 1))
+            acc += planted_mean_s4max(
+                lat2 + dy, lon2 + dx, doys, PlantedEsClimatology(), epoch=dt.date(year, 7, 1)
+            )
     return acc / sub.size**2
 
 
@@ -163,7 +164,9 @@ def test_qc_counts_per_mission_and_day_are_the_planted_ones(run):
     stream = SyntheticStream(members_per_day=C2["synthetic"]["members_per_day"])
     for doy in days[:3]:  # the per-day tables, against the generator's own draw
         arcs = generate_day(2022, doy, stream, seed=CFG["seed"])["arcs"]
-        day = pd.read_csv(run / "results" / "occultation" / "cosmic2" / "qc" / "2022" / f"{doy:03d}.csv")
+        day = pd.read_csv(
+            run / "results" / "occultation" / "cosmic2" / "qc" / "2022" / f"{doy:03d}.csv"
+        )
         got = dict(zip(day["reason"], day["count"], strict=True))
         want = arcs["reason"].value_counts().to_dict()
         for reason in KINDS.values():
@@ -186,8 +189,13 @@ def test_default_run_makes_cosmic2_maps(tmp_path):
     """The embedded default (config/config.yaml) builds the COSMIC-2 and combined products."""
     wd = make_workdir(tmp_path)
     out = snakemake(wd, "--dry-run", "--quiet", "rules", "--cores", "1").stdout
-    for rule in ("synthetic_mission_day", "ingest_cosmic2_batch_2022_001", "mission_seasonal_maps",
-                 "combined_seasonal_maps", "fig2ab_s4max_mission"):
+    for rule in (
+        "synthetic_mission_day",
+        "ingest_cosmic2_batch_2022_001",
+        "mission_seasonal_maps",
+        "combined_seasonal_maps",
+        "fig2ab_s4max_mission",
+    ):
         assert rule in out, rule
     cfg = validate_config(default_config())["cosmic"]["missions"]["cosmic2"]
     assert cfg["enabled"] and cfg["synthetic"]["members_per_day"] == 9000

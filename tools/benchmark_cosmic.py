@@ -41,9 +41,16 @@ def bench_ingest(tmp: Path) -> None:
     cfg = load_config(REPO / "config" / "config.yaml")  # the embedded default's size and defects
     syn = cfg["cosmic"]["synthetic"]
     tarball = tmp / "scnLv1_repro2013_2008_182.tar.gz"
-    write_day_tarball(tarball, 2008, 182, arcs_per_day=1500, es_fraction=syn["es_fraction"],
-                      fill_fraction=syn["fill_fraction"],
-                      empty_member_fraction=syn["empty_member_fraction"], seed=cfg["seed"])
+    write_day_tarball(
+        tarball,
+        2008,
+        182,
+        arcs_per_day=1500,
+        es_fraction=syn["es_fraction"],
+        fill_fraction=syn["fill_fraction"],
+        empty_member_fraction=syn["empty_member_fraction"],
+        seed=cfg["seed"],
+    )
     print(f"\n[1] ingest of one 1,500-arc day ({tarball.stat().st_size / 1e6:.1f} MB)")
     logging.getLogger("estransport").setLevel(logging.ERROR)  # per-member warnings are not figures
     print_report(tarball, benchmark_ingest(tarball))
@@ -58,8 +65,13 @@ def _grid_child(table_dir: str) -> None:
     paths = sorted(Path(table_dir).glob("*.parquet"))
     t0 = time.perf_counter()
     # The paper's 1-degree cells and period (the default run uses 5-degree cells).
-    grid = grid_event_tables(paths, resolution_deg=1.0, years=list(range(2006, 2012)),
-                             complete_winters_only=False, progress_every=10**9)
+    grid = grid_event_tables(
+        paths,
+        resolution_deg=1.0,
+        years=list(range(2006, 2012)),
+        complete_winters_only=False,
+        progress_every=10**9,
+    )
     ds = grid.to_dataset(min_count=1, smoothing_cells=0)
     elapsed = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,20 +89,30 @@ def bench_gridding(tmp: Path, n_events: int = 4_000_000, n_days: int = 2100) -> 
     for d in range(n_days):
         n = per_day + (1 if d < n_events - per_day * n_days else 0)
         t = start + np.timedelta64(d, "D") + (rng.uniform(0, 86400e9, n)).astype("timedelta64[ns]")
-        pd.DataFrame({
-            "time": t,
-            "lattp_s4max": np.degrees(np.arcsin(rng.uniform(-1, 1, n))),
-            "lontp_s4max": rng.uniform(-180, 180, n),
-            "alttp_s4max": rng.uniform(90, 130, n),
-            "s4max": rng.gamma(2, 0.15, n),
-        }).to_parquet(table_dir / f"{d:04d}.parquet", index=False)
-    out = subprocess.run([sys.executable, __file__, "--grid-child", str(table_dir)],
-                         capture_output=True, text=True, check=True)
+        pd.DataFrame(
+            {
+                "time": t,
+                "lattp_s4max": np.degrees(np.arcsin(rng.uniform(-1, 1, n))),
+                "lontp_s4max": rng.uniform(-180, 180, n),
+                "alttp_s4max": rng.uniform(90, 130, n),
+                "s4max": rng.gamma(2, 0.15, n),
+            }
+        ).to_parquet(table_dir / f"{d:04d}.parquet", index=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--grid-child", str(table_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = next(x for x in out.stdout.splitlines() if x.startswith("GRID "))
     _, n, elapsed, peak, counted = line.split()
-    print(f"\n[2] gridding {int(n):,} events from {n_days:,} day tables into 4 seasonal 1x1 degree grids")
-    print(f"    time {float(elapsed):.2f} s (target < 10 s); peak RSS {float(peak):.0f} MB (target < 2048 MB); "
-          f"events in grids {int(counted):,}")
+    print(
+        f"\n[2] gridding {int(n):,} events from {n_days:,} day tables into 4 seasonal 1x1 degree grids"
+    )
+    print(
+        f"    time {float(elapsed):.2f} s (target < 10 s); peak RSS {float(peak):.0f} MB (target < 2048 MB); "
+        f"events in grids {int(counted):,}"
+    )
 
 
 def bench_dry_run(tmp: Path) -> None:
@@ -98,9 +120,23 @@ def bench_dry_run(tmp: Path) -> None:
     (wd / "config").mkdir(parents=True)
     (wd / "config" / "config.yaml").write_text((REPO / "config" / "config.yaml").read_text())
     (wd / "config" / "stations.tsv").write_text((REPO / "config" / "stations.tsv").read_text())
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(wd),
-           "--configfile", str(REPO / "config" / "test" / "cdaac_paper_period.yaml"),
-           "--dry-run", "--cores", "2", "--scheduler", "greedy", "paper"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(wd),
+        "--configfile",
+        str(REPO / "config" / "test" / "cdaac_paper_period.yaml"),
+        "--dry-run",
+        "--cores",
+        "2",
+        "--scheduler",
+        "greedy",
+        "paper",
+    ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
@@ -114,14 +150,18 @@ def bench_dry_run(tmp: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--grid-child", help=argparse.SUPPRESS)
     parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "gridding", "dryrun"])
     args = parser.parse_args()
     if args.grid_child:
         _grid_child(args.grid_child)
         return
-    print(f"estransport COSMIC benchmark on {os.cpu_count()} CPU(s); times are wall-clock, side by side in one run")
+    print(
+        f"estransport COSMIC benchmark on {os.cpu_count()} CPU(s); times are wall-clock, side by side in one run"
+    )
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "ingest" not in args.skip:

@@ -47,7 +47,11 @@ ES = (90.0, 130.0)
 
 def _ours(path: Path) -> int:
     events, _ = read_scint_day(
-        path, product="scnLv2", mission="cosmic2", altitude_km=ES, tangent_point="auto",
+        path,
+        product="scnLv2",
+        mission="cosmic2",
+        altitude_km=ES,
+        tangent_point="auto",
         strict=False,
     )
     return len(events)
@@ -98,7 +102,9 @@ def bench_ingest(tmp: Path, repeats: int, xarray_members: int) -> None:
     per_member_xr = (extract_s / len(arcs)) + xr_s / n_xr
     per_member_ours = t["ours"] / len(arcs)
     print(f"  gzip -dc | tar -xO        {t['untar']:7.3f} s")
-    print(f"  ours (read_scint_day)     {t['ours']:7.3f} s   ({per_member_ours * 1e6:.0f} us/member)")
+    print(
+        f"  ours (read_scint_day)     {t['ours']:7.3f} s   ({per_member_ours * 1e6:.0f} us/member)"
+    )
     print(f"  extract (tarfile)         {extract_s:7.3f} s   (all {len(arcs)} members)")
     print(f"  xarray, {n_xr} members     {xr_s:7.3f} s   ({xr_s / n_xr * 1e3:.2f} ms/member)")
     print(f"  ours / untar              = {t['ours'] / t['untar']:.2f}  (target <= 1.5)")
@@ -115,8 +121,10 @@ def bench_linear(tmp: Path, repeats: int) -> None:
         rows.append((n, t["ours"], t["untar"]))
     base = rows[0][1] / rows[0][0]
     for n, ours, untar in rows:
-        print(f"  {n:5d} members: ours {ours:6.3f} s, {ours / n * 1e6:6.1f} us/member "
-              f"(x{ours / n / base:.2f} of the 1,500 rate); untar {untar:6.3f} s")
+        print(
+            f"  {n:5d} members: ours {ours:6.3f} s, {ours / n * 1e6:6.1f} us/member "
+            f"(x{ours / n / base:.2f} of the 1,500 rate); untar {untar:6.3f} s"
+        )
     slope, intercept = np.polyfit([r[0] for r in rows], [r[1] for r in rows], 1)
     print(f"  least squares: {slope * 1e6:.1f} us/member + {intercept:.3f} s")
 
@@ -127,7 +135,8 @@ def bench_dry_run(tmp: Path) -> None:
     for name in ("Snakefile", "workflow", "scripts", "config", "profiles"):
         os.symlink(REPO / name, wd / name)
     overlay = wd / "cosmic2_full.yaml"
-    overlay.write_text(textwrap.dedent("""\
+    overlay.write_text(
+        textwrap.dedent("""\
         cosmic:
           missions:
             cosmic2:
@@ -135,10 +144,19 @@ def bench_dry_run(tmp: Path) -> None:
               source: cdaac
               years: [2019, 2020, 2021, 2022, 2023, 2024, 2025]
               day_step: 1
-    """))
+    """)
+    )
     snakemake = REPO / ".venv" / "bin" / "snakemake"
-    cmd = [str(snakemake), "--dry-run", "--quiet", "rules", "--configfile", str(overlay),
-           "--cores", "1"]
+    cmd = [
+        str(snakemake),
+        "--dry-run",
+        "--quiet",
+        "rules",
+        "--configfile",
+        str(overlay),
+        "--cores",
+        "1",
+    ]
     t0 = time.perf_counter()
     res = subprocess.run(cmd, cwd=wd, capture_output=True, text=True)
     dt = time.perf_counter() - t0
@@ -146,26 +164,43 @@ def bench_dry_run(tmp: Path) -> None:
     if res.returncode:
         print(textwrap.indent(res.stderr[-3000:], "    "))
         return
-    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", res.stdout, re.M)}
+    counts = {
+        m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", res.stdout, re.M)
+    }
     print(f"  {dt:.1f} s (target < 20 s); jobs per rule:")
     for rule, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         print(f"    {rule:32s} {n}")
     # Submissions: a second dry run through the SLURM profile, whose output shows the
     # group jobs (tests/test_slurm_profile.py reads it the same way).
     prof = subprocess.run(
-        [str(snakemake), "--dry-run", "--profile", str(REPO / "profiles" / "slurm"),
-         "--configfile", str(overlay)],
-        cwd=wd, capture_output=True, text=True,
+        [
+            str(snakemake),
+            "--dry-run",
+            "--profile",
+            str(REPO / "profiles" / "slurm"),
+            "--configfile",
+            str(overlay),
+        ],
+        cwd=wd,
+        capture_output=True,
+        text=True,
     )
-    blocks = re.split(r"\n(?=\[[^\]]+\] Group job )|\n(?=\[[^\]]+\]\n(?:rule|localrule) )",
-                      prof.stdout)
+    blocks = re.split(
+        r"\n(?=\[[^\]]+\] Group job )|\n(?=\[[^\]]+\]\n(?:rule|localrule) )", prof.stdout
+    )
     groups = sum(1 for blk in blocks if " Group job " in blk.split("\n", 1)[0])
-    names = [name for blk in blocks if " Group job " not in blk.split("\n", 1)[0]
-             for name in re.findall(r"^(?:local)?rule (\w+):", blk, re.M)]
+    names = [
+        name
+        for blk in blocks
+        if " Group job " not in blk.split("\n", 1)[0]
+        for name in re.findall(r"^(?:local)?rule (\w+):", blk, re.M)
+    ]
     local = [n for n in names if n in _local_rules()]
     singles = len(names) - len(local)
-    print(f"  cluster submissions: {groups + singles} ({groups} group jobs, {singles} single "
-          f"jobs; {len(local)} local jobs, the downloads and targets, run on the login node)")
+    print(
+        f"  cluster submissions: {groups + singles} ({groups} group jobs, {singles} single "
+        f"jobs; {len(local)} local jobs, the downloads and targets, run on the login node)"
+    )
 
 
 def _local_rules() -> set[str]:

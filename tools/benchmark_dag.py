@@ -60,7 +60,9 @@ def local_rules() -> set[str]:
     count below does not need that case (group members are counted by group).
     """
     names: set[str] = set()
-    sources = [REPO / "Snakefile"] + [REPO / "workflow" / "rules" / f"{n}.smk" for n in included_rule_files()]
+    sources = [REPO / "Snakefile"] + [
+        REPO / "workflow" / "rules" / f"{n}.smk" for n in included_rule_files()
+    ]
     for path in sources:
         lines = path.read_text().splitlines()
         for ln in lines:
@@ -73,7 +75,7 @@ def local_rules() -> set[str]:
                 continue
             indent, name = len(m.group(1)), m.group(2)
             body = []
-            for nxt in lines[i + 1:]:
+            for nxt in lines[i + 1 :]:
                 if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= indent:
                     break
                 body.append(nxt)
@@ -87,8 +89,17 @@ def local_rules() -> set[str]:
 
 def dry_run(workdir: Path, extra: list[str]) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds, output) of one ``snakemake --dry-run``."""
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-           "--directory", str(workdir), "--dry-run", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--dry-run",
+        *extra,
+    ]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
@@ -144,8 +155,10 @@ def write_real_config(wd: Path) -> list[str]:
                 p.parent.mkdir(parents=True, exist_ok=True)
                 p.touch()
                 placed += 1
-        notes.append(f"{len(stations)} ionosonde stations (real, registry periods; "
-                     f"{placed} hand-placed station-years stood in for by empty files)")
+        notes.append(
+            f"{len(stations)} ionosonde stations (real, registry periods; "
+            f"{placed} hand-placed station-years stood in for by empty files)"
+        )
     else:
         notes.append("no ionosonde slice in the Snakefile yet")
     if "model" in included:
@@ -163,9 +176,14 @@ def write_real_config(wd: Path) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count-submissions", action="store_true",
-                        help="only print 'SUBMISSIONS GROUPS' for --directory with the extra arguments")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--count-submissions",
+        action="store_true",
+        help="only print 'SUBMISSIONS GROUPS' for --directory with the extra arguments",
+    )
     parser.add_argument("--directory", type=Path)
     parser.add_argument("extra", nargs="*", help="extra snakemake arguments (after --)")
     args = parser.parse_args()
@@ -192,20 +210,29 @@ def main() -> None:
         n_sub, n_groups, per_group, grouped = submissions(slurm_out)
 
     local = local_rules()
-    print(f"\n(a) dry run of {sum(stats.values()):,} jobs (target < 15 s), wall-clock (CPU) seconds, "
-          f"on {os.cpu_count()} CPUs with load average {load:.1f} at the start:")
+    print(
+        f"\n(a) dry run of {sum(stats.values()):,} jobs (target < 15 s), wall-clock (CPU) seconds, "
+        f"on {os.cpu_count()} CPUs with load average {load:.1f} at the start:"
+    )
     print(f"    plain (--cores 2 --scheduler greedy): {plain_s:5.1f} s ({plain_cpu:.1f} s CPU)")
     print(f"    with --profile profiles/slurm:         {slurm_s:5.1f} s ({slurm_cpu:.1f} s CPU)")
     print("\n(b) jobs per rule (dry run), and how they reach the cluster:")
     width = max(map(len, stats))
     for rule, n in stats.most_common():
-        how = ("local (not submitted)" if rule in local
-               else "batched into group jobs" if rule in grouped else "one submission each")
+        how = (
+            "local (not submitted)"
+            if rule in local
+            else "batched into group jobs"
+            if rule in grouped
+            else "one submission each"
+        )
         print(f"    {rule:<{width}}  {n:6d}  {how}")
     print(f"    {'total':<{width}}  {sum(stats.values()):6d}")
     groups_txt = ", ".join(f"{g}: {n}" for g, n in sorted(per_group.items())) or "none"
-    print(f"\n    cluster submissions with --profile profiles/slurm: {n_sub} "
-          f"({n_groups} group jobs [{groups_txt}], {n_sub - n_groups} single jobs); target: a few hundred")
+    print(
+        f"\n    cluster submissions with --profile profiles/slurm: {n_sub} "
+        f"({n_groups} group jobs [{groups_txt}], {n_sub - n_groups} single jobs); target: a few hundred"
+    )
 
 
 if __name__ == "__main__":

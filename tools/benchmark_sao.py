@@ -134,12 +134,16 @@ def real_set(samples: list[Path], n: int, directory: Path) -> list[Path]:
 
 def synthetic_year(n: int, directory: Path) -> list[Path]:
     """The first ``n`` files of a year of 15-minute single-record SAO files (Beijing)."""
-    station = next(s for s in load_stations(REPO / "config" / "stations.tsv")
-                   if s.format == "sao" and s.ursi_code)
+    station = next(
+        s
+        for s in load_stations(REPO / "config" / "stations.tsv")
+        if s.format == "sao" and s.ursi_code
+    )
     truth = planted_truth(validate_config({})["ionosonde"]["synthetic"])
     times = pd.date_range(f"{YEAR}-01-01", periods=YEAR_FILES, freq="15min")
-    df = simulate(times, station, truth, station_rng(SEED, station.code, YEAR),
-                  with_confidence=True)
+    df = simulate(
+        times, station, truth, station_rng(SEED, station.code, YEAR), with_confidence=True
+    )
     return write_sao_files(df.iloc[:n], station, directory)
 
 
@@ -147,8 +151,10 @@ def table_before(path: Path) -> pd.DataFrame:
     """One file's table as ``schema.make_table`` built it before: row dictionaries, one
     object frame, ``astype`` per column, stable sort (the range check is left out)."""
     columns = sao_part(path).columns
-    rows = [dict(zip(COLUMNS, values, strict=True))
-            for values in zip(*(columns[c] for c in COLUMNS), strict=True)]
+    rows = [
+        dict(zip(COLUMNS, values, strict=True))
+        for values in zip(*(columns[c] for c in COLUMNS), strict=True)
+    ]
     df = pd.DataFrame(rows, columns=list(COLUMNS)).astype(DTYPES)
     return df.sort_values("time_ut", kind="stable").reset_index(drop=True)
 
@@ -171,8 +177,12 @@ def pynasonde_time(paths: list[Path], repeats: int, python: str | None) -> tuple
         where = python
     else:
         return "not installed (--pynasonde-python PATH to use another environment)", None
-    proc = subprocess.run([python, "-c", PYNASONDE_SNIPPET, str(repeats)], input=listing,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [python, "-c", PYNASONDE_SNIPPET, str(repeats)],
+        input=listing,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
         return f"failed in {where}: {last}", None
@@ -186,16 +196,25 @@ def measure(name: str, paths: list[Path], repeats: int, pynasonde: str | None) -
     read_sao(paths[0])  # imports and caches warm
     records, _ = best_of(lambda: [list(iter_sao_records(p)) for p in paths], reps)
     before, c = best_of(
-        lambda: pd.concat([table_before(p) for p in paths], ignore_index=True), reps)
-    per_file, a = best_of(
-        lambda: pd.concat([read_sao(p) for p in paths], ignore_index=True), reps)
+        lambda: pd.concat([table_before(p) for p in paths], ignore_index=True), reps
+    )
+    per_file, a = best_of(lambda: pd.concat([read_sao(p) for p in paths], ignore_index=True), reps)
     once, b = best_of(lambda: read_sao_files(paths), reps)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     pd.testing.assert_frame_equal(c, b, check_exact=True)
     note, pyn = pynasonde_time(paths, reps, pynasonde)
-    return {"set": name, "files": len(paths), "rows": len(b), "repeats": reps,
-            "records": records, "before": before, "per_file": per_file, "once": once, "pynasonde": pyn,
-            "pynasonde_note": note}
+    return {
+        "set": name,
+        "files": len(paths),
+        "rows": len(b),
+        "repeats": reps,
+        "records": records,
+        "before": before,
+        "per_file": per_file,
+        "once": once,
+        "pynasonde": pyn,
+        "pynasonde_note": note,
+    }
 
 
 def print_table(results: list[dict]) -> None:
@@ -203,34 +222,51 @@ def print_table(results: list[dict]) -> None:
         return "-" if v is None else f"{v:.3f}"
 
     print()
-    print("| set | files | records only (s) | per file, before (s) | per file (s) "
-          "| once per set (s) | pynasonde (s) | before / once | per file / once "
-          "| once / records only | pynasonde / once |")
+    print(
+        "| set | files | records only (s) | per file, before (s) | per file (s) "
+        "| once per set (s) | pynasonde (s) | before / once | per file / once "
+        "| once / records only | pynasonde / once |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         pyn = f"{r['pynasonde'] / r['once']:.2f}" if r["pynasonde"] else "-"
-        print(f"| {r['set']} | {r['files']:,} | {sec(r['records'])} | {sec(r['before'])} "
-              f"| {sec(r['per_file'])} | {sec(r['once'])} | {sec(r['pynasonde'])} "
-              f"| {r['before'] / r['once']:.1f} | {r['per_file'] / r['once']:.1f} "
-              f"| {r['once'] / r['records']:.2f} | {pyn} |")
+        print(
+            f"| {r['set']} | {r['files']:,} | {sec(r['records'])} | {sec(r['before'])} "
+            f"| {sec(r['per_file'])} | {sec(r['once'])} | {sec(r['pynasonde'])} "
+            f"| {r['before'] / r['once']:.1f} | {r['per_file'] / r['once']:.1f} "
+            f"| {r['once'] / r['records']:.2f} | {pyn} |"
+        )
     print()
     for r in results:
         ms = {k: 1e3 * r[k] / r["files"] for k in ("records", "before", "per_file", "once")}
-        print(f"{r['set']}: {r['rows']:,} rows; per file {ms['records']:.2f} ms records only, "
-              f"{ms['before']:.2f} before, {ms['per_file']:.2f} per file, {ms['once']:.2f} once "
-              f"per set (best of {r['repeats']}); the three tables equal (values, dtypes); "
-              f"pynasonde: {r['pynasonde_note']}")
+        print(
+            f"{r['set']}: {r['rows']:,} rows; per file {ms['records']:.2f} ms records only, "
+            f"{ms['before']:.2f} before, {ms['per_file']:.2f} per file, {ms['once']:.2f} once "
+            f"per set (best of {r['repeats']}); the three tables equal (values, dtypes); "
+            f"pynasonde: {r['pynasonde_note']}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=YEAR_FILES,
-                        help=f"synthetic 15-minute files (default a year, {YEAR_FILES:,})")
-    parser.add_argument("--real-files", type=int, default=96,
-                        help="files of the real set (the samples copied round-robin)")
+    parser.add_argument(
+        "--files",
+        type=int,
+        default=YEAR_FILES,
+        help=f"synthetic 15-minute files (default a year, {YEAR_FILES:,})",
+    )
+    parser.add_argument(
+        "--real-files",
+        type=int,
+        default=96,
+        help="files of the real set (the samples copied round-robin)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--pynasonde-python", default=None,
-                        help="interpreter of an environment with pynasonde, if this one lacks it")
+    parser.add_argument(
+        "--pynasonde-python",
+        default=None,
+        help="interpreter of an environment with pynasonde, if this one lacks it",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
     if args.files < 1 or args.files > YEAR_FILES:
@@ -242,14 +278,22 @@ def main(argv: list[str] | None = None) -> int:
         if samples and args.real_files > 0:
             paths = real_set(samples, args.real_files, tmp / "real")
             print(f"real: {len(samples)} samples copied to {len(paths)} files", flush=True)
-            results.append(measure(f"real SAO samples x{len(paths) / len(samples):.3g}",
-                                   paths, args.repeats, args.pynasonde_python))
+            results.append(
+                measure(
+                    f"real SAO samples x{len(paths) / len(samples):.3g}",
+                    paths,
+                    args.repeats,
+                    args.pynasonde_python,
+                )
+            )
         else:
             print("real: no SAO sample found (make realdata, or set ESTRANSPORT_REALDATA)")
         t0 = time.perf_counter()
         paths = synthetic_year(args.files, tmp / "synthetic")
-        print(f"synthetic: {len(paths):,} files written in {time.perf_counter() - t0:.1f} s",
-              flush=True)
+        print(
+            f"synthetic: {len(paths):,} files written in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
         label = "synthetic year, 15 min" if args.files == YEAR_FILES else "synthetic, 15 min"
         results.append(measure(label, paths, args.repeats, args.pynasonde_python))
     print_table(results)

@@ -158,8 +158,17 @@ def single_process(wd: Path) -> float:
         return time.perf_counter() - t0
 
 
-def per_day_design(wd1: Path, over: dict, tarballs: Path, link: str, targets, cores: int,
-                   label: str, t_untar: float, t_batched: float) -> Path:
+def per_day_design(
+    wd1: Path,
+    over: dict,
+    tarballs: Path,
+    link: str,
+    targets,
+    cores: int,
+    label: str,
+    t_untar: float,
+    t_batched: float,
+) -> Path:
     """The slice with ``days_per_job: 1`` in ``wd1``, on the batched run's tarballs (linked)."""
     wd1 = workdir(wd1, {**over, "cosmic": {**over["cosmic"], "ingest": {"days_per_job": 1}}})
     subprocess.run(
@@ -219,8 +228,15 @@ def cosmic1_slice(root: Path, n: int, members: int, cores: int, per_day: bool) -
     )
     if per_day:
         per_day_design(
-            root / f"cosmic1_n{n}_m{members}_perday", over, tarballs_dir,
-            "resources/cosmic/scnLv1/2008", SLICE, cores, f"N={nd}", t_untar, t_smk,
+            root / f"cosmic1_n{n}_m{members}_perday",
+            over,
+            tarballs_dir,
+            "resources/cosmic/scnLv1/2008",
+            SLICE,
+            cores,
+            f"N={nd}",
+            t_untar,
+            t_smk,
         )
     fresh = workdir(root / f"dry_n{n}", over)
     t_dry, jobs = dry_run(fresh, *SLICE)
@@ -361,8 +377,11 @@ def event_storage(wd: Path) -> None:
         )
     ref = best["per-day files, read file by file (before)"][0]
     for label, (wall, job_s) in best.items():
-        row(f"N={n}: maps + monthly, {label}", f"{wall:.2f} s wall, {job_s:.2f} s of jobs",
-            f"{wall / ref:.2f}x before")
+        row(
+            f"N={n}: maps + monthly, {label}",
+            f"{wall:.2f} s wall, {job_s:.2f} s of jobs",
+            f"{wall / ref:.2f}x before",
+        )
     print(f"  (maps and monthly of the dataset and file-by-file reads byte-identical: {same})")
 
 
@@ -512,14 +531,30 @@ def cosmic2(root: Path, n: int, members: int, cores: int, per_day: bool) -> None
     )
     if per_day:
         wd1 = per_day_design(
-            root / f"cosmic2_n{n}_m{members}_perday", over, wd / "resources/cosmic/cosmic2",
-            "resources/cosmic/cosmic2", targets, cores, f"COSMIC-2 N={nd}", t_untar, t_smk,
+            root / f"cosmic2_n{n}_m{members}_perday",
+            over,
+            wd / "resources/cosmic/cosmic2",
+            "resources/cosmic/cosmic2",
+            targets,
+            cores,
+            f"COSMIC-2 N={nd}",
+            t_untar,
+            t_smk,
         )
-        same = subprocess.run(
-            [PY, str(REPO / "tools" / "compare_results.py"), "--bytes",
-             str(wd / "results"), str(wd1 / "results")],
-            capture_output=True, text=True,
-        ).returncode == 0
+        same = (
+            subprocess.run(
+                [
+                    PY,
+                    str(REPO / "tools" / "compare_results.py"),
+                    "--bytes",
+                    str(wd / "results"),
+                    str(wd1 / "results"),
+                ],
+                capture_output=True,
+                text=True,
+            ).returncode
+            == 0
+        )
         print(f"  (batched and per-day COSMIC-2 results byte-identical: {same})")
 
 

@@ -36,8 +36,10 @@ def _values_equal(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
     if a.shape != b.shape:
         return False
     if a.dtype.kind in "fc" and b.dtype.kind in "fc":
-        return bool(np.allclose(a, b, rtol=rtol, atol=0.0, equal_nan=True)) if rtol else bool(
-            np.array_equal(a, b, equal_nan=True)
+        return (
+            bool(np.allclose(a, b, rtol=rtol, atol=0.0, equal_nan=True))
+            if rtol
+            else bool(np.array_equal(a, b, equal_nan=True))
         )
     return bool(np.array_equal(a, b))
 
@@ -45,7 +47,10 @@ def _values_equal(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
 def compare_netcdf(pa: Path, pb: Path, rtol: float, attrs: bool = False) -> list[str]:
     """Differences between two netCDF files (variables, values; attributes with ``attrs``)."""
     problems = []
-    with xr.open_dataset(pa, decode_times=False) as da, xr.open_dataset(pb, decode_times=False) as db:
+    with (
+        xr.open_dataset(pa, decode_times=False) as da,
+        xr.open_dataset(pb, decode_times=False) as db,
+    ):
         names_a, names_b = set(da.variables), set(db.variables)
         for name in sorted(names_a ^ names_b):
             problems.append(f"variable {name} only in {'first' if name in names_a else 'second'}")
@@ -96,8 +101,9 @@ def compare_bytes(a_root: Path, b_root: Path) -> tuple[list[str], int]:
     return problems, len(a & b)
 
 
-def compare_trees(a_root: Path, b_root: Path, rtol: float = 0.0,
-                  attrs: bool = False) -> tuple[list[str], Counter]:
+def compare_trees(
+    a_root: Path, b_root: Path, rtol: float = 0.0, attrs: bool = False
+) -> tuple[list[str], Counter]:
     """Compare every data file of two result trees.
 
     Parameters
@@ -148,10 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("first", type=Path, help="a results/ directory")
     parser.add_argument("second", type=Path, help="another results/ directory")
-    parser.add_argument("--rtol", type=float, default=0.0, help="relative tolerance for floats (0 = exact)")
+    parser.add_argument(
+        "--rtol", type=float, default=0.0, help="relative tolerance for floats (0 = exact)"
+    )
     parser.add_argument("--attrs", action="store_true", help="compare netCDF attributes too")
-    parser.add_argument("--bytes", action="store_true",
-                        help="every file must be byte-identical (SHA-256), figures included")
+    parser.add_argument(
+        "--bytes",
+        action="store_true",
+        help="every file must be byte-identical (SHA-256), figures included",
+    )
     args = parser.parse_args(argv)
     if args.bytes:
         problems, n = compare_bytes(args.first, args.second)

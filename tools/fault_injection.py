@@ -48,9 +48,21 @@ def _workdir(path: Path) -> Path:
 
 
 def _command(workdir: Path, configfile: Path, cores: int) -> list[str]:
-    return [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
-            "--directory", str(workdir), "--configfile", str(configfile),
-            "--cores", str(cores), "--rerun-incomplete", "all"]
+    return [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(configfile),
+        "--cores",
+        str(cores),
+        "--rerun-incomplete",
+        "all",
+    ]
 
 
 def _run(cmd: list[str], log: Path) -> subprocess.CompletedProcess:
@@ -62,8 +74,9 @@ def _tmp_litter(workdir: Path) -> list[Path]:
     return sorted(p for p in workdir.rglob(".tmp-*") if ".snakemake" not in p.parts)
 
 
-def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
-        killed_cores: int = 1) -> int:
+def run(
+    configfile: Path, kills: int, seed: int, root: Path, cores: int = 2, killed_cores: int = 1
+) -> int:
     """Run the experiment in ``root``; print what happened and return the exit status."""
     log = root / "snakemake.log"
     ref, hit = _workdir(root / "reference"), _workdir(root / "killed")
@@ -83,8 +96,12 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
     for i in range(1, kills + 1):
         delay = startup + rng.uniform(0.1, 1.0) * share
         with open(log, "ab") as fh:
-            proc = subprocess.Popen(_command(hit, configfile, killed_cores), stdout=fh,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                _command(hit, configfile, killed_cores),
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             try:
                 proc.wait(timeout=delay)
                 state = f"finished before the kill (exit {proc.returncode})"
@@ -107,28 +124,38 @@ def run(configfile: Path, kills: int, seed: int, root: Path, cores: int = 2,
         print(f"LEFT BEHIND: {p}", file=sys.stderr)
     if problems or litter or n == 0:
         return 1
-    print(f"CONVERGED: after {kills} kills at --cores {killed_cores}, all {n} outputs are "
-          f"byte-identical to the uninterrupted --cores {cores} run's, and no .tmp-* file is left")
+    print(
+        f"CONVERGED: after {kills} kills at --cores {killed_cores}, all {n} outputs are "
+        f"byte-identical to the uninterrupted --cores {cores} run's, and no .tmp-* file is left"
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=REPO / "config" / "test" / "smoke.yaml",
-                        help="test configuration (an overlay on config/config.yaml)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=REPO / "config" / "test" / "smoke.yaml",
+        help="test configuration (an overlay on config/config.yaml)",
+    )
     parser.add_argument("--kills", type=int, default=10, help="number of SIGKILLs (default 10)")
     parser.add_argument("--seed", type=int, default=20210407, help="seed of the kill moments")
     parser.add_argument("--cores", type=int, default=2, help="cores of the reference run")
     parser.add_argument("--killed-cores", type=int, default=1, help="cores of the killed runs")
-    parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temporary dir)")
+    parser.add_argument(
+        "--keep", type=Path, help="work here and keep it (default: a temporary dir)"
+    )
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        return run(args.config.resolve(), args.kills, args.seed, args.keep, args.cores,
-                   args.killed_cores)
+        return run(
+            args.config.resolve(), args.kills, args.seed, args.keep, args.cores, args.killed_cores
+        )
     with tempfile.TemporaryDirectory(prefix="estransport-fault-") as tmp:
-        return run(args.config.resolve(), args.kills, args.seed, Path(tmp), args.cores,
-                   args.killed_cores)
+        return run(
+            args.config.resolve(), args.kills, args.seed, Path(tmp), args.cores, args.killed_cores
+        )
 
 
 if __name__ == "__main__":

@@ -38,10 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     """Fetch the files; return 0 if all fetchable files are in the cache, else 1."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="registry names (default: every fetchable file)")
-    parser.add_argument("--base-url", default=None,
-                        help=f"mirror of raw GitHub (default: ${ENV_URL} or {DEFAULT_BASE_URL})")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help=f"download directory (default: {cache_dir()})")
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help=f"mirror of raw GitHub (default: ${ENV_URL} or {DEFAULT_BASE_URL})",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=None, help=f"download directory (default: {cache_dir()})"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -65,16 +65,19 @@ def run_seed(cfg: dict, seed: int) -> dict[str, pd.DataFrame]:
     truth = planted_truth(iono["synthetic"])
     hourly = {}
     for code, st in plan.stations.items():
-        tables = [soundings_table(simulate_station_year(st, y, seed=seed, truth=truth), st)
-                  for y in plan.station_years[code]]
+        tables = [
+            soundings_table(simulate_station_year(st, y, seed=seed, truth=truth), st)
+            for y in plan.station_years[code]
+        ]
         hourly[code] = hourly_from_table(
-            pd.concat(tables, ignore_index=True), confidence_filter=iono["confidence_filter"],
+            pd.concat(tables, ignore_index=True),
+            confidence_filter=iono["confidence_filter"],
             min_confidence=iono["min_confidence"],
-            keep_unknown_confidence=iono["keep_unknown_confidence"], **iono["hourly"],
+            keep_unknown_confidence=iono["keep_unknown_confidence"],
+            **iono["hourly"],
         )
     a = {**iono["analysis"], "bootstrap_samples": 0}
-    return analyse(hourly, list(plan.stations.values()), plan.station_years,
-                   **a, seed=seed)
+    return analyse(hourly, list(plan.stations.values()), plan.station_years, **a, seed=seed)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,19 +98,25 @@ def main(argv: list[str] | None = None) -> int:
         m = res["means"].set_index("station")
         err = m["mean_peak_doy"] - np.array([truth.peak_doy(lat) for lat in m["lat_deg"]])
         peaks.append(err.rename(seed))
-        print(f"seed {seed}: " + ", ".join(f"{k} {v:.4f}" for k, v in slopes[-1].items()),
-              file=sys.stderr)
+        print(
+            f"seed {seed}: " + ", ".join(f"{k} {v:.4f}" for k, v in slopes[-1].items()),
+            file=sys.stderr,
+        )
     s = pd.concat(slopes, axis=1)
     planted = truth.slope_deg_per_day
     print(f"slope (deg/day) over {args.seeds} seeds, planted {planted}:")
     for fit, row in s.iterrows():
-        print(f"  {fit:>10}: mean {row.mean():.4f}  SD {row.std(ddof=1):.4f}  "
-              f"max |rel. error| {np.nanmax(np.abs(row / planted - 1)):.4f}")
+        print(
+            f"  {fit:>10}: mean {row.mean():.4f}  SD {row.std(ddof=1):.4f}  "
+            f"max |rel. error| {np.nanmax(np.abs(row / planted - 1)):.4f}"
+        )
     e = pd.concat(peaks, axis=1)
     print("station-mean peak DOY minus planted (days):")
     for code, row in e.iterrows():
-        print(f"  {code:>12}: mean {row.mean():+.3f}  SD {row.std(ddof=1):.3f}  "
-              f"max |error| {np.nanmax(np.abs(row)):.3f}")
+        print(
+            f"  {code:>12}: mean {row.mean():+.3f}  SD {row.std(ddof=1):.3f}  "
+            f"max |error| {np.nanmax(np.abs(row)):.3f}"
+        )
     return 0
 
 

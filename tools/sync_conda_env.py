@@ -48,7 +48,11 @@ dependencies:
 
 def uv_binary() -> str:
     """Path of the uv executable: $UV, then .tools/bin/uv, then uv on PATH."""
-    for candidate in (os.environ.get("UV"), str(REPO / ".tools" / "bin" / "uv"), shutil.which("uv")):
+    for candidate in (
+        os.environ.get("UV"),
+        str(REPO / ".tools" / "bin" / "uv"),
+        shutil.which("uv"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     raise SystemExit("uv not found: run `make env` first, or set UV=/path/to/uv")
@@ -56,8 +60,18 @@ def uv_binary() -> str:
 
 def locked_requirements() -> list[str]:
     """The runtime requirements of uv.lock (with their markers), as pip lines."""
-    cmd = [uv_binary(), "export", "--frozen", "--no-dev", "--no-hashes", "--no-emit-project",
-           "--no-annotate", "--no-header", "--format", "requirements-txt"]
+    cmd = [
+        uv_binary(),
+        "export",
+        "--frozen",
+        "--no-dev",
+        "--no-hashes",
+        "--no-emit-project",
+        "--no-annotate",
+        "--no-header",
+        "--format",
+        "requirements-txt",
+    ]
     for name in NOT_FOR_JOBS:
         cmd += ["--prune", name]
     out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=True).stdout
@@ -76,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     text = render()
     if args.check:
         if not ENV_FILE.exists() or ENV_FILE.read_text() != text:
-            print(f"{ENV_FILE.relative_to(REPO)} is out of date with uv.lock: "
-                  "run `python tools/sync_conda_env.py`", file=sys.stderr)
+            print(
+                f"{ENV_FILE.relative_to(REPO)} is out of date with uv.lock: "
+                "run `python tools/sync_conda_env.py`",
+                file=sys.stderr,
+            )
             return 1
         print(f"{ENV_FILE.relative_to(REPO)} pins what uv.lock pins")
         return 0

@@ -304,8 +304,10 @@ def _check_lidar(lidar: Mapping[str, Any]) -> None:
         return
     det = lidar.get("detection", {})
     if "base_km" in det and "top_km" in det and not det["base_km"] < det["top_km"]:
-        raise ConfigError("lidar.detection.base_km",
-                          f"{det['base_km']} km is not below lidar.detection.top_km {det['top_km']} km")
+        raise ConfigError(
+            "lidar.detection.base_km",
+            f"{det['base_km']} km is not below lidar.detection.top_km {det['top_km']} km",
+        )
     es = lidar.get("es", {})
     lags = es.get("lags_h")
     for key in ("baseline_h", "response_h"):
@@ -316,8 +318,9 @@ def _check_lidar(lidar: Mapping[str, Any]) -> None:
     nights = set(syn.get("nights", []))
     cloudy = [n for n in syn.get("cloudy_nights", []) if n not in nights]
     if cloudy:
-        raise ConfigError("lidar.synthetic.cloudy_nights",
-                          f"{cloudy} are not in lidar.synthetic.nights")
+        raise ConfigError(
+            "lidar.synthetic.cloudy_nights", f"{cloudy} are not in lidar.synthetic.nights"
+        )
 
 
 def load_config(

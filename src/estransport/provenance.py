@@ -79,7 +79,9 @@ def source_date() -> str:
     try:
         seconds = int(value)
     except ValueError:
-        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not an integer number of seconds") from None
+        raise ValueError(
+            f"SOURCE_DATE_EPOCH={value!r} is not an integer number of seconds"
+        ) from None
     return _dt.datetime.fromtimestamp(seconds, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -64,7 +64,7 @@ def _iter_day_tables(paths: Sequence[str | os.PathLike], columns: Sequence[str])
 
     size = FILES_PER_READ  # read at call time (the tests make it small)
     for start in range(0, len(paths), size):
-        group = [os.fspath(p) for p in paths[start:start + size]]
+        group = [os.fspath(p) for p in paths[start : start + size]]
         try:
             dataset = pads.dataset(group, format="parquet")
             table = dataset.to_table(columns=list(columns))
@@ -86,8 +86,13 @@ def _arrays(table, columns: Sequence[str]) -> dict[str, np.ndarray]:
     return arrays
 
 
-def iter_event_tables(paths: Iterable[str | os.PathLike], columns: Sequence[str], *,
-                      progress_every: int = 100, label: str = "gridded") -> Iterator[dict[str, np.ndarray]]:
+def iter_event_tables(
+    paths: Iterable[str | os.PathLike],
+    columns: Sequence[str],
+    *,
+    progress_every: int = 100,
+    label: str = "gridded",
+) -> Iterator[dict[str, np.ndarray]]:
     """Yield the requested columns of each non-empty day table, plus ``year`` and ``month``.
 
     The tables are read :data:`FILES_PER_READ` at a time, so memory stays bounded by
@@ -132,8 +137,14 @@ def _iter_days(paths, columns, *, progress_every: int, label: str):
                 yield table.slice(offset, rows), rows
             offset += rows
             if k % progress_every == 0 or k == len(paths):
-                log.info("%s %d/%d day tables, %d events, %.1f s", label, k, len(paths),
-                         n_events, time.perf_counter() - t0)
+                log.info(
+                    "%s %d/%d day tables, %d events, %.1f s",
+                    label,
+                    k,
+                    len(paths),
+                    n_events,
+                    time.perf_counter() - t0,
+                )
 
 
 #: Events gathered before one add to a grid (:func:`iter_event_batches`): the cost of an add
@@ -143,9 +154,14 @@ def _iter_days(paths, columns, *, progress_every: int, label: str):
 EVENTS_PER_ADD = 2_000_000
 
 
-def iter_event_batches(paths: Iterable[str | os.PathLike], columns: Sequence[str], *,
-                       events_per_add: int = EVENTS_PER_ADD, progress_every: int = 100,
-                       label: str = "gridded") -> Iterator[dict[str, np.ndarray]]:
+def iter_event_batches(
+    paths: Iterable[str | os.PathLike],
+    columns: Sequence[str],
+    *,
+    events_per_add: int = EVENTS_PER_ADD,
+    progress_every: int = 100,
+    label: str = "gridded",
+) -> Iterator[dict[str, np.ndarray]]:
     """:func:`iter_event_tables`, with the days' arrays joined into batches of events.
 
     Parameters

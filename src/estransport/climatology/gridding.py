@@ -54,8 +54,13 @@ class SeasonalGrid:
         Sum of S4max, sum of squares and event count, shape (4, nlat, nlon).
     """
 
-    def __init__(self, resolution_deg: float, *, years: Sequence[int] | None = None,
-                 complete_winters_only: bool):
+    def __init__(
+        self,
+        resolution_deg: float,
+        *,
+        years: Sequence[int] | None = None,
+        complete_winters_only: bool,
+    ):
         nlat = 180.0 / resolution_deg
         if abs(nlat - round(nlat)) > 1e-9:
             raise ValueError(f"resolution_deg={resolution_deg} does not divide 180 degrees")
@@ -105,7 +110,9 @@ class SeasonalGrid:
         size = self.count.size
         self.count += np.bincount(flat, minlength=size).reshape(self.count.shape)
         self.total += np.bincount(flat, weights=s4, minlength=size).reshape(self.total.shape)
-        self.total_sq += np.bincount(flat, weights=s4 * s4, minlength=size).reshape(self.total.shape)
+        self.total_sq += np.bincount(flat, weights=s4 * s4, minlength=size).reshape(
+            self.total.shape
+        )
         self.n_events += int(keep.sum())
 
     @property
@@ -150,40 +157,78 @@ class SeasonalGrid:
         lat, lon = self.lat, self.lon
         ds = xr.Dataset(
             {
-                "s4max_mean": (("season", "lat", "lon"), mean.astype(np.float32), {
-                    "long_name": "mean S4max of Es-height occultation events",
-                    "units": "1",
-                    "cell_methods": "time: mean (events in season) area: mean (events in cell)",
-                    "comment": "S4max at the tangent point, alttp_s4max inside the QC Es height range",
-                }),
-                "s4max_std": (("season", "lat", "lon"), std.astype(np.float32), {
-                    "long_name": "standard deviation of S4max of events in the cell",
-                    "units": "1",
-                }),
-                "count": (("season", "lat", "lon"), self.count.astype(np.int32), {
-                    "long_name": "number of occultation events in the cell",
-                    "units": "1",
-                }),
-                "lat_bnds": (("lat", "nv"), np.stack([lat - res / 2, lat + res / 2], axis=1), {"units": "degrees_north"}),
-                "lon_bnds": (("lon", "nv"), np.stack([lon - res / 2, lon + res / 2], axis=1), {"units": "degrees_east"}),
+                "s4max_mean": (
+                    ("season", "lat", "lon"),
+                    mean.astype(np.float32),
+                    {
+                        "long_name": "mean S4max of Es-height occultation events",
+                        "units": "1",
+                        "cell_methods": "time: mean (events in season) area: mean (events in cell)",
+                        "comment": "S4max at the tangent point, alttp_s4max inside the QC Es height range",
+                    },
+                ),
+                "s4max_std": (
+                    ("season", "lat", "lon"),
+                    std.astype(np.float32),
+                    {
+                        "long_name": "standard deviation of S4max of events in the cell",
+                        "units": "1",
+                    },
+                ),
+                "count": (
+                    ("season", "lat", "lon"),
+                    self.count.astype(np.int32),
+                    {
+                        "long_name": "number of occultation events in the cell",
+                        "units": "1",
+                    },
+                ),
+                "lat_bnds": (
+                    ("lat", "nv"),
+                    np.stack([lat - res / 2, lat + res / 2], axis=1),
+                    {"units": "degrees_north"},
+                ),
+                "lon_bnds": (
+                    ("lon", "nv"),
+                    np.stack([lon - res / 2, lon + res / 2], axis=1),
+                    {"units": "degrees_east"},
+                ),
             },
             coords={
-                "season": ("season", list(SEASONS), {"long_name": "meteorological season (DJF = Dec-Feb)"}),
-                "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"}),
-                "lon": ("lon", lon, {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"}),
+                "season": (
+                    "season",
+                    list(SEASONS),
+                    {"long_name": "meteorological season (DJF = Dec-Feb)"},
+                ),
+                "lat": (
+                    "lat",
+                    lat,
+                    {"standard_name": "latitude", "units": "degrees_north", "bounds": "lat_bnds"},
+                ),
+                "lon": (
+                    "lon",
+                    lon,
+                    {"standard_name": "longitude", "units": "degrees_east", "bounds": "lon_bnds"},
+                ),
             },
         )
-        ds.attrs.update({
-            "title": "Seasonal mean S4max of COSMIC radio-occultation events at Es heights",
-            "n_events": self.n_events,
-            "resolution_deg": res,
-            "min_count": min_count,
-            "smoothing_cells": smoothing_cells,
-            "season_convention": (
-                "DJF/MAM/JJA/SON by calendar month; winter Y = Dec Y-1 + Jan-Feb Y; "
-                + ("complete winters only" if self.complete_winters_only else "all Dec/Jan/Feb days in the configured years pooled")
-            ),
-        })
+        ds.attrs.update(
+            {
+                "title": "Seasonal mean S4max of COSMIC radio-occultation events at Es heights",
+                "n_events": self.n_events,
+                "resolution_deg": res,
+                "min_count": min_count,
+                "smoothing_cells": smoothing_cells,
+                "season_convention": (
+                    "DJF/MAM/JJA/SON by calendar month; winter Y = Dec Y-1 + Jan-Feb Y; "
+                    + (
+                        "complete winters only"
+                        if self.complete_winters_only
+                        else "all Dec/Jan/Feb days in the configured years pooled"
+                    )
+                ),
+            }
+        )
         return ds
 
 
@@ -200,9 +245,14 @@ def _boxcar(a: np.ndarray, half: int) -> np.ndarray:
     return out
 
 
-def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: float,
-                      years: Sequence[int] | None = None, complete_winters_only: bool,
-                      progress_every: int = 100) -> SeasonalGrid:
+def grid_event_tables(
+    paths: Iterable[str | os.PathLike],
+    *,
+    resolution_deg: float,
+    years: Sequence[int] | None = None,
+    complete_winters_only: bool,
+    progress_every: int = 100,
+) -> SeasonalGrid:
     """Stream daily event tables (Parquet) into a :class:`SeasonalGrid`.
 
     Parameters
@@ -225,12 +275,19 @@ def grid_event_tables(paths: Iterable[str | os.PathLike], *, resolution_deg: flo
     return grid
 
 
-def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
-                        out_paths: Sequence[str | os.PathLike], *, resolution_deg: float,
-                        min_count: int, complete_winters_only: bool, smoothing_cells: int,
-                        years: Sequence[int], es_altitude_km: tuple[float, float],
-                        config: Mapping[str, Any] | None = None,
-                        coverage: Sequence[Any] | None = None) -> None:
+def write_seasonal_maps(
+    event_paths: Sequence[str | os.PathLike],
+    out_paths: Sequence[str | os.PathLike],
+    *,
+    resolution_deg: float,
+    min_count: int,
+    complete_winters_only: bool,
+    smoothing_cells: int,
+    years: Sequence[int],
+    es_altitude_km: tuple[float, float],
+    config: Mapping[str, Any] | None = None,
+    coverage: Sequence[Any] | None = None,
+) -> None:
     """Grid the event tables and write one CF netCDF file per season.
 
     Parameters
@@ -261,8 +318,12 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
     from ..provenance import provenance_attrs
     from .coverage import apply_coverage
 
-    grid = grid_event_tables(event_paths, resolution_deg=resolution_deg, years=years,
-                             complete_winters_only=complete_winters_only)
+    grid = grid_event_tables(
+        event_paths,
+        resolution_deg=resolution_deg,
+        years=years,
+        complete_winters_only=complete_winters_only,
+    )
     ds = grid.to_dataset(min_count=min_count, smoothing_cells=smoothing_cells)
     if coverage is not None:
         ds = apply_coverage(ds, coverage, variables=("s4max_mean", "s4max_std"))
@@ -276,5 +337,9 @@ def write_seasonal_maps(event_paths: Sequence[str | os.PathLike],
             raise ValueError(f"cannot tell the season from output name {path}")
         sub = ds.sel(season=[season])
         write_netcdf(sub, path)
-        log.info("%s: %d events, %d cells with data", path, int(sub["count"].sum()),
-                 int((sub["count"] > 0).sum()))
+        log.info(
+            "%s: %d events, %d cells with data",
+            path,
+            int(sub["count"].sum()),
+            int((sub["count"] > 0).sum()),
+        )

@@ -57,8 +57,14 @@ class MonthlyLatAltGrid:
         Years whose events are used (all if None).
     """
 
-    def __init__(self, lat_resolution_deg: float, *, altitude_km: Sequence[float],
-                 alt_resolution_km: float, years: Sequence[int] | None = None):
+    def __init__(
+        self,
+        lat_resolution_deg: float,
+        *,
+        altitude_km: Sequence[float],
+        alt_resolution_km: float,
+        years: Sequence[int] | None = None,
+    ):
         nlat = 180.0 / lat_resolution_deg
         nalt = (altitude_km[1] - altitude_km[0]) / alt_resolution_km
         if abs(nlat - round(nlat)) > 1e-9:
@@ -100,7 +106,13 @@ class MonthlyLatAltGrid:
         """
         lat, alt, s4 = (np.asarray(a, float) for a in (lat, alt_km, s4max))
         year, month = np.asarray(year), np.asarray(month)
-        keep = np.isfinite(lat) & np.isfinite(alt) & np.isfinite(s4) & (alt >= self.alt0) & (alt <= self.alt1)
+        keep = (
+            np.isfinite(lat)
+            & np.isfinite(alt)
+            & np.isfinite(s4)
+            & (alt >= self.alt0)
+            & (alt <= self.alt1)
+        )
         if self.years is not None:
             keep &= np.isin(year, self.years)
         lat, alt, s4, month = lat[keep], alt[keep], s4[keep], month[keep]
@@ -108,11 +120,14 @@ class MonthlyLatAltGrid:
         k = np.clip(((alt - self.alt0) // self.alt_res).astype(np.int64), 0, self.nalt - 1)
         flat = ((month - 1) * self.nalt + k) * self.nlat + i
         self.count += np.bincount(flat, minlength=self.count.size).reshape(self.count.shape)
-        self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(self.total.shape)
+        self.total += np.bincount(flat, weights=s4, minlength=self.total.size).reshape(
+            self.total.shape
+        )
         self.n_events += int(keep.sum())
 
-    def to_dataset(self, *, min_count: int, min_valid_fraction: float,
-                   covered: np.ndarray | None = None) -> xr.Dataset:
+    def to_dataset(
+        self, *, min_count: int, min_valid_fraction: float, covered: np.ndarray | None = None
+    ) -> xr.Dataset:
         """Monthly mean S4max, counts, column density and its ratio as a CF Dataset.
 
         Parameters
@@ -140,48 +155,77 @@ class MonthlyLatAltGrid:
         mean = np.where(self.count >= min_count, mean, np.nan)
         if covered is not None:
             mean = np.where(np.asarray(covered, bool)[None, None, :], mean, np.nan)
-        column, ratio = column_density_ratio(mean, self.lat, self.alt_res,
-                                             min_valid_fraction=min_valid_fraction)
+        column, ratio = column_density_ratio(
+            mean, self.lat, self.alt_res, min_valid_fraction=min_valid_fraction
+        )
         lat, alt = self.lat, self.altitude
         ds = xr.Dataset(
             {
-                "s4max_mean": (("month", "altitude", "lat"), mean.astype(np.float32), {
-                    "long_name": "zonal-mean S4max of Es-height occultation events",
-                    "units": "1",
-                    "cell_methods": "time: mean within month (all years) longitude: mean (events)",
-                }),
-                "count": (("month", "altitude", "lat"), self.count.astype(np.int32), {
-                    "long_name": "number of occultation events in the bin", "units": "1"}),
-                "column_density": (("month", "lat"), column.astype(np.float32), {
-                    "long_name": "vertical integral of zonal-mean S4max over the Es heights",
-                    "units": "km",
-                    "comment": "mean of s4max_mean over altitude bins with >= min_count events, times the "
-                               "Es layer thickness; NaN where fewer than min_valid_fraction of the bins are valid",
-                }),
-                "column_density_ratio": (("month", "lat"), ratio.astype(np.float32), {
-                    "long_name": "column density divided by its cos(latitude)-weighted global mean",
-                    "units": "1",
-                    "comment": "the cos(latitude)-weighted mean over bands with a column density is 1 in every month",
-                }),
+                "s4max_mean": (
+                    ("month", "altitude", "lat"),
+                    mean.astype(np.float32),
+                    {
+                        "long_name": "zonal-mean S4max of Es-height occultation events",
+                        "units": "1",
+                        "cell_methods": "time: mean within month (all years) longitude: mean (events)",
+                    },
+                ),
+                "count": (
+                    ("month", "altitude", "lat"),
+                    self.count.astype(np.int32),
+                    {"long_name": "number of occultation events in the bin", "units": "1"},
+                ),
+                "column_density": (
+                    ("month", "lat"),
+                    column.astype(np.float32),
+                    {
+                        "long_name": "vertical integral of zonal-mean S4max over the Es heights",
+                        "units": "km",
+                        "comment": "mean of s4max_mean over altitude bins with >= min_count events, times the "
+                        "Es layer thickness; NaN where fewer than min_valid_fraction of the bins are valid",
+                    },
+                ),
+                "column_density_ratio": (
+                    ("month", "lat"),
+                    ratio.astype(np.float32),
+                    {
+                        "long_name": "column density divided by its cos(latitude)-weighted global mean",
+                        "units": "1",
+                        "comment": "the cos(latitude)-weighted mean over bands with a column density is 1 in every month",
+                    },
+                ),
             },
             coords={
                 "month": ("month", np.arange(1, 13), {"long_name": "calendar month", "units": "1"}),
-                "altitude": ("altitude", alt, {"standard_name": "altitude", "units": "km", "positive": "up",
-                                               "long_name": "tangent-point altitude (bin centre)"}),
+                "altitude": (
+                    "altitude",
+                    alt,
+                    {
+                        "standard_name": "altitude",
+                        "units": "km",
+                        "positive": "up",
+                        "long_name": "tangent-point altitude (bin centre)",
+                    },
+                ),
                 "lat": ("lat", lat, {"standard_name": "latitude", "units": "degrees_north"}),
             },
         )
-        ds.attrs.update({
-            "title": "Monthly zonal-mean S4max of COSMIC occultation events at Es heights",
-            "n_events": self.n_events, "lat_resolution_deg": self.lat_res,
-            "alt_resolution_km": self.alt_res, "min_count": min_count,
-            "min_valid_fraction": min_valid_fraction,
-        })
+        ds.attrs.update(
+            {
+                "title": "Monthly zonal-mean S4max of COSMIC occultation events at Es heights",
+                "n_events": self.n_events,
+                "lat_resolution_deg": self.lat_res,
+                "alt_resolution_km": self.alt_res,
+                "min_count": min_count,
+                "min_valid_fraction": min_valid_fraction,
+            }
+        )
         return ds
 
 
-def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float, *,
-                         min_valid_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+def column_density_ratio(
+    mean: np.ndarray, lat: np.ndarray, dz_km: float, *, min_valid_fraction: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Column density and its ratio to the cos(latitude)-weighted global mean.
 
     Parameters
@@ -209,16 +253,24 @@ def column_density_ratio(mean: np.ndarray, lat: np.ndarray, dz_km: float, *,
     usable = fraction >= min_valid_fraction
     thickness = mean.shape[1] * dz_km
     with np.errstate(invalid="ignore", divide="ignore"):
-        column = np.where(usable, np.nansum(mean, axis=1) / np.maximum(valid.sum(axis=1), 1) * thickness, np.nan)
+        column = np.where(
+            usable, np.nansum(mean, axis=1) / np.maximum(valid.sum(axis=1), 1) * thickness, np.nan
+        )
         w = np.cos(np.radians(lat))[None, :] * usable
         global_mean = np.nansum(column * w, axis=1, keepdims=True) / w.sum(axis=1, keepdims=True)
         ratio = column / global_mean
     return column, ratio
 
 
-def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: float,
-                 altitude_km: Sequence[float], alt_resolution_km: float,
-                 years: Sequence[int] | None = None, progress_every: int = 100) -> MonthlyLatAltGrid:
+def grid_monthly(
+    paths: Iterable[str | os.PathLike],
+    *,
+    lat_resolution_deg: float,
+    altitude_km: Sequence[float],
+    alt_resolution_km: float,
+    years: Sequence[int] | None = None,
+    progress_every: int = 100,
+) -> MonthlyLatAltGrid:
     """Stream daily event tables (Parquet) into a :class:`MonthlyLatAltGrid`.
 
     Parameters
@@ -234,18 +286,30 @@ def grid_monthly(paths: Iterable[str | os.PathLike], *, lat_resolution_deg: floa
     -------
     MonthlyLatAltGrid
     """
-    grid = MonthlyLatAltGrid(lat_resolution_deg, altitude_km=altitude_km,
-                             alt_resolution_km=alt_resolution_km, years=years)
+    grid = MonthlyLatAltGrid(
+        lat_resolution_deg,
+        altitude_km=altitude_km,
+        alt_resolution_km=alt_resolution_km,
+        years=years,
+    )
     for ev in iter_event_batches(paths, MONTH_COLUMNS, progress_every=progress_every):
         grid.add(ev["lattp_s4max"], ev["alttp_s4max"], ev["s4max"], ev["year"], ev["month"])
     return grid
 
 
-def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: str | os.PathLike,
-                          *, lat_resolution_deg: float, alt_resolution_km: float, min_count: int,
-                          min_valid_fraction: float, altitude_km: Sequence[float],
-                          years: Sequence[int], config: Mapping[str, Any] | None = None,
-                          coverage: Sequence[Any] | None = None) -> None:
+def write_monthly_lat_alt(
+    event_paths: Sequence[str | os.PathLike],
+    out_path: str | os.PathLike,
+    *,
+    lat_resolution_deg: float,
+    alt_resolution_km: float,
+    min_count: int,
+    min_valid_fraction: float,
+    altitude_km: Sequence[float],
+    years: Sequence[int],
+    config: Mapping[str, Any] | None = None,
+    coverage: Sequence[Any] | None = None,
+) -> None:
     """Grid the event tables into the monthly latitude-altitude climatology (CF netCDF).
 
     Parameters
@@ -273,13 +337,20 @@ def write_monthly_lat_alt(event_paths: Sequence[str | os.PathLike], out_path: st
     from ..provenance import provenance_attrs
     from .coverage import apply_coverage, covered_latitudes
 
-    grid = grid_monthly(event_paths, lat_resolution_deg=lat_resolution_deg,
-                        altitude_km=altitude_km, alt_resolution_km=alt_resolution_km, years=years)
+    grid = grid_monthly(
+        event_paths,
+        lat_resolution_deg=lat_resolution_deg,
+        altitude_km=altitude_km,
+        alt_resolution_km=alt_resolution_km,
+        years=years,
+    )
     half = grid.lat_res / 2.0
-    covered = None if coverage is None else covered_latitudes(grid.lat - half, grid.lat + half,
-                                                              coverage)
-    ds = grid.to_dataset(min_count=min_count, min_valid_fraction=min_valid_fraction,
-                         covered=covered)
+    covered = (
+        None if coverage is None else covered_latitudes(grid.lat - half, grid.lat + half, coverage)
+    )
+    ds = grid.to_dataset(
+        min_count=min_count, min_valid_fraction=min_valid_fraction, covered=covered
+    )
     if coverage is not None:
         ds = apply_coverage(ds, coverage, variables=())
     ds.attrs.update(provenance_attrs(config, event_paths, step="monthly_lat_alt"))

@@ -144,8 +144,9 @@ def write_csv(df: pd.DataFrame, path: str | os.PathLike, **kwargs) -> None:
         df.to_csv(tmp, **kwargs)
 
 
-def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = True,
-                 encoding: dict | None = None) -> None:
+def write_netcdf(
+    ds: xr.Dataset, path: str | os.PathLike, *, compress: bool = True, encoding: dict | None = None
+) -> None:
     """Write a Dataset to netCDF-4 atomically, with zlib compression on data variables.
 
     Parameters
@@ -187,7 +188,10 @@ def _loaded_for_stable_bytes(ds: xr.Dataset, path: Path | str) -> xr.Dataset:
 
     logging.getLogger(__name__).warning(
         "%s: %.1f GB is written chunk by chunk from dask; its values are reproducible "
-        "but its bytes may differ between runs (HDF5 chunk order)", path, ds.nbytes / 1e9)
+        "but its bytes may differ between runs (HDF5 chunk order)",
+        path,
+        ds.nbytes / 1e9,
+    )
     return ds
 
 

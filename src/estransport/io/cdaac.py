@@ -263,7 +263,11 @@ def download_first_stream(
         write_empty_day(dest)
         logger.warning(
             "%s is in no stream; wrote an empty day tarball %s (%s.cdaac.missing_day = empty). "
-            "Tried:\n%s", what, dest, key, tried,
+            "Tried:\n%s",
+            what,
+            dest,
+            key,
+            tried,
         )
         return None
     raise DownloadError(
@@ -320,8 +324,16 @@ def download_scnlv1_days(
     def fetch(i: int, dest: Path) -> str | None:
         year, doy = days[i]
         return download_scnlv1_day(
-            year, doy, dest, base_url=base_url, streams=streams, retries=retries,
-            backoff_s=backoff_s, timeout_s=timeout_s, missing_day=missing_day, sleep=sleep,
+            year,
+            doy,
+            dest,
+            base_url=base_url,
+            streams=streams,
+            retries=retries,
+            backoff_s=backoff_s,
+            timeout_s=timeout_s,
+            missing_day=missing_day,
+            sleep=sleep,
         )
 
     (y0, d0), (y1, d1) = days[0], days[-1]
@@ -382,7 +394,9 @@ def local_archive_candidates(
     _check_day(year, doy)
     _check_streams(streams)
     day_dir = os.path.join(os.fspath(root), f"{year:04d}", f"{doy:03d}")
-    return [os.path.join(day_dir, _LOCAL_NAME.format(stream=s, year=year, doy=doy)) for s in streams]
+    return [
+        os.path.join(day_dir, _LOCAL_NAME.format(stream=s, year=year, doy=doy)) for s in streams
+    ]
 
 
 def local_archive_path(

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from ..errors import MissingInputsError
 
 
-def resolve_placed_files(patterns: Sequence[str], instructions: str,
-                         base: str | os.PathLike = ".") -> list[str]:
+def resolve_placed_files(
+    patterns: Sequence[str], instructions: str, base: str | os.PathLike = "."
+) -> list[str]:
     """Resolve paths and glob patterns of hand-placed files; stop listing every missing one.
 
     Parameters

@@ -229,8 +229,11 @@ def failed_day_table(day_label: str) -> pd.DataFrame:
 
     reasons, counts = failed_day_rows()
     return pd.DataFrame(
-        {"day": [day_label] * len(reasons), "reason": reasons,
-         "count": np.array(counts, dtype=np.int64)}
+        {
+            "day": [day_label] * len(reasons),
+            "reason": reasons,
+            "count": np.array(counts, dtype=np.int64),
+        }
     )
 
 

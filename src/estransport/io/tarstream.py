@@ -271,7 +271,8 @@ def _members(path: str, chunks) -> Iterator[tuple[str, bytes]]:
     while True:
         if len(buf) - pos < _BLOCK and not fill(_BLOCK):
             raise InputFileError(
-                path, f"tar archive is truncated: no end-of-archive marker (after {count} member(s))"
+                path,
+                f"tar archive is truncated: no end-of-archive marker (after {count} member(s))",
             )
         header = buf[pos : pos + _BLOCK]
         pos += _BLOCK

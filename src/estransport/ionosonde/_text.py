@@ -122,8 +122,16 @@ def implausible_year(year: int) -> str:
 
 
 def make_datetime(
-    path, lineno: int, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-    second: int = 0, *, context: str = "",
+    path,
+    lineno: int,
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    *,
+    context: str = "",
 ) -> dt.datetime:
     """A datetime from fields, with a clear error for impossible dates.
 

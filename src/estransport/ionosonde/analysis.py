@@ -124,14 +124,20 @@ def analyse_station(
     """
     years = sorted(int(y) for y in years)
     end_year = years[-1] + (1 if hemisphere == "S" else 0)
-    daily = daily_mean(hourly, min_hours_per_day, start=dt.date(years[0], 1, 1),
-                       end=dt.date(end_year, 12, 31))
+    daily = daily_mean(
+        hourly, min_hours_per_day, start=dt.date(years[0], 1, 1), end=dt.date(end_year, 12, 31)
+    )
     sm = smooth(daily["foEs_daily_MHz"], window_days, smoothing_min_coverage)
     daily["foEs_smoothed_MHz"] = sm["smoothed"]
     daily["smoothing_coverage"] = sm["coverage"]
-    peaks = summer_peaks(daily["foEs_smoothed_MHz"], years, hemisphere=hemisphere,
-                         window_doy=summer_window_doy, min_year_coverage=min_year_coverage,
-                         edge_peaks=edge_peaks)
+    peaks = summer_peaks(
+        daily["foEs_smoothed_MHz"],
+        years,
+        hemisphere=hemisphere,
+        window_doy=summer_window_doy,
+        min_year_coverage=min_year_coverage,
+        edge_peaks=edge_peaks,
+    )
     return daily, peaks
 
 
@@ -191,14 +197,24 @@ def analyse(
     n_edge = 0
     for st in stations:
         daily, peaks = analyse_station(
-            hourly[st.code], station_years[st.code], hemisphere=st.hemisphere,
-            min_hours_per_day=min_hours_per_day, window_days=window_days,
+            hourly[st.code],
+            station_years[st.code],
+            hemisphere=st.hemisphere,
+            min_hours_per_day=min_hours_per_day,
+            window_days=window_days,
             smoothing_min_coverage=smoothing_min_coverage,
-            summer_window_doy=summer_window_doy, min_year_coverage=min_year_coverage,
+            summer_window_doy=summer_window_doy,
+            min_year_coverage=min_year_coverage,
             edge_peaks=edge_peaks,
         )
-        ident = {"station": st.code, "name": st.name, "chain": st.chain,
-                 "lat_deg": st.lat, "lon_deg": st.lon, "hemisphere": st.hemisphere}
+        ident = {
+            "station": st.code,
+            "name": st.name,
+            "chain": st.chain,
+            "lat_deg": st.lat,
+            "lon_deg": st.lon,
+            "hemisphere": st.hemisphere,
+        }
         peaks = pd.concat([pd.DataFrame([ident] * len(peaks)), peaks], axis=1)
         peak_tables.append(peaks)
         d = daily.reset_index()
@@ -207,18 +223,33 @@ def analyse(
         n_ok = int(peaks["valid"].sum())
         edge = int(peaks["at_window_edge"].sum())
         n_edge += edge
-        logger.info("%s: %d of %d station-years with a summer peak; %d with the maximum on "
-                    "the window edge (%s)", st.code, n_ok, len(peaks), edge,
-                    "dropped" if edge_peaks == "drop" else "kept")
-    logger.info("%d station-years with the maximum on the summer-window edge %s "
-                "(edge_peaks = %s)", n_edge,
-                "dropped" if edge_peaks == "drop" else "kept", edge_peaks)
+        logger.info(
+            "%s: %d of %d station-years with a summer peak; %d with the maximum on "
+            "the window edge (%s)",
+            st.code,
+            n_ok,
+            len(peaks),
+            edge,
+            "dropped" if edge_peaks == "drop" else "kept",
+        )
+    logger.info(
+        "%d station-years with the maximum on the summer-window edge %s (edge_peaks = %s)",
+        n_edge,
+        "dropped" if edge_peaks == "drop" else "kept",
+        edge_peaks,
+    )
     peaks_all = pd.concat(peak_tables, ignore_index=True)
     chains = list(dict.fromkeys(st.chain for st in stations))
     regression = fits_table(
-        peaks_all, chains=chains, estimator=estimator, interval=interval,
-        earth_radius_km=earth_radius_km, fit_points=fit_points,
-        bootstrap_samples=bootstrap_samples, ci_level=ci_level, seed=seed,
+        peaks_all,
+        chains=chains,
+        estimator=estimator,
+        interval=interval,
+        earth_radius_km=earth_radius_km,
+        fit_points=fit_points,
+        bootstrap_samples=bootstrap_samples,
+        ci_level=ci_level,
+        seed=seed,
         bootstrap_method=bootstrap_method,
     )
     return {

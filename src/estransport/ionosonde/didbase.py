@@ -69,16 +69,20 @@ _STAMP = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z"
 #: "# Query for measurement intervals of time:").
 _INTERVAL_LINE = re.compile(rf"^#\s*({_STAMP})\s+-\s+({_STAMP})\s*$")
 #: QC counters of a DIDBase file (``attrs["qc"]``; docs/formats.md 3.4).
-QC_KEYS = ("outside_query", "duplicates_dropped", "conflicting_duplicates", "out_of_order",
-           "header_only", "no_data_status")
+QC_KEYS = (
+    "outside_query",
+    "duplicates_dropped",
+    "conflicting_duplicates",
+    "out_of_order",
+    "header_only",
+    "no_data_status",
+)
 
 
 def _parse_time(path, token: str, lineno: int) -> dt.datetime:
     m = _TIME.match(token)
     if not m:
-        raise InputFileError(
-            path, f"time {token!r} is not YYYY-MM-DDTHH:MM:SS.sssZ", line=lineno
-        )
+        raise InputFileError(path, f"time {token!r} is not YYYY-MM-DDTHH:MM:SS.sssZ", line=lineno)
     y, mo, d, h, mi, s, frac = m.groups()
     when = make_datetime(path, lineno, int(y), int(mo), int(d), int(h), int(mi), int(s))
     if frac:
@@ -144,8 +148,13 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
                 units[m.group(1)] = m.group(2).strip()
             m = _INTERVAL_LINE.match(stripped)
             if m:
-                intervals.append((_parse_time(path, m.group(1), lineno),
-                                  _parse_time(path, m.group(2), lineno), lineno))
+                intervals.append(
+                    (
+                        _parse_time(path, m.group(1), lineno),
+                        _parse_time(path, m.group(2), lineno),
+                        lineno,
+                    )
+                )
             if stripped[1:].lstrip().startswith("Time"):
                 header = _parse_header(path, stripped[1:].split(), lineno)
                 header_line = lineno
@@ -153,7 +162,8 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
             continue
         if header is None:
             raise InputFileError(
-                path, "data line before the '#Time CS ...' column header; not a DIDBase export",
+                path,
+                "data line before the '#Time CS ...' column header; not a DIDBase export",
                 line=lineno,
             )
         m = fast.match(stripped)
@@ -181,7 +191,8 @@ def read_didbase(path: str | os.PathLike) -> pd.DataFrame:
         logger.warning(
             "%s: a header and no data rows: either the station has no data for the query, "
             "or the download was cut right after the header. If data are expected, delete "
-            "the file (it is write-protected) and run again to download it afresh", path,
+            "the file (it is write-protected) and run again to download it afresh",
+            path,
         )
     else:
         wide = _check_rows(path, wide, intervals, qc)
@@ -194,7 +205,9 @@ def _rows(n: int) -> str:
 
 
 def _check_rows(
-    path, df: pd.DataFrame, intervals: list[tuple[dt.datetime, dt.datetime, int]],
+    path,
+    df: pd.DataFrame,
+    intervals: list[tuple[dt.datetime, dt.datetime, int]],
     qc: dict[str, int],
 ) -> pd.DataFrame:
     """Drop rows outside the query interval and exact duplicates, resolve same-time rows,
@@ -215,7 +228,11 @@ def _check_rows(
             logger.warning(
                 "%s: %s outside the query interval %s dropped, the first at line %d (%s): "
                 "they belong to another query; check the file if that is unexpected",
-                path, _rows(len(out)), shown, out["source_line"].iloc[0], out["time_ut"].iloc[0],
+                path,
+                _rows(len(out)),
+                shown,
+                out["source_line"].iloc[0],
+                out["time_ut"].iloc[0],
             )
             df = df.loc[inside]
     content = [c for c in df.columns if c != "source_line"]
@@ -227,8 +244,11 @@ def _check_rows(
         qc["duplicates_dropped"] = int(copy.sum())
         logger.warning(
             "%s: %s exact duplicate %s dropped, the first at line %d (a copy of line %d)",
-            path, int(copy.sum()), "row" if copy.sum() == 1 else "rows",
-            first["source_line"], original,
+            path,
+            int(copy.sum()),
+            "row" if copy.sum() == 1 else "rows",
+            first["source_line"],
+            original,
         )
         df = df.loc[~copy]
     times = df["time_ut"].to_numpy()
@@ -238,15 +258,19 @@ def _check_rows(
         qc["out_of_order"] = int(back.sum())
         logger.warning(
             "%s: %s out of time order (the first at line %d goes back to %s); sorted by time",
-            path, _rows(int(back.sum())), df["source_line"].iloc[k], df["time_ut"].iloc[k],
+            path,
+            _rows(int(back.sum())),
+            df["source_line"].iloc[k],
+            df["time_ut"].iloc[k],
         )
         df = df.sort_values("time_ut", kind="stable")
     same = df["time_ut"].duplicated(keep=False).to_numpy()
     if same.any():
         # the most confident scaling of each time: manual (999), then the highest CS, then
         # the first line
-        best = df.sort_values(["time_ut", "CS", "source_line"], ascending=[True, False, True],
-                              kind="stable").drop_duplicates("time_ut", keep="first")
+        best = df.sort_values(
+            ["time_ut", "CS", "source_line"], ascending=[True, False, True], kind="stable"
+        ).drop_duplicates("time_ut", keep="first")
         n = len(df) - len(best)
         when = df["time_ut"].to_numpy()[same][0]
         group = df.loc[df["time_ut"] == when, "source_line"].tolist()
@@ -256,8 +280,12 @@ def _check_rows(
             "%s: %s share a time with a row of other content and %s dropped; of each time "
             "the most confident row is kept (CS 999 manual, then the highest CS, then the "
             "first line). First: %s at %s, kept line %d",
-            path, _rows(n), "was" if n == 1 else "were", pd.Timestamp(when),
-            " and ".join(f"line {x}" for x in group), kept,
+            path,
+            _rows(n),
+            "was" if n == 1 else "were",
+            pd.Timestamp(when),
+            " and ".join(f"line {x}" for x in group),
+            kept,
         )
         df = best
     return df.reset_index(drop=True)
@@ -280,7 +308,8 @@ def _parse_header(path, tokens: list[str], lineno: int) -> list[str]:
     rest = tokens[2:]
     if len(rest) % 2 or any(q != "QD" for q in rest[1::2]):
         raise InputFileError(
-            path, f"column header {' '.join(tokens)!r} is not 'Time CS (<name> QD)...'",
+            path,
+            f"column header {' '.join(tokens)!r} is not 'Time CS (<name> QD)...'",
             line=lineno,
         )
     names = rest[0::2]
@@ -317,7 +346,11 @@ def _parse_data(path, header: list[str], tokens: list[str], lineno: int) -> list
 
 
 def _wide(
-    path, records: list[tuple], linenos: list[int], header: list[str], units: dict[str, str],
+    path,
+    records: list[tuple],
+    linenos: list[int],
+    header: list[str],
+    units: dict[str, str],
     header_line: int = 1,
 ) -> pd.DataFrame:
     names = header[2::2]
@@ -344,7 +377,8 @@ def _wide(
     if bad.any():
         k = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputFileError(
-            path, f"confidence score {cs.iloc[k]} outside 0-100, 999 (manual), -1 (unknown)",
+            path,
+            f"confidence score {cs.iloc[k]} outside 0-100, 999 (manual), -1 (unknown)",
             line=int(lines[k]),
         )
     df["CS"] = cs
@@ -399,8 +433,7 @@ def read_didbase_table(
     return table_from_parts([didbase_part(path, station, characteristic)])
 
 
-def didbase_part(path: str | os.PathLike, station: str, characteristic: str = "foEs"
-                 ) -> TablePart:
+def didbase_part(path: str | os.PathLike, station: str, characteristic: str = "foEs") -> TablePart:
     """The rows of one DIDBase export as a :class:`~.schema.TablePart`
     (see :func:`read_didbase_table`)."""
     path = Path(path)
@@ -411,8 +444,11 @@ def didbase_part(path: str | os.PathLike, station: str, characteristic: str = "f
     if wide.empty and characteristic not in wide.columns:
         return part_from_records([], {"qc": qc})
     if characteristic not in wide.columns:
-        names = [c for c in wide.columns if c not in ("time_ut", "CS", "source_line")
-                 and not c.endswith("_QD")]
+        names = [
+            c
+            for c in wide.columns
+            if c not in ("time_ut", "CS", "source_line") and not c.endswith("_QD")
+        ]
         raise InputFileError(
             path, f"no {characteristic} column; the export has {names}", line=header_line
         )
@@ -423,8 +459,9 @@ def didbase_part(path: str | os.PathLike, station: str, characteristic: str = "f
     for name, (_col, unit) in mapping.items():
         given = units.get(name)
         if unit is not None and given is not None and given.lower() != unit.lower():
-            raise InputFileError(path, f"{name} is in [{given}], expected [{unit}]",
-                                 line=header_line)
+            raise InputFileError(
+                path, f"{name} is in [{given}], expected [{unit}]", line=header_line
+            )
     qd = wide[f"{characteristic}_QD"].astype(str)
     n = len(wide)
     columns = {

@@ -147,8 +147,15 @@ def _ols(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> dict[str,
     from scipy import stats  # imported here: scipy.stats takes a second to import
 
     n = len(x)
-    out = {"slope": np.nan, "se": np.nan, "intercept": np.nan, "r": np.nan, "p": np.nan,
-           "n": n, "dof": n - 2}
+    out = {
+        "slope": np.nan,
+        "se": np.nan,
+        "intercept": np.nan,
+        "r": np.nan,
+        "p": np.nan,
+        "n": n,
+        "dof": n - 2,
+    }
     if n < MIN_POINTS or np.ptp(x) == 0:
         return out
     w = np.ones(n) if w is None else np.asarray(w, float)
@@ -169,7 +176,12 @@ def _ols(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> dict[str,
 
 
 def york_fit(
-    x: np.ndarray, y: np.ndarray, sx: np.ndarray, sy: np.ndarray, *, max_iter: int = 100,
+    x: np.ndarray,
+    y: np.ndarray,
+    sx: np.ndarray,
+    sy: np.ndarray,
+    *,
+    max_iter: int = 100,
     rtol: float = 1e-12,
 ) -> dict[str, float]:
     """Straight line through points with errors in both coordinates (York et al. 2004).
@@ -207,8 +219,16 @@ def york_fit(
     x, y = np.asarray(x, float), np.asarray(y, float)
     vx, vy = np.asarray(sx, float) ** 2, np.asarray(sy, float) ** 2
     n = len(x)
-    out = {"slope": np.nan, "se": np.nan, "intercept": np.nan, "r": np.nan, "p": np.nan,
-           "n": n, "dof": n - 2, "chi2": np.nan}
+    out = {
+        "slope": np.nan,
+        "se": np.nan,
+        "intercept": np.nan,
+        "r": np.nan,
+        "p": np.nan,
+        "n": n,
+        "dof": n - 2,
+        "chi2": np.nan,
+    }
     if n < MIN_POINTS or np.ptp(x) == 0 or not np.all(np.isfinite(vx) & np.isfinite(vy)):
         return out
     b = _ols(x, y)["slope"]
@@ -300,10 +320,17 @@ def estimate(estimator: str, groups: Sequence[np.ndarray], lat: np.ndarray) -> E
         f = york_fit(alat, mean, np.zeros_like(alat), se)
         drift = float(reciprocal_drift(f["slope"], f["se"]))
     return Estimate(
-        estimator=estimator, drift_deg_per_day=float(drift), parameter=PARAMETER[estimator],
-        parameter_value=float(f["slope"]), parameter_se=float(f["se"]),
-        intercept=float(f["intercept"]), n_points=int(f["n"]), n_stations=len(groups),
-        dof=int(f["dof"]), r=float(f["r"]), p_value=float(f["p"]),
+        estimator=estimator,
+        drift_deg_per_day=float(drift),
+        parameter=PARAMETER[estimator],
+        parameter_value=float(f["slope"]),
+        parameter_se=float(f["se"]),
+        intercept=float(f["intercept"]),
+        n_points=int(f["n"]),
+        n_stations=len(groups),
+        dof=int(f["dof"]),
+        r=float(f["r"]),
+        p_value=float(f["p"]),
     )
 
 
@@ -387,7 +414,9 @@ def bootstrap_draws(
         (B, ns, nmax) bool, which entries of ``draw`` are data.
     """
     if method not in BOOTSTRAP_METHODS:
-        raise ValueError(f"bootstrap method {method!r} is not one of {', '.join(BOOTSTRAP_METHODS)}")
+        raise ValueError(
+            f"bootstrap method {method!r} is not one of {', '.join(BOOTSTRAP_METHODS)}"
+        )
     ns = len(groups)
     if method in ("hierarchical", "stations"):
         pick = rng.integers(0, ns, size=(samples, ns))
@@ -430,8 +459,13 @@ def _rowwise_wls(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarra
 
 
 def bootstrap_parameters(
-    estimator: str, groups: Sequence[np.ndarray], lat: np.ndarray, *, samples: int,
-    rng: np.random.Generator, method: str,
+    estimator: str,
+    groups: Sequence[np.ndarray],
+    lat: np.ndarray,
+    *,
+    samples: int,
+    rng: np.random.Generator,
+    method: str,
 ) -> np.ndarray:
     """The fitted parameter (slope or pace) of each bootstrap replicate.
 
@@ -486,8 +520,14 @@ def bootstrap_parameters(
 
 
 def bootstrap_interval(
-    estimator: str, groups: Sequence[np.ndarray], lat: np.ndarray, *, samples: int,
-    level: float, rng: np.random.Generator, method: str,
+    estimator: str,
+    groups: Sequence[np.ndarray],
+    lat: np.ndarray,
+    *,
+    samples: int,
+    level: float,
+    rng: np.random.Generator,
+    method: str,
 ) -> tuple[float, float, float, float]:
     """Percentile bootstrap interval of the fitted parameter and the drift interval.
 

@@ -41,9 +41,18 @@ HOURLY_METHODS = ("nearest", "mean")
 #: one of unknown confidence).
 CONFIDENCE_FILTERS = ("none", "ionogram")
 #: Columns of :func:`qc_counts`.
-QC_COLUMNS = ("station", "year", "records", "values", "low_confidence_values",
-              "unknown_confidence_values", "dropped_low_confidence",
-              "dropped_unknown_confidence", "dropped_hourly", "hourly_values")
+QC_COLUMNS = (
+    "station",
+    "year",
+    "records",
+    "values",
+    "low_confidence_values",
+    "unknown_confidence_values",
+    "dropped_low_confidence",
+    "dropped_unknown_confidence",
+    "dropped_hourly",
+    "hourly_values",
+)
 
 
 def read_raw(path: str | os.PathLike, station: Station) -> pd.DataFrame:
@@ -111,9 +120,7 @@ def raw_part(path: str | os.PathLike, station: Station) -> TablePart:
     raise ValueError(f"unknown ionosonde format {fmt!r}")
 
 
-def filter_confidence(
-    df: pd.DataFrame, min_confidence: int, *, keep_unknown: bool
-) -> pd.DataFrame:
+def filter_confidence(df: pd.DataFrame, min_confidence: int, *, keep_unknown: bool) -> pd.DataFrame:
     """Keep records whose confidence is high enough; manual scaling (999) is always kept.
 
     Parameters
@@ -162,16 +169,23 @@ def apply_confidence_filter(
         For a ``confidence_filter`` not in :data:`CONFIDENCE_FILTERS`.
     """
     if confidence_filter not in CONFIDENCE_FILTERS:
-        raise ValueError(f"confidence_filter {confidence_filter!r} is not one of "
-                         f"{', '.join(CONFIDENCE_FILTERS)}")
+        raise ValueError(
+            f"confidence_filter {confidence_filter!r} is not one of {', '.join(CONFIDENCE_FILTERS)}"
+        )
     if confidence_filter == "none":
         return df.reset_index(drop=True)
     return filter_confidence(df, min_confidence, keep_unknown=keep_unknown)
 
 
 def qc_counts(
-    table: pd.DataFrame, kept: pd.DataFrame, hourly: pd.DataFrame, *, station: str,
-    confidence_filter: str, min_confidence: int, keep_unknown: bool,
+    table: pd.DataFrame,
+    kept: pd.DataFrame,
+    hourly: pd.DataFrame,
+    *,
+    station: str,
+    confidence_filter: str,
+    min_confidence: int,
+    keep_unknown: bool,
 ) -> pd.DataFrame:
     """foEs values dropped by each rule, per UT year: what the hourly step did to a station.
 
@@ -202,6 +216,7 @@ def qc_counts(
         nearer the hour, or beyond the tolerance) and ``hourly_values`` (hours with
         a value).
     """
+
     def year_counts(mask, frame):
         years = frame["time_ut"].dt.year
         return mask.groupby(years).sum() if len(frame) else pd.Series(dtype=int)
@@ -211,16 +226,24 @@ def qc_counts(
     low = has & (c >= 0) & (c <= 100) & (c < min_confidence)
     unknown = has & (c == CONFIDENCE_UNKNOWN)
     on = confidence_filter == "ionogram"
-    counts = pd.DataFrame({
-        "records": year_counts(pd.Series(True, index=table.index), table),
-        "values": year_counts(has, table),
-        "low_confidence_values": year_counts(low, table),
-        "unknown_confidence_values": year_counts(unknown, table),
-        "dropped_low_confidence": year_counts(low & on, table),
-        "dropped_unknown_confidence": year_counts(unknown & (on and not keep_unknown), table),
-        "kept_values": year_counts(kept["foEs_MHz"].notna(), kept),
-        "hourly_values": year_counts(hourly["foEs_MHz"].notna(), hourly),
-    }).fillna(0).astype(int)
+    counts = (
+        pd.DataFrame(
+            {
+                "records": year_counts(pd.Series(True, index=table.index), table),
+                "values": year_counts(has, table),
+                "low_confidence_values": year_counts(low, table),
+                "unknown_confidence_values": year_counts(unknown, table),
+                "dropped_low_confidence": year_counts(low & on, table),
+                "dropped_unknown_confidence": year_counts(
+                    unknown & (on and not keep_unknown), table
+                ),
+                "kept_values": year_counts(kept["foEs_MHz"].notna(), kept),
+                "hourly_values": year_counts(hourly["foEs_MHz"].notna(), hourly),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     counts["dropped_hourly"] = counts["kept_values"] - counts["hourly_values"]
     counts = counts.rename_axis("year").reset_index()
     counts.insert(0, "station", station)
@@ -335,9 +358,12 @@ def hourly_from_table(
     pandas.DataFrame
         Hourly table (UT), validated against the schema.
     """
-    kept = apply_confidence_filter(table, confidence_filter=confidence_filter,
-                                   min_confidence=min_confidence,
-                                   keep_unknown=keep_unknown_confidence)
+    kept = apply_confidence_filter(
+        table,
+        confidence_filter=confidence_filter,
+        min_confidence=min_confidence,
+        keep_unknown=keep_unknown_confidence,
+    )
     hourly = to_hourly(kept, method=method, tolerance_min=tolerance_min)
     validate_table(hourly)
     return hourly
@@ -378,26 +404,47 @@ def hourly_and_qc(
     parts = [raw_part(p, station) for p in paths]
     parser_qc = sum_qc(parts)
     table = table_from_parts(parts)  # dtypes converted once for all files
-    kept = apply_confidence_filter(table, confidence_filter=confidence_filter,
-                                   min_confidence=min_confidence,
-                                   keep_unknown=keep_unknown_confidence)
+    kept = apply_confidence_filter(
+        table,
+        confidence_filter=confidence_filter,
+        min_confidence=min_confidence,
+        keep_unknown=keep_unknown_confidence,
+    )
     hourly = to_hourly(kept, method=method, tolerance_min=tolerance_min)
     validate_table(hourly)
     hourly.attrs["qc"] = parser_qc
     if any(parser_qc.values()):
-        logger.warning("%s: raw-file QC: %s (details in the warnings above)", station.code,
-                       describe_qc(parser_qc))
-    qc = qc_counts(table, kept, hourly, station=station.code,
-                   confidence_filter=confidence_filter, min_confidence=min_confidence,
-                   keep_unknown=keep_unknown_confidence)
+        logger.warning(
+            "%s: raw-file QC: %s (details in the warnings above)",
+            station.code,
+            describe_qc(parser_qc),
+        )
+    qc = qc_counts(
+        table,
+        kept,
+        hourly,
+        station=station.code,
+        confidence_filter=confidence_filter,
+        min_confidence=min_confidence,
+        keep_unknown=keep_unknown_confidence,
+    )
     logger.info(
         "%s: %d records in %d files, %d with foEs; %d below confidence %d (%s: %d dropped), "
         "%d of unknown confidence (%d dropped); %d not used by the hourly reduction; "
-        "%d hourly rows, %d with foEs", station.code, len(table), len(paths),
-        int(qc["values"].sum()), int(qc["low_confidence_values"].sum()), min_confidence,
-        confidence_filter, int(qc["dropped_low_confidence"].sum()),
-        int(qc["unknown_confidence_values"].sum()), int(qc["dropped_unknown_confidence"].sum()),
-        int(qc["dropped_hourly"].sum()), len(hourly), int(hourly["foEs_MHz"].notna().sum()),
+        "%d hourly rows, %d with foEs",
+        station.code,
+        len(table),
+        len(paths),
+        int(qc["values"].sum()),
+        int(qc["low_confidence_values"].sum()),
+        min_confidence,
+        confidence_filter,
+        int(qc["dropped_low_confidence"].sum()),
+        int(qc["unknown_confidence_values"].sum()),
+        int(qc["dropped_unknown_confidence"].sum()),
+        int(qc["dropped_hourly"].sum()),
+        len(hourly),
+        int(hourly["foEs_MHz"].notna().sum()),
     )
     return hourly, qc
 
@@ -432,6 +479,11 @@ def build_hourly(
         in ``attrs["qc"]`` (:func:`hourly_and_qc`).
     """
     return hourly_and_qc(
-        paths, station, confidence_filter=confidence_filter, min_confidence=min_confidence,
-        keep_unknown_confidence=keep_unknown_confidence, method=method,
-        tolerance_min=tolerance_min)[0]
+        paths,
+        station,
+        confidence_filter=confidence_filter,
+        min_confidence=min_confidence,
+        keep_unknown_confidence=keep_unknown_confidence,
+        method=method,
+        tolerance_min=tolerance_min,
+    )[0]

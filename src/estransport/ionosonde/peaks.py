@@ -112,9 +112,17 @@ def summer_peaks(
         seg = smoothed.loc[first:last]
         n_days = (last - first).days + 1
         cov = float(seg.notna().sum()) / n_days
-        row = {"year": int(year), "window_coverage": cov, "peak_doy_local": np.nan,
-               "peak_doy": np.nan, "peak_date": pd.NaT, "peak_foEs_smoothed_MHz": np.nan,
-               "at_window_edge": False, "valid": False, "drop_reason": ""}
+        row = {
+            "year": int(year),
+            "window_coverage": cov,
+            "peak_doy_local": np.nan,
+            "peak_doy": np.nan,
+            "peak_date": pd.NaT,
+            "peak_foEs_smoothed_MHz": np.nan,
+            "at_window_edge": False,
+            "valid": False,
+            "drop_reason": "",
+        }
         if seg.notna().sum() == 0:
             row["drop_reason"] = "no smoothed values in the summer window"
         else:
@@ -158,18 +166,23 @@ def station_means(peaks: pd.DataFrame) -> pd.DataFrame:
         (days), ``sd_peak_doy`` (days, ddof=1), ``se_peak_doy`` (days,
         sd / sqrt(n); NaN for fewer than 2 years).
     """
-    keep = [c for c in ("station", "name", "chain", "lat_deg", "lon_deg", "hemisphere")
-            if c in peaks.columns]
+    keep = [
+        c
+        for c in ("station", "name", "chain", "lat_deg", "lon_deg", "hemisphere")
+        if c in peaks.columns
+    ]
     rows = []
     for _code, grp in peaks.groupby("station", sort=False):
         v = grp.loc[grp["valid"], "peak_doy_local"].to_numpy(float)
         n = len(v)
         sd = float(np.std(v, ddof=1)) if n >= 2 else np.nan
-        rows.append({
-            **{c: grp[c].iloc[0] for c in keep},
-            "n_years": n,
-            "mean_peak_doy": float(v.mean()) if n else np.nan,
-            "sd_peak_doy": sd,
-            "se_peak_doy": sd / math.sqrt(n) if n >= 2 else np.nan,
-        })
+        rows.append(
+            {
+                **{c: grp[c].iloc[0] for c in keep},
+                "n_years": n,
+                "mean_peak_doy": float(v.mean()) if n else np.nan,
+                "sd_peak_doy": sd,
+                "se_peak_doy": sd / math.sqrt(n) if n >= 2 else np.nan,
+            }
+        )
     return pd.DataFrame(rows)

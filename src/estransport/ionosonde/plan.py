@@ -111,7 +111,8 @@ class IonosondePlan:
         hint = f"; did you mean {close[0]!r}?" if close else "."
         others = (
             f" (also no chain: {', '.join(f'{key}.{u}' for u in unknown[1:])})"
-            if len(unknown) > 1 else ""
+            if len(unknown) > 1
+            else ""
         )
         raise ConfigError(
             f"{key}.{unknown[0]}",

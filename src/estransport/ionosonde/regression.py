@@ -70,16 +70,28 @@ def fit_latitude_vs_doy(doy, lat) -> dict[str, float]:
     x, y = np.asarray(doy, float), np.asarray(lat, float)
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
-    out = {"n": int(len(x)), "slope": np.nan, "slope_se": np.nan, "intercept": np.nan,
-           "intercept_se": np.nan, "r": np.nan, "p": np.nan}
+    out = {
+        "n": int(len(x)),
+        "slope": np.nan,
+        "slope_se": np.nan,
+        "intercept": np.nan,
+        "intercept_se": np.nan,
+        "r": np.nan,
+        "p": np.nan,
+    }
     if len(x) < MIN_FIT_POINTS or np.ptp(x) == 0:
         return out
     from scipy import stats  # imported here: scipy.stats takes a second to import
 
     res = stats.linregress(x, y)
-    out.update(slope=float(res.slope), slope_se=float(res.stderr),
-               intercept=float(res.intercept), intercept_se=float(res.intercept_stderr),
-               r=float(res.rvalue), p=float(res.pvalue))
+    out.update(
+        slope=float(res.slope),
+        slope_se=float(res.stderr),
+        intercept=float(res.intercept),
+        intercept_se=float(res.intercept_stderr),
+        r=float(res.rvalue),
+        p=float(res.pvalue),
+    )
     return out
 
 
@@ -98,8 +110,12 @@ def check_fit_points(fit_points: str) -> None:
 
 
 def _bootstrap_slopes(
-    groups: list[np.ndarray], lats: np.ndarray, samples: int, rng: np.random.Generator,
-    fit_points: str, method: str,
+    groups: list[np.ndarray],
+    lats: np.ndarray,
+    samples: int,
+    rng: np.random.Generator,
+    fit_points: str,
+    method: str,
 ) -> np.ndarray:
     """Slopes of ``samples`` refits of resampled data (see :func:`regression_table`).
 
@@ -210,40 +226,50 @@ def regression_table(
         lo = hi = np.nan
         if bootstrap_samples > 0 and np.isfinite(res["slope"]):
             rng = np.random.default_rng([seed, k])
-            slopes = _bootstrap_slopes(groups, lats_a, bootstrap_samples, rng, fit_points,
-                                       bootstrap_method)
+            slopes = _bootstrap_slopes(
+                groups, lats_a, bootstrap_samples, rng, fit_points, bootstrap_method
+            )
             alpha = (1 - ci_level) / 2
             lo, hi = (float(q) for q in np.nanquantile(slopes, [alpha, 1 - alpha]))
-        rows.append({
-            "fit": fit,
-            "fit_points": fit_points,
-            "n_points": res["n"],
-            "n_stations": len(groups),
-            "slope_deg_per_day": res["slope"],
-            "slope_se_deg_per_day": res["slope_se"],
-            "intercept_deg": res["intercept"],
-            "intercept_se_deg": res["intercept_se"],
-            "r": res["r"],
-            "p_value": res["p"],
-            "speed_m_per_s": float(speed_m_per_s(res["slope"], earth_radius_km)),
-            "speed_se_m_per_s": float(speed_m_per_s(res["slope_se"], earth_radius_km)),
-            "slope_ci_low_deg_per_day": lo,
-            "slope_ci_high_deg_per_day": hi,
-            "speed_ci_low_m_per_s": float(speed_m_per_s(lo, earth_radius_km)),
-            "speed_ci_high_m_per_s": float(speed_m_per_s(hi, earth_radius_km)),
-            "ci_level": ci_level,
-            "bootstrap_samples": bootstrap_samples,
-            "bootstrap_method": bootstrap_method,
-            "earth_radius_km": earth_radius_km,
-        })
+        rows.append(
+            {
+                "fit": fit,
+                "fit_points": fit_points,
+                "n_points": res["n"],
+                "n_stations": len(groups),
+                "slope_deg_per_day": res["slope"],
+                "slope_se_deg_per_day": res["slope_se"],
+                "intercept_deg": res["intercept"],
+                "intercept_se_deg": res["intercept_se"],
+                "r": res["r"],
+                "p_value": res["p"],
+                "speed_m_per_s": float(speed_m_per_s(res["slope"], earth_radius_km)),
+                "speed_se_m_per_s": float(speed_m_per_s(res["slope_se"], earth_radius_km)),
+                "slope_ci_low_deg_per_day": lo,
+                "slope_ci_high_deg_per_day": hi,
+                "speed_ci_low_m_per_s": float(speed_m_per_s(lo, earth_radius_km)),
+                "speed_ci_high_m_per_s": float(speed_m_per_s(hi, earth_radius_km)),
+                "ci_level": ci_level,
+                "bootstrap_samples": bootstrap_samples,
+                "bootstrap_method": bootstrap_method,
+                "earth_radius_km": earth_radius_km,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 #: Columns that :func:`fits_table` adds to the :func:`regression_table` columns.
 ESTIMATOR_COLUMNS = [
-    "estimator", "default", "interval", "parameter", "parameter_value", "parameter_se",
-    "analytic_ci_low_deg_per_day", "analytic_ci_high_deg_per_day",
-    "analytic_speed_ci_low_m_per_s", "analytic_speed_ci_high_m_per_s",
+    "estimator",
+    "default",
+    "interval",
+    "parameter",
+    "parameter_value",
+    "parameter_se",
+    "analytic_ci_low_deg_per_day",
+    "analytic_ci_high_deg_per_day",
+    "analytic_speed_ci_low_m_per_s",
+    "analytic_speed_ci_high_m_per_s",
 ]
 
 
@@ -258,8 +284,15 @@ def _fit_groups(valid: pd.DataFrame, fit: str) -> tuple[list[np.ndarray], np.nda
 
 
 def _pace_rows(
-    peaks: pd.DataFrame, *, chains: Sequence[str], estimator: str, earth_radius_km: float,
-    bootstrap_samples: int, ci_level: float, seed: int, bootstrap_method: str,
+    peaks: pd.DataFrame,
+    *,
+    chains: Sequence[str],
+    estimator: str,
+    earth_radius_km: float,
+    bootstrap_samples: int,
+    ci_level: float,
+    seed: int,
+    bootstrap_method: str,
 ) -> pd.DataFrame:
     """Rows of a pace estimator (``inverse``, ``eiv``) in the :func:`regression_table` layout.
 
@@ -288,24 +321,44 @@ def _pace_rows(
             intercept = lat_mean - s * (e.intercept + c * lat_mean)
             if bootstrap_samples > 0:
                 _, _, b_lo, b_hi = est.bootstrap_interval(
-                    estimator, groups, lats, samples=bootstrap_samples, level=ci_level,
-                    rng=np.random.default_rng([seed, k]), method=bootstrap_method)
-        rows.append({
-            "fit": fit, "fit_points": "station_mean", "n_points": e.n_points,
-            "n_stations": e.n_stations, "slope_deg_per_day": s, "slope_se_deg_per_day": se,
-            "intercept_deg": intercept, "intercept_se_deg": np.nan, "r": e.r,
-            "p_value": e.p_value,
-            "speed_m_per_s": float(speed_m_per_s(s, earth_radius_km)),
-            "speed_se_m_per_s": float(speed_m_per_s(se, earth_radius_km)),
-            "slope_ci_low_deg_per_day": b_lo, "slope_ci_high_deg_per_day": b_hi,
-            "speed_ci_low_m_per_s": float(speed_m_per_s(b_lo, earth_radius_km)),
-            "speed_ci_high_m_per_s": float(speed_m_per_s(b_hi, earth_radius_km)),
-            "ci_level": ci_level, "bootstrap_samples": bootstrap_samples,
-            "bootstrap_method": bootstrap_method, "earth_radius_km": earth_radius_km,
-            "estimator": estimator, "parameter": e.parameter, "parameter_value": c,
-            "parameter_se": e.parameter_se,
-            "analytic_ci_low_deg_per_day": a_lo, "analytic_ci_high_deg_per_day": a_hi,
-        })
+                    estimator,
+                    groups,
+                    lats,
+                    samples=bootstrap_samples,
+                    level=ci_level,
+                    rng=np.random.default_rng([seed, k]),
+                    method=bootstrap_method,
+                )
+        rows.append(
+            {
+                "fit": fit,
+                "fit_points": "station_mean",
+                "n_points": e.n_points,
+                "n_stations": e.n_stations,
+                "slope_deg_per_day": s,
+                "slope_se_deg_per_day": se,
+                "intercept_deg": intercept,
+                "intercept_se_deg": np.nan,
+                "r": e.r,
+                "p_value": e.p_value,
+                "speed_m_per_s": float(speed_m_per_s(s, earth_radius_km)),
+                "speed_se_m_per_s": float(speed_m_per_s(se, earth_radius_km)),
+                "slope_ci_low_deg_per_day": b_lo,
+                "slope_ci_high_deg_per_day": b_hi,
+                "speed_ci_low_m_per_s": float(speed_m_per_s(b_lo, earth_radius_km)),
+                "speed_ci_high_m_per_s": float(speed_m_per_s(b_hi, earth_radius_km)),
+                "ci_level": ci_level,
+                "bootstrap_samples": bootstrap_samples,
+                "bootstrap_method": bootstrap_method,
+                "earth_radius_km": earth_radius_km,
+                "estimator": estimator,
+                "parameter": e.parameter,
+                "parameter_value": c,
+                "parameter_se": e.parameter_se,
+                "analytic_ci_low_deg_per_day": a_lo,
+                "analytic_ci_high_deg_per_day": a_hi,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -379,27 +432,42 @@ def fits_table(
         raise ValueError(f"estimator {estimator!r} is not one of {', '.join(est.ESTIMATORS)}")
     if interval not in est.INTERVALS:
         raise ValueError(f"interval {interval!r} is not one of {', '.join(est.INTERVALS)}")
-    common = {"chains": chains, "earth_radius_km": earth_radius_km,
-              "bootstrap_samples": bootstrap_samples, "ci_level": ci_level, "seed": seed,
-              "bootstrap_method": bootstrap_method}
+    common = {
+        "chains": chains,
+        "earth_radius_km": earth_radius_km,
+        "bootstrap_samples": bootstrap_samples,
+        "ci_level": ci_level,
+        "seed": seed,
+        "bootstrap_method": bootstrap_method,
+    }
     paper_label = "paper" if fit_points == "station_mean" else "station_year"
-    paper = _with_slope_extras(regression_table(peaks, fit_points=fit_points, **common),
-                               estimator=paper_label, ci_level=ci_level)
+    paper = _with_slope_extras(
+        regression_table(peaks, fit_points=fit_points, **common),
+        estimator=paper_label,
+        ci_level=ci_level,
+    )
     if estimator == paper_label:
         tables = [paper.assign(default=True)]
     elif estimator in ("paper", "station_year"):
-        own = regression_table(peaks, fit_points="station_mean" if estimator == "paper"
-                               else "station_year", **common)
-        tables = [_with_slope_extras(own, estimator=estimator, ci_level=ci_level)
-                  .assign(default=True), paper.assign(default=False)]
+        own = regression_table(
+            peaks, fit_points="station_mean" if estimator == "paper" else "station_year", **common
+        )
+        tables = [
+            _with_slope_extras(own, estimator=estimator, ci_level=ci_level).assign(default=True),
+            paper.assign(default=False),
+        ]
     else:
-        tables = [_pace_rows(peaks, estimator=estimator, **common).assign(default=True),
-                  paper.assign(default=False)]
+        tables = [
+            _pace_rows(peaks, estimator=estimator, **common).assign(default=True),
+            paper.assign(default=False),
+        ]
     out = pd.concat(tables, ignore_index=True)
     out["interval"] = interval
     out["analytic_speed_ci_low_m_per_s"] = speed_m_per_s(
-        out["analytic_ci_low_deg_per_day"].to_numpy(float), earth_radius_km)
+        out["analytic_ci_low_deg_per_day"].to_numpy(float), earth_radius_km
+    )
     out["analytic_speed_ci_high_m_per_s"] = speed_m_per_s(
-        out["analytic_ci_high_deg_per_day"].to_numpy(float), earth_radius_km)
+        out["analytic_ci_high_deg_per_day"].to_numpy(float), earth_radius_km
+    )
     base = [c for c in out.columns if c not in ESTIMATOR_COLUMNS]
     return out[base + ESTIMATOR_COLUMNS]

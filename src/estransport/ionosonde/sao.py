@@ -55,28 +55,51 @@ logger = logging.getLogger(__name__)
 #: per line and edit descriptor. Group 2's index entry counts lines (``A120``), group 3 is
 #: free text checked by its preface, groups 54/55 are letters; the others are numbers.
 GROUP_FORMAT: dict[int, str] = {
-    1: "16F7.3", 2: "1A120", 3: "120A1", 4: "15F8.3", 5: "60I2", 6: "16F7.3",
+    1: "16F7.3",
+    2: "1A120",
+    3: "120A1",
+    4: "15F8.3",
+    5: "60I2",
+    6: "16F7.3",
 }
 # O-trace F2, F1, E: virtual height, true height, amplitude, Doppler number, frequency
 for _first in (7, 12, 17):
-    GROUP_FORMAT.update({_first: "15F8.3", _first + 1: "15F8.3", _first + 2: "40I3",
-                         _first + 3: "120I1", _first + 4: "15F8.3"})
+    GROUP_FORMAT.update(
+        {
+            _first: "15F8.3",
+            _first + 1: "15F8.3",
+            _first + 2: "40I3",
+            _first + 3: "120I1",
+            _first + 4: "15F8.3",
+        }
+    )
 # X-trace F2, F1, E; O-trace Es; O-trace auroral E: virtual height, amplitude, Doppler
 # number, frequency
 for _first in (22, 26, 30, 43, 47):
-    GROUP_FORMAT.update({_first: "15F8.3", _first + 1: "40I3", _first + 2: "120I1",
-                         _first + 3: "15F8.3"})
+    GROUP_FORMAT.update(
+        {_first: "15F8.3", _first + 1: "40I3", _first + 2: "120I1", _first + 3: "15F8.3"}
+    )
 GROUP_FORMAT.update(
     {
-        34: "40I3", 35: "40I3", 36: "40I3",  # median amplitudes F, E, Es
-        37: "10E11.6", 38: "10E11.6", 39: "10E11.6",  # true-height coefficients F2, F1, E
+        34: "40I3",
+        35: "40I3",
+        36: "40I3",  # median amplitudes F, E, Es
+        37: "10E11.6",
+        38: "10E11.6",
+        39: "10E11.6",  # true-height coefficients F2, F1, E
         40: "6E20.12",  # quasi-parabolic segments
         41: "120I1",  # edit flags, characteristics
         42: "10E11.6",  # valley description
-        51: "15F8.3", 52: "15F8.3", 53: "15E8.3",  # profile: true h, plasma frequency, density
-        54: "120A1", 55: "120A1",  # URSI qualifying / descriptive letters
+        51: "15F8.3",
+        52: "15F8.3",
+        53: "15E8.3",  # profile: true h, plasma frequency, density
+        54: "120A1",
+        55: "120A1",  # URSI qualifying / descriptive letters
         56: "120I1",  # edit flags, traces and profile
-        57: "10E11.6", 58: "15F8.3", 59: "15F8.3", 60: "15E8.3",  # auroral-E profile
+        57: "10E11.6",
+        58: "15F8.3",
+        59: "15F8.3",
+        60: "15E8.3",  # auroral-E profile
     }
 )
 _FORMAT = re.compile(r"^(\d+)([AFIE])(\d+)(?:\.(\d+))?$")
@@ -225,7 +248,8 @@ def _element_regex(kind: str, width: int, decimals: int) -> str:
     if kind == "I":
         alternatives = [
             " " * blanks + sign + f"[0-9]{{{width - blanks - len(sign)}}}"
-            for sign in ("", "-") for blanks in range(width - len(sign))
+            for sign in ("", "-")
+            for blanks in range(width - len(sign))
         ]
         return "(?:" + "|".join([*alternatives, overflow]) + ")"
     # the look-ahead makes the characters before the point "blanks, minus, digits"
@@ -235,7 +259,8 @@ def _element_regex(kind: str, width: int, decimals: int) -> str:
     else:
         number = "|".join(
             rf"[- 0-9]{{{width - decimals - 3 - k}}}\.[0-9]{{{decimals}}}[EeDd][-+][0-9]{{{k}}}"
-            for k in (1, 2, 3) if width - decimals - 3 - k >= 0
+            for k in (1, 2, 3)
+            if width - decimals - 3 - k >= 0
         )
     return f"(?:{point}(?:{number})|{overflow})"
 
@@ -285,8 +310,9 @@ def _picture(fmt: str, first: bytes) -> str | None:
 #: Integer-part characters mapped to bit flags: bit 0 "a digit or minus" (what no blank
 #: or minus may follow), bit 1 "a blank or minus" (what may not follow a digit or minus),
 #: bit 2 "not allowed at all".
-_INT_CLASS = bytes(1 if chr(c).isdigit() and c < 128 else {32: 2, 45: 3}.get(c, 4)
-                   for c in range(256))
+_INT_CLASS = bytes(
+    1 if chr(c).isdigit() and c < 128 else {32: 2, 45: 3}.get(c, 4) for c in range(256)
+)
 
 
 def _elements_ok(block: bytes, picture: str) -> bool:
@@ -340,8 +366,7 @@ class _DataLines:
         }
         self.lengths: dict[str, list[int]] = {f: [] for f in self.lines}
 
-    def add(self, lines: list[str], start: int, base: int, numeric: tuple[_Numeric, ...]
-            ) -> None:
+    def add(self, lines: list[str], start: int, base: int, numeric: tuple[_Numeric, ...]) -> None:
         """Queue the numeric groups of the record whose index starts at line ``start``
         and whose groups start at line index ``base``."""
         chosen, lengths = self.lines, self.lengths
@@ -378,8 +403,7 @@ class _DataLines:
         return None
 
 
-def _group_error(path, lines: list[str], g: int, a: int, count: int, start: int
-                 ) -> InputFileError:
+def _group_error(path, lines: list[str], g: int, a: int, count: int, start: int) -> InputFileError:
     """The InputFileError for the first line of group ``g`` that breaks its format."""
     fmt = GROUP_FORMAT[g]
     per, kind, width, decimals = _descriptor(fmt)
@@ -395,15 +419,21 @@ def _group_error(path, lines: list[str], g: int, a: int, count: int, start: int
         for c in range(m):
             field = text[c * width : (c + 1) * width]
             if len(field) < width:
-                what = (f"the line ends ({len(text)} characters) before element "
-                        f"{j * per + c + 1} of {count}")
+                what = (
+                    f"the line ends ({len(text)} characters) before element "
+                    f"{j * per + c + 1} of {count}"
+                )
                 break
             if not element.fullmatch(field):
-                what = f"element {j * per + c + 1} of {count} is {field!r}, not {fmt[len(str(per)):]}"
+                what = (
+                    f"element {j * per + c + 1} of {count} is {field!r}, not {fmt[len(str(per)) :]}"
+                )
                 break
         return InputFileError(
-            path, f"group {g} ({fmt}) line {j + 1} of {nl}: {what}{_lookalike(lines, i)}"
-            f"{_cut_hint(start)}", line=i + 1,
+            path,
+            f"group {g} ({fmt}) line {j + 1} of {nl}: {what}{_lookalike(lines, i)}"
+            f"{_cut_hint(start)}",
+            line=i + 1,
         )
     raise AssertionError(f"group {g} failed its check but no line fails")  # pragma: no cover
 
@@ -434,19 +464,26 @@ def _cut_hint(start: int) -> str:
 def _parse_time(path, line: str, lineno: int, context: str = "") -> tuple[str, dt.datetime]:
     if len(line) < 19:
         raise InputFileError(
-            path, f"group 3 is {len(line)} characters; the time stamp needs 19{context}",
+            path,
+            f"group 3 is {len(line)} characters; the time stamp needs 19{context}",
             line=lineno,
         )
     preface = line[:2]
     if preface not in PREFACES:
         raise InputFileError(
-            path, f"unknown group-3 preface {preface!r}; expected one of {PREFACES}{context}",
+            path,
+            f"unknown group-3 preface {preface!r}; expected one of {PREFACES}{context}",
             line=lineno,
         )
     fields = {}
     for name, a, b in (
-        ("year", 2, 6), ("doy", 6, 9), ("month", 9, 11), ("day", 11, 13),
-        ("hour", 13, 15), ("minute", 15, 17), ("second", 17, 19),
+        ("year", 2, 6),
+        ("doy", 6, 9),
+        ("month", 9, 11),
+        ("day", 11, 13),
+        ("hour", 13, 15),
+        ("minute", 15, 17),
+        ("second", 17, 19),
     ):
         text = line[a:b]
         if not text.isdigit():
@@ -455,8 +492,15 @@ def _parse_time(path, line: str, lineno: int, context: str = "") -> tuple[str, d
             )
         fields[name] = int(text)
     when = make_datetime(
-        path, lineno, fields["year"], fields["month"], fields["day"],
-        fields["hour"], fields["minute"], fields["second"], context=context,
+        path,
+        lineno,
+        fields["year"],
+        fields["month"],
+        fields["day"],
+        fields["hour"],
+        fields["minute"],
+        fields["second"],
+        context=context,
     )
     doy = when.timetuple().tm_yday
     if doy != fields["doy"]:
@@ -541,23 +585,28 @@ def iter_sao_records(
     data.check(path, lines)
     if not records:
         raise InputFileError(
-            path, "no SAO record found: the file holds only blank lines; get it again from "
-            "its source", line=1,
+            path,
+            "no SAO record found: the file holds only blank lines; get it again from its source",
+            line=1,
         )
     if dropped:
         listing = ", ".join(f"line {c} (copy of line {o})" for c, o in dropped[:5])
         more = f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""
         logger.warning(
             "%s: %d exact duplicate record(s) dropped (a member concatenated twice?): %s%s",
-            path, len(dropped), listing, more,
+            path,
+            len(dropped),
+            listing,
+            more,
         )
     if qc is not None:
         qc["duplicates_dropped"] = qc.get("duplicates_dropped", 0) + len(dropped)
     yield from records
 
 
-def _walk(path, lines: list[str], data: _DataLines, dropped: list[tuple[int, int]]
-          ) -> list[SAORecord]:
+def _walk(
+    path, lines: list[str], data: _DataLines, dropped: list[tuple[int, int]]
+) -> list[SAORecord]:
     """Read the records' indexes, time stamps, group 4 and letters; queue the data groups.
 
     Returns the records without exact duplicates (appended to ``dropped``); the numeric
@@ -575,26 +624,31 @@ def _walk(path, lines: list[str], data: _DataLines, dropped: list[tuple[int, int
         start = pos + 1  # 1-based line of the index
         context = f" (record starting at line {start})"
         if pos + 2 > n:
-            raise InputFileError(path, f"file ends inside the data file index{context}",
-                                 line=start)
+            raise InputFileError(path, f"file ends inside the data file index{context}", line=start)
         counts = []
         for k in (0, 1):
             text = lines[pos + k]
             if len(text) > MAX_LINE:
-                raise InputFileError(path, f"index line longer than 120 characters{context}",
-                                     line=start + k)
+                raise InputFileError(
+                    path, f"index line longer than 120 characters{context}", line=start + k
+                )
             text = text.ljust(MAX_LINE)
             if _INDEX_LINE.match(text):
                 counts.extend(_index_ints(text))
             else:  # slow path, for an error message naming the element
                 counts.extend(
-                    parse_int(path, text[3 * i : 3 * i + 3], start + k,
-                              f"index element {40 * k + i + 1}{context}")
+                    parse_int(
+                        path,
+                        text[3 * i : 3 * i + 3],
+                        start + k,
+                        f"index element {40 * k + i + 1}{context}",
+                    )
                     for i in range(40)
                 )
         if min(counts) < 0:
-            raise InputFileError(path, f"negative count in the data file index{context}",
-                                 line=start)
+            raise InputFileError(
+                path, f"negative count in the data file index{context}", line=start
+            )
         if any(counts[N_GROUPS:79]):
             bad = [g + 1 for g in range(N_GROUPS, 79) if counts[g]]
             raise InputFileError(
@@ -602,7 +656,8 @@ def _walk(path, lines: list[str], data: _DataLines, dropped: list[tuple[int, int
             )
         if counts[2] == 0 or counts[3] == 0:
             raise InputFileError(
-                path, f"index has no group 3 (time) or no group 4 (characteristics){context}",
+                path,
+                f"index has no group 3 (time) or no group 4 (characteristics){context}",
                 line=start,
             )
         pos += 2
@@ -621,7 +676,8 @@ def _walk(path, lines: list[str], data: _DataLines, dropped: list[tuple[int, int
         if max(map(len, lines[start - 1 : pos])) > MAX_LINE:
             i = next(i for i in range(start - 1, pos) if len(lines[i]) > MAX_LINE)
             raise InputFileError(
-                path, f"line longer than 120 characters{_lookalike(lines, i)}{_cut_hint(start)}",
+                path,
+                f"line longer than 120 characters{_lookalike(lines, i)}{_cut_hint(start)}",
                 line=i + 1,
             )
         data.add(lines, start, base, numeric)
@@ -670,11 +726,14 @@ def _record(path, lines, counts, group_at, start, context) -> SAORecord:
             field = text[c * GROUP4_WIDTH : (c + 1) * GROUP4_WIDTH]
             if len(field) < GROUP4_WIDTH:
                 raise InputFileError(
-                    path, f"group 4 line too short for element {k + 1} of {n4}"
-                    f"{_lookalike(lines, idx)}{_cut_hint(start)}", line=idx + 1,
+                    path,
+                    f"group 4 line too short for element {k + 1} of {n4}"
+                    f"{_lookalike(lines, idx)}{_cut_hint(start)}",
+                    line=idx + 1,
                 )
-            values[k] = parse_fixed(path, field, idx + 1,
-                                    f"group 4 element {k + 1}{_cut_hint(start)}")
+            values[k] = parse_fixed(
+                path, field, idx + 1, f"group 4 element {k + 1}{_cut_hint(start)}"
+            )
     values[values == NO_DATA] = np.nan
 
     letters = []
@@ -688,7 +747,8 @@ def _record(path, lines, counts, group_at, start, context) -> SAORecord:
             for j, ch in enumerate(text):
                 if not (ch.isalpha() and ch.isupper()) and ch not in "/ ":
                     raise InputFileError(
-                        path, f"group {g} letter {j + 1} is {ch!r}, not A-Z or '/'{context}",
+                        path,
+                        f"group {g} letter {j + 1} is {ch!r}, not A-Z or '/'{context}",
                         line=group_at[g] + 1 + j // ELEMENTS_PER_LINE[g],
                     )
             letters.append(text)
@@ -743,9 +803,7 @@ def read_sao(path: str | os.PathLike, station: str | None = None) -> pd.DataFram
     return table_from_parts([sao_part(path, station)])
 
 
-def read_sao_files(
-    paths: Iterable[str | os.PathLike], station: str | None = None
-) -> pd.DataFrame:
+def read_sao_files(paths: Iterable[str | os.PathLike], station: str | None = None) -> pd.DataFrame:
     """Read several SAO 4.x files into one ionosonde table, its dtypes converted once.
 
     The table equals ``pandas.concat([read_sao(p, station) for p in paths],
@@ -794,16 +852,19 @@ def sao_part(path: str | os.PathLike, station: str | None = None) -> TablePart:
         code = rec.value("es_type")
         es_type.append("" if math.isnan(code) else f"{code:g}")
     logger.debug("%s: %d SAO records", path, n)
-    return part_from_columns({
-        "time_ut": [rec.time for rec in records],
-        "station": [station] * n,
-        "foEs_MHz": foes,
-        "qualifier": ql,
-        "descriptor": dl,
-        "confidence": [rec.confidence for rec in records],
-        "hEs_km": hes,
-        "fbEs_MHz": fbes,
-        "es_type": es_type,
-        "source_file": [str(path)] * n,
-        "source_line": [rec.line for rec in records],
-    }, {"qc": qc})
+    return part_from_columns(
+        {
+            "time_ut": [rec.time for rec in records],
+            "station": [station] * n,
+            "foEs_MHz": foes,
+            "qualifier": ql,
+            "descriptor": dl,
+            "confidence": [rec.confidence for rec in records],
+            "hEs_km": hes,
+            "fbEs_MHz": fbes,
+            "es_type": es_type,
+            "source_file": [str(path)] * n,
+            "source_line": [rec.line for rec in records],
+        },
+        {"qc": qc},
+    )

@@ -51,9 +51,7 @@ from .schema import (
 logger = logging.getLogger(__name__)
 
 #: Accepted ``StartTimeUTC`` format [I] (the DTD does not fix it, docs/formats.md 3.3 [GAP]).
-TIME_PATTERN = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z?$"
-)
+TIME_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z?$")
 #: ``URSI`` element names we keep, lower-cased, mapped to table columns.
 URSI_NAMES = {
     "foes": "foEs_MHz",
@@ -183,8 +181,7 @@ def saoxml_part(path: str | os.PathLike, station: str | None = None) -> TablePar
             path, f"cannot decode the XML: {err}", line=parser.CurrentLineNumber or 1
         ) from None
     except RecursionError:
-        raise InputFileError(path, "XML nested too deeply",
-                             line=parser.CurrentLineNumber) from None
+        raise InputFileError(path, "XML nested too deeply", line=parser.CurrentLineNumber) from None
     if state["root"] is None:
         raise InputFileError(path, "no <SAORecordList> element", line=1)
     logger.debug("%s: %d SAO.XML records", path, len(rows))

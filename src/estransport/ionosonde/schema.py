@@ -220,8 +220,9 @@ def _check_part_ranges(part: TablePart) -> None:
     for col, (lo, hi) in PHYSICAL_RANGES.items():
         values = part.columns[col]
         if part.n < _PYTHON_CHECK_ROWS and isinstance(values, list):
-            bad = [k for k, v in enumerate(values)
-                   if not (v is None or v != v or lo <= v <= hi)][:1]
+            bad = [k for k, v in enumerate(values) if not (v is None or v != v or lo <= v <= hi)][
+                :1
+            ]
         else:
             v = np.asarray(values, dtype=float)
             bad = np.flatnonzero(~np.isnan(v) & ((v < lo) | (v > hi)))
@@ -277,8 +278,9 @@ def table_from_parts(parts: Iterable[TablePart]) -> pd.DataFrame:
         table = empty_table()
     else:
         table = pd.DataFrame(
-            {c: _typed(_concat_column([p.columns[c] for p in full]), DTYPES[c])
-             for c in COLUMNS}, copy=False)
+            {c: _typed(_concat_column([p.columns[c] for p in full]), DTYPES[c]) for c in COLUMNS},
+            copy=False,
+        )
         times = table["time_ut"].to_numpy()
         keys = [times.view("i8"), np.isnat(times)]
         if len(full) > 1:
@@ -385,8 +387,11 @@ def validate_table(df: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"ionosonde table lacks columns {missing}")
     for col in COLUMNS:
-        ok = (pd.api.types.is_string_dtype(df[col]) if DTYPES[col] == "str"
-              else str(df[col].dtype) == DTYPES[col])
+        ok = (
+            pd.api.types.is_string_dtype(df[col])
+            if DTYPES[col] == "str"
+            else str(df[col].dtype) == DTYPES[col]
+        )
         if not ok:
             raise ValueError(f"column {col} has dtype {df[col].dtype}, expected {DTYPES[col]}")
     for col, (lo, hi) in PHYSICAL_RANGES.items():

@@ -151,14 +151,24 @@ def download_giro_year(
     if not station.ursi_code:
         raise DownloadError(base_url, f"station {station.code} has no ursi_code for GIRO")
     start, end = dt.datetime(year, 1, 1), dt.datetime(year, 12, 31, 23, 59, 59)
-    urls = [giro_query_url(u, station.ursi_code, characteristics, start, end)
-            for u in (base_url, fallback_url) if u]
+    urls = [
+        giro_query_url(u, station.ursi_code, characteristics, start, end)
+        for u in (base_url, fallback_url)
+        if u
+    ]
     tried = []
     for url in urls:
         try:
-            download(url, dest, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s,
-                     validate=validate_didbase, what=f"GIRO {station.ursi_code} {year}",
-                     sleep=sleep)
+            download(
+                url,
+                dest,
+                retries=retries,
+                backoff_s=backoff_s,
+                timeout_s=timeout_s,
+                validate=validate_didbase,
+                what=f"GIRO {station.ursi_code} {year}",
+                sleep=sleep,
+            )
         except NotFound as err:
             logger.info("GIRO endpoint answered HTTP %d: %s", err.status, url)
             tried.append(f"{url} (HTTP {err.status})")
@@ -166,7 +176,8 @@ def download_giro_year(
         return url
     listing = "\n".join(f"  - {t}" for t in tried)
     raise DownloadError(
-        urls[-1], f"no GIRO endpoint has this query; tried:\n{listing}",
+        urls[-1],
+        f"no GIRO endpoint has this query; tried:\n{listing}",
         what=f"GIRO {station.ursi_code} {year}",
     )
 
@@ -186,8 +197,9 @@ def ukssdc_url(template: str, station: Station, year: int) -> str:
     -------
     str
     """
-    return template.format(code=station.code, ursi_code=station.ursi_code or "",
-                           name=station.name, year=year)
+    return template.format(
+        code=station.code, ursi_code=station.ursi_code or "", name=station.name, year=year
+    )
 
 
 def download_ukssdc_year(
@@ -220,9 +232,16 @@ def download_ukssdc_year(
         The URL downloaded.
     """
     url = ukssdc_url(url_template, station, year)
-    download(url, dest, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s,
-             validate=lambda p: read_raw(p, station), what=f"UKSSDC {station.name} {year}",
-             sleep=sleep)
+    download(
+        url,
+        dest,
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        validate=lambda p: read_raw(p, station),
+        what=f"UKSSDC {station.name} {year}",
+        sleep=sleep,
+    )
     return url
 
 
@@ -247,7 +266,8 @@ def instructions(station: Station, raw_dir: str | os.PathLike) -> str:
     concat = (
         " A year of SAO files (one per ionogram) becomes one file by concatenation, e.g. "
         f"`cat {station.ursi_code or 'XX000'}_<year>*.SAO > {where / name}`."
-        if station.format == "sao" else ""
+        if station.format == "sao"
+        else ""
     )
     return (
         f"{origin}, and save one file per year as {where / name} "
@@ -259,9 +279,7 @@ def instructions(station: Station, raw_dir: str | os.PathLike) -> str:
 SYNTHETIC_HINT = "Or set ionosonde.source: synthetic to run on the embedded default data."
 
 
-def check_manual(
-    station: Station, years: Sequence[int], raw_dir: str | os.PathLike
-) -> list[str]:
+def check_manual(station: Station, years: Sequence[int], raw_dir: str | os.PathLike) -> list[str]:
     """Check that a hand-placed station's files exist.
 
     Parameters
@@ -313,4 +331,3 @@ def check_manual_all(
             notes.append(f"* {instructions(station, raw_dir)}")
     if missing:
         raise MissingInputsError(missing, "\n".join([*notes, SYNTHETIC_HINT]))
-

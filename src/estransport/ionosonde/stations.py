@@ -123,8 +123,11 @@ def load_stations(
     props = schema["properties"]
     validator = jsonschema.Draft7Validator(schema)
     with open(path, newline="") as fh:
-        numbered = [(i, line) for i, line in enumerate(fh, start=1)
-                    if line.strip() and not line.lstrip().startswith("#")]
+        numbered = [
+            (i, line)
+            for i, line in enumerate(fh, start=1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
     if not numbered:
         raise InputFileError(path, "no header line")
     reader = csv.reader([line for _, line in numbered], delimiter="\t")

@@ -179,9 +179,7 @@ def parse_cell(path, cell: str, lineno: int, what: str) -> tuple[int | None, str
             raise InputFileError(path, f"{what}: negative value {value}", line=lineno)
     for letter, kind in ((q, "qualifying"), (d, "descriptive")):
         if letter not in ("", " ") and not ("A" <= letter <= "Z"):
-            raise InputFileError(
-                path, f"{what}: {kind} letter {letter!r} is not A-Z", line=lineno
-            )
+            raise InputFileError(path, f"{what}: {kind} letter {letter!r} is not A-Z", line=lineno)
     return value, q.strip(), d.strip()
 
 
@@ -215,7 +213,8 @@ class _Cursor:
     def next(self, what: str) -> tuple[str, int]:
         if self.pos >= len(self.lines):
             raise InputFileError(
-                self.path, f"file ends where {what} was expected (truncated?)",
+                self.path,
+                f"file ends where {what} was expected (truncated?)",
                 line=len(self.lines),
             )
         line = self.lines[self.pos]
@@ -247,7 +246,8 @@ def _read_header(cur: _Cursor) -> StationMonth:
     line, lineno = cur.next("the station-month header")
     if len(line) < 49:
         raise InputFileError(
-            path, f"station-month header is {len(line)} characters; at least 49 are needed",
+            path,
+            f"station-month header is {len(line)} characters; at least 49 are needed",
             line=lineno,
         )
     line = line.ljust(IIWG_HEADER)
@@ -274,8 +274,10 @@ def _read_header(cur: _Cursor) -> StationMonth:
                 make_datetime(path, ln, year, month, 1)
                 if ndays != calendar.monthrange(year, month)[1]:
                     raise InputFileError(
-                        path, f"{ndays} days given for {year:04d}-{month:02d}, which has "
-                        f"{calendar.monthrange(year, month)[1]}", line=ln,
+                        path,
+                        f"{ndays} days given for {year:04d}-{month:02d}, which has "
+                        f"{calendar.monthrange(year, month)[1]}",
+                        line=ln,
                     )
                 need = 5 + ndays
     year, month, ndays, nchar, total = ints[:5]
@@ -283,12 +285,15 @@ def _read_header(cur: _Cursor) -> StationMonth:
     if nchar < 1 or nchar > 120:
         raise InputFileError(path, f"implausible number of characteristics {nchar}", line=first)
     if any(not 0 <= k <= MAX_PER_DAY for k in per_day) or total not in (
-        sum(per_day), sum(per_day) * nchar
+        sum(per_day),
+        sum(per_day) * nchar,
     ):
         raise InputFileError(
-            path, f"measurement counts per day {per_day} exceed {MAX_PER_DAY} or do not add "
+            path,
+            f"measurement counts per day {per_day} exceed {MAX_PER_DAY} or do not add "
             f"up to the total {total} (sum of the days, or that times the {nchar} "
-            "characteristics)", line=first,
+            "characteristics)",
+            line=first,
         )
     names = [t.strip() for t, _ in _fields(cur, nchar, 10, 12, "the characteristic names")]
     dims = [t.strip() for t, _ in _fields(cur, nchar, 10, 12, "the dimensions")]
@@ -301,14 +306,26 @@ def _read_header(cur: _Cursor) -> StationMonth:
         accepted = DIMENSIONS_ACCEPTED.get(code)
         if accepted and dim.replace(" ", "").lower() not in accepted:
             raise InputFileError(
-                path, f"dimension {dim!r} of URSI code {code} is not one of {sorted(accepted)}",
+                path,
+                f"dimension {dim!r} of URSI code {code} is not one of {sorted(accepted)}",
                 line=lineno,
             )
     return StationMonth(
-        name=line[0:30].strip(), code=line[30:35].strip(), meridian_deg_e=meridian,
-        lat_deg=lat, lon_deg=lon, scaling=line[49:59].strip(), editing=line[59:69].strip(),
-        system=line[69:99].strip(), year=year, month=month, per_day=per_day,
-        characteristics=names, dimensions=dims, codes=codes, line=lineno,
+        name=line[0:30].strip(),
+        code=line[30:35].strip(),
+        meridian_deg_e=meridian,
+        lat_deg=lat,
+        lon_deg=lon,
+        scaling=line[49:59].strip(),
+        editing=line[59:69].strip(),
+        system=line[69:99].strip(),
+        year=year,
+        month=month,
+        per_day=per_day,
+        characteristics=names,
+        dimensions=dims,
+        codes=codes,
+        line=lineno,
     )
 
 
@@ -333,7 +350,8 @@ def _read_station_month(cur: _Cursor, station: str | None) -> list[dict]:
     code_station = station or head.code
     if FOES_CODE not in head.codes:
         raise InputFileError(
-            path, f"station-month has no foEs (URSI code {FOES_CODE}); codes {head.codes}",
+            path,
+            f"station-month has no foEs (URSI code {FOES_CODE}); codes {head.codes}",
             line=head.line,
         )
     for code, cname in zip(head.codes, head.characteristics, strict=True):
@@ -360,8 +378,14 @@ def _read_station_month(cur: _Cursor, station: str | None) -> list[dict]:
                 row[column] = math.nan if value is None else value / scale
                 if code == FOES_CODE:
                     row.update(qualifier=q, descriptor=d, source_line=ln)
-        for what in ("medians", "counts", "upper quartile", "lower quartile",
-                     "upper decile", "lower decile"):
+        for what in (
+            "medians",
+            "counts",
+            "upper quartile",
+            "lower quartile",
+            "upper decile",
+            "lower decile",
+        ):
             cur.next(f"{cname} hourly {what}")
     return list(rows.values())
 
@@ -450,8 +474,13 @@ def read_ukssdc_daily(
         For a record that is not 128 characters, an impossible date, a cell
         that is neither blank nor an integer, or a letter that is not A-Z.
     """
-    return table_from_parts([ukssdc_daily_part(path, station, meridian_deg_e=meridian_deg_e,
-                                               code=code, confidence=confidence)])
+    return table_from_parts(
+        [
+            ukssdc_daily_part(
+                path, station, meridian_deg_e=meridian_deg_e, code=code, confidence=confidence
+            )
+        ]
+    )
 
 
 def ukssdc_daily_part(
@@ -488,8 +517,10 @@ def ukssdc_daily_part(
             continue
         if len(rec) != DATAFILE_RECORD:
             raise InputFileError(
-                path, f"record is {len(rec)} characters, expected {DATAFILE_RECORD} "
-                "(truncated or not a UKSSDC Data File)", line=lineno,
+                path,
+                f"record is {len(rec)} characters, expected {DATAFILE_RECORD} "
+                "(truncated or not a UKSSDC Data File)",
+                line=lineno,
             )
         year = parse_int(path, rec[0:4], lineno, "year (I4)")
         month = parse_int(path, rec[4:6], lineno, "month (I2)")

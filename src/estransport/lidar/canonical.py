@@ -47,8 +47,14 @@ OPTIONAL = {
     "background_counts": ("time",),
 }
 #: Units accepted for densities, with the factor to m-3.
-DENSITY_UNITS = {"m-3": 1.0, "m^-3": 1.0, "m**-3": 1.0, "cm-3": 1.0e6, "cm^-3": 1.0e6,
-                 "cm**-3": 1.0e6}
+DENSITY_UNITS = {
+    "m-3": 1.0,
+    "m^-3": 1.0,
+    "m**-3": 1.0,
+    "cm-3": 1.0e6,
+    "cm^-3": 1.0e6,
+    "cm**-3": 1.0e6,
+}
 #: Units accepted for the altitude, with the factor to km.
 ALTITUDE_UNITS = {"km": 1.0, "m": 1.0e-3}
 #: Required global attributes (numbers in degrees).
@@ -57,8 +63,16 @@ REQUIRED_ATTRS = ("species", "station_name", "station_latitude", "station_longit
 
 #: What the netCDF/HDF5 libraries raise on damaged content (a truncated chunk, an absurd
 #: time unit, a broken compound type); each becomes an InputFileError naming the file.
-_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, ArithmeticError,
-           AttributeError)
+_DAMAGE = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    RuntimeError,
+    ArithmeticError,
+    AttributeError,
+)
 
 
 #: The lidar's altitudes are geodetic (Madrigal ``gdalt``, "Geodetic altitude (height)",
@@ -67,8 +81,10 @@ _DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, A
 #: the geoid undulation, within about -106 to +85 m everywhere (the EGM96 range, quoted
 #: from memory and not read in a source for this project) [I], far below the range bins
 #: of a metal lidar (>= 100 m).
-ALTITUDE_COMMENT = ("geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
-                    "from altitude above the geoid by the geoid undulation (|N| < 110 m)")
+ALTITUDE_COMMENT = (
+    "geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
+    "from altitude above the geoid by the geoid undulation (|N| < 110 m)"
+)
 
 
 def canonical_dataset(
@@ -121,36 +137,67 @@ def canonical_dataset(
     mid = t0 + (t1 - t0) / 2
     ds = xr.Dataset(
         {
-            "density": (("time", "altitude"), np.asarray(density_m3, float), {
-                "units": "m-3",
-                "long_name": f"{species} number density",
-                "ancillary_variables": "density_uncertainty",
-            }),
-            "density_uncertainty": (("time", "altitude"), np.asarray(uncertainty_m3, float), {
-                "units": "m-3",
-                "long_name": f"one-sigma uncertainty of the {species} number density",
-            }),
+            "density": (
+                ("time", "altitude"),
+                np.asarray(density_m3, float),
+                {
+                    "units": "m-3",
+                    "long_name": f"{species} number density",
+                    "ancillary_variables": "density_uncertainty",
+                },
+            ),
+            "density_uncertainty": (
+                ("time", "altitude"),
+                np.asarray(uncertainty_m3, float),
+                {
+                    "units": "m-3",
+                    "long_name": f"one-sigma uncertainty of the {species} number density",
+                },
+            ),
             "time_bnds": (("time", "nv"), np.stack([t0, t1], axis=-1)),
         },
         coords={
-            "time": ("time", mid, {"standard_name": "time", "long_name":
-                                   "middle of the profile's integration interval (UTC)",
-                                   "bounds": "time_bnds"}),
-            "altitude": ("altitude", np.asarray(altitude_km, float), {
-                "units": "km", "standard_name": "altitude", "axis": "Z",
-                "long_name": "altitude of the range-bin centre", "positive": "up",
-                "comment": ALTITUDE_COMMENT,
-            }),
+            "time": (
+                "time",
+                mid,
+                {
+                    "standard_name": "time",
+                    "long_name": "middle of the profile's integration interval (UTC)",
+                    "bounds": "time_bnds",
+                },
+            ),
+            "altitude": (
+                "altitude",
+                np.asarray(altitude_km, float),
+                {
+                    "units": "km",
+                    "standard_name": "altitude",
+                    "axis": "Z",
+                    "long_name": "altitude of the range-bin centre",
+                    "positive": "up",
+                    "comment": ALTITUDE_COMMENT,
+                },
+            ),
         },
     )
     if photon_counts is not None:
-        ds["photon_counts"] = (("time", "altitude"), np.asarray(photon_counts, float), {
-            "units": "1", "long_name": "photon counts per range bin and integration",
-        })
+        ds["photon_counts"] = (
+            ("time", "altitude"),
+            np.asarray(photon_counts, float),
+            {
+                "units": "1",
+                "long_name": "photon counts per range bin and integration",
+            },
+        )
     if background_counts is not None:
-        ds["background_counts"] = (("time",), np.asarray(background_counts, float), {
-            "units": "1", "long_name": "estimated background counts per range bin and integration",
-        })
+        ds["background_counts"] = (
+            ("time",),
+            np.asarray(background_counts, float),
+            {
+                "units": "1",
+                "long_name": "estimated background counts per range bin and integration",
+            },
+        )
     attrs = {
         "Conventions": "CF-1.8",
         "title": f"{species} lidar profiles, {station_name}",
@@ -229,8 +276,9 @@ def check_canonical(ds: xr.Dataset, path: str | os.PathLike) -> xr.Dataset:
     if alt.size < 3 or not np.all(np.isfinite(alt)) or np.any(np.diff(alt) <= 0):
         raise _err(path, "must hold at least 3 finite, strictly increasing values", "altitude")
     if alt[0] < -1.0 or alt[-1] > 5000.0:
-        raise _err(path, f"range {alt[0]:.1f}-{alt[-1]:.1f} km is impossible for a lidar",
-                   "altitude")
+        raise _err(
+            path, f"range {alt[0]:.1f}-{alt[-1]:.1f} km is impossible for a lidar", "altitude"
+        )
     out = {}
     for name in REQUIRED:
         units = str(ds[name].attrs.get("units", "")).strip()
@@ -271,8 +319,9 @@ def check_canonical(ds: xr.Dataset, path: str | os.PathLike) -> xr.Dataset:
         source_format=str(attrs.pop("source_format", "canonical")),
         photon_counts=extra.get("photon_counts"),
         background_counts=extra.get("background_counts"),
-        extra_attrs={k: v for k, v in attrs.items()
-                     if k not in ("Conventions", "estransport_lidar_layout")},
+        extra_attrs={
+            k: v for k, v in attrs.items() if k not in ("Conventions", "estransport_lidar_layout")
+        },
     )
 
 
@@ -303,11 +352,16 @@ def read_canonical(path: str | os.PathLike) -> xr.Dataset:
     except FileNotFoundError:
         raise
     except _DAMAGE as err:
-        raise InputFileError(path, f"not a readable netCDF file in the canonical lidar layout "
-                                   f"({type(err).__name__}: {err})") from None
+        raise InputFileError(
+            path,
+            f"not a readable netCDF file in the canonical lidar layout "
+            f"({type(err).__name__}: {err})",
+        ) from None
 
 
-def merge_profiles(datasets: Sequence[xr.Dataset], paths: Sequence[str | os.PathLike]) -> xr.Dataset:
+def merge_profiles(
+    datasets: Sequence[xr.Dataset], paths: Sequence[str | os.PathLike]
+) -> xr.Dataset:
     """Concatenate canonical Datasets (e.g. one per night) along time.
 
     Parameters
@@ -334,12 +388,18 @@ def merge_profiles(datasets: Sequence[xr.Dataset], paths: Sequence[str | os.Path
         if ds.sizes["altitude"] != ref.sizes["altitude"] or not np.allclose(
             ds["altitude"].values, ref["altitude"].values, atol=1e-6
         ):
-            raise InputFileError(path, f"its altitude grid differs from that of {ref_path}; "
-                                       "regrid to one grid before combining nights")
+            raise InputFileError(
+                path,
+                f"its altitude grid differs from that of {ref_path}; "
+                "regrid to one grid before combining nights",
+            )
         for key in ("station_latitude", "station_longitude"):
             if abs(float(ds.attrs[key]) - float(ref.attrs[key])) > 0.01:
-                raise InputFileError(path, f"{key} {ds.attrs[key]} differs from {ref_path} "
-                                           f"({ref.attrs[key]}): one station per run")
+                raise InputFileError(
+                    path,
+                    f"{key} {ds.attrs[key]} differs from {ref_path} "
+                    f"({ref.attrs[key]}): one station per run",
+                )
     keep = set(ref.data_vars)
     for ds in datasets[1:]:
         keep &= set(ds.data_vars)
@@ -347,8 +407,11 @@ def merge_profiles(datasets: Sequence[xr.Dataset], paths: Sequence[str | os.Path
     t = merged["time"].values
     dup = np.nonzero(np.diff(t) <= np.timedelta64(0, "ns"))[0]
     if dup.size:
-        raise InputFileError(paths[0], f"profiles at {t[dup[0]]} appear twice across the files "
-                                       f"{[os.fspath(p) for p in paths]}")
+        raise InputFileError(
+            paths[0],
+            f"profiles at {t[dup[0]]} appear twice across the files "
+            f"{[os.fspath(p) for p in paths]}",
+        )
     merged.attrs = dict(ref.attrs)
     merged.attrs["source_files"] = " ".join(os.path.basename(os.fspath(p)) for p in paths)
     return merged

@@ -77,7 +77,9 @@ def per_bin_threshold(n_bins: int, false_alarm_per_profile: float) -> float:
     if n_bins < 1:
         return float("inf")
     if not 0.0 < false_alarm_per_profile < 1.0:
-        raise ValueError(f"false_alarm_per_profile must be in (0, 1), got {false_alarm_per_profile}")
+        raise ValueError(
+            f"false_alarm_per_profile must be in (0, 1), got {false_alarm_per_profile}"
+        )
     # 1 - (1-P)^(1/N) computed without cancellation for small P
     p_bin = -np.expm1(np.log1p(-false_alarm_per_profile) / n_bins)
     return float(-ndtri(p_bin))
@@ -235,7 +237,11 @@ def anomaly_field(ds: xr.Dataset, settings: DetectionSettings) -> xr.Dataset:
         {
             "background": (dims, bg, {"units": "m-3", "long_name": "running-median background"}),
             "residual": (dims, resid, {"units": "m-3", "long_name": "density minus background"}),
-            "noise": (dims, noise, {"units": "m-3", "long_name": "one-sigma noise of the residual"}),
+            "noise": (
+                dims,
+                noise,
+                {"units": "m-3", "long_name": "one-sigma noise of the residual"},
+            ),
             "zscore": (dims, z, {"units": "1", "long_name": "residual over noise"}),
             "searched": ("time", searched, {"long_name": "profile has a background estimate"}),
             "night": ("time", night, {"long_name": "night number (gap > 6 h starts a new night)"}),
@@ -311,17 +317,19 @@ def find_clouds(
             c = float((zz * a).sum() / total)
             se = float(np.sqrt(((zz - c) ** 2 * s**2).sum()) / total)
             peak = float(a[ip])
-            out.append({
-                "altitude_km": c,
-                "altitude_se_km": max(se, dz / np.sqrt(12.0) / max(float(zr[ip]), 1.0)),
-                "peak_altitude_km": float(zz[ip]),
-                "peak_density_m3": peak,
-                "peak_zscore": float(zr[ip]),
-                "width_km": float(dz * (a >= 0.5 * peak).sum()),
-                "column_m2": float(total * dz * 1e3),
-                "bottom_km": float(zz[0]),
-                "top_km": float(zz[-1]),
-            })
+            out.append(
+                {
+                    "altitude_km": c,
+                    "altitude_se_km": max(se, dz / np.sqrt(12.0) / max(float(zr[ip]), 1.0)),
+                    "peak_altitude_km": float(zz[ip]),
+                    "peak_density_m3": peak,
+                    "peak_zscore": float(zr[ip]),
+                    "width_km": float(dz * (a >= 0.5 * peak).sum()),
+                    "column_m2": float(total * dz * 1e3),
+                    "bottom_km": float(zz[0]),
+                    "top_km": float(zz[-1]),
+                }
+            )
         k = j + 1
     return out, n_bins, thr
 
@@ -352,18 +360,47 @@ def detect_clouds(ds: xr.Dataset, settings: DetectionSettings) -> tuple[pd.DataF
     thresholds = np.full(times.size, np.nan)
     nbins = np.zeros(times.size, int)
     for i in np.nonzero(field["searched"].values)[0]:
-        clouds, n, thr = find_clouds(alt, res[i], noise[i], lo_km=settings.base_km,
-                                     hi_km=settings.top_km,
-                                     false_alarm=settings.false_alarm_per_profile,
-                                     extent_sigma=settings.extent_sigma)
+        clouds, n, thr = find_clouds(
+            alt,
+            res[i],
+            noise[i],
+            lo_km=settings.base_km,
+            hi_km=settings.top_km,
+            false_alarm=settings.false_alarm_per_profile,
+            extent_sigma=settings.extent_sigma,
+        )
         thresholds[i], nbins[i] = thr, n
         for c in clouds:
-            rows.append({"time": times[i], "profile": int(i), "night": int(field["night"].values[i]),
-                         **c, "threshold_zscore": thr, "n_bins": n})
-    field["threshold_zscore"] = ("time", thresholds, {"units": "1",
-                                                      "long_name": "per-bin threshold z*"})
+            rows.append(
+                {
+                    "time": times[i],
+                    "profile": int(i),
+                    "night": int(field["night"].values[i]),
+                    **c,
+                    "threshold_zscore": thr,
+                    "n_bins": n,
+                }
+            )
+    field["threshold_zscore"] = (
+        "time",
+        thresholds,
+        {"units": "1", "long_name": "per-bin threshold z*"},
+    )
     field["n_bins"] = ("time", nbins, {"long_name": "bins searched between base and top"})
-    columns = ["time", "profile", "night", "altitude_km", "altitude_se_km", "peak_altitude_km",
-               "peak_density_m3", "peak_zscore", "width_km", "column_m2", "bottom_km", "top_km",
-               "threshold_zscore", "n_bins"]
+    columns = [
+        "time",
+        "profile",
+        "night",
+        "altitude_km",
+        "altitude_se_km",
+        "peak_altitude_km",
+        "peak_density_m3",
+        "peak_zscore",
+        "width_km",
+        "column_m2",
+        "bottom_km",
+        "top_km",
+        "threshold_zscore",
+        "n_bins",
+    ]
     return pd.DataFrame(rows, columns=columns), field

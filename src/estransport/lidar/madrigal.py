@@ -41,7 +41,17 @@ DATA_PARAMETERS = "Metadata/Data Parameters"
 EXPERIMENT_PARAMETERS = "Metadata/Experiment Parameters"
 #: The columns every Table Layout starts with [V] [S58] (``requiredFields``).
 REQUIRED_FIELDS = (
-    "year", "month", "day", "hour", "min", "sec", "recno", "kindat", "kinst", "ut1_unix", "ut2_unix",
+    "year",
+    "month",
+    "day",
+    "hour",
+    "min",
+    "sec",
+    "recno",
+    "kindat",
+    "kinst",
+    "ut1_unix",
+    "ut2_unix",
 )
 #: Special values of Madrigal parameters [V] [S58]: NaN = missing; for errors
 #: -1 = "assumed" (no error known) and -2 = "known bad" (the value must not be used).
@@ -57,14 +67,27 @@ RANGE_PARAMETER, ELEVATION_PARAMETER = "range", "elm"
 #: Names in Experiment Parameters of the instrument position [V] [S58] (degrees, and km [I]).
 STATION_KEYS = ("instrument latitude", "instrument longitude", "instrument altitude")
 #: Columns that are never the density even when their units fit.
-_NOT_DENSITY = set(REQUIRED_FIELDS) | {ALTITUDE_PARAMETER, RANGE_PARAMETER, ELEVATION_PARAMETER,
-                                       "gdlat", "glon"}
+_NOT_DENSITY = set(REQUIRED_FIELDS) | {
+    ALTITUDE_PARAMETER,
+    RANGE_PARAMETER,
+    ELEVATION_PARAMETER,
+    "gdlat",
+    "glon",
+}
 
 
 #: What the netCDF/HDF5 libraries raise on damaged content (a truncated chunk, an absurd
 #: time unit, a broken compound type); each becomes an InputFileError naming the file.
-_DAMAGE = (OSError, ValueError, KeyError, TypeError, IndexError, RuntimeError, ArithmeticError,
-           AttributeError)
+_DAMAGE = (
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    RuntimeError,
+    ArithmeticError,
+    AttributeError,
+)
 
 
 def _text(value) -> str:
@@ -78,13 +101,15 @@ def _parameters(f, path) -> dict[str, dict[str, object]]:
     try:
         table = f[DATA_PARAMETERS][()]
     except KeyError:
-        raise InputFileError(path, f"dataset /{DATA_PARAMETERS} is missing: not a Madrigal 3 "
-                                   "HDF5 file") from None
+        raise InputFileError(
+            path, f"dataset /{DATA_PARAMETERS} is missing: not a Madrigal 3 HDF5 file"
+        ) from None
     names = table.dtype.names or ()
     for col in ("mnemonic", "isError", "units"):
         if col not in names:
-            raise InputFileError(path, f"dataset /{DATA_PARAMETERS} has no column '{col}' "
-                                       f"(columns {list(names)})")
+            raise InputFileError(
+                path, f"dataset /{DATA_PARAMETERS} has no column '{col}' (columns {list(names)})"
+            )
     out = {}
     for row in table:
         mnem = _text(row["mnemonic"]).lower()
@@ -109,16 +134,22 @@ def _station(f, path, table) -> tuple[float, float, float | None, str]:
         if STATION_KEYS[0] in values and STATION_KEYS[1] in values:
             lat, lon = float(values[STATION_KEYS[0]]), float(values[STATION_KEYS[1]])
     except ValueError:
-        raise InputFileError(path, f"/{EXPERIMENT_PARAMETERS}: instrument latitude/longitude "
-                                   f"{values.get(STATION_KEYS[0])!r}/{values.get(STATION_KEYS[1])!r} "
-                                   "are not numbers") from None
+        raise InputFileError(
+            path,
+            f"/{EXPERIMENT_PARAMETERS}: instrument latitude/longitude "
+            f"{values.get(STATION_KEYS[0])!r}/{values.get(STATION_KEYS[1])!r} "
+            "are not numbers",
+        ) from None
     if lat is None and "gdlat" in table.dtype.names and "glon" in table.dtype.names:
         lat = float(np.nanmedian(table["gdlat"]))
         lon = float(np.nanmedian(table["glon"]))
     if lat is None or not np.isfinite(lat) or not np.isfinite(lon):
-        raise InputFileError(path, f"no station position: /{EXPERIMENT_PARAMETERS} lacks "
-                                   "'instrument latitude'/'instrument longitude' and the table "
-                                   "has no gdlat/glon")
+        raise InputFileError(
+            path,
+            f"no station position: /{EXPERIMENT_PARAMETERS} lacks "
+            "'instrument latitude'/'instrument longitude' and the table "
+            "has no gdlat/glon",
+        )
     try:
         alt = float(values[STATION_KEYS[2]]) if STATION_KEYS[2] in values else None
     except ValueError:
@@ -130,16 +161,28 @@ def _density_parameter(params, fields, path, wanted: str | None) -> str:
     if wanted:
         wanted = wanted.lower()
         if wanted not in fields:
-            raise InputFileError(path, f"/{TABLE} has no parameter '{wanted}' "
-                                       f"(parameters: {sorted(set(fields) - set(REQUIRED_FIELDS))})")
+            raise InputFileError(
+                path,
+                f"/{TABLE} has no parameter '{wanted}' "
+                f"(parameters: {sorted(set(fields) - set(REQUIRED_FIELDS))})",
+            )
         return wanted
-    cands = [m for m in fields if m not in _NOT_DENSITY and m in params
-             and params[m]["isError"] == 0 and params[m]["units"] in DENSITY_UNITS]
+    cands = [
+        m
+        for m in fields
+        if m not in _NOT_DENSITY
+        and m in params
+        and params[m]["isError"] == 0
+        and params[m]["units"] in DENSITY_UNITS
+    ]
     if len(cands) != 1:
         what = "no" if not cands else f"{len(cands)} ({cands})"
-        raise InputFileError(path, f"/{DATA_PARAMETERS}: {what} non-error parameters with density "
-                                   f"units {sorted(DENSITY_UNITS)}; name the density parameter "
-                                   "(config lidar.madrigal.density_parameter)")
+        raise InputFileError(
+            path,
+            f"/{DATA_PARAMETERS}: {what} non-error parameters with density "
+            f"units {sorted(DENSITY_UNITS)}; name the density parameter "
+            "(config lidar.madrigal.density_parameter)",
+        )
     return cands[0]
 
 
@@ -191,8 +234,9 @@ def read_madrigal_lidar(
     except InputFileError:
         raise
     except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError) as err:
-        raise InputFileError(path, f"unreadable Madrigal HDF5 content "
-                                   f"({type(err).__name__}: {err})") from None
+        raise InputFileError(
+            path, f"unreadable Madrigal HDF5 content ({type(err).__name__}: {err})"
+        ) from None
 
 
 def _read(f, path, density_parameter, species) -> xr.Dataset:
@@ -217,16 +261,23 @@ def _read(f, path, density_parameter, species) -> xr.Dataset:
         alt_from = ALTITUDE_PARAMETER
     elif RANGE_PARAMETER in fields and ELEVATION_PARAMETER in fields:
         alt = np.asarray(table[RANGE_PARAMETER], float) * np.sin(
-            np.radians(np.asarray(table[ELEVATION_PARAMETER], float)))
+            np.radians(np.asarray(table[ELEVATION_PARAMETER], float))
+        )
         alt_from = f"{RANGE_PARAMETER} sin({ELEVATION_PARAMETER})"
     else:
-        raise InputFileError(path, f"/{TABLE} has neither '{ALTITUDE_PARAMETER}' nor "
-                                   f"'{RANGE_PARAMETER}' with '{ELEVATION_PARAMETER}': no altitude")
+        raise InputFileError(
+            path,
+            f"/{TABLE} has neither '{ALTITUDE_PARAMETER}' nor "
+            f"'{RANGE_PARAMETER}' with '{ELEVATION_PARAMETER}': no altitude",
+        )
     mnem = _density_parameter(params, fields, path, density_parameter)
     units = params.get(mnem, {}).get("units", "")
     if units not in DENSITY_UNITS:
-        raise InputFileError(path, f"/{DATA_PARAMETERS}: parameter '{mnem}' has units {units!r}, "
-                                   f"not a density ({sorted(DENSITY_UNITS)})")
+        raise InputFileError(
+            path,
+            f"/{DATA_PARAMETERS}: parameter '{mnem}' has units {units!r}, "
+            f"not a density ({sorted(DENSITY_UNITS)})",
+        )
     scale = DENSITY_UNITS[units]
     dens = np.asarray(table[mnem], float)
     err_name = ERROR_PREFIX + mnem
@@ -234,8 +285,9 @@ def _read(f, path, density_parameter, species) -> xr.Dataset:
         err = np.asarray(table[err_name], float)
         err_units = params.get(err_name, {}).get("units", units)
         if err_units not in DENSITY_UNITS:
-            raise InputFileError(path, f"/{DATA_PARAMETERS}: error parameter '{err_name}' has "
-                                       f"units {err_units!r}")
+            raise InputFileError(
+                path, f"/{DATA_PARAMETERS}: error parameter '{err_name}' has units {err_units!r}"
+            )
         err_scale = DENSITY_UNITS[err_units]
     else:
         log.warning("%s: no error parameter '%s'; uncertainties are unknown (NaN)", path, err_name)
@@ -245,8 +297,11 @@ def _read(f, path, density_parameter, species) -> xr.Dataset:
     other_negative = (err < 0) & ~bad & ~unknown
     if other_negative.any():
         row = int(np.nonzero(other_negative)[0][0])
-        raise InputFileError(path, f"/{TABLE} row {row}: error '{err_name}' = {err[row]} is "
-                                   "negative but not a Madrigal special value (-1 assumed, -2 known bad)")
+        raise InputFileError(
+            path,
+            f"/{TABLE} row {row}: error '{err_name}' = {err[row]} is "
+            "negative but not a Madrigal special value (-1 assumed, -2 known bad)",
+        )
     dens = np.where(bad, np.nan, dens) * scale
     err = np.where(bad | unknown, np.nan, err) * err_scale
     if np.isinf(dens).any() or np.isinf(err).any():
@@ -257,15 +312,19 @@ def _read(f, path, density_parameter, species) -> xr.Dataset:
     bad_t = ~np.isfinite(ut1) | ~np.isfinite(ut2) | (ut2 < ut1) | (ut1 < 0) | (ut2 > 4.1e9)
     if bad_t.any():
         row = int(np.nonzero(bad_t)[0][0])
-        raise InputFileError(path, f"/{TABLE} row {row}: impossible record time "
-                                   f"ut1_unix={ut1[row]}, ut2_unix={ut2[row]}")
+        raise InputFileError(
+            path,
+            f"/{TABLE} row {row}: impossible record time ut1_unix={ut1[row]}, ut2_unix={ut2[row]}",
+        )
     finite_alt = np.isfinite(alt)
     if not finite_alt.all():
         row = int(np.nonzero(~finite_alt)[0][0])
         raise InputFileError(path, f"/{TABLE} row {row}: altitude ({alt_from}) is missing")
     if alt.min() < -1.0 or alt.max() > 5000.0:
-        raise InputFileError(path, f"/{TABLE}: altitudes {alt.min():.1f}-{alt.max():.1f} km are "
-                                   "impossible for a lidar")
+        raise InputFileError(
+            path,
+            f"/{TABLE}: altitudes {alt.min():.1f}-{alt.max():.1f} km are impossible for a lidar",
+        )
     times, t_idx = np.unique(ut1, return_inverse=True)
     alts, a_idx = np.unique(np.round(alt, 6), return_inverse=True)
     if alts.size < 3:
@@ -274,8 +333,11 @@ def _read(f, path, density_parameter, species) -> xr.Dataset:
     uniq, counts = np.unique(flat, return_counts=True)
     if (counts > 1).any():
         cell = uniq[counts > 1][0]
-        raise InputFileError(path, f"/{TABLE}: record at ut1_unix={times[cell // alts.size]} has "
-                                   f"altitude {alts[cell % alts.size]} km twice")
+        raise InputFileError(
+            path,
+            f"/{TABLE}: record at ut1_unix={times[cell // alts.size]} has "
+            f"altitude {alts[cell % alts.size]} km twice",
+        )
     end = np.full(times.size, -np.inf)
     np.maximum.at(end, t_idx, ut2)
     grid_d = np.full((times.size, alts.size), np.nan)

@@ -56,9 +56,13 @@ def column_at_station(state: xr.Dataset, *, lat: float, lon: float) -> xr.Datase
     """
     la, lo = state["lat"].values, state["lon"].values % 360.0
     lon360 = lon % 360.0
-    if not (la.min() - 1e-9 <= lat <= la.max() + 1e-9 and lo.min() - 1e-9 <= lon360 <= lo.max() + 1e-9):
-        raise ValueError(f"the station ({lat}, {lon}) is outside the model grid "
-                         f"(lat {la.min()}..{la.max()}, lon {lo.min()}..{lo.max()})")
+    if not (
+        la.min() - 1e-9 <= lat <= la.max() + 1e-9 and lo.min() - 1e-9 <= lon360 <= lo.max() + 1e-9
+    ):
+        raise ValueError(
+            f"the station ({lat}, {lon}) is outside the model grid "
+            f"(lat {la.min()}..{la.max()}, lon {lo.min()}..{lo.max()})"
+        )
     state = state.assign_coords(lon=("lon", lo))
 
     def bracket(values, x):
@@ -74,7 +78,9 @@ def column_at_station(state: xr.Dataset, *, lat: float, lon: float) -> xr.Datase
     else:
         col = col.isel(lat=0)
     col = col.interp(lon=lon360) if sub.sizes["lon"] > 1 else col.isel(lon=0)
-    return col.assign_coords(time=("time", to_datetime64(col["time"].values).astype("datetime64[ns]")))
+    return col.assign_coords(
+        time=("time", to_datetime64(col["time"].values).astype("datetime64[ns]"))
+    )
 
 
 def column_drift(
@@ -122,9 +128,13 @@ def column_drift(
     times = column["time"].values
     when = igrf_date or pd.Timestamp(times[0] + (times[-1] - times[0]) / 2).date()
     inc, dec, b = field_at(np.full_like(z, lat), np.full_like(z, lon), z, when)
-    nu = ion_neutral_collision_frequency(column["n_N2"].values, column["n_O2"].values,
-                                         column["n_O"].values, ion_mass_u=ion_mass_u,
-                                         momentum_transfer=momentum_transfer)
+    nu = ion_neutral_collision_frequency(
+        column["n_N2"].values,
+        column["n_O2"].values,
+        column["n_O"].values,
+        ion_mass_u=ion_mass_u,
+        momentum_transfer=momentum_transfer,
+    )
     r = collision_ratio(nu, gyrofrequency(b, ion_mass_u)[None, :])
     U, V, W = (column[k].values for k in ("U", "V", "W"))
     has_e = use_electric_field and all(k in column for k in ("E_east", "E_north", "E_up"))
@@ -134,8 +144,9 @@ def column_drift(
         e = [column[k].values for k in ("E_east", "E_north", "E_up")]
         par = e[0] * bx + e[1] * by + e[2] * bz  # the steady solution needs E perpendicular to B
         E = (e[0] - par * bx, e[1] - par * by, e[2] - par * bz)
-    u_i, v_i, w_i = ion_drift(U, V, W, inc[None, :], dec[None, :], r, E=E,
-                              B=b[None, :] if has_e else None)
+    u_i, v_i, w_i = ion_drift(
+        U, V, W, inc[None, :], dec[None, :], r, E=E, B=b[None, :] if has_e else None
+    )
     bx, by, bz = field_unit_vector(inc, dec)
     w_fa = (U * bx + V * by + W * bz) * bz
     dims = ("time", "altitude")
@@ -144,26 +155,50 @@ def column_drift(
             "w_ion": (dims, w_i, {"units": "m s-1", "long_name": "upward ion drift"}),
             "u_ion": (dims, u_i, {"units": "m s-1", "long_name": "eastward ion drift"}),
             "v_ion": (dims, v_i, {"units": "m s-1", "long_name": "northward ion drift"}),
-            "w_ion_field_aligned": (dims, w_fa, {
-                "units": "m s-1", "long_name": "upward drift of an ion tied to B (r_i -> 0 limit)"}),
-            "r_i": (dims, r, {"units": "1", "long_name": "ion-neutral collision to gyro frequency"}),
+            "w_ion_field_aligned": (
+                dims,
+                w_fa,
+                {
+                    "units": "m s-1",
+                    "long_name": "upward drift of an ion tied to B (r_i -> 0 limit)",
+                },
+            ),
+            "r_i": (
+                dims,
+                r,
+                {"units": "1", "long_name": "ion-neutral collision to gyro frequency"},
+            ),
             "nu_in": (dims, nu, {"units": "s-1", "long_name": "ion-neutral collision frequency"}),
             "U": (dims, U, {"units": "m s-1", "long_name": "eastward wind"}),
             "V": (dims, V, {"units": "m s-1", "long_name": "northward wind"}),
             "W": (dims, W, {"units": "m s-1", "long_name": "upward wind"}),
-            "inclination": ("altitude", inc, {"units": "degree", "long_name": "IGRF-14 inclination"}),
-            "declination": ("altitude", dec, {"units": "degree", "long_name": "IGRF-14 declination"}),
+            "inclination": (
+                "altitude",
+                inc,
+                {"units": "degree", "long_name": "IGRF-14 inclination"},
+            ),
+            "declination": (
+                "altitude",
+                dec,
+                {"units": "degree", "long_name": "IGRF-14 declination"},
+            ),
             "B": ("altitude", b, {"units": "T", "long_name": "IGRF-14 field magnitude"}),
         },
-        coords={"time": ("time", times, {"long_name": "time (UTC)"}),
-                "altitude": ("altitude", z, {"units": "km", "long_name": "geometric altitude"})},
+        coords={
+            "time": ("time", times, {"long_name": "time (UTC)"}),
+            "altitude": ("altitude", z, {"units": "km", "long_name": "geometric altitude"}),
+        },
         attrs={
-            "station_latitude": float(lat), "station_longitude": float(lon),
-            "ion_mass_u": float(ion_mass_u), "igrf_epoch": str(when),
-            "collision_frequency": "momentum-transfer (with m_n/(m_i+m_n))" if momentum_transfer
+            "station_latitude": float(lat),
+            "station_longitude": float(lon),
+            "ion_mass_u": float(ion_mass_u),
+            "igrf_epoch": str(when),
+            "collision_frequency": "momentum-transfer (with m_n/(m_i+m_n))"
+            if momentum_transfer
             else "Langevin without the mass factor (docs/science.md §4)",
             "electric_field": "E x B and Pedersen drifts, E projected perpendicular to B"
-            if has_e else "none",
+            if has_e
+            else "none",
         },
     )
 
@@ -224,36 +259,59 @@ def predict_tracks(
         t_obs = _seconds(g["time"].to_numpy())
         z_obs = g["altitude_km"].to_numpy(float)
         traj = integrate_vertical_trajectory(
-            t_grid, z_grid, w, t0_s=t_obs[0], z0_km=z_obs[0], t_end_s=t_obs[-1],
-            max_step_s=max_step_s, output_step_s=output_step_s)
+            t_grid,
+            z_grid,
+            w,
+            t0_s=t_obs[0],
+            z0_km=z_obs[0],
+            t_end_s=t_obs[-1],
+            max_step_s=max_step_s,
+            output_step_s=output_step_s,
+        )
         for t, z in zip(traj.time_s, traj.altitude_km, strict=True):
             traj_rows.append((tr.track_id, pd.Timestamp(int(round(t * 1e9))), float(z)))
         covered = t_obs <= traj.time_s[-1] + 1e-6
         z_pred = np.interp(t_obs[covered], traj.time_s, traj.altitude_km)
-        fit = fit_descent(t_obs[covered] / 3600.0, z_pred, g["altitude_se_km"].to_numpy(float)[covered])
+        fit = fit_descent(
+            t_obs[covered] / 3600.0, z_pred, g["altitude_se_km"].to_numpy(float)[covered]
+        )
         pred_cross = None
         for k in range(1, traj.time_s.size):
             if traj.altitude_km[k - 1] > arrival_km >= traj.altitude_km[k]:
                 a, b = traj.altitude_km[k - 1], traj.altitude_km[k]
-                pred_cross = traj.time_s[k - 1] + (traj.time_s[k] - traj.time_s[k - 1]) * (a - arrival_km) / (a - b)
+                pred_cross = traj.time_s[k - 1] + (traj.time_s[k] - traj.time_s[k - 1]) * (
+                    a - arrival_km
+                ) / (a - b)
                 break
-        pred_arrival = pd.Timestamp(int(round(pred_cross * 1e9))) if pred_cross is not None else pd.NaT
+        pred_arrival = (
+            pd.Timestamp(int(round(pred_cross * 1e9))) if pred_cross is not None else pd.NaT
+        )
         obs_arrival = tr.arrival_time
-        diff_h = ((pred_arrival - obs_arrival) / pd.Timedelta(hours=1)
-                  if pd.notna(pred_arrival) and pd.notna(obs_arrival) else np.nan)
-        comp_rows.append({
-            "track_id": int(tr.track_id),
-            "first_time": tr.first_time,
-            "first_altitude_km": float(z_obs[0]),
-            "observed_rate_km_per_h": float(tr.descent_rate_km_per_h),
-            "observed_rate_se_km_per_h": float(tr.descent_rate_se_km_per_h),
-            "predicted_rate_km_per_h": fit["descent_rate_km_per_h"],
-            "rate_difference_km_per_h": fit["descent_rate_km_per_h"] - float(tr.descent_rate_km_per_h),
-            "observed_arrival_time": obs_arrival,
-            "predicted_arrival_time": pred_arrival,
-            "arrival_difference_h": diff_h,
-            "rms_altitude_difference_km": float(np.sqrt(np.mean((z_pred - z_obs[covered]) ** 2))),
-            "status": traj.status,
-        })
-    return (pd.DataFrame(traj_rows, columns=["track_id", "time", "altitude_km"]),
-            pd.DataFrame(comp_rows))
+        diff_h = (
+            (pred_arrival - obs_arrival) / pd.Timedelta(hours=1)
+            if pd.notna(pred_arrival) and pd.notna(obs_arrival)
+            else np.nan
+        )
+        comp_rows.append(
+            {
+                "track_id": int(tr.track_id),
+                "first_time": tr.first_time,
+                "first_altitude_km": float(z_obs[0]),
+                "observed_rate_km_per_h": float(tr.descent_rate_km_per_h),
+                "observed_rate_se_km_per_h": float(tr.descent_rate_se_km_per_h),
+                "predicted_rate_km_per_h": fit["descent_rate_km_per_h"],
+                "rate_difference_km_per_h": fit["descent_rate_km_per_h"]
+                - float(tr.descent_rate_km_per_h),
+                "observed_arrival_time": obs_arrival,
+                "predicted_arrival_time": pred_arrival,
+                "arrival_difference_h": diff_h,
+                "rms_altitude_difference_km": float(
+                    np.sqrt(np.mean((z_pred - z_obs[covered]) ** 2))
+                ),
+                "status": traj.status,
+            }
+        )
+    return (
+        pd.DataFrame(traj_rows, columns=["track_id", "time", "altitude_km"]),
+        pd.DataFrame(comp_rows),
+    )

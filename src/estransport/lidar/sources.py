@@ -34,7 +34,9 @@ MODEL_INSTRUCTIONS = (
 )
 
 
-def placed_files(patterns: Sequence[str], instructions: str, base: str | os.PathLike = ".") -> list[str]:
+def placed_files(
+    patterns: Sequence[str], instructions: str, base: str | os.PathLike = "."
+) -> list[str]:
     """Resolve paths and glob patterns of hand-placed files; stop listing what is missing.
 
     Parameters

@@ -70,7 +70,9 @@ def hourly_series(times, values) -> pd.Series:
     return s.reindex(full)
 
 
-def epoch_matrix(series: pd.Series, epochs, settings: EpochSettings) -> tuple[np.ndarray, np.ndarray]:
+def epoch_matrix(
+    series: pd.Series, epochs, settings: EpochSettings
+) -> tuple[np.ndarray, np.ndarray]:
     """Anomalies a_e(L) on (epoch, lag).
 
     Parameters
@@ -183,16 +185,19 @@ def superposed_epoch(
     q = 100.0 * np.array([settings.alpha / 2, 0.5, 1 - settings.alpha / 2])
     with warnings.catch_warnings():  # lags where no random set has data give NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        lo, med, hi = (np.nanpercentile(rand_comp, q, axis=0) if n_ep
-                       else (np.full(lags.size, np.nan),) * 3)
-    table = pd.DataFrame({
-        "lag_h": lags,
-        "composite": comp,
-        "n_epochs": np.isfinite(anom).sum(axis=0),
-        "random_low": lo,
-        "random_median": med,
-        "random_high": hi,
-    })
+        lo, med, hi = (
+            np.nanpercentile(rand_comp, q, axis=0) if n_ep else (np.full(lags.size, np.nan),) * 3
+        )
+    table = pd.DataFrame(
+        {
+            "lag_h": lags,
+            "composite": comp,
+            "n_epochs": np.isfinite(anom).sum(axis=0),
+            "random_low": lo,
+            "random_median": med,
+            "random_high": hi,
+        }
+    )
     test = {
         "n_epochs": int(n_ep),
         "statistic": stat,

@@ -151,8 +151,11 @@ def link_detections(det: pd.DataFrame, settings: TrackingSettings) -> np.ndarray
     for tt in uniq:
         rows = order[t_h[order] == tt]
         # a track bridges long gaps only once it is established (MIN_SEGMENT detections)
-        active = [tr for tr in active
-                  if tt - tr.t[-1] <= (max_gap_h if len(tr.t) >= MIN_SEGMENT else young_gap_h) + 1e-9]
+        active = [
+            tr
+            for tr in active
+            if tt - tr.t[-1] <= (max_gap_h if len(tr.t) >= MIN_SEGMENT else young_gap_h) + 1e-9
+        ]
         cost = np.full((len(active), rows.size), _FORBIDDEN)
         for a, tr in enumerate(active):
             zp, has_rate = tr.predict(tt)
@@ -230,17 +233,35 @@ def continue_below_base(
                 continue
             zp, has_rate = tr.predict(t_all[i])
             gate = _gate(settings, dt_h, has_rate)
-            lo, hi = max(zp - gate, settings.continuation_floor_km), min(zp + gate, settings.base_km)
+            lo, hi = (
+                max(zp - gate, settings.continuation_floor_km),
+                min(zp + gate, settings.base_km),
+            )
             if hi <= lo:
                 break
-            clouds, n, thr = find_clouds(alt, res[i], noise[i], lo_km=lo, hi_km=hi,
-                                         false_alarm=settings.false_alarm_per_profile,
-                                         extent_sigma=settings.extent_sigma)
+            clouds, n, thr = find_clouds(
+                alt,
+                res[i],
+                noise[i],
+                lo_km=lo,
+                hi_km=hi,
+                false_alarm=settings.false_alarm_per_profile,
+                extent_sigma=settings.extent_sigma,
+            )
             if clouds:
                 c = min(clouds, key=lambda c: abs(c["altitude_km"] - zp))
-                new_rows.append({"time": times[i], "profile": int(i), "night": int(night[i]), **c,
-                                 "threshold_zscore": thr, "n_bins": n, "track_id": int(tid),
-                                 "continuation": True})
+                new_rows.append(
+                    {
+                        "time": times[i],
+                        "profile": int(i),
+                        "night": int(night[i]),
+                        **c,
+                        "threshold_zscore": thr,
+                        "n_bins": n,
+                        "track_id": int(tid),
+                        "continuation": True,
+                    }
+                )
                 tr.add(-1, t_all[i], c["altitude_km"])
             i += 1
     if new_rows:
@@ -272,8 +293,13 @@ def fit_descent(t_h, z_km, se_km) -> dict[str, float]:
     n = t.size
     if n < 2 or np.ptp(t) == 0:
         nan = float("nan")
-        return {"descent_rate_km_per_h": nan, "descent_rate_se_km_per_h": nan,
-                "intercept_km": float(z[0]) if n else nan, "chi2_red": nan, "n": n}
+        return {
+            "descent_rate_km_per_h": nan,
+            "descent_rate_se_km_per_h": nan,
+            "intercept_km": float(z[0]) if n else nan,
+            "chi2_red": nan,
+            "n": n,
+        }
     sw, swt, swz = w.sum(), (w * t).sum(), (w * z).sum()
     swtt, swtz = (w * t * t).sum(), (w * t * z).sum()
     det = sw * swtt - swt**2
@@ -282,8 +308,13 @@ def fit_descent(t_h, z_km, se_km) -> dict[str, float]:
     resid = z - intercept - slope * t
     chi2_red = float((w * resid**2).sum() / (n - 2)) if n > 2 else float("nan")
     var = sw / det * (max(1.0, chi2_red) if np.isfinite(chi2_red) else 1.0)
-    return {"descent_rate_km_per_h": float(-slope), "descent_rate_se_km_per_h": float(np.sqrt(var)),
-            "intercept_km": float(intercept), "chi2_red": chi2_red, "n": n}
+    return {
+        "descent_rate_km_per_h": float(-slope),
+        "descent_rate_se_km_per_h": float(np.sqrt(var)),
+        "intercept_km": float(intercept),
+        "chi2_red": chi2_red,
+        "n": n,
+    }
 
 
 def _crossing(t: np.ndarray, z: np.ndarray, level: float):
@@ -320,31 +351,49 @@ def summarise_tracks(det: pd.DataFrame, settings: TrackingSettings) -> pd.DataFr
         z = g["altitude_km"].to_numpy(float)
         fit = fit_descent(t, z, g["altitude_se_km"].to_numpy(float))
         cross = _crossing(t, z, settings.arrival_km)
-        arrival = (pd.Timestamp(int(round(cross * 3.6e12))) if cross is not None else pd.NaT)
-        rows.append({
-            "track_id": int(tid),
-            "night": int(g["night"].iloc[0]),
-            "n_detections": int(len(g)),
-            "n_continuation": int(g["continuation"].sum()) if "continuation" in g else 0,
-            "first_time": g["time"].iloc[0],
-            "last_time": g["time"].iloc[-1],
-            "first_altitude_km": float(z[0]),
-            "last_altitude_km": float(z[-1]),
-            "min_altitude_km": float(z.min()),
-            "max_altitude_km": float(z.max()),
-            "descent_rate_km_per_h": fit["descent_rate_km_per_h"],
-            "descent_rate_se_km_per_h": fit["descent_rate_se_km_per_h"],
-            "chi2_red": fit["chi2_red"],
-            "mean_peak_density_m3": float(g["peak_density_m3"].mean()),
-            "reaches_es": cross is not None,
-            "arrival_time": arrival,
-            "reaches_main_layer": bool(
-                z.min() <= settings.main_layer_km + settings.main_layer_halfwidth_km),
-        })
-    cols = ["track_id", "night", "n_detections", "n_continuation", "first_time", "last_time",
-            "first_altitude_km", "last_altitude_km", "min_altitude_km", "max_altitude_km",
-            "descent_rate_km_per_h", "descent_rate_se_km_per_h", "chi2_red",
-            "mean_peak_density_m3", "reaches_es", "arrival_time", "reaches_main_layer"]
+        arrival = pd.Timestamp(int(round(cross * 3.6e12))) if cross is not None else pd.NaT
+        rows.append(
+            {
+                "track_id": int(tid),
+                "night": int(g["night"].iloc[0]),
+                "n_detections": int(len(g)),
+                "n_continuation": int(g["continuation"].sum()) if "continuation" in g else 0,
+                "first_time": g["time"].iloc[0],
+                "last_time": g["time"].iloc[-1],
+                "first_altitude_km": float(z[0]),
+                "last_altitude_km": float(z[-1]),
+                "min_altitude_km": float(z.min()),
+                "max_altitude_km": float(z.max()),
+                "descent_rate_km_per_h": fit["descent_rate_km_per_h"],
+                "descent_rate_se_km_per_h": fit["descent_rate_se_km_per_h"],
+                "chi2_red": fit["chi2_red"],
+                "mean_peak_density_m3": float(g["peak_density_m3"].mean()),
+                "reaches_es": cross is not None,
+                "arrival_time": arrival,
+                "reaches_main_layer": bool(
+                    z.min() <= settings.main_layer_km + settings.main_layer_halfwidth_km
+                ),
+            }
+        )
+    cols = [
+        "track_id",
+        "night",
+        "n_detections",
+        "n_continuation",
+        "first_time",
+        "last_time",
+        "first_altitude_km",
+        "last_altitude_km",
+        "min_altitude_km",
+        "max_altitude_km",
+        "descent_rate_km_per_h",
+        "descent_rate_se_km_per_h",
+        "chi2_red",
+        "mean_peak_density_m3",
+        "reaches_es",
+        "arrival_time",
+        "reaches_main_layer",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 

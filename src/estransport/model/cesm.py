@@ -148,18 +148,6 @@ def check_variables(
     return first or {}
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def _decode_time(ds: xr.Dataset, path: str) -> xr.Dataset:
     """Replace the raw time by the midpoint of time_bnds, decoded with the file's calendar."""
     import cftime
@@ -412,4 +400,3 @@ def open_run(
     ds = open_history(files, [*variables, zvar], optional=optional, ps_fallback=ps_fallback)
     ds["z"] = altitude_from_history(ds)
     return files, ds
-

@@ -106,8 +106,13 @@ def summer_hemisphere(month: int) -> str:
 POLE_COS_MIN = 1e-5
 
 
-def meridional_divergence(phi_north: xr.DataArray, *, earth_radius: float = EARTH_RADIUS_M,
-                          lat: str = "lat", altitude: str | None = "altitude") -> xr.DataArray:
+def meridional_divergence(
+    phi_north: xr.DataArray,
+    *,
+    earth_radius: float = EARTH_RADIUS_M,
+    lat: str = "lat",
+    altitude: str | None = "altitude",
+) -> xr.DataArray:
     """Spherical divergence of a northward flux, (1/(r cos phi)) d(cos phi Phi)/d phi.
 
     Parameters
@@ -176,7 +181,9 @@ def level(da: xr.DataArray, level_km: float, *, altitude: str = "altitude") -> x
     """
     z = da[altitude].values
     if not z.min() <= level_km <= z.max():
-        raise ValueError(f"level {level_km} km lies outside the model altitudes {z.min()}-{z.max()} km")
+        raise ValueError(
+            f"level {level_km} km lies outside the model altitudes {z.min()}-{z.max()} km"
+        )
     out = da.interp({altitude: level_km}).drop_vars(altitude)
     out.attrs = {**da.attrs, "level_km": float(level_km)}
     return out
@@ -191,8 +198,9 @@ def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: np.ndarray) -
     return np.interp(q, cw, v)
 
 
-def field_range(values, weights=None, *, method: str,
-                percentiles: Sequence[float]) -> tuple[float, float]:
+def field_range(
+    values, weights=None, *, method: str, percentiles: Sequence[float]
+) -> tuple[float, float]:
     """Range of a field over a region (see the module notes for the definitions).
 
     Parameters
@@ -252,8 +260,9 @@ def _crossing(x0: float, x1: float, y0: float, y1: float, level_: float) -> floa
     return x0 + (level_ - y0) * (x1 - x0) / (y1 - y0)
 
 
-def convergence_band(conv: xr.DataArray, hemisphere: str, *, threshold: float,
-                     lat: str = "lat") -> dict[str, float]:
+def convergence_band(
+    conv: xr.DataArray, hemisphere: str, *, threshold: float, lat: str = "lat"
+) -> dict[str, float]:
     """Latitude band of strong convergence in one hemisphere (see the module notes).
 
     Parameters
@@ -302,12 +311,22 @@ def convergence_band(conv: xr.DataArray, hemisphere: str, *, threshold: float,
     # or the outermost grid latitude when the band reaches the end of the data
     lo = _crossing(x[i - 1], x[i], y[i - 1], y[i], lev) if i > 0 and np.isfinite(y[i - 1]) else x[i]
     last = x.size - 1
-    hi = _crossing(x[j], x[j + 1], y[j], y[j + 1], lev) if j < last and np.isfinite(y[j + 1]) else x[j]
-    return {"lat_low": float(max(lo, 0.0)), "lat_high": float(min(hi, 90.0)),
-            "lat_peak": float(x[k]), "peak": peak}
+    hi = (
+        _crossing(x[j], x[j + 1], y[j], y[j + 1], lev)
+        if j < last and np.isfinite(y[j + 1])
+        else x[j]
+    )
+    return {
+        "lat_low": float(max(lo, 0.0)),
+        "lat_high": float(min(hi, 90.0)),
+        "lat_peak": float(x[k]),
+        "peak": peak,
+    }
 
 
-def layer_mean(da: xr.DataArray, altitude_km: Sequence[float], *, altitude: str = "altitude") -> xr.DataArray:
+def layer_mean(
+    da: xr.DataArray, altitude_km: Sequence[float], *, altitude: str = "altitude"
+) -> xr.DataArray:
     """Mean over the model levels within an altitude range (both ends included).
 
     Parameters
@@ -335,8 +354,9 @@ def layer_mean(da: xr.DataArray, altitude_km: Sequence[float], *, altitude: str 
     return da.where(sel, drop=True).mean(altitude, keep_attrs=True)
 
 
-def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
-                    earth_radius: float = EARTH_RADIUS_M) -> xr.Dataset:
+def compute_fe_flux(
+    state: xr.Dataset, drift: xr.Dataset, *, level_km: float, earth_radius: float = EARTH_RADIUS_M
+) -> xr.Dataset:
     """Monthly Fe+ flux, its zonal mean, its level and the zonal-mean divergence.
 
     Parameters
@@ -376,14 +396,20 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
     monthly = monthly_mean(xr.Dataset({"n_fep": n, "flux_north": fn, "flux_up": fu})).compute()
     by_driver = None
     if "v_ion" in drift and "w_ion" in drift:
-        by_driver = monthly_mean(xr.Dataset({
-            "flux_north_zm_by_driver": (n * drift["v_ion"].astype("float64")).mean("lon"),
-            "flux_up_zm_by_driver": (n * drift["w_ion"].astype("float64")).mean("lon"),
-        })).compute()
+        by_driver = monthly_mean(
+            xr.Dataset(
+                {
+                    "flux_north_zm_by_driver": (n * drift["v_ion"].astype("float64")).mean("lon"),
+                    "flux_up_zm_by_driver": (n * drift["w_ion"].astype("float64")).mean("lon"),
+                }
+            )
+        ).compute()
     ds = monthly.transpose("month", "altitude", "lat", "lon")
     for k in ("n_fep", "flux_north", "flux_up"):
         ds[f"{k}_zm"] = ds[k].mean("lon")
-    ds["divergence_meridional_zm"] = meridional_divergence(ds["flux_north_zm"], earth_radius=earth_radius)
+    ds["divergence_meridional_zm"] = meridional_divergence(
+        ds["flux_north_zm"], earth_radius=earth_radius
+    )
     ds["divergence_vertical_zm"] = vertical_divergence(ds["flux_up_zm"])
     ds["convergence_zm"] = -(ds["divergence_meridional_zm"] + ds["divergence_vertical_zm"])
     if by_driver is not None:
@@ -392,11 +418,17 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
     ds["flux_north_level"] = level(ds["flux_north"], level_km)
     ds["flux_up_level"] = level(ds["flux_up"], level_km)
     ds["n_fep_level"] = level(ds["n_fep"], level_km)
-    src = ("Phi = n(Fe+) v_i with v_i the total steady ion drift of drift.nc "
-           "(neutral wind + E x B + Pedersen when the model has E); monthly mean of the product")
+    src = (
+        "Phi = n(Fe+) v_i with v_i the total steady ion drift of drift.nc "
+        "(neutral wind + E x B + Pedersen when the model has E); monthly mean of the product"
+    )
     attrs = {
         "n_fep": {"units": "m-3", "long_name": "monthly-mean Fe+ number density"},
-        "flux_north": {"units": FLUX_UNITS, "long_name": "northward Fe+ flux n(Fe+) v_i", "comment": src},
+        "flux_north": {
+            "units": FLUX_UNITS,
+            "long_name": "northward Fe+ flux n(Fe+) v_i",
+            "comment": src,
+        },
         "flux_up": {"units": FLUX_UNITS, "long_name": "upward Fe+ flux n(Fe+) w_i", "comment": src},
         "n_fep_zm": {"units": "m-3", "long_name": "zonal-mean Fe+ number density"},
         "flux_north_zm": {"units": FLUX_UNITS, "long_name": "zonal-mean northward Fe+ flux"},
@@ -415,18 +447,31 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
             "units": DIVERGENCE_UNITS,
             "long_name": "convergence of the zonal-mean Fe+ flux (minus the total divergence)",
         },
-        "flux_north_zm_by_driver": {"units": FLUX_UNITS,
-                                    "long_name": "zonal-mean northward Fe+ flux carried by each drift driver",
-                                    "comment": "parts add up to flux_north_zm"},
-        "flux_up_zm_by_driver": {"units": FLUX_UNITS,
-                                 "long_name": "zonal-mean upward Fe+ flux carried by each drift driver",
-                                 "comment": "parts add up to flux_up_zm"},
-        "flux_north_level": {"units": FLUX_UNITS, "long_name": f"northward Fe+ flux at {level_km:g} km",
-                             "level_km": float(level_km)},
-        "flux_up_level": {"units": FLUX_UNITS, "long_name": f"upward Fe+ flux at {level_km:g} km",
-                          "level_km": float(level_km)},
-        "n_fep_level": {"units": "m-3", "long_name": f"Fe+ number density at {level_km:g} km",
-                        "level_km": float(level_km)},
+        "flux_north_zm_by_driver": {
+            "units": FLUX_UNITS,
+            "long_name": "zonal-mean northward Fe+ flux carried by each drift driver",
+            "comment": "parts add up to flux_north_zm",
+        },
+        "flux_up_zm_by_driver": {
+            "units": FLUX_UNITS,
+            "long_name": "zonal-mean upward Fe+ flux carried by each drift driver",
+            "comment": "parts add up to flux_up_zm",
+        },
+        "flux_north_level": {
+            "units": FLUX_UNITS,
+            "long_name": f"northward Fe+ flux at {level_km:g} km",
+            "level_km": float(level_km),
+        },
+        "flux_up_level": {
+            "units": FLUX_UNITS,
+            "long_name": f"upward Fe+ flux at {level_km:g} km",
+            "level_km": float(level_km),
+        },
+        "n_fep_level": {
+            "units": "m-3",
+            "long_name": f"Fe+ number density at {level_km:g} km",
+            "level_km": float(level_km),
+        },
     }
     for k, a in attrs.items():
         if k in ds:
@@ -445,8 +490,9 @@ def compute_fe_flux(state: xr.Dataset, drift: xr.Dataset, *, level_km: float,
     return ds
 
 
-def flux_range_table(ds: xr.Dataset, *, method: str, percentiles: Sequence[float],
-                     area_weighted: bool) -> pd.DataFrame:
+def flux_range_table(
+    ds: xr.Dataset, *, method: str, percentiles: Sequence[float], area_weighted: bool
+) -> pd.DataFrame:
     """Range of the meridional flux at the map level, one row per month.
 
     Parameters
@@ -480,26 +526,36 @@ def flux_range_table(ds: xr.Dataset, *, method: str, percentiles: Sequence[float
         ok = np.isfinite(vals)
         wv = wts.values * ok
         mean = float(np.nansum(vals * wv) / wv.sum()) if wv.sum() > 0 else np.nan
-        label = "minmax" if method == "minmax" else (
-            f"p{percentiles[0]:g}-p{percentiles[1]:g}{' cos-lat weighted' if area_weighted else ''}")
-        rows.append({
-            "month": int(m),
-            "level_km": lvl,
-            "range_method": label,
-            "flux_north_low": lo,
-            "flux_north_high": hi,
-            "flux_north_min": float(np.nanmin(vals)),
-            "flux_north_max": float(np.nanmax(vals)),
-            "flux_north_mean": mean,
-            "max_abs": float(np.nanmax(np.abs(vals))),
-            "southward_area_fraction": float(((vals < 0) * wv).sum() / wv.sum()) if wv.sum() > 0 else np.nan,
-            "units": FLUX_UNITS,
-        })
+        label = (
+            "minmax"
+            if method == "minmax"
+            else (
+                f"p{percentiles[0]:g}-p{percentiles[1]:g}{' cos-lat weighted' if area_weighted else ''}"
+            )
+        )
+        rows.append(
+            {
+                "month": int(m),
+                "level_km": lvl,
+                "range_method": label,
+                "flux_north_low": lo,
+                "flux_north_high": hi,
+                "flux_north_min": float(np.nanmin(vals)),
+                "flux_north_max": float(np.nanmax(vals)),
+                "flux_north_mean": mean,
+                "max_abs": float(np.nanmax(np.abs(vals))),
+                "southward_area_fraction": float(((vals < 0) * wv).sum() / wv.sum())
+                if wv.sum() > 0
+                else np.nan,
+                "units": FLUX_UNITS,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float], *,
-                        component: str) -> xr.DataArray:
+def convergence_profile(
+    ds: xr.Dataset, month: int, altitude_km: Sequence[float], *, component: str
+) -> xr.DataArray:
     """Layer-mean zonal-mean flux convergence against latitude for one month.
 
     Parameters
@@ -527,6 +583,9 @@ def convergence_profile(ds: xr.Dataset, month: int, altitude_km: Sequence[float]
     else:
         raise ValueError(f"component must be meridional or total, not {component!r}")
     out = layer_mean(conv.sel(month=month), altitude_km)
-    out.attrs = {"units": DIVERGENCE_UNITS, "long_name": f"{component} Fe+ flux convergence, "
-                 f"mean over {altitude_km[0]:g}-{altitude_km[1]:g} km"}
+    out.attrs = {
+        "units": DIVERGENCE_UNITS,
+        "long_name": f"{component} Fe+ flux convergence, "
+        f"mean over {altitude_km[0]:g}-{altitude_km[1]:g} km",
+    }
     return out

@@ -40,9 +40,14 @@ def _months_present(da: xr.DataArray) -> list[int]:
     return sorted(set(np.asarray(da["time"].dt.month.values).astype(int).tolist()))
 
 
-def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
-                   altitude_km: Sequence[float],
-                   months: Sequence[int] | None = None) -> xr.Dataset:
+def residual_drift(
+    tem: xr.Dataset,
+    state: xr.Dataset,
+    drift: xr.Dataset,
+    *,
+    altitude_km: Sequence[float],
+    months: Sequence[int] | None = None,
+) -> xr.Dataset:
     """Monthly zonal-mean Fe+ drift driven by (U_bar, v*, w*) at the arrow altitudes.
 
     Parameters
@@ -94,18 +99,24 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
         r_m = r_f.isel(time=sel)
         r = r_m.mean([d for d in ("time", "lon") if d in r_m.dims])
         M = wind_drift_matrix(inc_f, dec_f, r_m)
-        Mbar = [[M[i][j].mean([d for d in ("time", "lon") if d in M[i][j].dims]) for j in range(3)]
-                for i in range(3)]
+        Mbar = [
+            [M[i][j].mean([d for d in ("time", "lon") if d in M[i][j].dims]) for j in range(3)]
+            for i in range(3)
+        ]
         v = monthly_zonal_mean(tem["v_star"], m).interp(altitude=z_state, lat=U["lat"])
         w = monthly_zonal_mean(tem["w_star"], m).interp(altitude=z_state, lat=U["lat"])
         # column j of M_bar times wind component j: the part driven by that component
-        parts = {d: tuple(Mbar[i][j] * wind for i in range(3))
-                 for j, (d, wind) in enumerate((("U", U), ("V", v), ("W", w)))}
+        parts = {
+            d: tuple(Mbar[i][j] * wind for i in range(3))
+            for j, (d, wind) in enumerate((("U", U), ("V", v), ("W", w)))
+        }
         drivers = list(parts)
-        month_ds = xr.Dataset({
-            f"{c}_ion_by_driver": xr.concat([parts[d][i] for d in drivers], dim="driver")
-            for i, c in enumerate(("u", "v", "w"))
-        }).assign_coords(driver=("driver", drivers))
+        month_ds = xr.Dataset(
+            {
+                f"{c}_ion_by_driver": xr.concat([parts[d][i] for d in drivers], dim="driver")
+                for i, c in enumerate(("u", "v", "w"))
+            }
+        ).assign_coords(driver=("driver", drivers))
         for c in ("u", "v", "w"):
             month_ds[f"{c}_ion"] = month_ds[f"{c}_ion_by_driver"].sum("driver")
         month_ds["U_bar"] = U
@@ -120,18 +131,30 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
     ds = ds.drop_vars([c for c in ds.coords if c not in ("driver", "month", "altitude", "lat")])
     names = {"u": "eastward", "v": "northward", "w": "upward"}
     for c, name in names.items():
-        ds[f"{c}_ion"].attrs = {"units": "m s-1",
-                                "long_name": f"{name} Fe+ drift driven by the zonal-mean residual circulation"}
-        ds[f"{c}_ion_by_driver"].attrs = {"units": "m s-1",
-                                          "long_name": f"{name} Fe+ drift by driver (U = U_bar, V = v*, W = w*)"}
+        ds[f"{c}_ion"].attrs = {
+            "units": "m s-1",
+            "long_name": f"{name} Fe+ drift driven by the zonal-mean residual circulation",
+        }
+        ds[f"{c}_ion_by_driver"].attrs = {
+            "units": "m s-1",
+            "long_name": f"{name} Fe+ drift by driver (U = U_bar, V = v*, W = w*)",
+        }
     ds["U_bar"].attrs = {"units": "m s-1", "long_name": "monthly zonal-mean zonal wind"}
     ds["v_star"].attrs = {"units": "m s-1", "long_name": "TEM residual meridional velocity v*"}
     ds["w_star"].attrs = {"units": "m s-1", "long_name": "TEM residual vertical velocity w*"}
     ds["r_i"].attrs = {"units": "1", "long_name": "monthly zonal-mean nu_in / omega_i of Fe+"}
-    ds["inclination"].attrs = {"units": "degree", "long_name": "zonal-mean IGRF-14 inclination (positive down)"}
-    ds["declination"].attrs = {"units": "degree", "long_name": "zonal-mean IGRF-14 declination (positive east)"}
-    ds["driver"].attrs = {"long_name": "wind component driving this part",
-                          "comment": "U: zonal-mean U; V: residual v*; W: residual w*. Parts add up."}
+    ds["inclination"].attrs = {
+        "units": "degree",
+        "long_name": "zonal-mean IGRF-14 inclination (positive down)",
+    }
+    ds["declination"].attrs = {
+        "units": "degree",
+        "long_name": "zonal-mean IGRF-14 declination (positive east)",
+    }
+    ds["driver"].attrs = {
+        "long_name": "wind component driving this part",
+        "comment": "U: zonal-mean U; V: residual v*; W: residual w*. Parts add up.",
+    }
     ds["month"].attrs = {"long_name": "calendar month", "units": "1"}
     for c in ("altitude", "lat"):
         ds[c].attrs = dict(state[c].attrs)
@@ -139,6 +162,6 @@ def residual_drift(tem: xr.Dataset, state: xr.Dataset, drift: xr.Dataset, *,
         "title": "Fe+ drift driven by the zonal-mean residual circulation (paper Fig. 3 arrows)",
         "altitude_range_km": f"{lo:g}-{hi:g}",
         "method": "A3-A5 wind-to-drift matrix M(I, D, r_i) averaged over longitude and the month's "
-                  "times, applied to zonal-mean U, v*, w*; E = 0",
+        "times, applied to zonal-mean U, v*, w*; E = 0",
     }
     return ds

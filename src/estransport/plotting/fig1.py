@@ -231,4 +231,3 @@ def plot_fig1(
     add_arrow_key(q, scale, 0.80, 0.955, coordinates="figure", gap=0.085)
     save_figure(fig, png_path, extra_paths, dpi=dpi)
     log.info("wrote %s", png_path)
-

@@ -59,9 +59,15 @@ def geomagnetic_levels_text(levels: Sequence[float]) -> str:
     return " and ".join(parts) if parts else "none"
 
 
-def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
-                geomagnetic_latitudes: Sequence[float], coastline_shapefile: str | None,
-                years: Sequence[int]):
+def draw_fig2ab(
+    ds: xr.Dataset,
+    *,
+    panel: str,
+    s4max_limits: Sequence[float],
+    geomagnetic_latitudes: Sequence[float],
+    coastline_shapefile: str | None,
+    years: Sequence[int],
+):
     """Draw one panel of Fig. 2a,b from a loaded seasonal map and return the figure.
 
     Parameters
@@ -102,8 +108,7 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
 
     season = str(ds.season.values[0])
     if FIG2_PANEL_SEASON.get(panel) != season:
-        raise ValueError(f"Fig. 2{panel} is the {FIG2_PANEL_SEASON.get(panel)} map, "
-                         f"not {season}")
+        raise ValueError(f"Fig. 2{panel} is the {FIG2_PANEL_SEASON.get(panel)} map, not {season}")
     apply_style()
     mean = ds["s4max_mean"].isel(season=0)
     count = ds["count"].isel(season=0)
@@ -113,16 +118,35 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
     ax = global_map_axes(fig)
     lon_edges = np.append(ds["lon_bnds"].values[:, 0], ds["lon_bnds"].values[-1, 1])
     lat_edges = np.append(ds["lat_bnds"].values[:, 0], ds["lat_bnds"].values[-1, 1])
-    mesh = ax.pcolormesh(lon_edges, lat_edges, mean.values, cmap="turbo", vmin=vmin, vmax=vmax,
-                         transform=ccrs.PlateCarree(), rasterized=True, zorder=1)
+    mesh = ax.pcolormesh(
+        lon_edges,
+        lat_edges,
+        mean.values,
+        cmap="turbo",
+        vmin=vmin,
+        vmax=vmax,
+        transform=ccrs.PlateCarree(),
+        rasterized=True,
+        zorder=1,
+    )
     add_coastlines(ax, coastline_shapefile, edgecolor="black", linewidth=0.5)
     if "covered" in ds:
         # Latitudes no pooled mission observes: hatched grey, "not observed", distinct
         # from a blank cell (too few events) inside the coverage.
         uncovered = np.where(ds["covered"].values[:, None] == 0, 1.0, np.nan)
-        ax.pcolor(lon_edges, lat_edges, np.broadcast_to(uncovered, mean.shape), cmap="Greys",
-                  vmin=0.0, vmax=4.0, hatch="///", edgecolor="0.55", linewidth=0.0,
-                  transform=ccrs.PlateCarree(), zorder=2)
+        ax.pcolor(
+            lon_edges,
+            lat_edges,
+            np.broadcast_to(uncovered, mean.shape),
+            cmap="Greys",
+            vmin=0.0,
+            vmax=4.0,
+            hatch="///",
+            edgecolor="0.55",
+            linewidth=0.0,
+            transform=ccrs.PlateCarree(),
+            zorder=2,
+        )
 
     # Geomagnetic latitude contours (centred dipole, IGRF-14, middle year of the period).
     glon, glat = np.meshgrid(np.linspace(-180, 180, 361), np.linspace(-90, 90, 181))
@@ -132,25 +156,54 @@ def draw_fig2ab(ds: xr.Dataset, *, panel: str, s4max_limits: Sequence[float],
     nonzero = [lv for lv in levels if lv != 0]
     if nonzero:
         # linestyles given explicitly: matplotlib dashes negative levels by default.
-        cs = ax.contour(glon, glat, mlat, levels=nonzero, colors="white", linewidths=0.8,
-                        linestyles="solid", transform=ccrs.PlateCarree(), zorder=4)
+        cs = ax.contour(
+            glon,
+            glat,
+            mlat,
+            levels=nonzero,
+            colors="white",
+            linewidths=0.8,
+            linestyles="solid",
+            transform=ccrs.PlateCarree(),
+            zorder=4,
+        )
         ax.clabel(cs, fmt=lambda v: f"{v:+.0f}°", fontsize=6, inline=True, colors="white")
     if 0 in levels:
-        ax.contour(glon, glat, mlat, levels=[0], colors="white", linewidths=1.0, linestyles="--",
-                   transform=ccrs.PlateCarree(), zorder=4)
+        ax.contour(
+            glon,
+            glat,
+            mlat,
+            levels=[0],
+            colors="white",
+            linewidths=1.0,
+            linestyles="--",
+            transform=ccrs.PlateCarree(),
+            zorder=4,
+        )
 
     yr = _years_text(years)
     missions = ds.attrs.get("missions")
     who = f", {' + '.join(_MISSION_LABELS.get(m, m) for m in missions.split())}" if missions else ""
     ax.set_title(f"({panel}) Mean S4max, {season} {yr}{who}", loc="left")
-    ax.text(0.99, 0.02, f"N = {int(count.sum()):,} events", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=6, color="white", zorder=5)
+    ax.text(
+        0.99,
+        0.02,
+        f"N = {int(count.sum()):,} events",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="white",
+        zorder=5,
+    )
     cbar = fig.colorbar(mesh, ax=ax, orientation="vertical", shrink=0.85, pad=0.02, extend="max")
     lo, hi = ds.attrs.get("es_altitude_min_km"), ds.attrs.get("es_altitude_max_km")
     es = f"Es heights, {lo:g}–{hi:g} km" if lo is not None and hi is not None else "Es heights"
     cbar.set_label(f"S4max ({es})")
-    note = (f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
-            f"centred dipole IGRF-14 {epoch.year}.")
+    note = (
+        f"White lines: geomagnetic latitude {geomagnetic_levels_text(levels)}, "
+        f"centred dipole IGRF-14 {epoch.year}."
+    )
     if "covered" in ds and (ds["covered"].values == 0).any():
         coverage = _coverage_text(ds.attrs.get("coverage", "outside the coverage"))
         note += f" Hatched: not observed ({coverage})."
@@ -170,10 +223,18 @@ def _coverage_text(coverage: str) -> str:
     return _LAT_RANGE.sub(lambda m: f"{_lat(float(m[1]))}–{_lat(float(m[2]))}", coverage)
 
 
-def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
-                extra_paths: Sequence[str | os.PathLike] = (), *, panel: str,
-                s4max_limits: Sequence[float], geomagnetic_latitudes: Sequence[float],
-                coastline_shapefile: str | None, dpi: int, years: Sequence[int]) -> None:
+def plot_fig2ab(
+    maps_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    panel: str,
+    s4max_limits: Sequence[float],
+    geomagnetic_latitudes: Sequence[float],
+    coastline_shapefile: str | None,
+    dpi: int,
+    years: Sequence[int],
+) -> None:
     """Draw one panel of Fig. 2a,b from a seasonal map file and save it.
 
     Parameters
@@ -191,7 +252,12 @@ def plot_fig2ab(maps_path: str | os.PathLike, png_path: str | os.PathLike,
     """
     with open_dataset(maps_path) as ds:  # names the file if it is truncated or corrupt
         ds = ds.load()
-    fig = draw_fig2ab(ds, panel=panel, s4max_limits=s4max_limits,
-                      geomagnetic_latitudes=geomagnetic_latitudes,
-                      coastline_shapefile=coastline_shapefile, years=years)
+    fig = draw_fig2ab(
+        ds,
+        panel=panel,
+        s4max_limits=s4max_limits,
+        geomagnetic_latitudes=geomagnetic_latitudes,
+        coastline_shapefile=coastline_shapefile,
+        years=years,
+    )
     save_figure(fig, png_path, extra_paths, dpi=dpi)

@@ -170,4 +170,3 @@ def plot_fig2cd(
     add_arrow_key(q, scale, 0.58, 0.86, coordinates="figure", gap=0.14)
     save_figure(fig, png_path, extra_paths, dpi=dpi)
     log.info("wrote %s", png_path)
-

@@ -55,8 +55,13 @@ def _edges(centres: np.ndarray) -> np.ndarray:
     return np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
 
 
-def arrow_subset(drift: xr.Dataset, *, drivers: Sequence[str] | None = None, lat_stride: int = 1,
-                 altitude_stride_km: float = 4.0) -> xr.Dataset:
+def arrow_subset(
+    drift: xr.Dataset,
+    *,
+    drivers: Sequence[str] | None = None,
+    lat_stride: int = 1,
+    altitude_stride_km: float = 4.0,
+) -> xr.Dataset:
     """The arrows drawn: the sum of ``drivers``, every ``lat_stride``-th latitude, every ``altitude_stride_km``.
 
     Parameters
@@ -82,20 +87,36 @@ def arrow_subset(drift: xr.Dataset, *, drivers: Sequence[str] | None = None, lat
         missing = sorted(set(drivers) - set(np.asarray(drift["driver"].values).tolist()))
         if missing:
             raise ValueError(f"drift drivers {missing} are not in the residual-drift file")
-        sub = xr.Dataset({c: drift[f"{c}_by_driver"].sel(driver=list(drivers)).sum("driver")
-                          for c in ("v_ion", "w_ion")})
+        sub = xr.Dataset(
+            {
+                c: drift[f"{c}_by_driver"].sel(driver=list(drivers)).sum("driver")
+                for c in ("v_ion", "w_ion")
+            }
+        )
     alts = sub["altitude"].values
     pick = alts[np.mod(alts - alts[0] + 1e-6, altitude_stride_km) < 1e-3]
     return sub.sel(altitude=pick).isel(lat=slice(None, None, max(1, int(lat_stride))))
 
 
-def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
-              png_path: str | os.PathLike, extra_paths: Sequence[str | os.PathLike] = (), *,
-              drivers: Sequence[str] | None, ratio: float, lat_stride: int,
-              altitude_stride_km: float, ref_speed: float | None,
-              s4max_limits: Sequence[float] | None, cmap: str, ncols: int,
-              max_length_spacings: float, dpi: int, inch_per_ms: float | None = None,
-              scale_percentile: float = 95.0) -> dict[str, list[int]]:
+def plot_fig3(
+    monthly_path: str | os.PathLike,
+    drift_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    drivers: Sequence[str] | None,
+    ratio: float,
+    lat_stride: int,
+    altitude_stride_km: float,
+    ref_speed: float | None,
+    s4max_limits: Sequence[float] | None,
+    cmap: str,
+    ncols: int,
+    max_length_spacings: float,
+    dpi: int,
+    inch_per_ms: float | None = None,
+    scale_percentile: float = 95.0,
+) -> dict[str, list[int]]:
     """Draw Fig. 3 from ``monthly_lat_alt.nc`` and ``residual_drift_monthly.nc``.
 
     Parameters
@@ -162,8 +183,9 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     ratio_all = clim["column_density_ratio"].values
     rmax = float(np.nanmax(ratio_all)) if np.isfinite(ratio_all).any() else 2.0
     rtop = max(2.0, np.ceil(rmax * 1.1))
-    arrows = arrow_subset(drift, drivers=drivers, lat_stride=lat_stride,
-                          altitude_stride_km=altitude_stride_km)
+    arrows = arrow_subset(
+        drift, drivers=drivers, lat_stride=lat_stride, altitude_stride_km=altitude_stride_km
+    )
 
     ncols = int(ncols)
     nrows = int(np.ceil(12 / ncols))
@@ -186,9 +208,15 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     lat_a = arrows["lat"].values
     dlat = float(np.median(np.diff(lat_a))) if lat_a.size > 1 else 10.0
     scale = resolve_scale(
-        ArrowScale(ratio=ratio, ref_speed=ref_speed, inch_per_ms=inch_per_ms,
-                   max_length_spacings=max_length_spacings, percentile=scale_percentile),
-        arrows["v_ion"].values, arrows["w_ion"].values,
+        ArrowScale(
+            ratio=ratio,
+            ref_speed=ref_speed,
+            inch_per_ms=inch_per_ms,
+            max_length_spacings=max_length_spacings,
+            percentile=scale_percentile,
+        ),
+        arrows["v_ion"].values,
+        arrows["w_ion"].values,
         arrow_spacing_inches(axes[0], dlat, altitude_stride_km),
     )
     mesh = q = None
@@ -197,8 +225,17 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
     for k, ax in enumerate(axes):
         month = k + 1
         data = s4.sel(month=month).values
-        mesh = ax.pcolormesh(lat_e, alt_e, np.ma.masked_invalid(data), cmap=cmap, vmin=vmin, vmax=vmax,
-                             shading="flat", rasterized=True, zorder=1)
+        mesh = ax.pcolormesh(
+            lat_e,
+            alt_e,
+            np.ma.masked_invalid(data),
+            cmap=cmap,
+            vmin=vmin,
+            vmax=vmax,
+            shading="flat",
+            rasterized=True,
+            zorder=1,
+        )
         drawn["panels"].append(month)
         ax.set_xticks(range(-90, 91, 30))
         ax.set_yticks(range(int(np.ceil(alt_lim[0] / 10) * 10), int(alt_lim[1]) + 1, 10))
@@ -214,12 +251,28 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
         ax.tick_params(right=False)
         n_ev = int(clim["count"].sel(month=month).sum())
         ax.set_title(f"{calendar.month_abbr[month]}", loc="left", fontsize=7.5, pad=2)
-        ax.text(1.0, 1.015, f"N = {n_ev:,}", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=5.5, color="0.3")
+        ax.text(
+            1.0,
+            1.015,
+            f"N = {n_ev:,}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=5.5,
+            color="0.3",
+        )
         if month in months_with_drift:
             a = arrows.sel(month=month)
-            q = quiver_latitude_height(ax, a["lat"].values, a["altitude"].values, a["v_ion"].values,
-                                       a["w_ion"].values, scale=scale, width=0.007, zorder=4)
+            q = quiver_latitude_height(
+                ax,
+                a["lat"].values,
+                a["altitude"].values,
+                a["v_ion"].values,
+                a["w_ion"].values,
+                scale=scale,
+                width=0.007,
+                zorder=4,
+            )
             q.set_facecolor(ARROW_COLOR)
             q.set_edgecolor("0.15")
             q.set_linewidth(0.15)
@@ -227,8 +280,13 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
         else:
             ax.text(0.5, 0.9, "no model month", transform=ax.transAxes, ha="center", fontsize=6)
         ax2 = ax.twinx()
-        ax2.plot(clim["lat"].values, clim["column_density_ratio"].sel(month=month).values,
-                 color=RATIO_COLOR, lw=1.3, zorder=5)
+        ax2.plot(
+            clim["lat"].values,
+            clim["column_density_ratio"].sel(month=month).values,
+            color=RATIO_COLOR,
+            lw=1.3,
+            zorder=5,
+        )
         ax2.axhline(1.0, color=RATIO_COLOR, lw=0.6, ls=":", zorder=5)
         ax2.set_ylim(0, rtop)
         ax2.set_xlim(-90, 90)
@@ -237,25 +295,50 @@ def plot_fig3(monthly_path: str | os.PathLike, drift_path: str | os.PathLike,
             ax2.set_ylabel("column-density ratio", color=RATIO_COLOR, fontsize=6.5, labelpad=2)
         else:
             ax2.set_yticklabels([])
-    cax = fig.add_axes((left / fig_w, 0.30 / fig_h, (ncols * panel_w + (ncols - 1) * gap_x) * 0.55 / fig_w,
-                        0.09 / fig_h))
+    cax = fig.add_axes(
+        (
+            left / fig_w,
+            0.30 / fig_h,
+            (ncols * panel_w + (ncols - 1) * gap_x) * 0.55 / fig_w,
+            0.09 / fig_h,
+        )
+    )
     cb = fig.colorbar(mesh, cax=cax, orientation="horizontal", extend="max")
     cb.set_label("zonal-mean S4max (Es heights)", fontsize=7)
     cb.ax.tick_params(labelsize=6)
     years = clim.attrs.get("years", "")
-    fig.text(left / fig_w, 1 - 0.12 / fig_h,
-             f"Monthly zonal-mean S4max{(' ' + str(years)) if years else ''}, column-density ratio (green) "
-             "and residual-circulation Fe+ drift (yellow)", fontsize=8, va="top")
-    parts = "total drift" if drivers is None else "drift driven by " + ", ".join(
-        {"U": "U", "V": "v*", "W": "w*"}.get(d, d) for d in drivers)
-    fig.text(left / fig_w, 1 - 0.33 / fig_h,
-             f"arrows: {parts}, at {float(drift['altitude'].min()):g}–{float(drift['altitude'].max()):g} km "
-             f"(none below, as in the paper); 1 m/s vertical drawn as long as {scale.ratio:g} m/s meridional; "
-             "dotted green: ratio 1 (global mean)", fontsize=6, va="top", color="0.25")
+    fig.text(
+        left / fig_w,
+        1 - 0.12 / fig_h,
+        f"Monthly zonal-mean S4max{(' ' + str(years)) if years else ''}, column-density ratio (green) "
+        "and residual-circulation Fe+ drift (yellow)",
+        fontsize=8,
+        va="top",
+    )
+    parts = (
+        "total drift"
+        if drivers is None
+        else "drift driven by "
+        + ", ".join({"U": "U", "V": "v*", "W": "w*"}.get(d, d) for d in drivers)
+    )
+    fig.text(
+        left / fig_w,
+        1 - 0.33 / fig_h,
+        f"arrows: {parts}, at {float(drift['altitude'].min()):g}–{float(drift['altitude'].max()):g} km "
+        f"(none below, as in the paper); 1 m/s vertical drawn as long as {scale.ratio:g} m/s meridional; "
+        "dotted green: ratio 1 (global mean)",
+        fontsize=6,
+        va="top",
+        color="0.25",
+    )
     if q is not None:
         kx = (left + (ncols * panel_w + (ncols - 1) * gap_x) * 0.72) / fig_w
         add_arrow_key(q, scale, kx, 0.36 / fig_h, coordinates="figure", gap=0.9 / fig_w)
     save_figure(fig, png_path, extra_paths, dpi=dpi)
-    log.info("wrote %s: %d monthly panels, drift arrows in months %s", png_path, len(drawn["panels"]),
-             drawn["arrows"])
+    log.info(
+        "wrote %s: %d monthly panels, drift arrows in months %s",
+        png_path,
+        len(drawn["panels"]),
+        drawn["arrows"],
+    )
     return drawn

@@ -60,16 +60,46 @@ def _flux_key(quiver, scale: ArrowScale, ref: float, x: float, y: float, gap: fl
     length = ref * scale.inch_per_ms
     ax = quiver.axes
     font = {"size": 6}
-    ax.quiverkey(quiver, x, y, length, f"{_sci(ref)} m⁻² s⁻¹ merid.", angle=0, coordinates="figure",
-                 labelpos="S", color="black", fontproperties=font)
-    ax.quiverkey(quiver, x + gap, y, length, f"{_sci(ref / scale.ratio)} m⁻² s⁻¹ vert.", angle=90,
-                 coordinates="figure", labelpos="E", color="black", fontproperties=font)
+    ax.quiverkey(
+        quiver,
+        x,
+        y,
+        length,
+        f"{_sci(ref)} m⁻² s⁻¹ merid.",
+        angle=0,
+        coordinates="figure",
+        labelpos="S",
+        color="black",
+        fontproperties=font,
+    )
+    ax.quiverkey(
+        quiver,
+        x + gap,
+        y,
+        length,
+        f"{_sci(ref / scale.ratio)} m⁻² s⁻¹ vert.",
+        angle=90,
+        coordinates="figure",
+        labelpos="E",
+        color="black",
+        fontproperties=font,
+    )
 
 
-def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
-              png_path: str | os.PathLike, extra_paths: Sequence[str | os.PathLike] = (), *,
-              months: Sequence[int], altitude_km: Sequence[float], ratio: float, lat_stride: int,
-              altitude_stride_km: float, coastline_shapefile: str | None, dpi: int) -> list[int]:
+def plot_fig4(
+    flux_path: str | os.PathLike,
+    ranges_path: str | os.PathLike,
+    png_path: str | os.PathLike,
+    extra_paths: Sequence[str | os.PathLike] = (),
+    *,
+    months: Sequence[int],
+    altitude_km: Sequence[float],
+    ratio: float,
+    lat_stride: int,
+    altitude_stride_km: float,
+    coastline_shapefile: str | None,
+    dpi: int,
+) -> list[int]:
     """Draw Fig. 4 from ``fe_flux.nc`` and ``flux_106km_range.csv``.
 
     Parameters
@@ -127,7 +157,9 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
     if missing:
         raise ValueError(f"months {missing} are not in {ranges_path}")
     if not np.allclose(ranges["level_km"], level_km):
-        raise ValueError(f"{ranges_path} is not the range table of the {level_km:g} km level of {flux_path}")
+        raise ValueError(
+            f"{ranges_path} is not the range table of the {level_km:g} km level of {flux_path}"
+        )
     lo, hi = float(altitude_km[0]), float(altitude_km[1])
     sec = ds.sel(altitude=slice(lo, hi))
     nrow = len(months)
@@ -139,8 +171,12 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
     for i in range(nrow):
         y0 = fig_h - top - (i + 1) * row_h + 0.32
         sec_axes.append(fig.add_axes((0.55 / fig_w, y0 / fig_h, 2.35 / fig_w, 1.7 / fig_h)))
-        map_axes.append(fig.add_axes((3.3 / fig_w, (y0 - 0.05) / fig_h, 3.45 / fig_w, 1.8 / fig_h),
-                                     projection=ccrs.PlateCarree()))
+        map_axes.append(
+            fig.add_axes(
+                (3.3 / fig_w, (y0 - 0.05) / fig_h, 3.45 / fig_w, 1.8 / fig_h),
+                projection=ccrs.PlateCarree(),
+            )
+        )
     for ax in sec_axes:
         ax.set_xlim(-90, 90)
         ax.set_ylim(lo, hi)
@@ -149,10 +185,12 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
     lat_pick = sec["lat"].values[:: max(1, int(lat_stride))]
     vec = sec.sel(altitude=pick, lat=lat_pick)
     dlat = float(np.median(np.diff(lat_pick))) if lat_pick.size > 1 else 10.0
-    scale = resolve_scale(ArrowScale(ratio=ratio, ref_speed=1.0),
-                          vec["flux_north_zm"].sel(month=list(months)).values,
-                          vec["flux_up_zm"].sel(month=list(months)).values,
-                          arrow_spacing_inches(sec_axes[0], dlat, altitude_stride_km))
+    scale = resolve_scale(
+        ArrowScale(ratio=ratio, ref_speed=1.0),
+        vec["flux_north_zm"].sel(month=list(months)).values,
+        vec["flux_up_zm"].sel(month=list(months)).values,
+        arrow_spacing_inches(sec_axes[0], dlat, altitude_stride_km),
+    )
     ref = nice_number(scale.key_length_in / scale.inch_per_ms)
     levels = np.linspace(-1, 1, 21)
     letters = "abcdefghijklmnop"
@@ -161,15 +199,38 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
         ax = sec_axes[i]
         f = sec["flux_north_zm"].sel(month=month)
         fmax = float(np.nanmax(np.abs(f.values))) or 1.0
-        cf = ax.contourf(f["lat"], f["altitude"], f.values / fmax, levels=levels, cmap="RdBu_r",
-                         extend="neither", zorder=1)
+        cf = ax.contourf(
+            f["lat"],
+            f["altitude"],
+            f.values / fmax,
+            levels=levels,
+            cmap="RdBu_r",
+            extend="neither",
+            zorder=1,
+        )
         ax.axhline(level_km, color=LEVEL_COLOR, lw=1.2, zorder=4)
-        ax.text(-88, level_km + 0.6, f"{level_km:g} km", color=LEVEL_COLOR, ha="left", va="bottom",
-                fontsize=6, zorder=5,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.8})
+        ax.text(
+            -88,
+            level_km + 0.6,
+            f"{level_km:g} km",
+            color=LEVEL_COLOR,
+            ha="left",
+            va="bottom",
+            fontsize=6,
+            zorder=5,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.8},
+        )
         v = vec.sel(month=month)
-        q = quiver_latitude_height(ax, v["lat"].values, v["altitude"].values, v["flux_north_zm"].values,
-                                   v["flux_up_zm"].values, scale=scale, width=0.005, zorder=3)
+        q = quiver_latitude_height(
+            ax,
+            v["lat"].values,
+            v["altitude"].values,
+            v["flux_north_zm"].values,
+            v["flux_up_zm"].values,
+            scale=scale,
+            width=0.005,
+            zorder=3,
+        )
         q.set_facecolor("black")
         ax.set_xticks(range(-90, 91, 30))
         ax.set_ylabel("Altitude (km)")
@@ -179,8 +240,15 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
             ax.set_xticklabels([])
         name = calendar.month_name[month]
         ax.set_title(f"({letters[2 * i]}) {name}, zonal mean", loc="left", fontsize=7.5, pad=3)
-        ax.text(0.02, 0.03, f"max |Φ| {_sci(fmax)} m⁻² s⁻¹", transform=ax.transAxes, fontsize=5.5,
-                zorder=6, bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1})
+        ax.text(
+            0.02,
+            0.03,
+            f"max |Φ| {_sci(fmax)} m⁻² s⁻¹",
+            transform=ax.transAxes,
+            fontsize=5.5,
+            zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1},
+        )
 
         mp = map_axes[i]
         mp.set_global()
@@ -190,32 +258,67 @@ def plot_fig4(flux_path: str | os.PathLike, ranges_path: str | os.PathLike,
         lat = m["lat"].values
         lon_c = np.append(lon, lon[0] + 360.0)  # close the periodic seam
         data = np.concatenate([m.values, m.values[:, :1]], axis=1) / mmax
-        mp.pcolormesh(lon_c, lat, data, cmap="RdBu_r", vmin=-1, vmax=1, shading="nearest",
-                      transform=ccrs.PlateCarree(), rasterized=True, zorder=1)
+        mp.pcolormesh(
+            lon_c,
+            lat,
+            data,
+            cmap="RdBu_r",
+            vmin=-1,
+            vmax=1,
+            shading="nearest",
+            transform=ccrs.PlateCarree(),
+            rasterized=True,
+            zorder=1,
+        )
         add_coastlines(mp, coastline_shapefile, edgecolor="black", linewidth=0.4)
-        gl = mp.gridlines(crs=ccrs.PlateCarree(), draw_labels=True, xlocs=range(-180, 181, 60),
-                          ylocs=range(-90, 91, 30), linewidth=0.3, color="0.5", linestyle=":")
+        gl = mp.gridlines(
+            crs=ccrs.PlateCarree(),
+            draw_labels=True,
+            xlocs=range(-180, 181, 60),
+            ylocs=range(-90, 91, 30),
+            linewidth=0.3,
+            color="0.5",
+            linestyle=":",
+        )
         gl.top_labels = gl.right_labels = False
         if i != nrow - 1:
             gl.bottom_labels = False
         gl.xlabel_style = gl.ylabel_style = {"size": 6}
         r = ranges.loc[month]
-        mp.set_title(f"({letters[2 * i + 1]}) {name}, {level_km:g} km", loc="left", fontsize=7.5, pad=3)
-        mp.text(0.01, 0.02, f"{r['range_method']}: {_sci(r['flux_north_low'])} to "
-                f"{_sci(r['flux_north_high'])} m⁻² s⁻¹; max |Φ| {_sci(r['max_abs'])}",
-                transform=mp.transAxes, fontsize=5.5, zorder=6,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+        mp.set_title(
+            f"({letters[2 * i + 1]}) {name}, {level_km:g} km", loc="left", fontsize=7.5, pad=3
+        )
+        mp.text(
+            0.01,
+            0.02,
+            f"{r['range_method']}: {_sci(r['flux_north_low'])} to "
+            f"{_sci(r['flux_north_high'])} m⁻² s⁻¹; max |Φ| {_sci(r['max_abs'])}",
+            transform=mp.transAxes,
+            fontsize=5.5,
+            zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        )
     cax = fig.add_axes((0.55 / fig_w, 0.32 / fig_h, 2.35 / fig_w, 0.09 / fig_h))
     cb = fig.colorbar(cf, cax=cax, orientation="horizontal", ticks=[-1, -0.5, 0, 0.5, 1])
     cb.set_label("normalised meridional Fe⁺ flux (−1 south … +1 north)", fontsize=6.5)
     cb.ax.tick_params(labelsize=6)
-    fig.text(0.55 / fig_w, 1 - 0.1 / fig_h,
-             "Fe⁺ meridional flux n(Fe⁺) v_i ("
-             + ("neutral wind + E×B + Coulomb-force drift)" if with_e else "neutral-wind drift, no E)"),
-             fontsize=8, va="top")
-    fig.text(0.55 / fig_w, 1 - 0.3 / fig_h,
-             f"colour: flux / max |flux| of each panel; vectors (Φ_north, Φ_up), vertical ×{scale.ratio:g}; "
-             f"red line: {level_km:g} km", fontsize=6, va="top", color="0.25")
+    fig.text(
+        0.55 / fig_w,
+        1 - 0.1 / fig_h,
+        "Fe⁺ meridional flux n(Fe⁺) v_i ("
+        + ("neutral wind + E×B + Coulomb-force drift)" if with_e else "neutral-wind drift, no E)"),
+        fontsize=8,
+        va="top",
+    )
+    fig.text(
+        0.55 / fig_w,
+        1 - 0.3 / fig_h,
+        f"colour: flux / max |flux| of each panel; vectors (Φ_north, Φ_up), vertical ×{scale.ratio:g}; "
+        f"red line: {level_km:g} km",
+        fontsize=6,
+        va="top",
+        color="0.25",
+    )
     if q is not None:
         _flux_key(q, scale, ref, 3.9 / fig_w, 0.42 / fig_h, 1.45 / fig_w)
     save_figure(fig, png_path, extra_paths, dpi=dpi)

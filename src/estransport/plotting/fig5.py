@@ -91,8 +91,9 @@ def plot_fig5(
     southern = any(s.lat < 0 for s in stations)
 
     fig = plt.figure(figsize=(FULL_WIDTH_IN, 2.9 + 1.7 * len(chains)))
-    gs = fig.add_gridspec(1 + len(chains), 1, height_ratios=[2.6] + [1.5] * len(chains),
-                          hspace=0.35)
+    gs = fig.add_gridspec(
+        1 + len(chains), 1, height_ratios=[2.6] + [1.5] * len(chains), hspace=0.35
+    )
     ax_map = fig.add_subplot(gs[0], projection=ccrs.PlateCarree())
     lon0, lon1, lat0, lat1 = MAP_EXTENT
     lon0 = min(lon0, min(s.lon for s in stations) - 5)
@@ -101,15 +102,37 @@ def plot_fig5(
     lat1 = max(lat1, max(s.lat for s in stations) + 5)
     ax_map.set_extent([lon0, lon1, lat0, lat1], crs=ccrs.PlateCarree())
     add_coastlines(ax_map, coastline_shapefile)
-    gl = ax_map.gridlines(crs=ccrs.PlateCarree(), draw_labels=True, linewidth=0.3,
-                          color="0.6", linestyle=":", xlocs=range(-180, 181, 30),
-                          ylocs=range(-90, 91, 15))
+    gl = ax_map.gridlines(
+        crs=ccrs.PlateCarree(),
+        draw_labels=True,
+        linewidth=0.3,
+        color="0.6",
+        linestyle=":",
+        xlocs=range(-180, 181, 30),
+        ylocs=range(-90, 91, 15),
+    )
     gl.top_labels = gl.right_labels = False
     for s in stations:
-        ax_map.plot(s.lon, s.lat, marker="^", ms=6, mec="k", mew=0.4,
-                    color=cmap(norm(abs(s.lat))), transform=ccrs.PlateCarree(), zorder=5)
-        ax_map.text(s.lon + 3.5, s.lat, s.name, fontsize=6, va="center",
-                    transform=ccrs.PlateCarree(), zorder=6)
+        ax_map.plot(
+            s.lon,
+            s.lat,
+            marker="^",
+            ms=6,
+            mec="k",
+            mew=0.4,
+            color=cmap(norm(abs(s.lat))),
+            transform=ccrs.PlateCarree(),
+            zorder=5,
+        )
+        ax_map.text(
+            s.lon + 3.5,
+            s.lat,
+            s.name,
+            fontsize=6,
+            va="center",
+            transform=ccrs.PlateCarree(),
+            zorder=6,
+        )
     ax_map.set_title("(a) Ionosonde stations", loc="left")
 
     letters = "bcdefghij"
@@ -118,16 +141,27 @@ def plot_fig5(
         members = sorted((s for s in stations if s.chain == chain), key=lambda s: s.lat)
         for s in members:
             d = daily.loc[daily["station"] == s.code]
-            ax.plot(pd.to_datetime(d["date"]), d["foEs_smoothed_MHz"], lw=0.9,
-                    color=cmap(norm(abs(s.lat))), label=f"{s.name} ({latitude_label(s.lat)})")
+            ax.plot(
+                pd.to_datetime(d["date"]),
+                d["foEs_smoothed_MHz"],
+                lw=0.9,
+                color=cmap(norm(abs(s.lat))),
+                label=f"{s.name} ({latitude_label(s.lat)})",
+            )
         ax.set_ylabel("smoothed foEs (MHz)")
-        ax.set_title(f"({letters[k]}) {chain} chain: {window_days}-day smoothed daily mean foEs",
-                     loc="left")
+        ax.set_title(
+            f"({letters[k]}) {chain} chain: {window_days}-day smoothed daily mean foEs", loc="left"
+        )
         handles, labels = ax.get_legend_handles_labels()
-        ax.legend(handles[::-1], labels[::-1], loc="center left", fontsize=6,
-                  bbox_to_anchor=(1.01, 0.5), frameon=False)  # highest latitude on top
+        ax.legend(
+            handles[::-1],
+            labels[::-1],
+            loc="center left",
+            fontsize=6,
+            bbox_to_anchor=(1.01, 0.5),
+            frameon=False,
+        )  # highest latitude on top
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    cbar = fig.colorbar(sm, ax=ax_map, orientation="vertical", shrink=0.8, pad=0.02,
-                        fraction=0.03)
+    cbar = fig.colorbar(sm, ax=ax_map, orientation="vertical", shrink=0.8, pad=0.02, fraction=0.03)
     cbar.set_label("|latitude| (°)" if southern else "latitude (°N)")
     save_figure(fig, png_path, extra_paths, dpi=dpi)

@@ -83,8 +83,9 @@ def plot_fig6(
     apply_style()
     southern = bool((peaks["lat_deg"] < 0).any())
     if "default" in reg.columns:
-        others = reg.loc[~reg["default"].astype(bool) & (reg["fit"] == ALL_FIT)
-                         & (reg["estimator"] == "paper")]
+        others = reg.loc[
+            ~reg["default"].astype(bool) & (reg["fit"] == ALL_FIT) & (reg["estimator"] == "paper")
+        ]
         reg = reg.loc[reg["default"].astype(bool)]
     else:
         others = reg.iloc[:0]
@@ -96,35 +97,70 @@ def plot_fig6(
     ok = peaks.loc[peaks["valid"].astype(bool)]
     for chain in chains:
         sub = ok.loc[ok["chain"] == chain]
-        ax.scatter(sub["peak_doy_local"], sub["lat_deg"].abs(), s=9, color=colour[chain],
-                   alpha=0.45, lw=0, label=f"{chain} station-years")
+        ax.scatter(
+            sub["peak_doy_local"],
+            sub["lat_deg"].abs(),
+            s=9,
+            color=colour[chain],
+            alpha=0.45,
+            lw=0,
+            label=f"{chain} station-years",
+        )
         m = means.loc[means["chain"] == chain]
-        ax.errorbar(m["mean_peak_doy"], m["lat_deg"].abs(), xerr=m["se_peak_doy"].fillna(0),
-                    fmt="s", ms=7, mfc="none", mec=colour[chain], mew=1.0,
-                    ecolor=colour[chain], elinewidth=1.0, capsize=2.5,
-                    label=f"{chain} station mean ± SE")
+        ax.errorbar(
+            m["mean_peak_doy"],
+            m["lat_deg"].abs(),
+            xerr=m["se_peak_doy"].fillna(0),
+            fmt="s",
+            ms=7,
+            mfc="none",
+            mec=colour[chain],
+            mew=1.0,
+            ecolor=colour[chain],
+            elinewidth=1.0,
+            capsize=2.5,
+            label=f"{chain} station mean ± SE",
+        )
         # alternate chains label above-left / below-right, clear of the error bars
         first = chains.index(chain) % 2 == 0
         for row in m.itertuples():
-            ax.annotate(row.name, (row.mean_peak_doy, abs(row.lat_deg)),
-                        xytext=(-6, 9) if first else (6, -9), textcoords="offset points",
-                        ha="right" if first else "left", va="center", fontsize=6,
-                        color=colour[chain])
-    xs = np.concatenate([ok["peak_doy_local"].to_numpy(float),
-                         means["mean_peak_doy"].to_numpy(float)])
+            ax.annotate(
+                row.name,
+                (row.mean_peak_doy, abs(row.lat_deg)),
+                xytext=(-6, 9) if first else (6, -9),
+                textcoords="offset points",
+                ha="right" if first else "left",
+                va="center",
+                fontsize=6,
+                color=colour[chain],
+            )
+    xs = np.concatenate(
+        [ok["peak_doy_local"].to_numpy(float), means["mean_peak_doy"].to_numpy(float)]
+    )
     xs = xs[np.isfinite(xs)]
     lo, hi = (xs.min() - 8, xs.max() + 8) if len(xs) else (91, 273)
     grid = np.linspace(lo, hi, 50)
     for row in reg.to_dict("records"):
         if not np.isfinite(row["slope_deg_per_day"]):
             continue
-        ax.plot(grid, row["intercept_deg"] + row["slope_deg_per_day"] * grid,
-                color=colour.get(row["fit"], "0.3"),
-                ls="--" if row["fit"] == ALL_FIT else "-", lw=1.1, label=fit_label(row))
+        ax.plot(
+            grid,
+            row["intercept_deg"] + row["slope_deg_per_day"] * grid,
+            color=colour.get(row["fit"], "0.3"),
+            ls="--" if row["fit"] == ALL_FIT else "-",
+            lw=1.1,
+            label=fit_label(row),
+        )
     for row in others.to_dict("records"):
         if np.isfinite(row["slope_deg_per_day"]):
-            ax.plot(grid, row["intercept_deg"] + row["slope_deg_per_day"] * grid, color="0.5",
-                    ls=":", lw=1.0, label=fit_label(row))
+            ax.plot(
+                grid,
+                row["intercept_deg"] + row["slope_deg_per_day"] * grid,
+                color="0.5",
+                ls=":",
+                lw=1.0,
+                label=fit_label(row),
+            )
     ax.set_xlim(lo, hi)
     ax.set_xlabel("summer-peak day of year")
     ax.set_ylabel("|latitude| (°; southern stations included)" if southern else "latitude (°N)")

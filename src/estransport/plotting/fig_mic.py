@@ -80,8 +80,14 @@ def plot_time_altitude(
     n = max(len(nights), 1)
     ncols = min(3, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(FULL_WIDTH_IN, 2.2 * nrows + 0.7),
-                             sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(FULL_WIDTH_IN, 2.2 * nrows + 0.7),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     norm = LogNorm(vmin=density_limits_cm3[0], vmax=density_limits_cm3[1])
     alt = profiles["altitude"].values
     dens = profiles["density"].values * _CM3
@@ -90,29 +96,54 @@ def plot_time_altitude(
         ax = axes.flat[k]
         t0 = pd.Timestamp(times[idx[0]]).floor("D")
         bnds = profiles["time_bnds"].values[idx]
-        edges_t, data = _with_gaps(_hours_since(bnds[:, 0], t0), _hours_since(bnds[:, 1], t0),
-                                   np.clip(dens[idx], density_limits_cm3[0], None))
-        edges_z = np.concatenate([[alt[0] - 0.5 * (alt[1] - alt[0])], 0.5 * (alt[1:] + alt[:-1]),
-                                  [alt[-1] + 0.5 * (alt[-1] - alt[-2])]])
-        mesh = ax.pcolormesh(edges_t, edges_z, data.T, norm=norm, cmap="viridis", shading="flat", rasterized=True)
+        edges_t, data = _with_gaps(
+            _hours_since(bnds[:, 0], t0),
+            _hours_since(bnds[:, 1], t0),
+            np.clip(dens[idx], density_limits_cm3[0], None),
+        )
+        edges_z = np.concatenate(
+            [
+                [alt[0] - 0.5 * (alt[1] - alt[0])],
+                0.5 * (alt[1:] + alt[:-1]),
+                [alt[-1] + 0.5 * (alt[-1] - alt[-2])],
+            ]
+        )
+        mesh = ax.pcolormesh(
+            edges_t, edges_z, data.T, norm=norm, cmap="viridis", shading="flat", rasterized=True
+        )
         t_lo, t_hi = times[idx[0]], times[idx[-1]]
         d = detections[(detections["time"] >= t_lo) & (detections["time"] <= t_hi)]
-        ax.plot(_hours_since(d["time"], t0), d["altitude_km"], ".", ms=1.5, color="white",
-                alpha=0.7, label="detected clouds")
-        for tr in tracks[(tracks["first_time"] >= t_lo) & (tracks["first_time"] <= t_hi)].itertuples():
+        ax.plot(
+            _hours_since(d["time"], t0),
+            d["altitude_km"],
+            ".",
+            ms=1.5,
+            color="white",
+            alpha=0.7,
+            label="detected clouds",
+        )
+        for tr in tracks[
+            (tracks["first_time"] >= t_lo) & (tracks["first_time"] <= t_hi)
+        ].itertuples():
             tt = _hours_since([tr.first_time, tr.last_time], t0)
             zz = tr.first_altitude_km - tr.descent_rate_km_per_h * (tt - tt[0])
             ax.plot(tt, zz, "-", lw=1.2, color="tab:red", label="fitted track")
             p = trajectories[trajectories["track_id"] == tr.track_id]
-            ax.plot(_hours_since(p["time"], t0), p["altitude_km"], "--", lw=1.0,
-                    color="tab:orange", label="predicted trajectory")
+            ax.plot(
+                _hours_since(p["time"], t0),
+                p["altitude_km"],
+                "--",
+                lw=1.0,
+                color="tab:orange",
+                label="predicted trajectory",
+            )
         for level, style in ((base_km, ":"), (arrival_km, "-.")):
             ax.axhline(level, color="0.85", lw=0.6, ls=style)
         ax.set_ylim(altitude_km["min"], altitude_km["max"])
         ax.set_title(f"night of {t0:%d %b %Y}", fontsize=8)
         if k % ncols == 0:
             ax.set_ylabel("altitude (km)")
-    for ax in list(axes.flat)[len(nights):]:
+    for ax in list(axes.flat)[len(nights) :]:
         ax.set_visible(False)
     fig.supxlabel("UT (hours from 00 UT of the night's date)", fontsize=8)
     handles, labels = axes.flat[0].get_legend_handles_labels()
@@ -156,17 +187,35 @@ def plot_descent_rates(
     apply_style()
     fig, ax = plt.subplots(figsize=(SINGLE_WIDTH_IN, SINGLE_WIDTH_IN))
     c = comparison.dropna(subset=["observed_rate_km_per_h", "predicted_rate_km_per_h"])
-    reach = c["observed_arrival_time"].notna() if "observed_arrival_time" in c else np.zeros(len(c), bool)
-    for mask, colour, label in ((~reach, "tab:blue", "stays above the Es level"),
-                                (reach, "tab:red", "reaches Es heights")):
+    reach = (
+        c["observed_arrival_time"].notna()
+        if "observed_arrival_time" in c
+        else np.zeros(len(c), bool)
+    )
+    for mask, colour, label in (
+        (~reach, "tab:blue", "stays above the Es level"),
+        (reach, "tab:red", "reaches Es heights"),
+    ):
         sel = c[mask]
         if len(sel):
-            ax.errorbar(sel["observed_rate_km_per_h"], sel["predicted_rate_km_per_h"],
-                        xerr=sel["observed_rate_se_km_per_h"], fmt="o", ms=3, color=colour,
-                        elinewidth=0.7, capsize=1.5, label=label)
-    vals = np.concatenate([c["observed_rate_km_per_h"].to_numpy(), c["predicted_rate_km_per_h"].to_numpy()])
-    lim = (min(0.0, np.nanmin(vals) - 1) if vals.size else 0.0,
-           (np.nanmax(vals) * 1.1 + 1) if vals.size else 1.0)
+            ax.errorbar(
+                sel["observed_rate_km_per_h"],
+                sel["predicted_rate_km_per_h"],
+                xerr=sel["observed_rate_se_km_per_h"],
+                fmt="o",
+                ms=3,
+                color=colour,
+                elinewidth=0.7,
+                capsize=1.5,
+                label=label,
+            )
+    vals = np.concatenate(
+        [c["observed_rate_km_per_h"].to_numpy(), c["predicted_rate_km_per_h"].to_numpy()]
+    )
+    lim = (
+        min(0.0, np.nanmin(vals) - 1) if vals.size else 0.0,
+        (np.nanmax(vals) * 1.1 + 1) if vals.size else 1.0,
+    )
     ax.plot(lim, lim, color="0.4", lw=0.8, label="1:1")
     ax.set_xlim(lim)
     ax.set_ylim(lim)
@@ -210,21 +259,32 @@ def plot_es_epoch(
     """
     apply_style()
     chars = list(dict.fromkeys(composites["characteristic"]))
-    fig, axes = plt.subplots(len(chars), 1, figsize=(SINGLE_WIDTH_IN, 1.9 * len(chars) + 0.3),
-                             sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(chars), 1, figsize=(SINGLE_WIDTH_IN, 1.9 * len(chars) + 0.3), sharex=True, squeeze=False
+    )
     for ax, ch in zip(axes[:, 0], chars, strict=True):
         c = composites[composites["characteristic"] == ch]
         t = tests[tests["characteristic"] == ch].iloc[0]
-        ax.fill_between(c["lag_h"], c["random_low"], c["random_high"], color="0.85",
-                        label=f"random epochs, central {100 * (1 - alpha):.0f} %")
+        ax.fill_between(
+            c["lag_h"],
+            c["random_low"],
+            c["random_high"],
+            color="0.85",
+            label=f"random epochs, central {100 * (1 - alpha):.0f} %",
+        )
         ax.axvspan(response_h[0], response_h[1], color="tab:orange", alpha=0.12, lw=0)
-        ax.plot(c["lag_h"], c["composite"], "o-", ms=2.5, lw=1.0, color="tab:red",
-                label="arrivals")
+        ax.plot(c["lag_h"], c["composite"], "o-", ms=2.5, lw=1.0, color="tab:red", label="arrivals")
         ax.axhline(0, color="0.5", lw=0.5)
         ax.axvline(0, color="0.5", lw=0.5, ls=":")
         ax.set_ylabel(f"{ch} anomaly ({t['units']})")
-        ax.text(0.02, 0.95, f"n = {int(t['n_epochs'])}, p = {t['p_value']:.3g}",
-                transform=ax.transAxes, va="top", fontsize=7)
+        ax.text(
+            0.02,
+            0.95,
+            f"n = {int(t['n_epochs'])}, p = {t['p_value']:.3g}",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=7,
+        )
     axes[-1, 0].set_xlabel("hours from the arrival below the Es level")
     axes[0, 0].set_title(f"Superposed epoch at {station}", fontsize=8)
     axes[0, 0].legend(loc="upper right", fontsize=6)

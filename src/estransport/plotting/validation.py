@@ -69,8 +69,14 @@ def plot_ionosonde_validation(
     lo_col, hi_col = f"{interval}_low_deg_per_day", f"{interval}_high_deg_per_day"
     ncol = 2
     nrow = int(np.ceil(len(estimators) / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(FULL_WIDTH_IN, 0.8 * FULL_WIDTH_IN * nrow / 2),
-                             squeeze=False, sharex=True, sharey=True)
+    fig, axes = plt.subplots(
+        nrow,
+        ncol,
+        figsize=(FULL_WIDTH_IN, 0.8 * FULL_WIDTH_IN * nrow / 2),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+    )
     ymin, ymax = slopes.min() / 4, slopes.max() * 4
     for ax, name in zip(axes.flat, estimators, strict=False):
         sub = data.loc[data["estimator"] == name]
@@ -87,16 +93,25 @@ def plot_ionosonde_validation(
             has = ~(np.isnan(lo) | np.isnan(hi))
             for ok, colour in ((True, "0.6"), (False, "tab:red")):
                 m = has & (covers == ok)
-                ax.vlines(x[m], bottom[m], top[m], colors=colour, linewidth=0.3,
-                          alpha=0.5 if ok else 0.8)
+                ax.vlines(
+                    x[m], bottom[m], top[m], colors=colour, linewidth=0.3, alpha=0.5 if ok else 0.8
+                )
             ax.plot(x, np.clip(est, ymin, ymax), ".", ms=1.5, color="black")
-            row = summary.loc[(summary["variant"] == variant) & (summary["estimator"] == name)
-                              & (summary["planted_deg_per_day"] == s)
-                              & (summary["interval"] == interval)]
+            row = summary.loc[
+                (summary["variant"] == variant)
+                & (summary["estimator"] == name)
+                & (summary["planted_deg_per_day"] == s)
+                & (summary["interval"] == interval)
+            ]
             if len(row):
                 r = row.iloc[0]
-                ax.annotate(f"{100 * r['relative_bias']:+.1f} %\n{100 * r['coverage']:.0f} %",
-                            (s, ymin * 1.15), ha="center", va="bottom", fontsize=6)
+                ax.annotate(
+                    f"{100 * r['relative_bias']:+.1f} %\n{100 * r['coverage']:.0f} %",
+                    (s, ymin * 1.15),
+                    ha="center",
+                    va="bottom",
+                    fontsize=6,
+                )
         grid = np.array([ymin, ymax])
         ax.plot(grid, grid, "-", color="tab:blue", linewidth=0.8, label="1:1")
         ax.set_xscale("log")
@@ -113,9 +128,12 @@ def plot_ionosonde_validation(
         ax.set_xlabel("planted drift (°/day)")
     for ax in axes[:, 0]:
         ax.set_ylabel("estimate (°/day)")
-    for ax in list(axes.flat)[len(estimators):]:
+    for ax in list(axes.flat)[len(estimators) :]:
         ax.set_visible(False)
-    fig.suptitle(f"Ionosonde drift over {data['seed'].nunique()} seeds ({variant} stations; "
-                 f"{interval} 95 % intervals: grey hold the planted value, red miss it; "
-                 "numbers: mean bias, coverage)", fontsize=7)
+    fig.suptitle(
+        f"Ionosonde drift over {data['seed'].nunique()} seeds ({variant} stations; "
+        f"{interval} 95 % intervals: grey hold the planted value, red miss it; "
+        "numbers: mean bias, coverage)",
+        fontsize=7,
+    )
     save_figure(fig, png_path, extra_paths, dpi=dpi)

@@ -91,8 +91,9 @@ def batches(cosmic: Mapping[str, Any]) -> list[tuple[str, list[tuple[str, str]]]
     return split_batches(days(cosmic), int(cosmic["ingest"]["days_per_job"]))
 
 
-def split_batches(day_list: Sequence[tuple[str, str]],
-                  size: int) -> list[tuple[str, list[tuple[str, str]]]]:
+def split_batches(
+    day_list: Sequence[tuple[str, str]], size: int
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Days in batches of at most ``size``: the ingest jobs of COSMIC-1 and of the missions.
 
     A year's days are split into as few batches as that allows, of sizes that
@@ -122,7 +123,7 @@ def split_batches(day_list: Sequence[tuple[str, str]],
         base, extra = divmod(len(year_days), n_jobs)
         start = 0
         for k in range(n_jobs):
-            chunk = year_days[start:start + base + (k < extra)]
+            chunk = year_days[start : start + base + (k < extra)]
             start += len(chunk)
             out.append((f"{chunk[0][0]}_{chunk[0][1]}", chunk))
     return out
@@ -132,16 +133,17 @@ def split_batches(day_list: Sequence[tuple[str, str]],
 # tools/benchmark_throughput.py on the development machine (2 cores shared with other
 # work), rounded up: an ingest batch of 16 1,500-arc days peaked at 159 MB RSS in 8.6 s,
 # the seasonal maps of 31 days at 1 degree at 212 MB in 3.4 s.
-_IMPORT_MB = 250.0          # interpreter + numpy/pandas/pyarrow (133 MB), before any data
+_IMPORT_MB = 250.0  # interpreter + numpy/pandas/pyarrow (133 MB), before any data
 _INGEST_MB_PER_MEMBER = 0.05  # one day in memory at a time (members' attributes, event table)
-_INGEST_S_PER_MEMBER = 3e-4   # read + QC + write: 0.13 s per 1,500-arc day idle, 0.45 s loaded
-_JOB_START_S = 2.0            # interpreter, imports, Snakemake's script wrapper
-_EVENT_BYTES = 200.0          # one event held for gridding: columns, year/month, temporaries
-_GRID_S_PER_EVENT = 2e-6      # Parquet read + one bincount per event
+_INGEST_S_PER_MEMBER = 3e-4  # read + QC + write: 0.13 s per 1,500-arc day idle, 0.45 s loaded
+_JOB_START_S = 2.0  # interpreter, imports, Snakemake's script wrapper
+_EVENT_BYTES = 200.0  # one event held for gridding: columns, year/month, temporaries
+_GRID_S_PER_EVENT = 2e-6  # Parquet read + one bincount per event
 
 
-def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int,
-              members: int | None = None) -> dict[str, int]:
+def resources(
+    cosmic: Mapping[str, Any], step: str, *, n_days: int, members: int | None = None
+) -> dict[str, int]:
     """mem_mb and runtime (minutes) of a COSMIC job, from the size of its input.
 
     Estimate = measured cost per member or per event and cell, times
@@ -171,8 +173,11 @@ def resources(cosmic: Mapping[str, Any], step: str, *, n_days: int,
 
     res = cosmic["resources"]
     if members is None:
-        members = (cosmic["synthetic"]["arcs_per_day"] if cosmic["source"] == "synthetic"
-                   else res["members_per_day"])
+        members = (
+            cosmic["synthetic"]["arcs_per_day"]
+            if cosmic["source"] == "synthetic"
+            else res["members_per_day"]
+        )
     if step == "ingest":
         mem = _IMPORT_MB + members * _INGEST_MB_PER_MEMBER
         seconds = _JOB_START_S + n_days * members * _INGEST_S_PER_MEMBER
@@ -264,9 +269,13 @@ def download_scnlv1_batch(job: RuleJob) -> None:
         timeout_s=c["timeout_s"],
         missing_day=c["missing_day"],
     )
-    log.info("%d day(s): %d downloaded, %d empty (missing), %d kept from an earlier attempt",
-             len(days), sum(u not in (None, "kept") for u in urls),
-             sum(u is None for u in urls), sum(u == "kept" for u in urls))
+    log.info(
+        "%d day(s): %d downloaded, %d empty (missing), %d kept from an earlier attempt",
+        len(days),
+        sum(u not in (None, "kept") for u in urls),
+        sum(u is None for u in urls),
+        sum(u == "kept" for u in urls),
+    )
 
 
 def empty_scnlv1_day(job: RuleJob) -> None:
@@ -287,7 +296,10 @@ def empty_scnlv1_day(job: RuleJob) -> None:
     log.warning(
         "scnLv1 day %04d-%03d is not in the local archive (looked for %s); wrote an empty "
         "day tarball %s (cosmic.cdaac.missing_day = empty): it counts as a day without data",
-        year, doy, ", ".join(looked), job.output.tarball,
+        year,
+        doy,
+        ", ".join(looked),
+        job.output.tarball,
     )
 
 
@@ -316,8 +328,12 @@ def ingest_scnlv1_batch(job: RuleJob) -> None:
         config=qc,
     )
     if failed:
-        log.warning("%d of %d day(s) failed and are recorded as day_failed: %s",
-                    len(failed), len(job.output.events), ", ".join(failed))
+        log.warning(
+            "%d of %d day(s) failed and are recorded as day_failed: %s",
+            len(failed),
+            len(job.output.events),
+            ", ".join(failed),
+        )
 
 
 def cosmic_qc_summary(job: RuleJob) -> None:
@@ -337,7 +353,9 @@ def seasonal_maps(job: RuleJob) -> None:
     write_maps(job, years=job.params.years)
 
 
-def write_maps(job: RuleJob, *, years: Sequence[int], coverage: Sequence[Any] | None = None) -> None:
+def write_maps(
+    job: RuleJob, *, years: Sequence[int], coverage: Sequence[Any] | None = None
+) -> None:
     """Seasonal maps of ``job.input.events`` with ``params.maps`` (shared with the missions' rules).
 
     ``coverage``: the pooled missions' latitude bands (``None``: global, COSMIC-1).
@@ -368,8 +386,9 @@ def monthly_lat_alt(job: RuleJob) -> None:
     write_monthly(job, years=job.params.years)
 
 
-def write_monthly(job: RuleJob, *, years: Sequence[int],
-                  coverage: Sequence[Any] | None = None) -> None:
+def write_monthly(
+    job: RuleJob, *, years: Sequence[int], coverage: Sequence[Any] | None = None
+) -> None:
     """Monthly climatology of ``job.input.events`` with ``params.monthly`` (shared with the missions).
 
     ``coverage``: the pooled missions' latitude bands (``None``: global, COSMIC-1).

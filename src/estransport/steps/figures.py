@@ -182,7 +182,10 @@ def fig5_ionosondes(job: RuleJob) -> None:
     shown = set(daily["station"])
     stations = [s for s in load_stations(job.input.stations) if s.code in shown]
     plot_fig5(
-        daily, stations, job.output.png, list(job.output.extra),
+        daily,
+        stations,
+        job.output.png,
+        list(job.output.extra),
         window_days=int(job.params.analysis["window_days"]),
         dpi=int(job.params.figures["dpi"]),
         coastline_shapefile=job.params.figures["coastline_shapefile"],
@@ -202,7 +205,10 @@ def fig6_peak_doy_latitude(job: RuleJob) -> None:
     from ..plotting.fig6 import plot_fig6
 
     plot_fig6(
-        read_csv(job.input.peaks), read_csv(job.input.means),
-        read_csv(job.input.regression), job.output.png, list(job.output.extra),
+        read_csv(job.input.peaks),
+        read_csv(job.input.means),
+        read_csv(job.input.regression),
+        job.output.png,
+        list(job.output.extra),
         dpi=int(job.params.figures["dpi"]),
     )

@@ -98,9 +98,11 @@ def es_events(mics_csv, es_response: Mapping[str, Any] | None) -> EsEvents | Non
     if not mics_csv or not es_response or float(es_response["foEs_rise_MHz"]) <= 0:
         return None
     arrivals = pd.to_datetime(read_csv(mics_csv)["arrival_time"]).dropna()
-    return EsEvents(times_ut=tuple(arrivals.to_numpy("datetime64[ns]")),
-                    rise_MHz=float(es_response["foEs_rise_MHz"]),
-                    duration_h=float(es_response["duration_h"]))
+    return EsEvents(
+        times_ut=tuple(arrivals.to_numpy("datetime64[ns]")),
+        rise_MHz=float(es_response["foEs_rise_MHz"]),
+        duration_h=float(es_response["duration_h"]),
+    )
 
 
 def ionosonde_synthetic(job: RuleJob) -> None:
@@ -114,8 +116,11 @@ def ionosonde_synthetic(job: RuleJob) -> None:
     """
     mics = list(getattr(job.input, "mics", None) or [])
     generate_station_year(
-        _station(job), int(job.wildcards.year), job.output.raw,
-        seed=int(job.params.seed), truth=planted_truth(job.params.synthetic),
+        _station(job),
+        int(job.wildcards.year),
+        job.output.raw,
+        seed=int(job.params.seed),
+        truth=planted_truth(job.params.synthetic),
         es_events=es_events(mics[0] if mics else None, getattr(job.params, "es_response", None)),
     )
 
@@ -127,10 +132,15 @@ def ionosonde_download_giro(job: RuleJob) -> None:
     """
     giro = job.params.giro
     download_giro_year(
-        _station(job), int(job.wildcards.year), job.output.raw,
-        base_url=giro["base_url"], fallback_url=giro["fallback_url"],
-        characteristics=list(giro["characteristics"]), retries=int(giro["retries"]),
-        backoff_s=float(giro["backoff_s"]), timeout_s=float(giro["timeout_s"]),
+        _station(job),
+        int(job.wildcards.year),
+        job.output.raw,
+        base_url=giro["base_url"],
+        fallback_url=giro["fallback_url"],
+        characteristics=list(giro["characteristics"]),
+        retries=int(giro["retries"]),
+        backoff_s=float(giro["backoff_s"]),
+        timeout_s=float(giro["timeout_s"]),
     )
 
 
@@ -141,9 +151,13 @@ def ionosonde_download_ukssdc(job: RuleJob) -> None:
     """
     ukssdc = job.params.ukssdc
     download_ukssdc_year(
-        _station(job), int(job.wildcards.year), job.output.raw,
-        url_template=ukssdc["url_template"], retries=int(ukssdc["retries"]),
-        backoff_s=float(ukssdc["backoff_s"]), timeout_s=float(ukssdc["timeout_s"]),
+        _station(job),
+        int(job.wildcards.year),
+        job.output.raw,
+        url_template=ukssdc["url_template"],
+        retries=int(ukssdc["retries"]),
+        backoff_s=float(ukssdc["backoff_s"]),
+        timeout_s=float(ukssdc["timeout_s"]),
     )
 
 
@@ -158,14 +172,21 @@ def ionosonde_hourly(job: RuleJob) -> None:
     p = job.params
     paths = list(job.input.raw)
     hourly, qc = hourly_and_qc(
-        paths, _station(job), confidence_filter=str(p.confidence_filter),
+        paths,
+        _station(job),
+        confidence_filter=str(p.confidence_filter),
         min_confidence=int(p.min_confidence),
         keep_unknown_confidence=bool(p.keep_unknown_confidence),
-        method=p.hourly["method"], tolerance_min=float(p.hourly["tolerance_min"]),
+        method=p.hourly["method"],
+        tolerance_min=float(p.hourly["tolerance_min"]),
     )
-    used = {"station": p.station, "confidence_filter": p.confidence_filter,
-            "min_confidence": p.min_confidence,
-            "keep_unknown_confidence": p.keep_unknown_confidence, "hourly": p.hourly}
+    used = {
+        "station": p.station,
+        "confidence_filter": p.confidence_filter,
+        "min_confidence": p.min_confidence,
+        "keep_unknown_confidence": p.keep_unknown_confidence,
+        "hourly": p.hourly,
+    }
     hourly.attrs.update(provenance_attrs(used, paths, step="ionosonde hourly"))
     write_parquet(hourly, job.output.hourly)
     write_csv(qc, job.output.qc)
@@ -202,7 +223,9 @@ def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
     stations = [registry[c] for c in registry if c in hourly_paths]
     hourly = {code: read_parquet(path) for code, path in hourly_paths.items()}
     res = analysis.analyse(
-        hourly, stations, p.station_years,
+        hourly,
+        stations,
+        p.station_years,
         min_hours_per_day=int(a["min_hours_per_day"]),
         window_days=int(a["window_days"]),
         smoothing_min_coverage=float(a["smoothing_min_coverage"]),
@@ -224,16 +247,27 @@ def ionosonde_analysis(job: RuleJob) -> dict[str, pd.DataFrame]:
     write_csv(res["means"], job.output.means, float_format="%.6g")
     write_csv(res["regression"], job.output.regression, float_format="%.6g")
     daily = res["daily"]
-    daily.attrs.update(provenance_attrs(a, list(hourly_paths.values()),
-                                        step="ionosonde daily/smoothed"))
+    daily.attrs.update(
+        provenance_attrs(a, list(hourly_paths.values()), step="ionosonde daily/smoothed")
+    )
     write_parquet(daily, job.output.daily)
     for row in res["regression"].itertuples():
         logger.info(
             "fit %s, %s%s: n=%d slope %.3f +- %.3f deg/day (%.3f m/s), r=%.3f, p=%.3g, "
             "analytic CI [%.3f, %.3f], %s bootstrap CI [%.3f, %.3f]",
-            row.fit, row.estimator, " (default)" if row.default else "", row.n_points,
-            row.slope_deg_per_day, row.slope_se_deg_per_day, row.speed_m_per_s, row.r,
-            row.p_value, row.analytic_ci_low_deg_per_day, row.analytic_ci_high_deg_per_day,
-            a["bootstrap_method"], row.slope_ci_low_deg_per_day, row.slope_ci_high_deg_per_day,
+            row.fit,
+            row.estimator,
+            " (default)" if row.default else "",
+            row.n_points,
+            row.slope_deg_per_day,
+            row.slope_se_deg_per_day,
+            row.speed_m_per_s,
+            row.r,
+            row.p_value,
+            row.analytic_ci_low_deg_per_day,
+            row.analytic_ci_high_deg_per_day,
+            a["bootstrap_method"],
+            row.slope_ci_low_deg_per_day,
+            row.slope_ci_high_deg_per_day,
         )
     return res

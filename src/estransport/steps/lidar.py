@@ -80,14 +80,25 @@ def parse_dates(values: Sequence, key: str) -> list[dt.date]:
 
 def planted_tides(tides: Mapping, *, seed: int, n_days: int) -> PlantedTides:
     """:class:`PlantedTides` from ``lidar.synthetic.tides`` and the seed."""
-    shifts, factors = draw_day_variability(seed, n_days, shift_sd_h=float(tides["day_shift_sd_h"]),
-                                           factor_sd=float(tides["day_factor_sd"]))
-    comp = {name: TideComponent(harmonic=h, **{k: float(v) for k, v in tides[name].items()})
-            for name, h in (("diurnal", 1), ("semidiurnal", 2))}
-    return PlantedTides(ref_km=float(tides["ref_km"]), diurnal=comp["diurnal"],
-                        semidiurnal=comp["semidiurnal"], mean_u_m_s=float(tides["mean_u_m_s"]),
-                        mean_v_m_s=float(tides["mean_v_m_s"]), day_shift_h=shifts,
-                        day_factor=factors)
+    shifts, factors = draw_day_variability(
+        seed,
+        n_days,
+        shift_sd_h=float(tides["day_shift_sd_h"]),
+        factor_sd=float(tides["day_factor_sd"]),
+    )
+    comp = {
+        name: TideComponent(harmonic=h, **{k: float(v) for k, v in tides[name].items()})
+        for name, h in (("diurnal", 1), ("semidiurnal", 2))
+    }
+    return PlantedTides(
+        ref_km=float(tides["ref_km"]),
+        diurnal=comp["diurnal"],
+        semidiurnal=comp["semidiurnal"],
+        mean_u_m_s=float(tides["mean_u_m_s"]),
+        mean_v_m_s=float(tides["mean_v_m_s"]),
+        day_shift_h=shifts,
+        day_factor=factors,
+    )
 
 
 def synthetic_period(synthetic: Mapping) -> tuple[list[dt.date], dt.date, int]:
@@ -96,55 +107,79 @@ def synthetic_period(synthetic: Mapping) -> tuple[list[dt.date], dt.date, int]:
     return nights, nights[0], (nights[-1] - nights[0]).days + 1
 
 
-def _station_column(station: Mapping, nights: list[dt.date], msis: Mapping, *,
-                    ion_mass_u: float, momentum_transfer: bool):
+def _station_column(
+    station: Mapping,
+    nights: list[dt.date],
+    msis: Mapping,
+    *,
+    ion_mass_u: float,
+    momentum_transfer: bool,
+):
     from ..synthetic.tides import station_column
 
     mid = nights[0] + (nights[-1] - nights[0]) / 2
-    return station_column(_COLUMN_ALTITUDES_KM, lat=float(station["lat"]), lon=float(station["lon"]),
-                          date=mid, f107=float(msis["f107"]), f107a=float(msis["f107a"]),
-                          ap=float(msis["ap"]), ion_mass_u=float(ion_mass_u),
-                          momentum_transfer=bool(momentum_transfer))
+    return station_column(
+        _COLUMN_ALTITUDES_KM,
+        lat=float(station["lat"]),
+        lon=float(station["lon"]),
+        date=mid,
+        f107=float(msis["f107"]),
+        f107a=float(msis["f107a"]),
+        ap=float(msis["ap"]),
+        ion_mass_u=float(ion_mass_u),
+        momentum_transfer=bool(momentum_transfer),
+    )
 
 
 def detection_settings(detection: Mapping) -> DetectionSettings:
     """``lidar.detection`` -> :class:`DetectionSettings`."""
     return DetectionSettings(
-        base_km=float(detection["base_km"]), top_km=float(detection["top_km"]),
+        base_km=float(detection["base_km"]),
+        top_km=float(detection["top_km"]),
         false_alarm_per_profile=float(detection["false_alarm_per_profile"]),
         background_window_h=float(detection["background_window_h"]),
         min_background_profiles=int(detection["min_background_profiles"]),
-        extent_sigma=float(detection["extent_sigma"]), noise=str(detection["noise"]))
+        extent_sigma=float(detection["extent_sigma"]),
+        noise=str(detection["noise"]),
+    )
 
 
 def tracking_settings(lidar: Mapping) -> TrackingSettings:
     """``lidar.tracking`` and the altitudes of ``lidar`` -> :class:`TrackingSettings`."""
     tr, det = lidar["tracking"], lidar["detection"]
     return TrackingSettings(
-        max_gap_min=float(tr["max_gap_min"]), max_rate_km_per_h=float(tr["max_rate_km_per_h"]),
-        gate_km=float(tr["gate_km"]), min_detections=int(tr["min_detections"]),
-        continuation_floor_km=float(tr["continuation_floor_km"]), base_km=float(det["base_km"]),
+        max_gap_min=float(tr["max_gap_min"]),
+        max_rate_km_per_h=float(tr["max_rate_km_per_h"]),
+        gate_km=float(tr["gate_km"]),
+        min_detections=int(tr["min_detections"]),
+        continuation_floor_km=float(tr["continuation_floor_km"]),
+        base_km=float(det["base_km"]),
         false_alarm_per_profile=float(det["false_alarm_per_profile"]),
-        extent_sigma=float(det["extent_sigma"]), arrival_km=float(lidar["es"]["arrival_altitude_km"]),
+        extent_sigma=float(det["extent_sigma"]),
+        arrival_km=float(lidar["es"]["arrival_altitude_km"]),
         main_layer_km=float(lidar["main_layer_km"]),
-        main_layer_halfwidth_km=float(lidar["main_layer_halfwidth_km"]))
+        main_layer_halfwidth_km=float(lidar["main_layer_halfwidth_km"]),
+    )
 
 
 def epoch_settings(es: Mapping) -> EpochSettings:
     """``lidar.es`` -> :class:`EpochSettings`."""
-    return EpochSettings(lags_h=tuple(int(v) for v in es["lags_h"]),
-                         baseline_h=tuple(int(v) for v in es["baseline_h"]),
-                         response_h=tuple(int(v) for v in es["response_h"]),
-                         n_random=int(es["n_random"]),
-                         random_window_days=int(es["random_window_days"]),
-                         alpha=float(es["alpha"]))
+    return EpochSettings(
+        lags_h=tuple(int(v) for v in es["lags_h"]),
+        baseline_h=tuple(int(v) for v in es["baseline_h"]),
+        response_h=tuple(int(v) for v in es["response_h"]),
+        n_random=int(es["n_random"]),
+        random_window_days=int(es["random_window_days"]),
+        alpha=float(es["alpha"]),
+    )
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (km) on a sphere of radius :data:`EARTH_RADIUS_KM`."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    c = (math.sin(p1) * math.sin(p2)
-         + math.cos(p1) * math.cos(p2) * math.cos(math.radians(lon1 - lon2)))
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(
+        math.radians(lon1 - lon2)
+    )
     return EARTH_RADIUS_KM * math.acos(max(-1.0, min(1.0, c)))
 
 
@@ -174,10 +209,15 @@ def _write_nc(ds: xr.Dataset, path) -> None:
     (CF-1.8 §7.1); the encodings go through ``write_netcdf``'s ``encoding`` argument,
     which replaces a variable's own ``.encoding``.
     """
-    enc = {name: {"units": "seconds since 1970-01-01 00:00:00", "calendar": "standard",
-                  "dtype": "float64"}
-           for name in ("time", "time_bnds")
-           if name in ds.variables and np.issubdtype(ds[name].dtype, np.datetime64)}
+    enc = {
+        name: {
+            "units": "seconds since 1970-01-01 00:00:00",
+            "calendar": "standard",
+            "dtype": "float64",
+        }
+        for name in ("time", "time_bnds")
+        if name in ds.variables and np.issubdtype(ds[name].dtype, np.datetime64)
+    }
     write_netcdf(ds, path, encoding=enc)
 
 
@@ -220,15 +260,29 @@ def lidar_synthetic_column(job: RuleJob) -> None:
     nights, start, n_days = synthetic_period(syn)
     tides = planted_tides(syn["tides"], seed=int(job.params.seed), n_days=n_days)
     column = _station_column(station, nights, job.params.msis, **job.params.ion)
-    grid = ColumnGrid(case=str(model["case"]), lat=float(station["lat"]), lon=float(station["lon"]),
-                      step_deg=float(model["step_deg"]), top_km=float(model["top_km"]),
-                      dlnp_upper=float(model["dlnp_upper"]), dlnp_lower=float(model["dlnp_lower"]))
+    grid = ColumnGrid(
+        case=str(model["case"]),
+        lat=float(station["lat"]),
+        lon=float(station["lon"]),
+        step_deg=float(model["step_deg"]),
+        top_km=float(model["top_km"]),
+        dlnp_upper=float(model["dlnp_upper"]),
+        dlnp_lower=float(model["dlnp_lower"]),
+    )
     outputs = [Path(p) for p in job.output.history]
     names = history_file_names(grid.case, nights)
     if [p.name for p in outputs] != names:
-        raise ValueError(f"outputs {[p.name for p in outputs]} do not match the generator's {names}")
-    write_column_history(outputs[0].parent, days=nights, grid=grid, tides=tides, column=column,
-                         ut_offset_hours=[(d - start).days * 24.0 for d in nights])
+        raise ValueError(
+            f"outputs {[p.name for p in outputs]} do not match the generator's {names}"
+        )
+    write_column_history(
+        outputs[0].parent,
+        days=nights,
+        grid=grid,
+        tides=tides,
+        column=column,
+        ut_offset_hours=[(d - start).days * 24.0 for d in nights],
+    )
     # the planted truth at the station, hourly over the whole period, on 1-km levels
     hours = np.arange(0.0, 24.0 * n_days)
     z = np.arange(80.0, grid.top_km + 0.5, 1.0)
@@ -238,23 +292,51 @@ def lidar_synthetic_column(job: RuleJob) -> None:
     times = np.datetime64(start.isoformat(), "ns") + (hours * 3600e9).astype("timedelta64[ns]")
     truth = xr.Dataset(
         {
-            "U": (("time", "altitude"), u, {"units": "m s-1", "long_name": "planted eastward wind"}),
-            "V": (("time", "altitude"), v, {"units": "m s-1", "long_name": "planted northward wind"}),
-            "w_planted": (("time", "altitude"), w, {
-                "units": "m s-1",
-                "long_name": "planted upward ion drift (generator's own A5, estransport.synthetic.tides)"}),
+            "U": (
+                ("time", "altitude"),
+                u,
+                {"units": "m s-1", "long_name": "planted eastward wind"},
+            ),
+            "V": (
+                ("time", "altitude"),
+                v,
+                {"units": "m s-1", "long_name": "planted northward wind"},
+            ),
+            "w_planted": (
+                ("time", "altitude"),
+                w,
+                {
+                    "units": "m s-1",
+                    "long_name": "planted upward ion drift (generator's own A5, estransport.synthetic.tides)",
+                },
+            ),
             "r_i": ("altitude", column.r[pick], {"units": "1", "long_name": "planted r_i"}),
-            "inclination": ("altitude", column.inclination_deg[pick], {
-                "units": "degree", "long_name": "magnetic inclination (IGRF-14, downward positive)"}),
-            "declination": ("altitude", column.declination_deg[pick], {
-                "units": "degree", "long_name": "magnetic declination (IGRF-14, east of north)"}),
+            "inclination": (
+                "altitude",
+                column.inclination_deg[pick],
+                {
+                    "units": "degree",
+                    "long_name": "magnetic inclination (IGRF-14, downward positive)",
+                },
+            ),
+            "declination": (
+                "altitude",
+                column.declination_deg[pick],
+                {"units": "degree", "long_name": "magnetic declination (IGRF-14, east of north)"},
+            ),
         },
-        coords={"time": ("time", times, {"long_name": "time (UTC)"}),
-                "altitude": ("altitude", z, {"units": "km", "long_name": "geometric altitude"})},
-        attrs={**provenance_attrs({"synthetic": syn, "model": model, "station": station},
-                                  step="lidar_synthetic_column"),
-               "title": "planted truth of the synthetic WACCM-X column (lidar slice)",
-               **{f"tide_{k}": v for k, v in tides.as_attrs().items()}},
+        coords={
+            "time": ("time", times, {"long_name": "time (UTC)"}),
+            "altitude": ("altitude", z, {"units": "km", "long_name": "geometric altitude"}),
+        },
+        attrs={
+            **provenance_attrs(
+                {"synthetic": syn, "model": model, "station": station},
+                step="lidar_synthetic_column",
+            ),
+            "title": "planted truth of the synthetic WACCM-X column (lidar slice)",
+            **{f"tide_{k}": v for k, v in tides.as_attrs().items()},
+        },
     )
     _write_nc(truth, job.output.truth)
 
@@ -282,8 +364,12 @@ def lidar_synthetic(job: RuleJob) -> None:
     syn, station = job.params.synthetic, job.params.station
     nights, start, n_days = synthetic_period(syn)
     cloudy = set(parse_dates(syn["cloudy_nights"], "lidar.synthetic.cloudy_nights"))
-    site = LidarSite(name=str(station["name"]), lat=float(station["lat"]),
-                     lon=float(station["lon"]), altitude_km=float(station["altitude_km"]))
+    site = LidarSite(
+        name=str(station["name"]),
+        lat=float(station["lat"]),
+        lon=float(station["lon"]),
+        altitude_km=float(station["altitude_km"]),
+    )
     ins = syn["instrument"]
     instrument = LidarInstrument(
         altitude_min_km=float(ins["altitude_km"]["min"]),
@@ -291,9 +377,11 @@ def lidar_synthetic(job: RuleJob) -> None:
         altitude_step_km=float(ins["altitude_km"]["step"]),
         profile_minutes=float(ins["profile_minutes"]),
         signal_counts_per_cm3=float(ins["signal_counts_per_cm3"]),
-        reference_km=float(ins["reference_km"]), background_counts=float(ins["background_counts"]),
+        reference_km=float(ins["reference_km"]),
+        background_counts=float(ins["background_counts"]),
         background_bins=int(ins["background_bins"]),
-        dark_elevation_deg=float(ins["dark_elevation_deg"]))
+        dark_elevation_deg=float(ins["dark_elevation_deg"]),
+    )
     layers = PlantedLayers(**{k: float(v) for k, v in syn["layers"].items()})
     c = syn["clouds"]
     clouds = PlantedClouds(
@@ -302,29 +390,54 @@ def lidar_synthetic(job: RuleJob) -> None:
         birth_window_h=tuple(float(v) for v in c["birth_window_h"]),
         peak_cm3=tuple(float(v) for v in c["peak_cm3"]),
         thickness_km=tuple(float(v) for v in c["thickness_km"]),
-        lifetime_h=tuple(float(v) for v in c["lifetime_h"]), rise_h=float(c["rise_h"]),
-        merge_km=float(c["merge_km"]), min_separation_km=float(c["min_separation_km"]),
-        max_attempts=int(c["max_attempts"]))
-    sky = Sky(cloudy_nights=tuple(sorted(cloudy)), gap_probability=float(syn["gap_probability"]),
-              gap_hours=tuple(float(v) for v in syn["gap_hours"]))
+        lifetime_h=tuple(float(v) for v in c["lifetime_h"]),
+        rise_h=float(c["rise_h"]),
+        merge_km=float(c["merge_km"]),
+        min_separation_km=float(c["min_separation_km"]),
+        max_attempts=int(c["max_attempts"]),
+    )
+    sky = Sky(
+        cloudy_nights=tuple(sorted(cloudy)),
+        gap_probability=float(syn["gap_probability"]),
+        gap_hours=tuple(float(v) for v in syn["gap_hours"]),
+    )
     fmt = str(job.params.format)
     by_name = {night_file_name(site, n, fmt): n for n in nights if n not in cloudy}
     outputs = {}
     for p in job.output.nights:
         name = Path(p).name
         if name not in by_name:
-            raise ValueError(f"output {p} is not a clear night of the generator ({sorted(by_name)})")
+            raise ValueError(
+                f"output {p} is not a clear night of the generator ({sorted(by_name)})"
+            )
         outputs[by_name[name]] = p
     tides = planted_tides(syn["tides"], seed=int(job.params.seed), n_days=n_days)
     column = _station_column(station, nights, job.params.msis, **job.params.ion)
     mics = write_synthetic_lidar(
-        outputs=outputs, truth_dir=Path(job.output.mics).parent, nights=nights, period_start=start,
-        fmt=fmt, species=str(job.params.species), site=site, instrument=instrument, layers=layers,
-        clouds=clouds, sky=sky, tides=tides, column=column,
-        arrival_km=float(job.params.arrival_km), seed=int(job.params.seed))
-    log.info("planted %d clouds on %d nights (%d observed, %d arriving below %s km)", len(mics),
-             len(nights), int(mics["observed"].sum()) if len(mics) else 0,
-             int(mics["arrival_time"].notna().sum()) if len(mics) else 0, job.params.arrival_km)
+        outputs=outputs,
+        truth_dir=Path(job.output.mics).parent,
+        nights=nights,
+        period_start=start,
+        fmt=fmt,
+        species=str(job.params.species),
+        site=site,
+        instrument=instrument,
+        layers=layers,
+        clouds=clouds,
+        sky=sky,
+        tides=tides,
+        column=column,
+        arrival_km=float(job.params.arrival_km),
+        seed=int(job.params.seed),
+    )
+    log.info(
+        "planted %d clouds on %d nights (%d observed, %d arriving below %s km)",
+        len(mics),
+        len(nights),
+        int(mics["observed"].sum()) if len(mics) else 0,
+        int(mics["arrival_time"].notna().sum()) if len(mics) else 0,
+        job.params.arrival_km,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -345,8 +458,14 @@ def lidar_profiles(job: RuleJob) -> None:
     paths = sorted(str(p) for p in job.input.raw)
     fmt = str(job.params.format)
     if fmt == "madrigal":
-        parts = [read_madrigal_lidar(p, density_parameter=job.params.madrigal["density_parameter"],
-                                     species=str(job.params.species)) for p in paths]
+        parts = [
+            read_madrigal_lidar(
+                p,
+                density_parameter=job.params.madrigal["density_parameter"],
+                species=str(job.params.species),
+            )
+            for p in paths
+        ]
     elif fmt == "canonical":
         parts = [read_canonical(p) for p in paths]
     else:
@@ -356,18 +475,29 @@ def lidar_profiles(job: RuleJob) -> None:
         dlat = abs(float(ds.attrs["station_latitude"]) - float(st["lat"]))
         dlon = abs((float(ds.attrs["station_longitude"]) - float(st["lon"]) + 180) % 360 - 180)
         if max(dlat, dlon) > STATION_TOLERANCE_DEG:
-            raise InputFileError(p, f"station ({ds.attrs['station_latitude']}, "
-                                    f"{ds.attrs['station_longitude']}) is more than "
-                                    f"{STATION_TOLERANCE_DEG} degree from lidar.station "
-                                    f"({st['lat']}, {st['lon']}); set lidar.station")
+            raise InputFileError(
+                p,
+                f"station ({ds.attrs['station_latitude']}, "
+                f"{ds.attrs['station_longitude']}) is more than "
+                f"{STATION_TOLERANCE_DEG} degree from lidar.station "
+                f"({st['lat']}, {st['lon']}); set lidar.station",
+            )
     merged = merge_profiles(parts, paths)
-    merged.attrs.update(provenance_attrs({"format": fmt, "species": job.params.species,
-                                          "madrigal": job.params.madrigal}, paths,
-                                         step="lidar_profiles"))
+    merged.attrs.update(
+        provenance_attrs(
+            {"format": fmt, "species": job.params.species, "madrigal": job.params.madrigal},
+            paths,
+            step="lidar_profiles",
+        )
+    )
     merged.attrs["station_name"] = str(st["name"])
     _write_nc(merged, job.output.profiles)
-    log.info("%d profiles on %d altitudes from %d files", merged.sizes["time"],
-             merged.sizes["altitude"], len(paths))
+    log.info(
+        "%d profiles on %d altitudes from %d files",
+        merged.sizes["time"],
+        merged.sizes["altitude"],
+        len(paths),
+    )
 
 
 def lidar_cloud_tracks(job: RuleJob) -> None:
@@ -389,28 +519,40 @@ def lidar_cloud_tracks(job: RuleJob) -> None:
     detections, field = detect_clouds(ds, det_s)
     detections, tracks = track_clouds(detections, field, tr_s)
     searched = field["searched"].values
-    summary = pd.DataFrame([{
-        "profiles": int(field.sizes["time"]),
-        "profiles_searched": int(searched.sum()),
-        "base_km": det_s.base_km,
-        "top_km": det_s.top_km,
-        "stated_false_alarm_per_profile": det_s.false_alarm_per_profile,
-        "median_bins_searched": float(np.median(field["n_bins"].values[searched])) if searched.any() else 0.0,
-        "median_threshold_zscore": float(np.nanmedian(field["threshold_zscore"].values)) if searched.any() else float("nan"),
-        "noise_model": field.attrs["noise_model"],
-        "noise_scale_by_night": field.attrs["noise_scale_by_night"],
-        "detections_above_base": int((~detections["continuation"]).sum()),
-        "detections_below_base": int(detections["continuation"].sum()),
-        "tracks": int(len(tracks)),
-        "tracks_reaching_es": int(tracks["reaches_es"].sum()),
-        "tracks_reaching_main_layer": int(tracks["reaches_main_layer"].sum()),
-    }])
+    summary = pd.DataFrame(
+        [
+            {
+                "profiles": int(field.sizes["time"]),
+                "profiles_searched": int(searched.sum()),
+                "base_km": det_s.base_km,
+                "top_km": det_s.top_km,
+                "stated_false_alarm_per_profile": det_s.false_alarm_per_profile,
+                "median_bins_searched": float(np.median(field["n_bins"].values[searched]))
+                if searched.any()
+                else 0.0,
+                "median_threshold_zscore": float(np.nanmedian(field["threshold_zscore"].values))
+                if searched.any()
+                else float("nan"),
+                "noise_model": field.attrs["noise_model"],
+                "noise_scale_by_night": field.attrs["noise_scale_by_night"],
+                "detections_above_base": int((~detections["continuation"]).sum()),
+                "detections_below_base": int(detections["continuation"].sum()),
+                "tracks": int(len(tracks)),
+                "tracks_reaching_es": int(tracks["reaches_es"].sum()),
+                "tracks_reaching_main_layer": int(tracks["reaches_main_layer"].sum()),
+            }
+        ]
+    )
     write_csv(_times_csv(detections), job.output.detections, float_format="%.6g")
     write_csv(_times_csv(tracks), job.output.tracks, float_format="%.6g")
     write_csv(summary, job.output.summary)
-    log.info("%d detections, %d tracks (%d reach Es heights, %d the main layer)",
-             len(detections), len(tracks), int(tracks["reaches_es"].sum()),
-             int(tracks["reaches_main_layer"].sum()))
+    log.info(
+        "%d detections, %d tracks (%d reach Es heights, %d the main layer)",
+        len(detections),
+        len(tracks),
+        int(tracks["reaches_es"].sum()),
+        int(tracks["reaches_main_layer"].sum()),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -433,28 +575,59 @@ def lidar_column_state(job: RuleJob) -> None:
     m, st = job.params.model, job.params.station
     sh = m["scale_height"] if m["scale_height"] == "local" else float(m["scale_height"])
     state = build_model_state(
-        list(job.input.history), altitude_km=dict(job.params.altitude_km), scale_height=sh,
-        composition=str(m["composition"]), electric_field=str(m["electric_field"]),
-        ps_fallback=str(m["ps_fallback"]), f107=float(m["msis"]["f107"]),
-        f107a=float(m["msis"]["f107a"]), ap=float(m["msis"]["ap"]))
+        list(job.input.history),
+        altitude_km=dict(job.params.altitude_km),
+        scale_height=sh,
+        composition=str(m["composition"]),
+        electric_field=str(m["electric_field"]),
+        ps_fallback=str(m["ps_fallback"]),
+        f107=float(m["msis"]["f107"]),
+        f107a=float(m["msis"]["f107a"]),
+        ap=float(m["msis"]["ap"]),
+    )
     with dask_threads(job.threads):
         col = column_at_station(state, lat=float(st["lat"]), lon=float(st["lon"]))
     top = float(job.params.altitude_km["max"])
     have = col["altitude"].values[np.isfinite(col["U"].values).any(axis=0)]
     if have.size == 0 or have.max() < top - 1e-6:
-        raise InputFileError(job.input.history[0],
-                             f"the model reaches only {have.max() if have.size else 'no'} km over "
-                             f"the lidar, below lidar.model.altitude_km.max = {top} km (WACCM-X "
-                             "output is needed for the thermosphere)")
-    keep = [v for v in ("U", "V", "W", "T", "p", "n_air", "n_N2", "n_O2", "n_O", "mean_mass",
-                        "E_east", "E_north", "E_up") if v in col]
+        raise InputFileError(
+            job.input.history[0],
+            f"the model reaches only {have.max() if have.size else 'no'} km over "
+            f"the lidar, below lidar.model.altitude_km.max = {top} km (WACCM-X "
+            "output is needed for the thermosphere)",
+        )
+    keep = [
+        v
+        for v in (
+            "U",
+            "V",
+            "W",
+            "T",
+            "p",
+            "n_air",
+            "n_N2",
+            "n_O2",
+            "n_O",
+            "mean_mass",
+            "E_east",
+            "E_north",
+            "E_up",
+        )
+        if v in col
+    ]
     col = col[keep]
     col["time"].attrs = {"long_name": "time (UTC)"}
-    col.attrs = {**provenance_attrs({"model": m, "altitude_km": job.params.altitude_km,
-                                     "station": st}, job.input.history, step="lidar_column_state"),
-                 "title": "model state over the lidar (second study)",
-                 "station_latitude": float(st["lat"]), "station_longitude": float(st["lon"]),
-                 "comment": "model state interpolated linearly in latitude and longitude to the lidar"}
+    col.attrs = {
+        **provenance_attrs(
+            {"model": m, "altitude_km": job.params.altitude_km, "station": st},
+            job.input.history,
+            step="lidar_column_state",
+        ),
+        "title": "model state over the lidar (second study)",
+        "station_latitude": float(st["lat"]),
+        "station_longitude": float(st["lon"]),
+        "comment": "model state interpolated linearly in latitude and longitude to the lidar",
+    }
     _write_nc(col, job.output.state)
 
 
@@ -468,16 +641,29 @@ def lidar_column_drift(job: RuleJob) -> None:
     from ..lidar.prediction import column_drift, node_table
 
     pred, st = job.params.prediction, job.params.station
-    igrf = parse_dates([pred["igrf_date"]], "lidar.prediction.igrf_date")[0] if pred["igrf_date"] else None
+    igrf = (
+        parse_dates([pred["igrf_date"]], "lidar.prediction.igrf_date")[0]
+        if pred["igrf_date"]
+        else None
+    )
     with open_dataset(job.input.state) as ds:
         col = ds.load()
-    drift = column_drift(col, lat=float(st["lat"]), lon=float(st["lon"]),
-                         ion_mass_u=float(job.params.ion_mass_u),
-                         momentum_transfer=bool(pred["momentum_transfer"]),
-                         use_electric_field=bool(pred["electric_field"]), igrf_date=igrf)
-    drift.attrs.update(provenance_attrs({"prediction": pred, "ion_mass_u": job.params.ion_mass_u,
-                                         "station": st}, [job.input.state],
-                                        step="lidar_column_drift"))
+    drift = column_drift(
+        col,
+        lat=float(st["lat"]),
+        lon=float(st["lon"]),
+        ion_mass_u=float(job.params.ion_mass_u),
+        momentum_transfer=bool(pred["momentum_transfer"]),
+        use_electric_field=bool(pred["electric_field"]),
+        igrf_date=igrf,
+    )
+    drift.attrs.update(
+        provenance_attrs(
+            {"prediction": pred, "ion_mass_u": job.params.ion_mass_u, "station": st},
+            [job.input.state],
+            step="lidar_column_drift",
+        )
+    )
     drift.attrs.setdefault("title", "ion drift and convergence nodes over the lidar (second study)")
     _write_nc(drift, job.output.drift)
     write_csv(_times_csv(node_table(drift)), job.output.nodes, float_format="%.6g")
@@ -497,15 +683,22 @@ def lidar_descent_prediction(job: RuleJob) -> None:
     with open_dataset(job.input.drift) as ds:
         drift = ds.load()
     pred = job.params.prediction
-    traj, comp = predict_tracks(det, tracks, drift, arrival_km=float(job.params.arrival_km),
-                                max_step_s=float(pred["max_step_s"]),
-                                output_step_s=float(pred["output_step_s"]))
+    traj, comp = predict_tracks(
+        det,
+        tracks,
+        drift,
+        arrival_km=float(job.params.arrival_km),
+        max_step_s=float(pred["max_step_s"]),
+        output_step_s=float(pred["output_step_s"]),
+    )
     write_csv(_times_csv(traj), job.output.trajectories, float_format="%.6g")
     write_csv(_times_csv(comp), job.output.comparison, float_format="%.6g")
     if len(comp):
-        log.info("predicted/observed descent rate: median %.3f over %d tracks",
-                 float(np.nanmedian(comp["predicted_rate_km_per_h"] / comp["observed_rate_km_per_h"])),
-                 len(comp))
+        log.info(
+            "predicted/observed descent rate: median %.3f over %d tracks",
+            float(np.nanmedian(comp["predicted_rate_km_per_h"] / comp["observed_rate_km_per_h"])),
+            len(comp),
+        )
 
 
 def lidar_es_epoch(job: RuleJob) -> None:
@@ -523,19 +716,39 @@ def lidar_es_epoch(job: RuleJob) -> None:
     hourly = read_parquet(job.input.hourly)
     comps, tests = [], []
     for name, column, units, alternative in ES_CHARACTERISTICS:
-        table, test = superposed_epoch(hourly["time_ut"].to_numpy("datetime64[ns]"),
-                                       hourly[column].to_numpy(float), epochs, settings,
-                                       alternative=alternative, seed=int(job.params.seed))
+        table, test = superposed_epoch(
+            hourly["time_ut"].to_numpy("datetime64[ns]"),
+            hourly[column].to_numpy(float),
+            epochs,
+            settings,
+            alternative=alternative,
+            seed=int(job.params.seed),
+        )
         table.insert(0, "characteristic", name)
         table.insert(1, "units", units)
         comps.append(table)
-        tests.append({"characteristic": name, "units": units, "station": job.params.station,
-                      "alternative": alternative, "alpha": settings.alpha,
-                      "response_h": f"{settings.response_h[0]}..{settings.response_h[1]}",
-                      "baseline_h": f"{settings.baseline_h[0]}..{settings.baseline_h[1]}",
-                      "n_random": settings.n_random, **test})
-        log.info("%s at %s: response %.3g %s over %d arrivals, p = %.3g", name,
-                 job.params.station, test["statistic"], units, test["n_epochs"], test["p_value"])
+        tests.append(
+            {
+                "characteristic": name,
+                "units": units,
+                "station": job.params.station,
+                "alternative": alternative,
+                "alpha": settings.alpha,
+                "response_h": f"{settings.response_h[0]}..{settings.response_h[1]}",
+                "baseline_h": f"{settings.baseline_h[0]}..{settings.baseline_h[1]}",
+                "n_random": settings.n_random,
+                **test,
+            }
+        )
+        log.info(
+            "%s at %s: response %.3g %s over %d arrivals, p = %.3g",
+            name,
+            job.params.station,
+            test["statistic"],
+            units,
+            test["n_epochs"],
+            test["p_value"],
+        )
     write_csv(pd.concat(comps, ignore_index=True), job.output.composite, float_format="%.6g")
     write_csv(pd.DataFrame(tests), job.output.test, float_format="%.6g")
 
@@ -553,20 +766,28 @@ def fig_mic_time_altitude(job: RuleJob) -> None:
         profiles = ds.load()
     lidar = job.params.lidar
     plot_time_altitude(
-        profiles, _read_table(job.input.detections, ["time"]),
+        profiles,
+        _read_table(job.input.detections, ["time"]),
         _read_table(job.input.tracks, ["first_time", "last_time", "arrival_time"]),
-        _read_table(job.input.trajectories, ["time"]), job.output.png, job.output.extra,
-        species=str(lidar["species"]), density_limits_cm3=lidar["figures"]["density_limits_cm3"],
-        altitude_km=lidar["figures"]["altitude_km"], base_km=float(lidar["detection"]["base_km"]),
-        arrival_km=float(lidar["es"]["arrival_altitude_km"]), dpi=int(job.params.dpi))
+        _read_table(job.input.trajectories, ["time"]),
+        job.output.png,
+        job.output.extra,
+        species=str(lidar["species"]),
+        density_limits_cm3=lidar["figures"]["density_limits_cm3"],
+        altitude_km=lidar["figures"]["altitude_km"],
+        base_km=float(lidar["detection"]["base_km"]),
+        arrival_km=float(lidar["es"]["arrival_altitude_km"]),
+        dpi=int(job.params.dpi),
+    )
 
 
 def fig_mic_descent_rates(job: RuleJob) -> None:
     """Rule fig_mic_descent_rates: observed against predicted descent rate, 1:1 line."""
     from ..plotting.fig_mic import plot_descent_rates
 
-    comp = _read_table(job.input.comparison, ["first_time", "observed_arrival_time",
-                                              "predicted_arrival_time"])
+    comp = _read_table(
+        job.input.comparison, ["first_time", "observed_arrival_time", "predicted_arrival_time"]
+    )
     plot_descent_rates(comp, job.output.png, job.output.extra, dpi=int(job.params.dpi))
 
 
@@ -575,6 +796,13 @@ def fig_mic_es_epoch(job: RuleJob) -> None:
     from ..plotting.fig_mic import plot_es_epoch
 
     es = job.params.es
-    plot_es_epoch(read_csv(job.input.composite), read_csv(job.input.test), job.output.png,
-                  job.output.extra, station=str(job.params.station_name),
-                  response_h=es["response_h"], alpha=float(es["alpha"]), dpi=int(job.params.dpi))
+    plot_es_epoch(
+        read_csv(job.input.composite),
+        read_csv(job.input.test),
+        job.output.png,
+        job.output.extra,
+        station=str(job.params.station_name),
+        response_h=es["response_h"],
+        alpha=float(es["alpha"]),
+        dpi=int(job.params.dpi),
+    )

@@ -88,7 +88,9 @@ def mission_days(cosmic: Mapping[str, Any], mission: str) -> list[tuple[str, str
     ]
 
 
-def mission_batches(cosmic: Mapping[str, Any], mission: str) -> list[tuple[str, list[tuple[str, str]]]]:
+def mission_batches(
+    cosmic: Mapping[str, Any], mission: str
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """A mission's ingest jobs: its days in batches of at most ``cosmic.ingest.days_per_job``.
 
     The batching of COSMIC-1 (:func:`estransport.steps.cosmic.split_batches`):
@@ -277,8 +279,12 @@ def ingest_mission_batch(job: RuleJob) -> None:
         config={"qc": qc, "mission": dict(m)},
     )
     if failed:
-        log.warning("%d of %d day(s) failed and are recorded as day_failed: %s",
-                    len(failed), len(job.output.events), ", ".join(failed))
+        log.warning(
+            "%d of %d day(s) failed and are recorded as day_failed: %s",
+            len(failed),
+            len(job.output.events),
+            ", ".join(failed),
+        )
 
 
 def mission_qc_summary(job: RuleJob) -> None:

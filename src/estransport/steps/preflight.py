@@ -219,8 +219,11 @@ def lidar_placed_files(lidar: Mapping[str, Any], which: str) -> list[str]:
     if which == "lidar":
         paths, instructions, source = lidar["files"]["paths"], LIDAR_INSTRUCTIONS, LIDAR_SOURCE
     else:
-        paths, instructions, source = (lidar["model"]["files"]["paths"], MODEL_INSTRUCTIONS,
-                                       LIDAR_MODEL_SOURCE)
+        paths, instructions, source = (
+            lidar["model"]["files"]["paths"],
+            MODEL_INSTRUCTIONS,
+            LIDAR_MODEL_SOURCE,
+        )
     try:
         return placed_files(paths, instructions)
     except MissingInputsError as err:
@@ -277,5 +280,10 @@ def check_real_inputs(config: Mapping[str, Any], *, basedir: str | os.PathLike) 
                 errors.append(err)
     if errors:
         raise MissingInputsError.combine(errors)
-    return RealInputs(cosmic_days=cosmic_days, cosmic_gaps=cosmic_gaps, model_history=model_history,
-                      lidar_raw=placed["lidar"], lidar_history=placed["model"])
+    return RealInputs(
+        cosmic_days=cosmic_days,
+        cosmic_gaps=cosmic_gaps,
+        model_history=model_history,
+        lidar_raw=placed["lidar"],
+        lidar_history=placed["model"],
+    )

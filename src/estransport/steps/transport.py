@@ -50,13 +50,21 @@ def fe_flux(job: RuleJob) -> None:
     """
     t0 = time.perf_counter()
     level_km = job.params.level_km
-    with open_dataset(job.input.state, chunks={"time": 1}) as state, \
-            open_dataset(job.input.drift, chunks={"time": 1}) as drift, dask_threads(job.threads):
-        ds = compute_fe_flux(require_fep(state, job.input.state),
-                             drift[["v_ion_total", "w_ion_total", "v_ion", "w_ion"]],
-                             level_km=float(level_km))
-    ds.attrs.update(provenance_attrs({"flux": {"level_km": level_km}},
-                                     [job.input.state, job.input.drift], step="fe_flux"))
+    with (
+        open_dataset(job.input.state, chunks={"time": 1}) as state,
+        open_dataset(job.input.drift, chunks={"time": 1}) as drift,
+        dask_threads(job.threads),
+    ):
+        ds = compute_fe_flux(
+            require_fep(state, job.input.state),
+            drift[["v_ion_total", "w_ion_total", "v_ion", "w_ion"]],
+            level_km=float(level_km),
+        )
+    ds.attrs.update(
+        provenance_attrs(
+            {"flux": {"level_km": level_km}}, [job.input.state, job.input.drift], step="fe_flux"
+        )
+    )
     write_netcdf(ds, job.output.flux)
     log.info("wrote %s in %.1f s", job.output.flux, time.perf_counter() - t0)
 
@@ -70,11 +78,16 @@ def flux_range(job: RuleJob) -> None:
     """
     rng = job.params.range
     with open_dataset(job.input.flux) as ds:
-        table = flux_range_table(ds[["flux_north_level"]].load(), method=rng["method"],
-                                 percentiles=tuple(rng["percentiles"]),
-                                 area_weighted=bool(rng["area_weighted"]))
+        table = flux_range_table(
+            ds[["flux_north_level"]].load(),
+            method=rng["method"],
+            percentiles=tuple(rng["percentiles"]),
+            area_weighted=bool(rng["area_weighted"]),
+        )
     write_csv(table, job.output.ranges, index=False, float_format="%.4g")
-    log.info("wrote %s (%d months, %s)", job.output.ranges, len(table), table["range_method"].iloc[0])
+    log.info(
+        "wrote %s (%d months, %s)", job.output.ranges, len(table), table["range_method"].iloc[0]
+    )
 
 
 def residual_drift(job: RuleJob) -> None:
@@ -87,18 +100,31 @@ def residual_drift(job: RuleJob) -> None:
     t0 = time.perf_counter()
     cfg = job.params.residual_drift
     altitude_km = (float(cfg["altitude_km"]["min"]), float(cfg["altitude_km"]["max"]))
-    with open_dataset(job.input.tem) as tem, \
-            open_dataset(job.input.state, chunks={"time": 1}) as state, \
-            open_dataset(job.input.drift, chunks={"time": 1}) as drift:
-        ds = compute_residual_drift(tem[["v_star", "w_star"]], state[["U"]],
-                                    drift[["inclination", "declination", "r_i"]],
-                                    altitude_km=altitude_km)
-    ds.attrs.update(provenance_attrs({"residual_drift": cfg},
-                                     [job.input.tem, job.input.state, job.input.drift],
-                                     step="residual_drift"))
+    with (
+        open_dataset(job.input.tem) as tem,
+        open_dataset(job.input.state, chunks={"time": 1}) as state,
+        open_dataset(job.input.drift, chunks={"time": 1}) as drift,
+    ):
+        ds = compute_residual_drift(
+            tem[["v_star", "w_star"]],
+            state[["U"]],
+            drift[["inclination", "declination", "r_i"]],
+            altitude_km=altitude_km,
+        )
+    ds.attrs.update(
+        provenance_attrs(
+            {"residual_drift": cfg},
+            [job.input.tem, job.input.state, job.input.drift],
+            step="residual_drift",
+        )
+    )
     write_netcdf(ds, job.output.residual)
-    log.info("wrote %s (%d months) in %.1f s", job.output.residual, ds.sizes["month"],
-             time.perf_counter() - t0)
+    log.info(
+        "wrote %s (%d months) in %.1f s",
+        job.output.residual,
+        ds.sizes["month"],
+        time.perf_counter() - t0,
+    )
 
 
 def paper_numbers(job: RuleJob) -> None:
@@ -113,9 +139,13 @@ def paper_numbers(job: RuleJob) -> None:
     """
     p = job.params
     vel, conv, trough = p.velocity_region, p.convergence, p.winter_trough["geomagnetic_lat_deg"]
-    with open_dataset(job.input.residual) as rd, open_dataset(job.input.flux) as fx, \
-            open_dataset(job.input.monthly) as mo, open_dataset(job.input.maps_djf) as djf, \
-            open_dataset(job.input.maps_jja) as jja:
+    with (
+        open_dataset(job.input.residual) as rd,
+        open_dataset(job.input.flux) as fx,
+        open_dataset(job.input.monthly) as mo,
+        open_dataset(job.input.maps_djf) as djf,
+        open_dataset(job.input.maps_jja) as jja,
+    ):
         table = build_paper_numbers(
             residual_drift=rd.load(),
             flux=fx[["divergence_meridional_zm", "convergence_zm"]].load(),
@@ -127,13 +157,18 @@ def paper_numbers(job: RuleJob) -> None:
             range_method=p.range["method"],
             range_percentiles=tuple(p.range["percentiles"]),
             range_area_weighted=bool(p.range["area_weighted"]),
-            velocity_altitude_km=(float(vel["altitude_km"]["min"]), float(vel["altitude_km"]["max"])),
+            velocity_altitude_km=(
+                float(vel["altitude_km"]["min"]),
+                float(vel["altitude_km"]["max"]),
+            ),
             velocity_lat_deg=(float(vel["lat_deg"]["min"]), float(vel["lat_deg"]["max"])),
             velocity_months=[int(m) for m in vel["months"]],
             velocity_drivers=None if vel["drivers"] is None else list(vel["drivers"]),
             flux_months=[int(m) for m in p.flux["months"]],
-            convergence_altitude_km=(float(conv["altitude_km"]["min"]),
-                                     float(conv["altitude_km"]["max"])),
+            convergence_altitude_km=(
+                float(conv["altitude_km"]["min"]),
+                float(conv["altitude_km"]["max"]),
+            ),
             convergence_months=[int(m) for m in conv["months"]],
             convergence_component=conv["component"],
             convergence_threshold=float(conv["threshold"]),

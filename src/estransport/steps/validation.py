@@ -61,11 +61,15 @@ def ionosonde_configuration(job: RuleJob) -> None:
     spec = val["ionosonde"]["variants"][variant]
     base = planted_truth(iono["synthetic"])
     cfg = mc.make_configuration(
-        variant=variant, slope_deg_per_day=float(job.params.configuration["slope"]),
+        variant=variant,
+        slope_deg_per_day=float(job.params.configuration["slope"]),
         stations=load_stations(job.input.stations),
         years_per_chain={k: tuple(v) for k, v in iono["synthetic"]["years"].items()},
-        n_years=spec["years"], truth=base, truth_overrides=dict(spec["truth"]),
-        params=reduction_params(iono), estimators=tuple(val["ionosonde"]["estimators"]),
+        n_years=spec["years"],
+        truth=base,
+        truth_overrides=dict(spec["truth"]),
+        params=reduction_params(iono),
+        estimators=tuple(val["ionosonde"]["estimators"]),
         bootstrap_samples=int(val["ionosonde"]["bootstrap_samples"]),
         bootstrap_method=str(iono["analysis"]["bootstrap_method"]),
         ci_level=float(iono["analysis"]["ci_level"]),
@@ -89,7 +93,9 @@ def ionosonde_summary(job: RuleJob) -> None:
     iono = job.params.ionosonde
     planted = float(iono["synthetic"]["slope_deg_per_day"])
     split = mc.default_run_split(
-        pd.read_csv(job.input.peaks), per_seed, planted_deg_per_day=planted,
+        pd.read_csv(job.input.peaks),
+        per_seed,
+        planted_deg_per_day=planted,
         configuration=mc.configuration_name("default", planted),
         estimators=tuple(job.params.validation["ionosonde"]["estimators"]),
         ci_level=float(iono["analysis"]["ci_level"]),
@@ -99,10 +105,15 @@ def ionosonde_summary(job: RuleJob) -> None:
     )
     write_csv(split, job.output.default_run, float_format=FLOAT_FORMAT)
     for row in split.itertuples():
-        logger.info("default run, %s: %.3f deg/day (%+.1f %%), bias %+.1f %% +- %.1f %%, "
-                    "chance %+.2f sd", row.estimator, row.estimate_deg_per_day,
-                    100 * row.relative_error, 100 * row.mc_relative_bias,
-                    100 * row.mc_relative_bias_mcse, row.chance_in_sd)
+        logger.info(
+            "default run, %s: %.3f deg/day (%+.1f %%), bias %+.1f %% +- %.1f %%, chance %+.2f sd",
+            row.estimator,
+            row.estimate_deg_per_day,
+            100 * row.relative_error,
+            100 * row.mc_relative_bias,
+            100 * row.mc_relative_bias_mcse,
+            row.chance_in_sd,
+        )
 
 
 def ionosonde_figure(job: RuleJob) -> None:
@@ -114,9 +125,14 @@ def ionosonde_figure(job: RuleJob) -> None:
     per_seed = pd.concat([pd.read_csv(p) for p in job.input.per_seed], ignore_index=True)
     analysis = job.params.ionosonde["analysis"]
     plot_ionosonde_validation(
-        per_seed, pd.read_csv(job.input.summary), job.output.png, job.output.extra,
-        variant="default", estimators=tuple(job.params.validation["ionosonde"]["estimators"]),
-        interval=str(analysis["interval"]), default_estimator=str(analysis["estimator"]),
+        per_seed,
+        pd.read_csv(job.input.summary),
+        job.output.png,
+        job.output.extra,
+        variant="default",
+        estimators=tuple(job.params.validation["ionosonde"]["estimators"]),
+        interval=str(analysis["interval"]),
+        default_estimator=str(analysis["estimator"]),
         dpi=int(job.params.figures["dpi"]),
     )
 
@@ -128,13 +144,16 @@ def cosmic_setup(cosmic: dict, transport: dict, validation: dict) -> cosmic_mc.C
     n_min = int(validation["cosmic"]["min_events_per_cell"])
     resolutions = (res,) if extra == res else (res, extra)
     return cosmic_mc.CosmicSetup(
-        years=tuple(int(y) for y in cosmic["years"]), day_step=int(cosmic["day_step"]),
+        years=tuple(int(y) for y in cosmic["years"]),
+        day_step=int(cosmic["day_step"]),
         arcs_per_day=int(cosmic["synthetic"]["arcs_per_day"]),
         es_fraction=float(cosmic["synthetic"]["es_fraction"]),
         fill_fraction=float(cosmic["synthetic"]["fill_fraction"]),
         empty_member_fraction=float(cosmic["synthetic"]["empty_member_fraction"]),
-        altitude_km=(float(cosmic["qc"]["altitude_km"]["min"]),
-                     float(cosmic["qc"]["altitude_km"]["max"])),
+        altitude_km=(
+            float(cosmic["qc"]["altitude_km"]["min"]),
+            float(cosmic["qc"]["altitude_km"]["max"]),
+        ),
         s4max_range=(float(cosmic["qc"]["s4max"]["min"]), float(cosmic["qc"]["s4max"]["max"])),
         map_resolutions_deg=resolutions,
         complete_winters_only=bool(cosmic["maps"]["complete_winters_only"]),
@@ -146,8 +165,10 @@ def cosmic_setup(cosmic: dict, transport: dict, validation: dict) -> cosmic_mc.C
         monthly_min_count=int(cosmic["monthly"]["min_count"]),
         min_valid_fraction=float(cosmic["monthly"]["min_valid_fraction"]),
         es_band_threshold=float(transport["es_band"]["threshold"]),
-        trough_maglat_deg=(float(transport["winter_trough"]["geomagnetic_lat_deg"]["min"]),
-                           float(transport["winter_trough"]["geomagnetic_lat_deg"]["max"])),
+        trough_maglat_deg=(
+            float(transport["winter_trough"]["geomagnetic_lat_deg"]["min"]),
+            float(transport["winter_trough"]["geomagnetic_lat_deg"]["max"]),
+        ),
     )
 
 
@@ -173,8 +194,7 @@ def cosmic_headline(job: RuleJob) -> None:
             reference[(q, res)] = 1.0
         else:
             reference[(q, res)] = planted.get(q, math.nan)
-    write_csv(headline_summary(per_seed, reference), job.output.summary,
-              float_format=FLOAT_FORMAT)
+    write_csv(headline_summary(per_seed, reference), job.output.summary, float_format=FLOAT_FORMAT)
 
 
 def table(job: RuleJob) -> None:
@@ -186,9 +206,12 @@ def table(job: RuleJob) -> None:
     analysis = job.params.ionosonde["analysis"]
     headline = pd.concat([pd.read_csv(p) for p in job.input.headline], ignore_index=True)
     page = validation_html(
-        pd.read_csv(job.input.ionosonde_summary), pd.read_csv(job.input.default_run),
-        default_estimator=str(analysis["estimator"]), default_interval=str(analysis["interval"]),
-        headline=headline)
+        pd.read_csv(job.input.ionosonde_summary),
+        pd.read_csv(job.input.default_run),
+        default_estimator=str(analysis["estimator"]),
+        default_interval=str(analysis["interval"]),
+        headline=headline,
+    )
     with atomic_path(job.output.table) as tmp:
         tmp.write_text(page, encoding="utf-8")
 
@@ -207,16 +230,24 @@ def model_headline(job: RuleJob) -> None:
 
     m, t = job.params.model, job.params.transport
     params = synthetic_waccm_parameters(m["synthetic"], m["msis"])
-    with open_dataset(job.input.tem) as tem, open_dataset(job.input.truth) as truth, \
-            open_dataset(job.input.flux) as flux:
+    with (
+        open_dataset(job.input.tem) as tem,
+        open_dataset(job.input.truth) as truth,
+        open_dataset(job.input.flux) as flux,
+    ):
         rows = mh.tem_rows(tem.load(), truth.load())
         rows += mh.flux_rows(
-            flux, truth, params, level_km=float(t["flux"]["level_km"]),
+            flux,
+            truth,
+            params,
+            level_km=float(t["flux"]["level_km"]),
             months=[int(x) for x in t["convergence"]["months"]],
-            altitude_km=(float(t["convergence"]["altitude_km"]["min"]),
-                         float(t["convergence"]["altitude_km"]["max"])),
-            threshold=float(t["convergence"]["threshold"]))
+            altitude_km=(
+                float(t["convergence"]["altitude_km"]["min"]),
+                float(t["convergence"]["altitude_km"]["max"]),
+            ),
+            threshold=float(t["convergence"]["threshold"]),
+        )
     per_seed = pd.DataFrame([{**r, "seed": 0} for r in rows])
     reference = {(r["quantity"], r["resolution"]): r["truth"] for r in rows}
-    write_csv(headline_summary(per_seed, reference), job.output.summary,
-              float_format=FLOAT_FORMAT)
+    write_csv(headline_summary(per_seed, reference), job.output.summary, float_format=FLOAT_FORMAT)

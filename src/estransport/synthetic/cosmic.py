@@ -211,7 +211,9 @@ def _seasonal(doy, peak_doy):
     return 0.5 * (1.0 + np.cos(2.0 * np.pi * (np.asarray(doy, float) - peak_doy) / 365.25))
 
 
-def es_intensity(lat, lon, doy, alt_km, maglat, truth: PlantedEsClimatology = PlantedEsClimatology()):
+def es_intensity(
+    lat, lon, doy, alt_km, maglat, truth: PlantedEsClimatology = PlantedEsClimatology()
+):
     """Planted expected S4max at a tangent point.
 
     Parameters
@@ -242,12 +244,24 @@ def es_intensity(lat, lon, doy, alt_km, maglat, truth: PlantedEsClimatology = Pl
     )
     band = np.exp(-(((np.abs(lat) - centre) / truth.band_halfwidth_deg) ** 2))
     seasonal_amp = amp * (truth.winter_floor + (1.0 - truth.winter_floor) * season)
-    lonmod = 1.0 + truth.longitude_modulation * np.cos(np.radians(np.asarray(lon, float) - truth.longitude_peak_deg))
+    lonmod = 1.0 + truth.longitude_modulation * np.cos(
+        np.radians(np.asarray(lon, float) - truth.longitude_peak_deg)
+    )
     intensity = truth.background + seasonal_amp * band * lonmod
-    trough = np.exp(-(((np.abs(np.asarray(maglat, float)) - truth.trough_centre_maglat) / truth.trough_halfwidth_deg) ** 2))
+    trough = np.exp(
+        -(
+            (
+                (np.abs(np.asarray(maglat, float)) - truth.trough_centre_maglat)
+                / truth.trough_halfwidth_deg
+            )
+            ** 2
+        )
+    )
     # The trough is a winter feature of the hemisphere the point is in (magnetic hemisphere).
     mag_north = np.asarray(maglat, float) >= 0
-    winter = 1.0 - _seasonal(doy, np.where(mag_north, truth.summer_doy_north, truth.summer_doy_north + 182.625))
+    winter = 1.0 - _seasonal(
+        doy, np.where(mag_north, truth.summer_doy_north, truth.summer_doy_north + 182.625)
+    )
     intensity = intensity * (1.0 - truth.trough_depth * trough * winter)
     if alt_km is not None:
         z = (np.asarray(alt_km, float) - truth.peak_altitude_km) / truth.layer_sigma_km
@@ -256,8 +270,14 @@ def es_intensity(lat, lon, doy, alt_km, maglat, truth: PlantedEsClimatology = Pl
     return intensity
 
 
-def planted_mean_s4max(lat, lon, doys, truth: PlantedEsClimatology = PlantedEsClimatology(),
-                       altitude_km=ES_ALTITUDE_KM, epoch: dt.date = dt.date(2008, 7, 1)) -> np.ndarray:
+def planted_mean_s4max(
+    lat,
+    lon,
+    doys,
+    truth: PlantedEsClimatology = PlantedEsClimatology(),
+    altitude_km=ES_ALTITUDE_KM,
+    epoch: dt.date = dt.date(2008, 7, 1),
+) -> np.ndarray:
     """Expected mean S4max of QC-passed Es arcs over a set of days (the planted map).
 
     Averages :func:`es_intensity` over the days and over the truncated-normal
@@ -288,7 +308,15 @@ def planted_mean_s4max(lat, lon, doys, truth: PlantedEsClimatology = PlantedEsCl
     z = np.linspace(altitude_km[0], altitude_km[1], 41)
     w = np.exp(-0.5 * ((z - truth.peak_altitude_km) / truth.layer_sigma_km) ** 2)
     w /= w.sum()
-    alt_factor = float(np.sum(w * (0.4 + 0.6 * np.exp(-0.5 * ((z - truth.peak_altitude_km) / truth.layer_sigma_km) ** 2))))
+    alt_factor = float(
+        np.sum(
+            w
+            * (
+                0.4
+                + 0.6 * np.exp(-0.5 * ((z - truth.peak_altitude_km) / truth.layer_sigma_km) ** 2)
+            )
+        )
+    )
     total = np.zeros(lat.shape)
     for d in doys:
         total += es_intensity(lat, lon, d, None, maglat, truth)
@@ -346,9 +374,24 @@ def _netcdf_member(rng: np.random.Generator, arc: dict) -> bytes:
     variables = {
         "time": ("f8", t0 + np.arange(n, dtype=np.float64), "GPS seconds", "time"),
         "S4": ("f4", s4, "", "S4 index, L1 C/A, 1 Hz"),
-        "elevation": ("f8", np.linspace(0.5, -0.1 * n, n), "degrees", "elevation angle of the LEO-GPS link"),
-        "sqrt_I": ("f4", (1.0 + 0.05 * rng.standard_normal(n)).astype(np.float32), "", "normalised signal amplitude"),
-        "caL1_SNR": ("f4", (400 + 50 * rng.standard_normal(n)).astype(np.float32), "V/V", "L1 C/A signal-to-noise ratio"),
+        "elevation": (
+            "f8",
+            np.linspace(0.5, -0.1 * n, n),
+            "degrees",
+            "elevation angle of the LEO-GPS link",
+        ),
+        "sqrt_I": (
+            "f4",
+            (1.0 + 0.05 * rng.standard_normal(n)).astype(np.float32),
+            "",
+            "normalised signal amplitude",
+        ),
+        "caL1_SNR": (
+            "f4",
+            (400 + 50 * rng.standard_normal(n)).astype(np.float32),
+            "V/V",
+            "L1 C/A signal-to-noise ratio",
+        ),
     }
     leo_r, gps_r = 7170.0, 26560.0  # orbit radii (km): ~800 km LEO, GPS semi-major axis
     phase = rng.uniform(0, 2 * np.pi) + np.linspace(0, 0.06, n)
@@ -366,9 +409,17 @@ def _netcdf_member(rng: np.random.Generator, arc: dict) -> bytes:
     return write_netcdf3({"time": n}, encoded, arc["attrs"])
 
 
-def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: float,
-                      fill_fraction: float, empty_member_fraction: float, seed: int,
-                      truth: PlantedEsClimatology = PlantedEsClimatology()):
+def generate_day_arcs(
+    year: int,
+    doy: int,
+    *,
+    arcs_per_day: int,
+    es_fraction: float,
+    fill_fraction: float,
+    empty_member_fraction: float,
+    seed: int,
+    truth: PlantedEsClimatology = PlantedEsClimatology(),
+):
     """Draw one day of arcs: attributes and the planted values behind them.
 
     Parameters
@@ -414,9 +465,15 @@ def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: fl
         bad = (z < lo) | (z > hi)
     alt[es] = z[es]
     out = ~es
-    alt[out] = np.where(rng.random(out.sum()) < 0.5, rng.uniform(60, 89.5, out.sum()), rng.uniform(130.5, 300, out.sum()))
+    alt[out] = np.where(
+        rng.random(out.sum()) < 0.5,
+        rng.uniform(60, 89.5, out.sum()),
+        rng.uniform(130.5, 300, out.sum()),
+    )
     expected = es_intensity(lat, lon, doy, alt, maglat, truth)
-    s4max = expected * np.exp(truth.noise_sigma * rng.standard_normal(n) - 0.5 * truth.noise_sigma**2)
+    s4max = expected * np.exp(
+        truth.noise_sigma * rng.standard_normal(n) - 0.5 * truth.noise_sigma**2
+    )
     outlier = es & (rng.random(n) < truth.outlier_fraction)
     s4max[outlier] = rng.uniform(5.2, 9.0, outlier.sum())
     kind[outlier] = "outlier"
@@ -439,7 +496,11 @@ def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: fl
             name = member_name(int(leo[i]), t, dur_min, int(prn[i]), int(antenna[i]))
         names.add(name)
         start = _gps_seconds(t)
-        tp = (FILL, FILL, FILL, FILL) if fill[i] else (float(alt[i]), float(lat[i]), float(lon[i]), float(lct[i]))
+        tp = (
+            (FILL, FILL, FILL, FILL)
+            if fill[i]
+            else (float(alt[i]), float(lat[i]), float(lon[i]), float(lct[i]))
+        )
         value = float(np.float32(s4max[i]))
         i_peak = int(rng.integers(5, npts[i] - 5))
         s4max9sec = value * float(rng.uniform(0.4, 0.7))
@@ -481,16 +542,33 @@ def generate_day_arcs(year: int, doy: int, *, arcs_per_day: int, es_fraction: fl
             "lon_stop": leo_lon + 1.0,
             "lct_stop": float(np.mod(lct[i] + 0.05, 24.0)),
         }
-        arcs.append({
-            "name": name, "attrs": attrs, "empty": bool(empty[i]), "n": int(npts[i]),
-            "i_peak": i_peak, "start_time": start, "s4max": value, "kind": kind[i],
-        })
+        arcs.append(
+            {
+                "name": name,
+                "attrs": attrs,
+                "empty": bool(empty[i]),
+                "n": int(npts[i]),
+                "i_peak": i_peak,
+                "start_time": start,
+                "s4max": value,
+                "kind": kind[i],
+            }
+        )
     return arcs
 
 
-def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_day: int,
-                      es_fraction: float, fill_fraction: float, empty_member_fraction: float,
-                      seed: int, truth: PlantedEsClimatology = PlantedEsClimatology()) -> list[dict]:
+def write_day_tarball(
+    path: str | os.PathLike,
+    year: int,
+    doy: int,
+    *,
+    arcs_per_day: int,
+    es_fraction: float,
+    fill_fraction: float,
+    empty_member_fraction: float,
+    seed: int,
+    truth: PlantedEsClimatology = PlantedEsClimatology(),
+) -> list[dict]:
     """Write one synthetic scnLv1 day tarball, byte-identical for the same arguments.
 
     Parameters
@@ -509,14 +587,23 @@ def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_
         The arcs written (see :func:`generate_day_arcs`), for tests.
     """
     arcs = generate_day_arcs(
-        year, doy, arcs_per_day=arcs_per_day, es_fraction=es_fraction, fill_fraction=fill_fraction,
-        empty_member_fraction=empty_member_fraction, seed=seed, truth=truth,
+        year,
+        doy,
+        arcs_per_day=arcs_per_day,
+        es_fraction=es_fraction,
+        fill_fraction=fill_fraction,
+        empty_member_fraction=empty_member_fraction,
+        seed=seed,
+        truth=truth,
     )
     rng = np.random.default_rng([seed, year, doy, 1])
     mtime = int((dt.datetime(2014, 6, 25) - dt.datetime(1970, 1, 1)).total_seconds())
     with atomic_path(path) as tmp:
         # Fixed gzip mtime and tar mtimes: the same day always gives the same bytes.
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz:
+        with (
+            open(tmp, "wb") as raw,
+            gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz,
+        ):
             with tarfile.open(fileobj=gz, mode="w|", format=tarfile.USTAR_FORMAT) as tar:
                 for arc in arcs:
                     data = b"" if arc["empty"] else _netcdf_member(rng, arc)
@@ -525,7 +612,12 @@ def write_day_tarball(path: str | os.PathLike, year: int, doy: int, *, arcs_per_
                     info.mtime = mtime
                     info.mode = 0o644
                     tar.addfile(info, io.BytesIO(data))
-    log.info("wrote %s: %d arcs (%d Es, %d fill, %d empty)", path, len(arcs),
-             sum(a["kind"] == "es" for a in arcs), sum(a["kind"] == "fill" for a in arcs),
-             sum(a["empty"] for a in arcs))
+    log.info(
+        "wrote %s: %d arcs (%d Es, %d fill, %d empty)",
+        path,
+        len(arcs),
+        sum(a["kind"] == "es" for a in arcs),
+        sum(a["kind"] == "fill" for a in arcs),
+        sum(a["empty"] for a in arcs),
+    )
     return arcs

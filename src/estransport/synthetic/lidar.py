@@ -106,7 +106,9 @@ class LidarInstrument:
         """Expected one-sigma density noise (cm-3) at altitude z for a true density n."""
         z = np.asarray(z_km, float)
         geom = (z / self.reference_km) ** 2
-        counts = self.signal_counts_per_cm3 * np.asarray(n_cm3, float) / geom + self.background_counts
+        counts = (
+            self.signal_counts_per_cm3 * np.asarray(n_cm3, float) / geom + self.background_counts
+        )
         return np.sqrt(counts) * geom / self.signal_counts_per_cm3
 
 
@@ -176,13 +178,17 @@ def solar_elevation_deg(times: pd.DatetimeIndex, lat: float, lon: float) -> np.n
     return np.degrees(np.arcsin(np.clip(s, -1, 1)))
 
 
-def dark_interval(night: dt.date, site: LidarSite, threshold_deg: float) -> tuple[pd.Timestamp, pd.Timestamp]:
+def dark_interval(
+    night: dt.date, site: LidarSite, threshold_deg: float
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Dusk and dawn (UT) of the night that starts on the local evening of ``night``."""
     noon_ut = (pd.Timestamp(night) + pd.Timedelta(hours=12.0 - site.lon / 15.0)).round("min")
     grid = pd.date_range(noon_ut, noon_ut + pd.Timedelta(hours=24), freq="1min")
     dark = solar_elevation_deg(grid, site.lat, site.lon) < threshold_deg
     if not dark.any():
-        raise ValueError(f"the Sun does not set below {threshold_deg} deg on {night} at {site.name}")
+        raise ValueError(
+            f"the Sun does not set below {threshold_deg} deg on {night} at {site.name}"
+        )
     idx = np.nonzero(dark)[0]
     return grid[idx[0]], grid[idx[-1]]
 
@@ -201,8 +207,15 @@ class _PlantedDrift:
     bilinearly (this module's own code).
     """
 
-    def __init__(self, column: StationColumn, tides: PlantedTides, lon: float,
-                 t0_h: float, t1_h: float, step_h: float = 1.0 / 30.0):
+    def __init__(
+        self,
+        column: StationColumn,
+        tides: PlantedTides,
+        lon: float,
+        t0_h: float,
+        t1_h: float,
+        step_h: float = 1.0 / 30.0,
+    ):
         self.column, self.tides, self.lon = column, tides, lon
         self.t = np.arange(t0_h, t1_h + step_h, step_h)
         self.z = column.altitude_km
@@ -218,8 +231,9 @@ class _PlantedDrift:
         a = (t_h - self.t0) / self.dt - i
         b = (z_km - self.z0) / self.dz - k
         w = self.w.item
-        return ((1 - a) * ((1 - b) * w(i, k) + b * w(i, k + 1))
-                + a * ((1 - b) * w(i + 1, k) + b * w(i + 1, k + 1)))
+        return (1 - a) * ((1 - b) * w(i, k) + b * w(i, k + 1)) + a * (
+            (1 - b) * w(i + 1, k) + b * w(i + 1, k + 1)
+        )
 
     def nodes(self, t_h: float) -> np.ndarray:
         """Planted convergence nodes at time t (computed at t exactly, not from the table)."""
@@ -296,9 +310,10 @@ def plant_clouds(
         dusk, dawn = dark_interval(night, site, instrument.dark_elevation_deg)
         h_dusk, h_dawn = hours(dusk), hours(dawn)
         lo_b, hi_b = clouds.birth_window_h
-        drift = _PlantedDrift(column, tides, site.lon, h_dusk + min(lo_b, -6.0) - 0.5,
-                              h_dawn + 1.5)
-        for t in np.arange(np.floor((h_dusk - 6.0) * 4) / 4, h_dawn + 1.0, 0.25):  # on quarter hours
+        drift = _PlantedDrift(column, tides, site.lon, h_dusk + min(lo_b, -6.0) - 0.5, h_dawn + 1.5)
+        for t in np.arange(
+            np.floor((h_dusk - 6.0) * 4) / 4, h_dawn + 1.0, 0.25
+        ):  # on quarter hours
             for zn in drift.nodes(t):
                 node_rows.append((t_ref + pd.Timedelta(hours=float(t)), float(zn)))
         accepted: list[tuple[np.ndarray, np.ndarray]] = []
@@ -316,8 +331,11 @@ def plant_clouds(
             if nodes.size == 0:
                 continue
             z_b = float(nodes[np.argmin(np.abs(nodes - target))])
-            if any(ta[0] <= t_b <= ta[-1] and abs(np.interp(t_b, ta, za) - z_b) < clouds.min_separation_km
-                   for ta, za in accepted):
+            if any(
+                ta[0] <= t_b <= ta[-1]
+                and abs(np.interp(t_b, ta, za) - z_b) < clouds.min_separation_km
+                for ta, za in accepted
+            ):
                 continue  # born on an accepted cloud's node: no need to integrate it
             t_end = min(t_b + 2.5 * tau, h_dawn + 1.0)
             if t_end < h_dusk + 1.0:
@@ -331,32 +349,39 @@ def plant_clouds(
             arrival = np.nan
             if below.size and below[0] > 0:
                 i = below[0]
-                arrival = ts[i - 1] + (ts[i] - ts[i - 1]) * (zs[i - 1] - arrival_km) / (zs[i - 1] - zs[i])
+                arrival = ts[i - 1] + (ts[i] - ts[i - 1]) * (zs[i - 1] - arrival_km) / (
+                    zs[i - 1] - zs[i]
+                )
             dt_h = ts - t_b
             amp = peak * (1 - np.exp(-dt_h / clouds.rise_h)) * np.exp(-dt_h / tau)
             snr = amp / instrument.noise_cm3(zs)
             for t, z, a, s in zip(ts, zs, amp, snr, strict=True):
                 path_rows.append((cid, t_ref + pd.Timedelta(hours=float(t)), z, a * 1e6, s))
-            rows.append({
-                "cloud_id": cid,
-                "night": night.isoformat(),
-                "birth_time": t_ref + pd.Timedelta(hours=float(t_b)),
-                "birth_altitude_km": z_b,
-                "peak_density_m3": peak * 1e6,
-                "thickness_km": sigma,
-                "lifetime_h": tau,
-                "end_time": t_ref + pd.Timedelta(hours=float(ts[-1])),
-                "end_altitude_km": float(zs[-1]),
-                "merged": merged,
-                "arrival_time": (t_ref + pd.Timedelta(hours=float(arrival))) if np.isfinite(arrival) else pd.NaT,
-                "dusk": dusk,
-                "dawn": dawn,
-            })
+            rows.append(
+                {
+                    "cloud_id": cid,
+                    "night": night.isoformat(),
+                    "birth_time": t_ref + pd.Timedelta(hours=float(t_b)),
+                    "birth_altitude_km": z_b,
+                    "peak_density_m3": peak * 1e6,
+                    "thickness_km": sigma,
+                    "lifetime_h": tau,
+                    "end_time": t_ref + pd.Timedelta(hours=float(ts[-1])),
+                    "end_altitude_km": float(zs[-1]),
+                    "merged": merged,
+                    "arrival_time": (t_ref + pd.Timedelta(hours=float(arrival)))
+                    if np.isfinite(arrival)
+                    else pd.NaT,
+                    "dusk": dusk,
+                    "dawn": dawn,
+                }
+            )
             cid += 1
         log.info("night %s: %d planted clouds", night, len(accepted))
     mics = pd.DataFrame(rows)
-    paths = pd.DataFrame(path_rows, columns=["cloud_id", "time", "altitude_km", "amplitude_m3",
-                                             "expected_snr"])
+    paths = pd.DataFrame(
+        path_rows, columns=["cloud_id", "time", "altitude_km", "amplitude_m3", "expected_snr"]
+    )
     nodes = pd.DataFrame(node_rows, columns=["time", "node_altitude_km"])
     return mics, paths, nodes
 
@@ -401,7 +426,9 @@ def night_profiles(
     rng = np.random.default_rng([int(seed), 0x11DB, night.toordinal()])
     dusk, dawn = dark_interval(night, site, instrument.dark_elevation_deg)
     step = pd.Timedelta(minutes=instrument.profile_minutes)
-    starts = pd.date_range(dusk.ceil(f"{int(instrument.profile_minutes)}min"), dawn - step, freq=step)
+    starts = pd.date_range(
+        dusk.ceil(f"{int(instrument.profile_minutes)}min"), dawn - step, freq=step
+    )
     if rng.uniform() < sky.gap_probability and len(starts) > 10:
         g0 = starts[rng.integers(len(starts) // 4, 3 * len(starts) // 4)]
         g1 = g0 + pd.Timedelta(hours=rng.uniform(*sky.gap_hours))
@@ -464,8 +491,12 @@ _MADRIGAL_PARAMETERS = {
     "elm": ("Elevation angle of the beam", 0, "deg", "Radar Instrument Operation Parameter"),
     "gdalt": ("Geodetic altitude (height)", 0, "km", "Geographic Coordinate"),
     MADRIGAL_DENSITY_MNEMONIC: ("Ca+ number density (synthetic)", 0, "m-3", "Lidar Parameter"),
-    "d" + MADRIGAL_DENSITY_MNEMONIC: ("Error in Ca+ number density (synthetic)", 1, "m-3",
-                                      "Lidar Parameter"),
+    "d" + MADRIGAL_DENSITY_MNEMONIC: (
+        "Error in Ca+ number density (synthetic)",
+        1,
+        "m-3",
+        "Lidar Parameter",
+    ),
 }
 _ONE_D = ("gdlat", "glon", "elm")
 _TWO_D = ("gdalt", MADRIGAL_DENSITY_MNEMONIC, "d" + MADRIGAL_DENSITY_MNEMONIC)
@@ -474,10 +505,17 @@ _TWO_D = ("gdalt", MADRIGAL_DENSITY_MNEMONIC, "d" + MADRIGAL_DENSITY_MNEMONIC)
 def _parameter_table(names: Sequence[str]) -> np.ndarray:
     rows = [(n.upper(), *_MADRIGAL_PARAMETERS[n]) for n in names]
     w = [max(len(str(r[i])) for r in rows) for i in range(5)]
-    dtype = [("mnemonic", f"S{w[0]}"), ("description", f"S{w[1]}"), ("isError", "<i8"),
-             ("units", f"S{w[3]}"), ("category", f"S{w[4]}")]
-    return np.array([(r[0].encode(), r[1].encode(), r[2], r[3].encode(), r[4].encode())
-                     for r in rows], dtype=dtype)
+    dtype = [
+        ("mnemonic", f"S{w[0]}"),
+        ("description", f"S{w[1]}"),
+        ("isError", "<i8"),
+        ("units", f"S{w[3]}"),
+        ("category", f"S{w[4]}"),
+    ]
+    return np.array(
+        [(r[0].encode(), r[1].encode(), r[2], r[3].encode(), r[4].encode()) for r in rows],
+        dtype=dtype,
+    )
 
 
 def write_madrigal_night(path: str | os.PathLike, prof: dict, site: LidarSite) -> None:
@@ -496,16 +534,40 @@ def write_madrigal_night(path: str | os.PathLike, prof: dict, site: LidarSite) -
     ut1 = start.astype("datetime64[ns]").astype("int64") / 1e9
     ut2 = end.astype("datetime64[ns]").astype("int64") / 1e9
     t = pd.DatetimeIndex(start)
-    fields = ["year", "month", "day", "hour", "min", "sec", "recno", "kindat", "kinst",
-              "ut1_unix", "ut2_unix", *_ONE_D, *_TWO_D]
+    fields = [
+        "year",
+        "month",
+        "day",
+        "hour",
+        "min",
+        "sec",
+        "recno",
+        "kindat",
+        "kinst",
+        "ut1_unix",
+        "ut2_unix",
+        *_ONE_D,
+        *_TWO_D,
+    ]
     dtype = [(n, "<i8") for n in fields[:9]] + [(n, "<f8") for n in fields[9:]]
     table = np.zeros(nt * nz, dtype=dtype)
     rep = lambda a: np.repeat(np.asarray(a), nz)  # noqa: E731
-    for name, values in (("year", t.year), ("month", t.month), ("day", t.day), ("hour", t.hour),
-                         ("min", t.minute), ("sec", t.second), ("recno", np.arange(nt)),
-                         ("kindat", np.full(nt, MADRIGAL_KINDAT)), ("kinst", np.full(nt, MADRIGAL_KINST)),
-                         ("ut1_unix", ut1), ("ut2_unix", ut2), ("gdlat", np.full(nt, site.lat)),
-                         ("glon", np.full(nt, site.lon)), ("elm", np.full(nt, 90.0))):
+    for name, values in (
+        ("year", t.year),
+        ("month", t.month),
+        ("day", t.day),
+        ("hour", t.hour),
+        ("min", t.minute),
+        ("sec", t.second),
+        ("recno", np.arange(nt)),
+        ("kindat", np.full(nt, MADRIGAL_KINDAT)),
+        ("kinst", np.full(nt, MADRIGAL_KINST)),
+        ("ut1_unix", ut1),
+        ("ut2_unix", ut2),
+        ("gdlat", np.full(nt, site.lat)),
+        ("glon", np.full(nt, site.lon)),
+        ("elm", np.full(nt, 90.0)),
+    ):
         table[name] = rep(values)
     table["gdalt"] = np.tile(z, nt)
     table[MADRIGAL_DENSITY_MNEMONIC] = prof["density_m3"].ravel()
@@ -514,40 +576,54 @@ def write_madrigal_night(path: str | os.PathLike, prof: dict, site: LidarSite) -
     for n in fields:
         record_layout[n] = 3 if n == "gdalt" else (2 if n in _TWO_D else 1)
     vlen = h5py.special_dtype(vlen=str)
-    exp = np.array([
-        ("instrument", f"{site.name} Ca+ lidar (synthetic)"),
-        ("instrument code(s)", str(MADRIGAL_KINST)),
-        ("kind of data file", "Ca+ density profiles (synthetic)"),
-        ("kindat code(s)", str(MADRIGAL_KINDAT)),
-        ("start time", f"{pd.Timestamp(start[0]):%Y-%m-%d %H:%M:%S} UT"),
-        ("end time", f"{pd.Timestamp(end[-1]):%Y-%m-%d %H:%M:%S} UT"),
-        ("Cedar file name", Path(path).name),
-        ("status description", "synthetic (estransport)"),
-        ("instrument latitude", str(site.lat)),
-        ("instrument longitude", str(site.lon)),
-        ("instrument altitude", str(site.altitude_km)),
-        ("instrument category", "Resonance Lidars"),
-        ("instrument PI", "estransport synthetic generator"),
-        ("instrument PI email", ""),
-    ], dtype=[("name", vlen), ("value", vlen)])
+    exp = np.array(
+        [
+            ("instrument", f"{site.name} Ca+ lidar (synthetic)"),
+            ("instrument code(s)", str(MADRIGAL_KINST)),
+            ("kind of data file", "Ca+ density profiles (synthetic)"),
+            ("kindat code(s)", str(MADRIGAL_KINDAT)),
+            ("start time", f"{pd.Timestamp(start[0]):%Y-%m-%d %H:%M:%S} UT"),
+            ("end time", f"{pd.Timestamp(end[-1]):%Y-%m-%d %H:%M:%S} UT"),
+            ("Cedar file name", Path(path).name),
+            ("status description", "synthetic (estransport)"),
+            ("instrument latitude", str(site.lat)),
+            ("instrument longitude", str(site.lon)),
+            ("instrument altitude", str(site.altitude_km)),
+            ("instrument category", "Resonance Lidars"),
+            ("instrument PI", "estransport synthetic generator"),
+            ("instrument PI email", ""),
+        ],
+        dtype=[("name", vlen), ("value", vlen)],
+    )
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         data = f.create_group("Data")
-        data.create_dataset("Table Layout", data=table, compression="gzip", chunks=True,
-                            maxshape=(None,))
+        data.create_dataset(
+            "Table Layout", data=table, compression="gzip", chunks=True, maxshape=(None,)
+        )
         meta = f.create_group("Metadata")
         meta.create_dataset("Data Parameters", data=_parameter_table(fields))
         meta.create_dataset("Experiment Parameters", data=exp)
-        meta.create_dataset("Independent Spatial Parameters", data=np.array(
-            [(b"gdalt", b"Geodetic altitude (height)")],
-            dtype=[("mnemonic", "S5"), ("description", "S26")]))
+        meta.create_dataset(
+            "Independent Spatial Parameters",
+            data=np.array(
+                [(b"gdalt", b"Geodetic altitude (height)")],
+                dtype=[("mnemonic", "S5"), ("description", "S26")],
+            ),
+        )
         rl = meta.create_dataset("_record_layout", data=record_layout)
-        rl.attrs["description"] = ("This is meant to be internal data.  For each Madrigal record "
-                                   "and parameter, it has a 2 if its a 2D parameter, 1 if its a "
-                                   "1D parameter, and 0 if there is no data.")
+        rl.attrs["description"] = (
+            "This is meant to be internal data.  For each Madrigal record "
+            "and parameter, it has a 2 if its a 2D parameter, 1 if its a "
+            "1D parameter, and 0 if there is no data."
+        )
         arr = data.create_group("Array Layout")
-        arr.create_dataset("Layout Description", data=np.array(
-            [("Reshaped Table Layout: time and gdalt in separate dimensions",)],
-            dtype=[("Layout Description", vlen)]))
+        arr.create_dataset(
+            "Layout Description",
+            data=np.array(
+                [("Reshaped Table Layout: time and gdalt in separate dimensions",)],
+                dtype=[("Layout Description", vlen)],
+            ),
+        )
         arr.create_dataset("timestamps", data=ut1)
         arr.create_dataset("gdalt", data=z)
         one = arr.create_group("1D Parameters")
@@ -560,7 +636,9 @@ def write_madrigal_night(path: str | os.PathLike, prof: dict, site: LidarSite) -
             two.create_dataset(n, data=table[n].reshape(nt, nz).T, compression="gzip")
 
 
-def write_canonical_night(path: str | os.PathLike, prof: dict, site: LidarSite, species: str) -> None:
+def write_canonical_night(
+    path: str | os.PathLike, prof: dict, site: LidarSite, species: str
+) -> None:
     """Write one night in the canonical CF-netCDF lidar layout (docs/formats.md §7.3)."""
     import netCDF4
 
@@ -582,7 +660,11 @@ def write_canonical_night(path: str | os.PathLike, prof: dict, site: LidarSite, 
         nc.createDimension("nv", 2)
         tv = nc.createVariable("time", "f8", ("time",))
         tv.units, tv.standard_name, tv.calendar, tv.bounds = (
-            "seconds since 1970-01-01 00:00:00", "time", "standard", "time_bnds")
+            "seconds since 1970-01-01 00:00:00",
+            "time",
+            "standard",
+            "time_bnds",
+        )
         tv[:] = 0.5 * (secs(start) + secs(end))
         tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
         tb.units, tb.calendar = "seconds since 1970-01-01 00:00:00", "standard"
@@ -590,14 +672,22 @@ def write_canonical_night(path: str | os.PathLike, prof: dict, site: LidarSite, 
         av = nc.createVariable("altitude", "f8", ("altitude",))
         av.units, av.positive, av.standard_name, av.axis = "km", "up", "altitude", "Z"
         av.long_name = "altitude of the range-bin centre"
-        av.comment = ("geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
-                      "from altitude above the geoid by the geoid undulation (|N| < 110 m)")
+        av.comment = (
+            "geodetic altitude of the bin centre (above the reference ellipsoid); it differs "
+            "from altitude above the geoid by the geoid undulation (|N| < 110 m)"
+        )
         av[:] = z
         for name, values, lname in (
             ("density", prof["density_m3"], f"{species} number density"),
-            ("density_uncertainty", prof["uncertainty_m3"], f"one-sigma uncertainty of the {species} number density"),
+            (
+                "density_uncertainty",
+                prof["uncertainty_m3"],
+                f"one-sigma uncertainty of the {species} number density",
+            ),
         ):
-            v = nc.createVariable(name, "f4", ("time", "altitude"), zlib=True, fill_value=np.float32(np.nan))
+            v = nc.createVariable(
+                name, "f4", ("time", "altitude"), zlib=True, fill_value=np.float32(np.nan)
+            )
             v.units, v.long_name = "m-3", lname
             v[:] = values
         pc = nc.createVariable("photon_counts", "f4", ("time", "altitude"), zlib=True)
@@ -654,16 +744,32 @@ def write_synthetic_lidar(
     """
     expected = {n for n in nights if n not in set(sky.cloudy_nights)}
     if set(outputs) != expected:
-        raise ValueError(f"outputs for nights {sorted(outputs)} do not match the clear nights "
-                         f"{sorted(expected)}")
+        raise ValueError(
+            f"outputs for nights {sorted(outputs)} do not match the clear nights {sorted(expected)}"
+        )
     mics, paths, nodes = plant_clouds(
-        nights=nights, period_start=period_start, site=site, instrument=instrument, clouds=clouds,
-        tides=tides, column=column, arrival_km=arrival_km, seed=seed,
+        nights=nights,
+        period_start=period_start,
+        site=site,
+        instrument=instrument,
+        clouds=clouds,
+        tides=tides,
+        column=column,
+        arrival_km=arrival_km,
+        seed=seed,
     )
     observed = []
     for night in sorted(nights):
-        prof = night_profiles(night=night, site=site, instrument=instrument, layers=layers,
-                              mics=mics, paths=paths, sky=sky, seed=seed)
+        prof = night_profiles(
+            night=night,
+            site=site,
+            instrument=instrument,
+            layers=layers,
+            mics=mics,
+            paths=paths,
+            sky=sky,
+            seed=seed,
+        )
         if prof is None:
             continue
         observed.append((night, prof["start"], prof["end"]))

@@ -100,17 +100,23 @@ def write_netcdf3(
     # The begin offsets depend on the header length, which they are part of (fixed 4 bytes each).
     var_parts = []
     for name, vdims, vattrs, nc_type, vsize in var_headers:
-        var_parts.append([
-            _name(name) + struct.pack(">i", len(vdims))
-            + b"".join(struct.pack(">i", dim_ids[d]) for d in vdims)
-            + _att_list(vattrs) + struct.pack(">ii", nc_type, vsize),
-            vsize,
-        ])
-    var_list = struct.pack(">ii", _NC_VARIABLE, len(variables)) if variables else struct.pack(">ii", 0, 0)
+        var_parts.append(
+            [
+                _name(name)
+                + struct.pack(">i", len(vdims))
+                + b"".join(struct.pack(">i", dim_ids[d]) for d in vdims)
+                + _att_list(vattrs)
+                + struct.pack(">ii", nc_type, vsize),
+                vsize,
+            ]
+        )
+    var_list = (
+        struct.pack(">ii", _NC_VARIABLE, len(variables)) if variables else struct.pack(">ii", 0, 0)
+    )
     header_len = sum(map(len, head)) + len(var_list) + sum(len(p[0]) + 4 for p in var_parts)
     offset = header_len
     body = [var_list]
-    for (part, vsize) in var_parts:
+    for part, vsize in var_parts:
         body.append(part + struct.pack(">i", offset))
         offset += vsize
     return b"".join(head) + b"".join(body) + b"".join(blobs)

@@ -131,22 +131,36 @@ class PlantedTides:
         """(shift in hours, amplitude factor) at ``ut_hours`` since the period's first midnight."""
         t = np.asarray(ut_hours, float)
         knots = lambda vals: np.arange(len(vals)) * _DAY_H  # noqa: E731
-        shift = (np.interp(t, knots(self.day_shift_h), self.day_shift_h)
-                 if self.day_shift_h else np.zeros_like(t))
-        factor = (np.interp(t, knots(self.day_factor), self.day_factor)
-                  if self.day_factor else np.ones_like(t))
+        shift = (
+            np.interp(t, knots(self.day_shift_h), self.day_shift_h)
+            if self.day_shift_h
+            else np.zeros_like(t)
+        )
+        factor = (
+            np.interp(t, knots(self.day_factor), self.day_factor)
+            if self.day_factor
+            else np.ones_like(t)
+        )
         return shift, factor
 
 
 def wavelength_km(z_km, comp: TideComponent, ref_km: float) -> np.ndarray:
     """Vertical wavelength lambda_n(z) = lambda_n exp((z - z_ref)/H_n), km."""
-    return comp.wavelength_km * np.exp((np.asarray(z_km, float) - ref_km) / comp.wavelength_scale_km)
+    return comp.wavelength_km * np.exp(
+        (np.asarray(z_km, float) - ref_km) / comp.wavelength_scale_km
+    )
 
 
 def vertical_phase(z_km, comp: TideComponent, ref_km: float) -> np.ndarray:
     """Phi_n(z) = 2 pi H_n / lambda_n (1 - exp(-(z - z_ref)/H_n)), rad (the integral of 2 pi / lambda_n)."""
     h = comp.wavelength_scale_km
-    return 2.0 * np.pi * h / comp.wavelength_km * (1.0 - np.exp(-(np.asarray(z_km, float) - ref_km) / h))
+    return (
+        2.0
+        * np.pi
+        * h
+        / comp.wavelength_km
+        * (1.0 - np.exp(-(np.asarray(z_km, float) - ref_km) / h))
+    )
 
 
 def amplitude(z_km, comp: TideComponent, ref_km: float) -> np.ndarray:
@@ -185,10 +199,9 @@ def planted_winds(z_km, ut_hours, lon_deg, tides: PlantedTides) -> tuple[np.ndar
     u = np.full(np.broadcast(z, lt).shape, tides.mean_u_m_s)
     v = np.full_like(u, tides.mean_v_m_s)
     for comp in tides.components:
-        psi = (
-            comp.harmonic * 2.0 * np.pi * (lt - comp.max_local_time_h - shift) / _DAY_H
-            + vertical_phase(z, comp, tides.ref_km)
-        )
+        psi = comp.harmonic * 2.0 * np.pi * (
+            lt - comp.max_local_time_h - shift
+        ) / _DAY_H + vertical_phase(z, comp, tides.ref_km)
         a = factor * amplitude(z, comp, tides.ref_km)
         u = u + a * np.sin(psi)
         v = v + a * np.cos(psi)
@@ -310,12 +323,16 @@ def station_column(
     from ..physics.igrf import field_at
 
     z = np.asarray(altitude_km, float)
-    bg = msis_profiles([dt.datetime(date.year, date.month, date.day)], z, [lat], f107=f107,
-                       f107a=f107a, ap=ap).isel(time=0, lat=0)
+    bg = msis_profiles(
+        [dt.datetime(date.year, date.month, date.day)], z, [lat], f107=f107, f107a=f107a, ap=ap
+    ).isel(time=0, lat=0)
     inc, dec, b = field_at(np.full_like(z, lat), np.full_like(z, lon), z, date)
     nu = ion_neutral_collision_frequency(
-        bg["n_N2"].values, bg["n_O2"].values, bg["n_O"].values,
-        ion_mass_u=ion_mass_u, momentum_transfer=momentum_transfer,
+        bg["n_N2"].values,
+        bg["n_O2"].values,
+        bg["n_O"].values,
+        ion_mass_u=ion_mass_u,
+        momentum_transfer=momentum_transfer,
     )
     r = collision_ratio(nu, gyrofrequency(b, ion_mass_u))
     return StationColumn(
@@ -355,7 +372,12 @@ def planted_drift_field(
     t = np.asarray(ut_hours, float)[:, None]
     u, v = planted_winds(column.altitude_km[None, :], t, lon, tides)
     return planted_vertical_drift(
-        u, v, 0.0, column.inclination_deg[None, :], column.declination_deg[None, :], column.r[None, :]
+        u,
+        v,
+        0.0,
+        column.inclination_deg[None, :],
+        column.declination_deg[None, :],
+        column.r[None, :],
     )
 
 

@@ -123,7 +123,10 @@ def hybrid_levels(top_pa: float, dlnp_upper: float, dlnp_lower: float) -> dict[s
     n_lower = int(np.ceil(np.log(CESM_P0 / 100.0) / dlnp_lower)) + 1
     lower = np.linspace(np.log(100.0), np.log(CESM_P0), n_lower)
     p_ref = np.exp(np.concatenate([upper, lower]))
-    b = np.clip((p_ref - _PURE_PRESSURE_BELOW_PA) / (CESM_P0 - _PURE_PRESSURE_BELOW_PA), 0, 1) ** 1.5
+    b = (
+        np.clip((p_ref - _PURE_PRESSURE_BELOW_PA) / (CESM_P0 - _PURE_PRESSURE_BELOW_PA), 0, 1)
+        ** 1.5
+    )
     a = p_ref / CESM_P0 - b
     a[-1], b[-1] = 0.0, 1.0
     return {"hyai": a, "hybi": b, "hyam": 0.5 * (a[1:] + a[:-1]), "hybm": 0.5 * (b[1:] + b[:-1])}
@@ -221,13 +224,21 @@ def _write_file(path, day, grid, hy, lats, lons, z_lev, T, x_o, x_o2, u, v) -> N
         )
         nc.time_period_freq = "hour_1"
         nc.topography_file = "none (PHIS = 0)"
-        for name, size in (("time", None), ("lev", nlev), ("ilev", nlev + 1), ("lat", lats.size),
-                           ("lon", lons.size), ("nbnd", 2)):
+        for name, size in (
+            ("time", None),
+            ("lev", nlev),
+            ("ilev", nlev + 1),
+            ("lat", lats.size),
+            ("lon", lons.size),
+            ("nbnd", 2),
+        ):
             nc.createDimension(name, size)
 
         def var(name, dtype, dims, attrs, data):
             # one chunk per time step, as the CESM reader reads them (dask chunk time: 1)
-            chunks = (1, *(nc.dimensions[d].size for d in dims[1:])) if dims[:1] == ("time",) else None
+            chunks = (
+                (1, *(nc.dimensions[d].size for d in dims[1:])) if dims[:1] == ("time",) else None
+            )
             v_ = nc.createVariable(name, dtype, dims, zlib=dtype == "f4", chunksizes=chunks)
             for k, val in attrs.items():
                 v_.setncattr(k, val)
@@ -237,45 +248,102 @@ def _write_file(path, day, grid, hy, lats, lons, z_lev, T, x_o, x_o2, u, v) -> N
         var("lat", "f8", ("lat",), {"long_name": "latitude", "units": "degrees_north"}, lats)
         var("lon", "f8", ("lon",), {"long_name": "longitude", "units": "degrees_east"}, lons % 360)
         for level, coef, lname in (("lev", "m", "midpoints"), ("ilev", "i", "interfaces")):
-            var(level, "f8", (level,), {
-                "long_name": f"hybrid level at {lname} (1000*(A+B))", "units": "hPa",
-                "positive": "down", "standard_name": "atmosphere_hybrid_sigma_pressure_coordinate",
-                "formula_terms": f"a: hya{coef} b: hyb{coef} p0: P0 ps: PS",
-            }, 0.01 * CESM_P0 * (hy[f"hya{coef}"] + hy[f"hyb{coef}"]))
+            var(
+                level,
+                "f8",
+                (level,),
+                {
+                    "long_name": f"hybrid level at {lname} (1000*(A+B))",
+                    "units": "hPa",
+                    "positive": "down",
+                    "standard_name": "atmosphere_hybrid_sigma_pressure_coordinate",
+                    "formula_terms": f"a: hya{coef} b: hyb{coef} p0: P0 ps: PS",
+                },
+                0.01 * CESM_P0 * (hy[f"hya{coef}"] + hy[f"hyb{coef}"]),
+            )
             for ab in ("a", "b"):
-                var(f"hy{ab}{coef}", "f8", (level,), {
-                    "long_name": f"hybrid {ab.upper()} coefficient at layer {lname}", "units": "1",
-                }, hy[f"hy{ab}{coef}"])
-        var("time", "f8", ("time",), {
-            "long_name": "time", "units": f"days since {day.year:04d}-01-01 00:00:00",
-            "calendar": "noleap", "bounds": "time_bnds",
-        }, t0)
-        var("time_bnds", "f8", ("time", "nbnd"), {"long_name": "time interval endpoints"},
-            np.stack([t0, t0], axis=-1))
-        var("date", "i4", ("time",), {"long_name": "current date (YYYYMMDD)"},
-            np.full(nt, day.year * 10000 + day.month * 100 + day.day, "i4"))
-        var("datesec", "i4", ("time",), {"long_name": "current seconds of current date"},
-            (np.arange(nt) * 3600).astype("i4"))
+                var(
+                    f"hy{ab}{coef}",
+                    "f8",
+                    (level,),
+                    {
+                        "long_name": f"hybrid {ab.upper()} coefficient at layer {lname}",
+                        "units": "1",
+                    },
+                    hy[f"hy{ab}{coef}"],
+                )
+        var(
+            "time",
+            "f8",
+            ("time",),
+            {
+                "long_name": "time",
+                "units": f"days since {day.year:04d}-01-01 00:00:00",
+                "calendar": "noleap",
+                "bounds": "time_bnds",
+            },
+            t0,
+        )
+        var(
+            "time_bnds",
+            "f8",
+            ("time", "nbnd"),
+            {"long_name": "time interval endpoints"},
+            np.stack([t0, t0], axis=-1),
+        )
+        var(
+            "date",
+            "i4",
+            ("time",),
+            {"long_name": "current date (YYYYMMDD)"},
+            np.full(nt, day.year * 10000 + day.month * 100 + day.day, "i4"),
+        )
+        var(
+            "datesec",
+            "i4",
+            ("time",),
+            {"long_name": "current seconds of current date"},
+            (np.arange(nt) * 3600).astype("i4"),
+        )
         cell = "time: point"
-        var("PS", "f4", ("time", "lat", "lon"),
+        var(
+            "PS",
+            "f4",
+            ("time", "lat", "lon"),
             {"units": "Pa", "long_name": "Surface pressure", "cell_methods": cell},
-            np.full((nt, lats.size, lons.size), CESM_P0, "f4"))
-        var("PHIS", "f4", ("lat", "lon"), {"units": "m2/s2", "long_name": "Surface geopotential"},
-            np.zeros((lats.size, lons.size), "f4"))
+            np.full((nt, lats.size, lons.size), CESM_P0, "f4"),
+        )
+        var(
+            "PHIS",
+            "f4",
+            ("lat", "lon"),
+            {"units": "m2/s2", "long_name": "Surface geopotential"},
+            np.zeros((lats.size, lons.size), "f4"),
+        )
         z_m = z_lev * 1e3
         fields = {
             "T": ({"units": "K", "long_name": "Temperature"}, T[None, :, None, None]),
             "U": ({"units": "m/s", "long_name": "Zonal wind"}, u),
             "V": ({"units": "m/s", "long_name": "Meridional wind"}, v),
             "OMEGA": ({"units": "Pa/s", "long_name": "Vertical velocity (pressure)"}, 0.0),
-            "Z3": ({"units": "m", "long_name": "Geopotential Height (above sea level)"},
-                   (CESM_EARTH_RADIUS * z_m / (CESM_EARTH_RADIUS + z_m))[None, :, None, None]),
-            "O": ({"units": "mol/mol", "long_name": "O concentration", "mixing_ratio": "dry"},
-                  x_o[None, :, None, None]),
-            "O2": ({"units": "mol/mol", "long_name": "O2 concentration", "mixing_ratio": "dry"},
-                   x_o2[None, :, None, None]),
+            "Z3": (
+                {"units": "m", "long_name": "Geopotential Height (above sea level)"},
+                (CESM_EARTH_RADIUS * z_m / (CESM_EARTH_RADIUS + z_m))[None, :, None, None],
+            ),
+            "O": (
+                {"units": "mol/mol", "long_name": "O concentration", "mixing_ratio": "dry"},
+                x_o[None, :, None, None],
+            ),
+            "O2": (
+                {"units": "mol/mol", "long_name": "O2 concentration", "mixing_ratio": "dry"},
+                x_o2[None, :, None, None],
+            ),
         }
         for name, (attrs, data) in fields.items():
-            var(name, "f4", ("time", "lev", "lat", "lon"),
+            var(
+                name,
+                "f4",
+                ("time", "lev", "lat", "lon"),
                 {"mdims": np.int32(1), **attrs, "cell_methods": cell},
-                np.broadcast_to(np.asarray(data, float), shape).astype("f4"))
+                np.broadcast_to(np.asarray(data, float), shape).astype("f4"),
+            )

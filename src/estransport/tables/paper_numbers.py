@@ -66,8 +66,18 @@ from ..physics.flux import (
 )
 
 #: Columns of paper_numbers.csv, in order.
-COLUMNS = ["quantity", "value_this_run", "paper_value", "units", "source", "notes",
-           "value_low", "value_high", "paper_low", "paper_high"]
+COLUMNS = [
+    "quantity",
+    "value_this_run",
+    "paper_value",
+    "units",
+    "source",
+    "notes",
+    "value_low",
+    "value_high",
+    "paper_low",
+    "paper_high",
+]
 
 #: The paper's values (Yu et al. 2021, as recorded in docs/science.md): text, low, high.
 PAPER = {
@@ -123,10 +133,18 @@ def _row(quantity, lo, hi, paper_key_or_tuple, units, source, notes, text=None):
     }
 
 
-def velocity_rows(drift: xr.Dataset, *, altitude_km: Sequence[float], lat_deg: Sequence[float],
-                  months: Sequence[int], drivers: Sequence[str] | None, range_method: str,
-                  percentiles: Sequence[float], area_weighted: bool,
-                  source: str = "results/drift/residual_drift_monthly.nc") -> list[dict]:
+def velocity_rows(
+    drift: xr.Dataset,
+    *,
+    altitude_km: Sequence[float],
+    lat_deg: Sequence[float],
+    months: Sequence[int],
+    drivers: Sequence[str] | None,
+    range_method: str,
+    percentiles: Sequence[float],
+    area_weighted: bool,
+    source: str = "results/drift/residual_drift_monthly.nc",
+) -> list[dict]:
     """Row (a): range of the meridional ion velocity in the summer region.
 
     Parameters
@@ -155,23 +173,42 @@ def velocity_rows(drift: xr.Dataset, *, altitude_km: Sequence[float], lat_deg: S
     a0, a1 = float(altitude_km[0]), float(altitude_km[1])
     l0, l1 = float(lat_deg[0]), float(lat_deg[1])
     months = [int(m) for m in months]
-    v = drift["v_ion"] if drivers is None else drift["v_ion_by_driver"].sel(driver=list(drivers)).sum("driver")
+    v = (
+        drift["v_ion"]
+        if drivers is None
+        else drift["v_ion_by_driver"].sel(driver=list(drivers)).sum("driver")
+    )
     have = [m for m in months if m in set(int(x) for x in v["month"].values)]
     sub = v.sel(month=have, altitude=slice(a0, a1), lat=slice(l0, l1))
     weights = cos_lat_weights(sub).values if area_weighted else None
-    lo, hi = field_range(sub.values, weights, method=range_method,
-                         percentiles=tuple(percentiles)) if sub.size else (np.nan, np.nan)
-    parts = "all drift parts (U, v*, w*)" if drivers is None else "drift driven by " + "+".join(drivers)
+    lo, hi = (
+        field_range(sub.values, weights, method=range_method, percentiles=tuple(percentiles))
+        if sub.size
+        else (np.nan, np.nan)
+    )
+    parts = (
+        "all drift parts (U, v*, w*)" if drivers is None else "drift driven by " + "+".join(drivers)
+    )
     label = _range_label(range_method, percentiles, area_weighted)
-    return [_row(
-        f"meridional ion velocity, {a0:g}–{a1:g} km, {l0:g}–{l1:g}°N, months {','.join(map(str, have))}",
-        lo, hi, "velocity", "m s-1", source,
-        f"{label} over {sub.size} model points; {parts} of the zonal-mean residual circulation",
-    )]
+    return [
+        _row(
+            f"meridional ion velocity, {a0:g}–{a1:g} km, {l0:g}–{l1:g}°N, months {','.join(map(str, have))}",
+            lo,
+            hi,
+            "velocity",
+            "m s-1",
+            source,
+            f"{label} over {sub.size} model points; {parts} of the zonal-mean residual circulation",
+        )
+    ]
 
 
-def flux_rows(ranges: pd.DataFrame, *, months: Sequence[int],
-              source: str = "results/flux/flux_106km_range.csv") -> list[dict]:
+def flux_rows(
+    ranges: pd.DataFrame,
+    *,
+    months: Sequence[int],
+    source: str = "results/flux/flux_106km_range.csv",
+) -> list[dict]:
     """Rows (b): range of the meridional Fe+ flux at the map level, January and July.
 
     Parameters
@@ -198,19 +235,31 @@ def flux_rows(ranges: pd.DataFrame, *, months: Sequence[int],
         key = {1: "flux_jan", 7: "flux_jul"}.get(int(m))
         paper = PAPER[key] if key else ("not given", np.nan, np.nan)
         name = pd.Timestamp(2000, int(m), 1).strftime("%B")
-        rows.append(_row(
-            f"Fe+ meridional flux at {r['level_km']:g} km, {name}", r["flux_north_low"],
-            r["flux_north_high"], paper, FLUX_UNITS, source,
-            f"{r['range_method']} of the monthly-mean map; southward over "
-            f"{100 * r['southward_area_fraction']:.0f}% of the area; min {_fmt(r['flux_north_min'])}, "
-            f"max {_fmt(r['flux_north_max'])}",
-        ))
+        rows.append(
+            _row(
+                f"Fe+ meridional flux at {r['level_km']:g} km, {name}",
+                r["flux_north_low"],
+                r["flux_north_high"],
+                paper,
+                FLUX_UNITS,
+                source,
+                f"{r['range_method']} of the monthly-mean map; southward over "
+                f"{100 * r['southward_area_fraction']:.0f}% of the area; min {_fmt(r['flux_north_min'])}, "
+                f"max {_fmt(r['flux_north_max'])}",
+            )
+        )
     return rows
 
 
-def convergence_rows(flux: xr.Dataset, *, altitude_km: Sequence[float], months: Sequence[int],
-                     component: str, threshold: float,
-                     source: str = "results/flux/fe_flux.nc") -> list[dict]:
+def convergence_rows(
+    flux: xr.Dataset,
+    *,
+    altitude_km: Sequence[float],
+    months: Sequence[int],
+    component: str,
+    threshold: float,
+    source: str = "results/flux/fe_flux.nc",
+) -> list[dict]:
     """Rows (c): latitude band of Fe+ flux convergence in the summer hemisphere.
 
     Parameters
@@ -243,21 +292,30 @@ def convergence_rows(flux: xr.Dataset, *, altitude_km: Sequence[float], months: 
         prof = convergence_profile(flux, int(m), layer, component=comp)
         band = convergence_band(prof, hemi, threshold=thr)
         name = pd.Timestamp(2000, int(m), 1).strftime("%B")
-        text = (f"{band['lat_low']:.0f}–{band['lat_high']:.0f}{_HEMI[hemi]} "
-                f"(peak {band['lat_peak']:.0f}{_HEMI[hemi]})")
-        rows.append(_row(
-            f"latitude band of Fe+ flux convergence, {layer[0]:g}–{layer[1]:g} km, {name} "
-            f"(summer hemisphere {hemi})", band["lat_low"], band["lat_high"], "convergence", "degree",
-            source,
-            f"{comp} convergence of the zonal-mean flux, layer mean; band where it is >= "
-            f"{thr:g} x its hemispheric maximum ({_fmt(band['peak'])} {DIVERGENCE_UNITS})",
-            text=text,
-        ))
+        text = (
+            f"{band['lat_low']:.0f}–{band['lat_high']:.0f}{_HEMI[hemi]} "
+            f"(peak {band['lat_peak']:.0f}{_HEMI[hemi]})"
+        )
+        rows.append(
+            _row(
+                f"latitude band of Fe+ flux convergence, {layer[0]:g}–{layer[1]:g} km, {name} "
+                f"(summer hemisphere {hemi})",
+                band["lat_low"],
+                band["lat_high"],
+                "convergence",
+                "degree",
+                source,
+                f"{comp} convergence of the zonal-mean flux, layer mean; band where it is >= "
+                f"{thr:g} x its hemispheric maximum ({_fmt(band['peak'])} {DIVERGENCE_UNITS})",
+                text=text,
+            )
+        )
     return rows
 
 
-def es_band_rows(monthly: xr.Dataset, *, threshold: float,
-                 source: str = "results/occultation/monthly_lat_alt.nc") -> list[dict]:
+def es_band_rows(
+    monthly: xr.Dataset, *, threshold: float, source: str = "results/occultation/monthly_lat_alt.nc"
+) -> list[dict]:
     """Rows (d): latitude band of the summer Es maximum in each hemisphere.
 
     Parameters
@@ -296,18 +354,25 @@ def es_band_rows(monthly: xr.Dataset, *, threshold: float,
                 j += 1
             lo, hi, peak = max(x[i] - res / 2, 0.0), min(x[j] + res / 2, 90.0), x[k]
         season = "June–August" if hemi == "N" else "December–February"
-        rows.append(_row(
-            f"latitude band of the summer Es maximum, {season} ({'north' if hemi == 'N' else 'south'})",
-            lo, hi, "es_band", "degree", source,
-            f"contiguous latitude bands around the hemispheric maximum (at {peak:g}{_HEMI[hemi]}) of the "
-            f"season-mean column-density ratio with ratio >= {threshold:g}",
-            text=f"{lo:.0f}–{hi:.0f}{_HEMI[hemi]}",
-        ))
+        rows.append(
+            _row(
+                f"latitude band of the summer Es maximum, {season} ({'north' if hemi == 'N' else 'south'})",
+                lo,
+                hi,
+                "es_band",
+                "degree",
+                source,
+                f"contiguous latitude bands around the hemispheric maximum (at {peak:g}{_HEMI[hemi]}) of the "
+                f"season-mean column-density ratio with ratio >= {threshold:g}",
+                text=f"{lo:.0f}–{hi:.0f}{_HEMI[hemi]}",
+            )
+        )
     return rows
 
 
-def winter_trough_rows(maps: Mapping[str, xr.Dataset], *, years: Sequence[int],
-                       maglat_deg: Sequence[float]) -> list[dict]:
+def winter_trough_rows(
+    maps: Mapping[str, xr.Dataset], *, years: Sequence[int], maglat_deg: Sequence[float]
+) -> list[dict]:
     """Rows (e): mean S4max along the winter-hemisphere geomagnetic-latitude band.
 
     Parameters
@@ -338,13 +403,19 @@ def winter_trough_rows(maps: Mapping[str, xr.Dataset], *, years: Sequence[int],
         value = float((mean[band] * count[band]).sum() / n) if n > 0 else np.nan
         cmax = float(mean[band].max()) if band.any() else np.nan
         hemi = "north" if sign > 0 else "south"
-        rows.append(_row(
-            f"winter-trough S4max, {maglat_deg[0]:g}–{maglat_deg[1]:g}° geomagnetic latitude, {season} ({hemi})",
-            value, value, "trough", "1", f"results/occultation/maps_{season}.nc",
-            f"mean S4max of the {int(n)} events in {int(band.sum())} cells whose centre lies in the band "
-            f"(centred dipole, IGRF-14 {epoch.year}); highest cell mean {_fmt(cmax)}",
-            text=_fmt(value),
-        ))
+        rows.append(
+            _row(
+                f"winter-trough S4max, {maglat_deg[0]:g}–{maglat_deg[1]:g}° geomagnetic latitude, {season} ({hemi})",
+                value,
+                value,
+                "trough",
+                "1",
+                f"results/occultation/maps_{season}.nc",
+                f"mean S4max of the {int(n)} events in {int(band.sum())} cells whose centre lies in the band "
+                f"(centred dipole, IGRF-14 {epoch.year}); highest cell mean {_fmt(cmax)}",
+                text=_fmt(value),
+            )
+        )
     return rows
 
 
@@ -357,8 +428,9 @@ ESTIMATOR_NOTES = {
 }
 
 
-def ionosonde_rows(regression: pd.DataFrame, *,
-                   source: str = "results/ionosonde/regression.csv") -> list[dict]:
+def ionosonde_rows(
+    regression: pd.DataFrame, *, source: str = "results/ionosonde/regression.csv"
+) -> list[dict]:
     """Rows (f): latitude-versus-peak-DOY slopes and speeds of each fit.
 
     Parameters
@@ -404,17 +476,28 @@ def ionosonde_rows(regression: pd.DataFrame, *,
                 ptxt = (f"{pv:g} ± {pse:g}", pv, pv)
             else:
                 ptxt = ("not in the paper", np.nan, np.nan)
-            text = (f"{_fmt(val)} ± {_fmt(se, 2)}" if np.isfinite(val)
-                    else f"no fit ({int(r['n_points'])} points)")
+            text = (
+                f"{_fmt(val)} ± {_fmt(se, 2)}"
+                if np.isfinite(val)
+                else f"no fit ({int(r['n_points'])} points)"
+            )
             interval = ""
             if has_ci and np.isfinite(lo):
                 ci = f"[{_fmt(lo)}, {_fmt(hi) if np.isfinite(hi) else 'unbounded'}]"
                 interval = f"{100 * float(r['ci_level']):g} % {kind_ci} interval {ci}; "
-            rows.append(_row(
-                f"ionosonde summer-peak {kind}, {label}", val, val, ptxt, units, source,
-                f"{ESTIMATOR_NOTES.get(estimator, estimator)}; ± standard error; "
-                f"{interval}{stats}", text=text,
-            ))
+            rows.append(
+                _row(
+                    f"ionosonde summer-peak {kind}, {label}",
+                    val,
+                    val,
+                    ptxt,
+                    units,
+                    source,
+                    f"{ESTIMATOR_NOTES.get(estimator, estimator)}; ± standard error; "
+                    f"{interval}{stats}",
+                    text=text,
+                )
+            )
     return rows
 
 
@@ -473,12 +556,24 @@ def build_paper_numbers(
         Columns :data:`COLUMNS`.
     """
     rows = []
-    rows += velocity_rows(residual_drift, altitude_km=velocity_altitude_km, lat_deg=velocity_lat_deg,
-                          months=velocity_months, drivers=velocity_drivers, range_method=range_method,
-                          percentiles=range_percentiles, area_weighted=range_area_weighted)
+    rows += velocity_rows(
+        residual_drift,
+        altitude_km=velocity_altitude_km,
+        lat_deg=velocity_lat_deg,
+        months=velocity_months,
+        drivers=velocity_drivers,
+        range_method=range_method,
+        percentiles=range_percentiles,
+        area_weighted=range_area_weighted,
+    )
     rows += flux_rows(flux_ranges, months=flux_months)
-    rows += convergence_rows(flux, altitude_km=convergence_altitude_km, months=convergence_months,
-                             component=convergence_component, threshold=convergence_threshold)
+    rows += convergence_rows(
+        flux,
+        altitude_km=convergence_altitude_km,
+        months=convergence_months,
+        component=convergence_component,
+        threshold=convergence_threshold,
+    )
     rows += es_band_rows(monthly, threshold=es_band_threshold)
     rows += winter_trough_rows(maps, years=years, maglat_deg=trough_maglat_deg)
     if regression is not None:

@@ -132,10 +132,15 @@ def day_events(
         bad = (z < 90) | (z > 130)
     alt[es] = z[es]
     out = ~es
-    alt[out] = np.where(rng.random(out.sum()) < 0.5, rng.uniform(60, 89.5, out.sum()),
-                        rng.uniform(130.5, 300, out.sum()))
+    alt[out] = np.where(
+        rng.random(out.sum()) < 0.5,
+        rng.uniform(60, 89.5, out.sum()),
+        rng.uniform(130.5, 300, out.sum()),
+    )
     expected = es_intensity(lat, lon, doy, alt, maglat, truth)
-    s4max = expected * np.exp(truth.noise_sigma * rng.standard_normal(n) - 0.5 * truth.noise_sigma**2)
+    s4max = expected * np.exp(
+        truth.noise_sigma * rng.standard_normal(n) - 0.5 * truth.noise_sigma**2
+    )
     outlier = es & (rng.random(n) < truth.outlier_fraction)
     s4max[outlier] = rng.uniform(5.2, 9.0, outlier.sum())
     fill = rng.random(n) < setup.fill_fraction
@@ -148,10 +153,15 @@ def day_events(
     lon_tp = tp[:, 2].copy()
     ok = lon_tp != FILL
     lon_tp[ok] = (lon_tp[ok] + 180.0) % 360.0 - 180.0
-    events = pd.DataFrame({
-        "lattp_s4max": tp[keep, 1], "lontp_s4max": lon_tp[keep], "alttp_s4max": tp[keep, 0],
-        "lcttp_s4max": tp[keep, 3], "s4max": s4[keep],
-    })
+    events = pd.DataFrame(
+        {
+            "lattp_s4max": tp[keep, 1],
+            "lontp_s4max": lon_tp[keep],
+            "alttp_s4max": tp[keep, 0],
+            "lcttp_s4max": tp[keep, 3],
+            "s4max": s4[keep],
+        }
+    )
     events.attrs["month"] = day0.month
     return events
 
@@ -160,11 +170,16 @@ def seed_grids(
     *, setup: CosmicSetup, seed: int, truth: PlantedEsClimatology
 ) -> tuple[dict[float, SeasonalGrid], MonthlyLatAltGrid]:
     """Seasonal maps at every compared resolution and the monthly climatology of one seed."""
-    grids = {r: SeasonalGrid(r, years=setup.years,
-                             complete_winters_only=setup.complete_winters_only)
-             for r in setup.map_resolutions_deg}
-    monthly = MonthlyLatAltGrid(setup.lat_resolution_deg, altitude_km=setup.altitude_km,
-                                alt_resolution_km=setup.alt_resolution_km, years=setup.years)
+    grids = {
+        r: SeasonalGrid(r, years=setup.years, complete_winters_only=setup.complete_winters_only)
+        for r in setup.map_resolutions_deg
+    }
+    monthly = MonthlyLatAltGrid(
+        setup.lat_resolution_deg,
+        altitude_km=setup.altitude_km,
+        alt_resolution_km=setup.alt_resolution_km,
+        years=setup.years,
+    )
     for year, doy in setup.days():
         ev = day_events(year, doy, setup=setup, seed=seed, truth=truth)
         kept, _ = apply_qc(ev, altitude_km=setup.altitude_km, s4max_range=setup.s4max_range)
@@ -182,12 +197,21 @@ SEASON_MONTHS = {"DJF": (12, 1, 2), "JJA": (6, 7, 8)}
 
 def _season_doys(setup: CosmicSetup, season: str) -> list[int]:
     months = SEASON_MONTHS[season]
-    return [doy for year, doy in setup.days()
-            if (dt.date(year, 1, 1) + dt.timedelta(days=doy - 1)).month in months]
+    return [
+        doy
+        for year, doy in setup.days()
+        if (dt.date(year, 1, 1) + dt.timedelta(days=doy - 1)).month in months
+    ]
 
 
-def planted_map(setup: CosmicSetup, season: str, resolution_deg: float,
-                truth: PlantedEsClimatology, *, epoch: dt.date) -> np.ndarray:
+def planted_map(
+    setup: CosmicSetup,
+    season: str,
+    resolution_deg: float,
+    truth: PlantedEsClimatology,
+    *,
+    epoch: dt.date,
+) -> np.ndarray:
     """The planted seasonal mean S4max of each cell (cell area-mean over the season's days)."""
     g = SeasonalGrid(resolution_deg, complete_winters_only=setup.complete_winters_only)
     doys = _season_doys(setup, season)
@@ -199,22 +223,28 @@ def planted_map(setup: CosmicSetup, season: str, resolution_deg: float,
     for dy in offs * resolution_deg:
         w = np.cos(np.radians(lat2 + dy))  # events are uniform on the sphere
         for dx in offs * resolution_deg:
-            acc += w * planted_mean_s4max(lat2 + dy, lon2 + dx, doys, truth,
-                                          altitude_km=setup.altitude_km, epoch=epoch)
+            acc += w * planted_mean_s4max(
+                lat2 + dy, lon2 + dx, doys, truth, altitude_km=setup.altitude_km, epoch=epoch
+            )
             wsum += w
     return acc / wsum
 
 
 def planted_monthly(setup: CosmicSetup, truth: PlantedEsClimatology, *, epoch: dt.date):
     """The planted monthly zonal-mean S4max on (month, altitude, lat) of the monthly grid."""
-    g = MonthlyLatAltGrid(setup.lat_resolution_deg, altitude_km=setup.altitude_km,
-                          alt_resolution_km=setup.alt_resolution_km)
+    g = MonthlyLatAltGrid(
+        setup.lat_resolution_deg,
+        altitude_km=setup.altitude_km,
+        alt_resolution_km=setup.alt_resolution_km,
+    )
     lons = np.arange(-177.5, 180, 5.0)
     sub = (np.arange(5) + 0.5) / 5 - 0.5
     out = np.zeros((12, g.nalt, g.nlat))
     by_month: dict[int, list[int]] = {}
     for year, doy in setup.days():
-        by_month.setdefault((dt.date(year, 1, 1) + dt.timedelta(days=doy - 1)).month, []).append(doy)
+        by_month.setdefault((dt.date(year, 1, 1) + dt.timedelta(days=doy - 1)).month, []).append(
+            doy
+        )
     for m, doys in by_month.items():
         for j, la in enumerate(g.lat):
             lat_s = la + sub * setup.lat_resolution_deg
@@ -235,8 +265,12 @@ def _maps_datasets(grid: SeasonalGrid, smoothing_cells: int) -> dict[str, object
 
 
 def headline_rows(
-    grids: dict[float, SeasonalGrid], monthly: MonthlyLatAltGrid, *, setup: CosmicSetup,
-    planted_maps: dict[tuple[float, str], np.ndarray], seed: int,
+    grids: dict[float, SeasonalGrid],
+    monthly: MonthlyLatAltGrid,
+    *,
+    setup: CosmicSetup,
+    planted_maps: dict[tuple[float, str], np.ndarray],
+    seed: int,
 ) -> list[dict]:
     """This seed's headline numbers: map correlation and median ratio, trough and band edges.
 
@@ -247,8 +281,11 @@ def headline_rows(
     """
     rows = []
     for (res, season), planted in planted_maps.items():
-        ds = grids[res].to_dataset(min_count=1, smoothing_cells=setup.smoothing_cells).sel(
-            season=season)
+        ds = (
+            grids[res]
+            .to_dataset(min_count=1, smoothing_cells=setup.smoothing_cells)
+            .sel(season=season)
+        )
         mean = ds["s4max_mean"].values.astype(float)
         count = ds["count"].values
         k = setup.map_resolutions_deg.index(res)
@@ -256,24 +293,52 @@ def headline_rows(
         r = float(np.corrcoef(mean[ok], planted[ok])[0, 1]) if ok.sum() > 2 else math.nan
         ratio = float(np.median(mean[ok] / planted[ok])) if ok.any() else math.nan
         rows += [
-            {"seed": seed, "quantity": f"S4max map {season}: correlation with planted",
-             "resolution": f"{res:g}°", "value": r},
-            {"seed": seed, "quantity": f"S4max map {season}: median recovered/planted",
-             "resolution": f"{res:g}°", "value": ratio},
-            {"seed": seed, "quantity": f"S4max map {season}: cells compared",
-             "resolution": f"{res:g}°", "value": float(ok.sum())},
+            {
+                "seed": seed,
+                "quantity": f"S4max map {season}: correlation with planted",
+                "resolution": f"{res:g}°",
+                "value": r,
+            },
+            {
+                "seed": seed,
+                "quantity": f"S4max map {season}: median recovered/planted",
+                "resolution": f"{res:g}°",
+                "value": ratio,
+            },
+            {
+                "seed": seed,
+                "quantity": f"S4max map {season}: cells compared",
+                "resolution": f"{res:g}°",
+                "value": float(ok.sum()),
+            },
         ]
     res0 = setup.map_resolutions_deg[0]
-    for row in winter_trough_rows(_maps_datasets(grids[res0], setup.smoothing_cells), years=setup.years,
-                                  maglat_deg=setup.trough_maglat_deg):
-        rows.append({"seed": seed, "quantity": row["quantity"], "resolution": f"{res0:g}°",
-                     "value": row["value_low"]})
-    mds = monthly.to_dataset(min_count=setup.monthly_min_count,
-                             min_valid_fraction=setup.min_valid_fraction)
+    for row in winter_trough_rows(
+        _maps_datasets(grids[res0], setup.smoothing_cells),
+        years=setup.years,
+        maglat_deg=setup.trough_maglat_deg,
+    ):
+        rows.append(
+            {
+                "seed": seed,
+                "quantity": row["quantity"],
+                "resolution": f"{res0:g}°",
+                "value": row["value_low"],
+            }
+        )
+    mds = monthly.to_dataset(
+        min_count=setup.monthly_min_count, min_valid_fraction=setup.min_valid_fraction
+    )
     for row in es_band_rows(mds, threshold=setup.es_band_threshold):
         for end, key in (("equatorward edge", "value_low"), ("poleward edge", "value_high")):
-            rows.append({"seed": seed, "quantity": f"{row['quantity']}: {end}",
-                         "resolution": f"{setup.lat_resolution_deg:g}°", "value": row[key]})
+            rows.append(
+                {
+                    "seed": seed,
+                    "quantity": f"{row['quantity']}: {end}",
+                    "resolution": f"{setup.lat_resolution_deg:g}°",
+                    "value": row[key],
+                }
+            )
     return rows
 
 
@@ -305,13 +370,20 @@ def _run_chunk(args) -> list[dict]:
     rows = []
     for seed in seeds:
         grids, monthly = seed_grids(setup=setup, seed=int(seed), truth=truth)
-        rows += headline_rows(grids, monthly, setup=setup, planted_maps=planted_maps,
-                              seed=int(seed))
+        rows += headline_rows(
+            grids, monthly, setup=setup, planted_maps=planted_maps, seed=int(seed)
+        )
     return rows
 
 
-def run_seeds(setup: CosmicSetup, seeds: Sequence[int], truth: PlantedEsClimatology, *,
-              epoch: dt.date, workers: int = 1) -> pd.DataFrame:
+def run_seeds(
+    setup: CosmicSetup,
+    seeds: Sequence[int],
+    truth: PlantedEsClimatology,
+    *,
+    epoch: dt.date,
+    workers: int = 1,
+) -> pd.DataFrame:
     """Every seed's headline numbers (one row per seed and quantity), in a process pool.
 
     Parameters
@@ -331,8 +403,11 @@ def run_seeds(setup: CosmicSetup, seeds: Sequence[int], truth: PlantedEsClimatol
     pandas.DataFrame
         ``seed``, ``quantity``, ``resolution``, ``value``, sorted by seed.
     """
-    planted_maps = {(r, s): planted_map(setup, s, r, truth, epoch=epoch)
-                    for r in setup.map_resolutions_deg for s in SEASON_MONTHS}
+    planted_maps = {
+        (r, s): planted_map(setup, s, r, truth, epoch=epoch)
+        for r in setup.map_resolutions_deg
+        for s in SEASON_MONTHS
+    }
     seeds = [int(s) for s in seeds]
     if workers <= 1 or len(seeds) < 2:
         rows = _run_chunk((setup, seeds, truth, planted_maps))

@@ -33,10 +33,21 @@ logger = logging.getLogger(__name__)
 
 #: Columns of the per-seed table.
 PER_SEED_COLUMNS = [
-    "configuration", "variant", "planted_deg_per_day", "seed", "estimator",
-    "drift_deg_per_day", "parameter", "parameter_value", "parameter_se", "n_stations",
-    "n_points", "analytic_low_deg_per_day", "analytic_high_deg_per_day",
-    "bootstrap_low_deg_per_day", "bootstrap_high_deg_per_day",
+    "configuration",
+    "variant",
+    "planted_deg_per_day",
+    "seed",
+    "estimator",
+    "drift_deg_per_day",
+    "parameter",
+    "parameter_value",
+    "parameter_se",
+    "n_stations",
+    "n_points",
+    "analytic_low_deg_per_day",
+    "analytic_high_deg_per_day",
+    "bootstrap_low_deg_per_day",
+    "bootstrap_high_deg_per_day",
 ]
 #: Interval kind -> (low, high) columns of the per-seed table.
 INTERVAL_COLUMNS = {
@@ -86,10 +97,18 @@ class McConfiguration:
 
 
 def make_configuration(
-    *, variant: str, slope_deg_per_day: float, stations: Sequence[Station],
-    years_per_chain: dict[str, Sequence[int]], n_years: int | None,
-    truth: PlantedTruth, truth_overrides: dict | None, params: shortcut.ReductionParams,
-    estimators: Sequence[str], bootstrap_samples: int, bootstrap_method: str,
+    *,
+    variant: str,
+    slope_deg_per_day: float,
+    stations: Sequence[Station],
+    years_per_chain: dict[str, Sequence[int]],
+    n_years: int | None,
+    truth: PlantedTruth,
+    truth_overrides: dict | None,
+    params: shortcut.ReductionParams,
+    estimators: Sequence[str],
+    bootstrap_samples: int,
+    bootstrap_method: str,
     ci_level: float,
 ) -> McConfiguration:
     """Build one configuration from a base truth, a variant's changes and a slope.
@@ -126,10 +145,16 @@ def make_configuration(
             last = first + int(n_years) - 1
         years.append((st.code, tuple(range(int(first), int(last) + 1))))
     return McConfiguration(
-        name=configuration_name(variant, slope_deg_per_day), variant=variant,
-        stations=tuple(stations), years=tuple(years), truth=t, params=params,
-        estimators=tuple(estimators), bootstrap_samples=int(bootstrap_samples),
-        bootstrap_method=bootstrap_method, ci_level=float(ci_level),
+        name=configuration_name(variant, slope_deg_per_day),
+        variant=variant,
+        stations=tuple(stations),
+        years=tuple(years),
+        truth=t,
+        params=params,
+        estimators=tuple(estimators),
+        bootstrap_samples=int(bootstrap_samples),
+        bootstrap_method=bootstrap_method,
+        ci_level=float(ci_level),
     )
 
 
@@ -153,8 +178,9 @@ def run_seed(cfg: McConfiguration, seed: int) -> list[dict]:
     list of dict
         One row (:data:`PER_SEED_COLUMNS`) per estimator.
     """
-    peaks = shortcut.seed_peaks(cfg.stations, dict(cfg.years), seed=seed, truth=cfg.truth,
-                                params=cfg.params)
+    peaks = shortcut.seed_peaks(
+        cfg.stations, dict(cfg.years), seed=seed, truth=cfg.truth, params=cfg.params
+    )
     groups, lat = station_groups(peaks)
     rows = []
     for k, name in enumerate(cfg.estimators):
@@ -165,18 +191,33 @@ def run_seed(cfg: McConfiguration, seed: int) -> list[dict]:
             if cfg.bootstrap_samples > 0:
                 rng = np.random.default_rng([int(seed), k])
                 _, _, b_lo, b_hi = est.bootstrap_interval(
-                    name, groups, lat, samples=cfg.bootstrap_samples, level=cfg.ci_level,
-                    rng=rng, method=cfg.bootstrap_method)
-        rows.append({
-            "configuration": cfg.name, "variant": cfg.variant,
-            "planted_deg_per_day": cfg.truth.slope_deg_per_day, "seed": int(seed),
-            "estimator": name, "drift_deg_per_day": e.drift_deg_per_day,
-            "parameter": e.parameter, "parameter_value": e.parameter_value,
-            "parameter_se": e.parameter_se, "n_stations": e.n_stations,
-            "n_points": e.n_points,
-            "analytic_low_deg_per_day": a_lo, "analytic_high_deg_per_day": a_hi,
-            "bootstrap_low_deg_per_day": b_lo, "bootstrap_high_deg_per_day": b_hi,
-        })
+                    name,
+                    groups,
+                    lat,
+                    samples=cfg.bootstrap_samples,
+                    level=cfg.ci_level,
+                    rng=rng,
+                    method=cfg.bootstrap_method,
+                )
+        rows.append(
+            {
+                "configuration": cfg.name,
+                "variant": cfg.variant,
+                "planted_deg_per_day": cfg.truth.slope_deg_per_day,
+                "seed": int(seed),
+                "estimator": name,
+                "drift_deg_per_day": e.drift_deg_per_day,
+                "parameter": e.parameter,
+                "parameter_value": e.parameter_value,
+                "parameter_se": e.parameter_se,
+                "n_stations": e.n_stations,
+                "n_points": e.n_points,
+                "analytic_low_deg_per_day": a_lo,
+                "analytic_high_deg_per_day": a_hi,
+                "bootstrap_low_deg_per_day": b_lo,
+                "bootstrap_high_deg_per_day": b_hi,
+            }
+        )
     return rows
 
 
@@ -188,7 +229,9 @@ def _run_chunk(args: tuple[McConfiguration, list[int]]) -> list[dict]:
     return out
 
 
-def run_configuration(cfg: McConfiguration, seeds: Sequence[int], *, workers: int = 1) -> pd.DataFrame:
+def run_configuration(
+    cfg: McConfiguration, seeds: Sequence[int], *, workers: int = 1
+) -> pd.DataFrame:
     """Run every seed of one configuration, in a process pool of ``workers``.
 
     Parameters
@@ -217,11 +260,20 @@ def run_configuration(cfg: McConfiguration, seeds: Sequence[int], *, workers: in
             rows = [r for part in pool.map(_run_chunk, [(cfg, c) for c in chunks]) for r in part]
     table = pd.DataFrame(rows, columns=PER_SEED_COLUMNS)
     order = {name: i for i, name in enumerate(cfg.estimators)}
-    table = (table.assign(_k=table["estimator"].map(order))
-             .sort_values(["seed", "_k"], kind="stable").drop(columns="_k")
-             .reset_index(drop=True))
-    logger.info("%s: %d seeds x %d estimators in %.1f s (%d workers)", cfg.name, len(seeds),
-                len(cfg.estimators), time.perf_counter() - t0, workers)
+    table = (
+        table.assign(_k=table["estimator"].map(order))
+        .sort_values(["seed", "_k"], kind="stable")
+        .drop(columns="_k")
+        .reset_index(drop=True)
+    )
+    logger.info(
+        "%s: %d seeds x %d estimators in %.1f s (%d workers)",
+        cfg.name,
+        len(seeds),
+        len(cfg.estimators),
+        time.perf_counter() - t0,
+        workers,
+    )
     return table
 
 
@@ -240,19 +292,34 @@ def summarise_per_seed(per_seed: pd.DataFrame) -> pd.DataFrame:
         ``interval`` and :data:`metrics.SUMMARY_COLUMNS` (drift in degrees/day).
     """
     return summary_table(
-        per_seed, by=["configuration", "variant", "planted_deg_per_day", "estimator"],
-        estimate="drift_deg_per_day", truth="planted_deg_per_day",
+        per_seed,
+        by=["configuration", "variant", "planted_deg_per_day", "estimator"],
+        estimate="drift_deg_per_day",
+        truth="planted_deg_per_day",
         intervals=INTERVAL_COLUMNS,
     )
 
 
 #: Columns of :func:`default_run_split`.
 SPLIT_COLUMNS = [
-    "estimator", "planted_deg_per_day", "estimate_deg_per_day", "relative_error",
-    "analytic_low_deg_per_day", "analytic_high_deg_per_day", "analytic_covers",
-    "bootstrap_low_deg_per_day", "bootstrap_high_deg_per_day", "bootstrap_covers",
-    "configuration", "mc_seeds", "mc_relative_bias", "mc_relative_bias_mcse",
-    "mc_relative_sd", "relative_chance", "chance_in_sd", "mc_fraction_further_off",
+    "estimator",
+    "planted_deg_per_day",
+    "estimate_deg_per_day",
+    "relative_error",
+    "analytic_low_deg_per_day",
+    "analytic_high_deg_per_day",
+    "analytic_covers",
+    "bootstrap_low_deg_per_day",
+    "bootstrap_high_deg_per_day",
+    "bootstrap_covers",
+    "configuration",
+    "mc_seeds",
+    "mc_relative_bias",
+    "mc_relative_bias_mcse",
+    "mc_relative_sd",
+    "relative_chance",
+    "chance_in_sd",
+    "mc_fraction_further_off",
 ]
 
 
@@ -281,9 +348,16 @@ def station_groups(peaks: pd.DataFrame) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def default_run_split(
-    peaks: pd.DataFrame, per_seed: pd.DataFrame, *, planted_deg_per_day: float,
-    configuration: str, estimators: Sequence[str], ci_level: float,
-    bootstrap_samples: int, bootstrap_method: str, seed: int,
+    peaks: pd.DataFrame,
+    per_seed: pd.DataFrame,
+    *,
+    planted_deg_per_day: float,
+    configuration: str,
+    estimators: Sequence[str],
+    ci_level: float,
+    bootstrap_samples: int,
+    bootstrap_method: str,
+    seed: int,
 ) -> pd.DataFrame:
     """How much of the default run's error is the estimator's bias and how much is chance.
 
@@ -322,27 +396,45 @@ def default_run_split(
         b_lo = b_hi = math.nan
         if bootstrap_samples > 0:
             _, _, b_lo, b_hi = est.bootstrap_interval(
-                name, groups, lat, samples=bootstrap_samples, level=ci_level,
-                rng=np.random.default_rng([int(seed), k]), method=bootstrap_method)
+                name,
+                groups,
+                lat,
+                samples=bootstrap_samples,
+                level=ci_level,
+                rng=np.random.default_rng([int(seed), k]),
+                method=bootstrap_method,
+            )
         err = e.drift_deg_per_day / planted_deg_per_day - 1
-        mc = per_seed.loc[(per_seed["configuration"] == configuration)
-                          & (per_seed["estimator"] == name), "drift_deg_per_day"].to_numpy(float)
+        mc = per_seed.loc[
+            (per_seed["configuration"] == configuration) & (per_seed["estimator"] == name),
+            "drift_deg_per_day",
+        ].to_numpy(float)
         mc = mc[np.isfinite(mc)] / planted_deg_per_day - 1
         n = len(mc)
         bias = float(mc.mean()) if n else math.nan
         sd = float(mc.std(ddof=1)) if n > 1 else math.nan
-        rows.append({
-            "estimator": name, "planted_deg_per_day": planted_deg_per_day,
-            "estimate_deg_per_day": e.drift_deg_per_day, "relative_error": err,
-            "analytic_low_deg_per_day": a_lo, "analytic_high_deg_per_day": a_hi,
-            "analytic_covers": bool(a_lo <= planted_deg_per_day <= a_hi),
-            "bootstrap_low_deg_per_day": b_lo, "bootstrap_high_deg_per_day": b_hi,
-            "bootstrap_covers": bool(b_lo <= planted_deg_per_day <= b_hi),
-            "configuration": configuration, "mc_seeds": n, "mc_relative_bias": bias,
-            "mc_relative_bias_mcse": sd / math.sqrt(n) if n > 1 else math.nan,
-            "mc_relative_sd": sd, "relative_chance": err - bias,
-            "chance_in_sd": (err - bias) / sd if n > 1 else math.nan,
-            "mc_fraction_further_off": float(np.mean(np.abs(mc - bias) >= abs(err - bias)))
-            if n else math.nan,
-        })
+        rows.append(
+            {
+                "estimator": name,
+                "planted_deg_per_day": planted_deg_per_day,
+                "estimate_deg_per_day": e.drift_deg_per_day,
+                "relative_error": err,
+                "analytic_low_deg_per_day": a_lo,
+                "analytic_high_deg_per_day": a_hi,
+                "analytic_covers": bool(a_lo <= planted_deg_per_day <= a_hi),
+                "bootstrap_low_deg_per_day": b_lo,
+                "bootstrap_high_deg_per_day": b_hi,
+                "bootstrap_covers": bool(b_lo <= planted_deg_per_day <= b_hi),
+                "configuration": configuration,
+                "mc_seeds": n,
+                "mc_relative_bias": bias,
+                "mc_relative_bias_mcse": sd / math.sqrt(n) if n > 1 else math.nan,
+                "mc_relative_sd": sd,
+                "relative_chance": err - bias,
+                "chance_in_sd": (err - bias) / sd if n > 1 else math.nan,
+                "mc_fraction_further_off": float(np.mean(np.abs(mc - bias) >= abs(err - bias)))
+                if n
+                else math.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=SPLIT_COLUMNS)

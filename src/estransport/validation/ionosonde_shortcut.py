@@ -132,8 +132,7 @@ class _Grid:
 def _grid(station: Station, year: int, truth: gen.PlantedTruth) -> _Grid:
     """The time grid of :func:`~.truth.simulate_station_year` for one station-year (cached)."""
     meridian = gen.sounding_meridian(station)
-    cadence = (truth.didbase_cadence_min if station.format == "didbase"
-               else gen.HOURLY_CADENCE_MIN)
+    cadence = truth.didbase_cadence_min if station.format == "didbase" else gen.HOURLY_CADENCE_MIN
     local, times_ut = gen._meridian_time_grid(year, meridian, cadence)
     t_ns, local_ns = _ns(times_ut), _ns(local)
     local_h = ((t_ns // NS_HOUR) % 24 + station.lon / 15) % 24  # gen.simulate: UT hour + lon/15
@@ -283,7 +282,11 @@ def hourly_values(
 
 
 def station_daily(
-    station: Station, years: Sequence[int], *, seed: int, truth: gen.PlantedTruth,
+    station: Station,
+    years: Sequence[int],
+    *,
+    seed: int,
+    truth: gen.PlantedTruth,
     params: ReductionParams,
 ) -> pd.Series:
     """Daily mean foEs of one station over its analysis index (UT days), in memory.
@@ -313,8 +316,9 @@ def station_daily(
     c = np.concatenate([p["confidence"] for p in parts])
     th, vh = hourly_values(t, v, c, params)
     end_year = years[-1] + (1 if station.hemisphere == "S" else 0)
-    index = pd.date_range(pd.Timestamp(years[0], 1, 1), pd.Timestamp(end_year, 12, 31),
-                          freq="D", name="date")
+    index = pd.date_range(
+        pd.Timestamp(years[0], 1, 1), pd.Timestamp(end_year, 12, 31), freq="D", name="date"
+    )
     day = th // NS_DAY - _ns(index)[0] // NS_DAY
     inside = (day >= 0) & (day < len(index))
     sums = np.bincount(day[inside], weights=vh[inside], minlength=len(index))
@@ -326,7 +330,10 @@ def station_daily(
 
 
 def summer_peak_days(
-    smoothed: pd.Series, years: Sequence[int], *, hemisphere: str,
+    smoothed: pd.Series,
+    years: Sequence[int],
+    *,
+    hemisphere: str,
     params: ReductionParams,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Local peak DOY and validity of each year: :func:`~estransport.ionosonde.peaks.summer_peaks` on arrays.
@@ -358,7 +365,7 @@ def summer_peak_days(
         first, last = summer_window(year, hemisphere, params.summer_window_doy)
         i0 = (first - start).days
         i1 = i0 + (last - first).days
-        seg = values[max(i0, 0): i1 + 1]
+        seg = values[max(i0, 0) : i1 + 1]
         have = np.flatnonzero(np.isfinite(seg))
         if not len(have):
             continue
@@ -372,7 +379,11 @@ def summer_peak_days(
 
 
 def station_peaks(
-    station: Station, years: Sequence[int], *, seed: int, truth: gen.PlantedTruth,
+    station: Station,
+    years: Sequence[int],
+    *,
+    seed: int,
+    truth: gen.PlantedTruth,
     params: ReductionParams,
 ) -> pd.DataFrame:
     """Summer peaks of one station's years, from the in-memory daily means.
@@ -386,14 +397,19 @@ def station_peaks(
     years = sorted(int(y) for y in years)
     daily = station_daily(station, years, seed=seed, truth=truth, params=params)
     sm = smooth(daily, params.window_days, params.smoothing_min_coverage)
-    doy, valid = summer_peak_days(sm["smoothed"], years, hemisphere=station.hemisphere,
-                                  params=params)
+    doy, valid = summer_peak_days(
+        sm["smoothed"], years, hemisphere=station.hemisphere, params=params
+    )
     return pd.DataFrame({"year": years, "peak_doy_local": doy, "valid": valid})
 
 
 def seed_peaks(
-    stations: Sequence[Station], years: Sequence[int] | dict[str, Sequence[int]], *,
-    seed: int, truth: gen.PlantedTruth, params: ReductionParams,
+    stations: Sequence[Station],
+    years: Sequence[int] | dict[str, Sequence[int]],
+    *,
+    seed: int,
+    truth: gen.PlantedTruth,
+    params: ReductionParams,
 ) -> pd.DataFrame:
     """Station-year summer peaks of every station for one seed.
 
@@ -412,8 +428,14 @@ def seed_peaks(
         ``station``, ``chain``, ``lat_deg``, ``year``, ``peak_doy_local`` (days) and
         ``valid``.
     """
-    cols: dict[str, list] = {"station": [], "chain": [], "lat_deg": [], "year": [],
-                             "peak_doy_local": [], "valid": []}
+    cols: dict[str, list] = {
+        "station": [],
+        "chain": [],
+        "lat_deg": [],
+        "year": [],
+        "peak_doy_local": [],
+        "valid": [],
+    }
     for st in stations:
         yrs = sorted(int(y) for y in (years[st.code] if isinstance(years, dict) else years))
         p = station_peaks(st, yrs, seed=seed, truth=truth, params=params)

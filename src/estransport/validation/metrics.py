@@ -16,9 +16,24 @@ import pandas as pd
 
 #: Columns of :func:`summarise`, in order.
 SUMMARY_COLUMNS = [
-    "n_seeds", "n_finite", "truth", "mean", "bias", "bias_mcse", "relative_bias",
-    "relative_bias_mcse", "median_bias", "relative_median_bias", "sd", "iqr_sd", "rmse",
-    "coverage", "coverage_mcse", "n_intervals", "mean_width", "median_width",
+    "n_seeds",
+    "n_finite",
+    "truth",
+    "mean",
+    "bias",
+    "bias_mcse",
+    "relative_bias",
+    "relative_bias_mcse",
+    "median_bias",
+    "relative_median_bias",
+    "sd",
+    "iqr_sd",
+    "rmse",
+    "coverage",
+    "coverage_mcse",
+    "n_intervals",
+    "mean_width",
+    "median_width",
     "fraction_unbounded",
 ]
 
@@ -29,7 +44,9 @@ def coverage_se(p: float, n: int) -> float:
 
 
 def summarise(
-    estimate: np.ndarray, truth: float | np.ndarray, low: np.ndarray | None = None,
+    estimate: np.ndarray,
+    truth: float | np.ndarray,
+    low: np.ndarray | None = None,
     high: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Summary statistics of one estimator over seeds.
@@ -67,7 +84,8 @@ def summarise(
     if n:
         err, rel = e - t, (e - t) / t
         out.update(
-            mean=float(e.mean()), bias=float(err.mean()),
+            mean=float(e.mean()),
+            bias=float(err.mean()),
             relative_bias=float(rel.mean()),
             median_bias=float(np.median(err)),
             relative_median_bias=float(np.median(rel)),
@@ -76,7 +94,8 @@ def summarise(
         if n > 1:
             q1, q3 = np.quantile(e, [0.25, 0.75])
             out.update(
-                sd=float(e.std(ddof=1)), iqr_sd=float((q3 - q1) / 1.349),
+                sd=float(e.std(ddof=1)),
+                iqr_sd=float((q3 - q1) / 1.349),
                 bias_mcse=float(err.std(ddof=1) / math.sqrt(n)),
                 relative_bias_mcse=float(rel.std(ddof=1) / math.sqrt(n)),
             )
@@ -91,7 +110,9 @@ def summarise(
             finite = np.isfinite(width)
             p = float(cover.mean())
             out.update(
-                coverage=p, coverage_mcse=coverage_se(p, m), n_intervals=m,
+                coverage=p,
+                coverage_mcse=coverage_se(p, m),
+                n_intervals=m,
                 mean_width=float(width.mean()) if finite.all() else math.inf,
                 median_width=float(np.median(width)),
                 fraction_unbounded=float((~finite).mean()),
@@ -102,7 +123,11 @@ def summarise(
 
 
 def summary_table(
-    per_seed: pd.DataFrame, *, by: list[str], estimate: str, truth: str,
+    per_seed: pd.DataFrame,
+    *,
+    by: list[str],
+    estimate: str,
+    truth: str,
     intervals: dict[str, tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """:func:`summarise` for every group of a per-seed table, and every interval kind.
@@ -129,15 +154,29 @@ def summary_table(
     for key, grp in per_seed.groupby(by, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         for kind, (lo, hi) in kinds.items():
-            s = summarise(grp[estimate].to_numpy(), grp[truth].to_numpy(),
-                          grp[lo].to_numpy() if lo else None, grp[hi].to_numpy() if hi else None)
+            s = summarise(
+                grp[estimate].to_numpy(),
+                grp[truth].to_numpy(),
+                grp[lo].to_numpy() if lo else None,
+                grp[hi].to_numpy() if hi else None,
+            )
             rows.append({**dict(zip(by, key, strict=True)), "interval": kind, **s})
     return pd.DataFrame(rows, columns=[*by, "interval", *SUMMARY_COLUMNS])
 
 
 #: Columns of :func:`headline_summary`.
-HEADLINE_COLUMNS = ["quantity", "resolution", "n_seeds", "truth", "mean", "sd", "bias",
-                    "relative_bias", "tolerance", "within_tolerance_fraction"]
+HEADLINE_COLUMNS = [
+    "quantity",
+    "resolution",
+    "n_seeds",
+    "truth",
+    "mean",
+    "sd",
+    "bias",
+    "relative_bias",
+    "tolerance",
+    "within_tolerance_fraction",
+]
 
 
 def headline_summary(per_seed: pd.DataFrame, truth: dict[tuple[str, str], float]) -> pd.DataFrame:
@@ -168,10 +207,20 @@ def headline_summary(per_seed: pd.DataFrame, truth: dict[tuple[str, str], float]
         mean = float(v.mean()) if len(v) else math.nan
         sd = float(v.std(ddof=1)) if len(v) > 1 else 0.0
         tol = abs(mean - t) + 3 * sd if math.isfinite(t) else math.nan
-        rows.append({
-            "quantity": q, "resolution": res, "n_seeds": len(v), "truth": t, "mean": mean,
-            "sd": sd, "bias": mean - t, "relative_bias": (mean - t) / t if t else math.nan,
-            "tolerance": tol,
-            "within_tolerance_fraction": float(np.mean(np.abs(v - t) <= tol)) if len(v) else math.nan,
-        })
+        rows.append(
+            {
+                "quantity": q,
+                "resolution": res,
+                "n_seeds": len(v),
+                "truth": t,
+                "mean": mean,
+                "sd": sd,
+                "bias": mean - t,
+                "relative_bias": (mean - t) / t if t else math.nan,
+                "tolerance": tol,
+                "within_tolerance_fraction": float(np.mean(np.abs(v - t) <= tol))
+                if len(v)
+                else math.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)

@@ -52,19 +52,32 @@ def tem_rows(tem: xr.Dataset, truth: xr.Dataset) -> list[dict]:
     """
     z = truth["z_ref"].values
     rows = []
-    for name, var, (lo, hi) in (("v*", "v_star", (95.0, 115.0)),
-                                ("omega*", "omega_star", (80.0, 150.0))):
+    for name, var, (lo, hi) in (
+        ("v*", "v_star", (95.0, 115.0)),
+        ("omega*", "omega_star", (80.0, 150.0)),
+    ):
         sel = (z > lo) & (z < hi)
-        r, slope = _fit(tem[f"{var}_plev"].values[:, sel, :].ravel(),
-                        truth[var].values[:, sel, :].ravel())
-        for what, value in (("correlation with planted", r), ("regression slope on planted", slope)):
-            rows.append({"quantity": f"TEM {name}, {lo:g}-{hi:g} km: {what}",
-                         "resolution": "model grid", "value": value, "truth": 1.0})
+        r, slope = _fit(
+            tem[f"{var}_plev"].values[:, sel, :].ravel(), truth[var].values[:, sel, :].ravel()
+        )
+        for what, value in (
+            ("correlation with planted", r),
+            ("regression slope on planted", slope),
+        ):
+            rows.append(
+                {
+                    "quantity": f"TEM {name}, {lo:g}-{hi:g} km: {what}",
+                    "resolution": "model grid",
+                    "value": value,
+                    "truth": 1.0,
+                }
+            )
     return rows
 
 
-def analytic_v_flux(truth: xr.Dataset, params: SyntheticWaccmParameters,
-                    altitude: np.ndarray) -> xr.DataArray:
+def analytic_v_flux(
+    truth: xr.Dataset, params: SyntheticWaccmParameters, altitude: np.ndarray
+) -> xr.DataArray:
     """n(Fe+) v_bar from the planted fields on (month, altitude, lat), m-2 s-1.
 
     ``v_bar`` (the planted Eulerian-mean meridional wind) is interpolated from the
@@ -80,14 +93,23 @@ def analytic_v_flux(truth: xr.Dataset, params: SyntheticWaccmParameters,
             order = np.argsort(zc)
             v = np.interp(altitude, zc[order], truth["v_bar"].values[m_i, order, j])
             out[m_i, :, j] = fep_density(altitude, la, month, params) * v
-    return xr.DataArray(out, dims=("month", "altitude", "lat"),
-                        coords={"month": months, "altitude": altitude, "lat": lat},
-                        attrs={"units": "m-2 s-1"})
+    return xr.DataArray(
+        out,
+        dims=("month", "altitude", "lat"),
+        coords={"month": months, "altitude": altitude, "lat": lat},
+        attrs={"units": "m-2 s-1"},
+    )
 
 
 def flux_rows(
-    flux: xr.Dataset, truth: xr.Dataset, params: SyntheticWaccmParameters, *,
-    level_km: float, months: Sequence[int], altitude_km: Sequence[float], threshold: float,
+    flux: xr.Dataset,
+    truth: xr.Dataset,
+    params: SyntheticWaccmParameters,
+    *,
+    level_km: float,
+    months: Sequence[int],
+    altitude_km: Sequence[float],
+    threshold: float,
 ) -> list[dict]:
     """V-driven Fe+ flux and its convergence band against the analytic n(Fe+) v_bar.
 
@@ -106,15 +128,30 @@ def flux_rows(
     rows = []
     layer = slice(altitude_km[0], altitude_km[1])
     for label, p, a in (
-        (f"at {level_km:g} km", piped.interp(altitude=level_km), analytic.interp(altitude=level_km)),
-        (f"at {altitude_km[0]:g}-{altitude_km[1]:g} km", piped.sel(altitude=layer),
-         analytic.sel(altitude=layer)),
+        (
+            f"at {level_km:g} km",
+            piped.interp(altitude=level_km),
+            analytic.interp(altitude=level_km),
+        ),
+        (
+            f"at {altitude_km[0]:g}-{altitude_km[1]:g} km",
+            piped.sel(altitude=layer),
+            analytic.sel(altitude=layer),
+        ),
     ):
         r, slope = _fit(np.asarray(p.values).ravel(), np.asarray(a.values).ravel())
-        for what, value in (("correlation with n(Fe+) v_bar", r),
-                            ("regression slope on n(Fe+) v_bar", slope)):
-            rows.append({"quantity": f"V-driven zonal-mean Fe+ flux {label}: {what}",
-                         "resolution": "model grid", "value": value, "truth": 1.0})
+        for what, value in (
+            ("correlation with n(Fe+) v_bar", r),
+            ("regression slope on n(Fe+) v_bar", slope),
+        ):
+            rows.append(
+                {
+                    "quantity": f"V-driven zonal-mean Fe+ flux {label}: {what}",
+                    "resolution": "model grid",
+                    "value": value,
+                    "truth": 1.0,
+                }
+            )
     for month in months:
         hemi = summer_hemisphere(int(month))
         edges = {}
@@ -126,10 +163,16 @@ def flux_rows(
         for end, key in (("equatorward edge", "lat_low"), ("poleward edge", "lat_high")):
             got = _edge(edges["pipeline"], key)
             want = _edge(edges["planted"], key)
-            rows.append({"quantity": f"convergence band of the V-driven flux, "
-                                     f"{altitude_km[0]:g}-{altitude_km[1]:g} km, month {month} "
-                                     f"({hemi}): {end}",
-                         "resolution": "model grid", "value": got, "truth": want})
+            rows.append(
+                {
+                    "quantity": f"convergence band of the V-driven flux, "
+                    f"{altitude_km[0]:g}-{altitude_km[1]:g} km, month {month} "
+                    f"({hemi}): {end}",
+                    "resolution": "model grid",
+                    "value": got,
+                    "truth": want,
+                }
+            )
     return rows
 
 

@@ -209,13 +209,14 @@ class PlantedTruth:
         return self.peak_doy(lat_deg) + (0.0 if lat_deg >= 0 else SH_SEASON_SHIFT_DAYS)
 
 
-
 def station_rng(seed: int, code: str, year: int) -> np.random.Generator:
     """The random generator of one station-year (independent of job order)."""
     return np.random.default_rng([int(seed), zlib.crc32(code.encode()), int(year)])
 
 
-def mean_foes(times_ut: pd.DatetimeIndex, lat: float, lon: float, truth: PlantedTruth) -> np.ndarray:
+def mean_foes(
+    times_ut: pd.DatetimeIndex, lat: float, lon: float, truth: PlantedTruth
+) -> np.ndarray:
     """Noise-free planted foEs at the given UT times, MHz.
 
     Parameters
@@ -288,8 +289,9 @@ def simulate(
     value = value + es_response(times_ut, es_events)  # no random draw: nothing else moves
     value = np.round(np.maximum(value, 0.5), 1)  # tabulated to 0.1 MHz (URSI code 30)
     true_value = value.copy()
-    qualifier = np.where(rng.random(n) < truth.qualifier_fraction,
-                         rng.choice(QUALIFIERS, n), "").astype(object)
+    qualifier = np.where(
+        rng.random(n) < truth.qualifier_fraction, rng.choice(QUALIFIERS, n), ""
+    ).astype(object)
     descriptor = np.full(n, "", dtype=object)
     local_h = (times_ut.hour.to_numpy() + station.lon / 15) % 24
     night = (local_h < 6) | (local_h >= 19)
@@ -310,16 +312,18 @@ def simulate(
         confidence = np.full(n, 999, dtype=np.int16)
     hes = np.round(100 + 15 * rng.random(n), 1)
     hes[missing] = np.nan
-    return pd.DataFrame({
-        "time_ut": times_ut,
-        "foEs_MHz": value,
-        "true_foEs_MHz": true_value,
-        "qualifier": qualifier,
-        "descriptor": descriptor,
-        "confidence": confidence,
-        "hEs_km": hes,
-        "fbEs_MHz": np.round(0.8 * value, 1),
-    })
+    return pd.DataFrame(
+        {
+            "time_ut": times_ut,
+            "foEs_MHz": value,
+            "true_foEs_MHz": true_value,
+            "qualifier": qualifier,
+            "descriptor": descriptor,
+            "confidence": confidence,
+            "hEs_km": hes,
+            "fbEs_MHz": np.round(0.8 * value, 1),
+        }
+    )
 
 
 def gap_days(year: int, truth: PlantedTruth, rng: np.random.Generator) -> set[dt.date]:
@@ -338,7 +342,10 @@ def gap_days(year: int, truth: PlantedTruth, rng: np.random.Generator) -> set[dt
     """
     ndays = 366 if calendar.isleap(year) else 365
     first = dt.date(year, 1, 1)
-    out = {first + dt.timedelta(days=int(i)) for i in np.flatnonzero(rng.random(ndays) < truth.gap_day_fraction)}
+    out = {
+        first + dt.timedelta(days=int(i))
+        for i in np.flatnonzero(rng.random(ndays) < truth.gap_day_fraction)
+    }
     if truth.outage_days > 0:
         start = int(rng.integers(0, ndays - truth.outage_days))
         out |= {first + dt.timedelta(days=start + i) for i in range(truth.outage_days)}
@@ -356,7 +363,6 @@ def _meridian_time_grid(
 def _drop_gaps(df: pd.DataFrame, local: pd.DatetimeIndex, gaps: set[dt.date]) -> pd.DataFrame:
     keep = ~pd.Index(local.date).isin(list(gaps))
     return df.loc[keep].reset_index(drop=True).assign(_local=local[keep])
-
 
 
 def iiwg_meridian(lon_deg: float) -> int:
@@ -383,7 +389,11 @@ def sounding_meridian(station: Station) -> float:
 
 
 def simulate_station_year(
-    station: Station, year: int, *, seed: int, truth: PlantedTruth,
+    station: Station,
+    year: int,
+    *,
+    seed: int,
+    truth: PlantedTruth,
     es_events: EsEvents | None = None,
 ) -> pd.DataFrame:
     """The soundings of one station-year, as they are written to the station's file.
@@ -412,8 +422,14 @@ def simulate_station_year(
     meridian = sounding_meridian(station)
     cadence = truth.didbase_cadence_min if station.format == "didbase" else HOURLY_CADENCE_MIN
     local, times_ut = _meridian_time_grid(year, meridian, cadence)
-    df = simulate(times_ut, station, truth, rng,
-                  with_confidence=station.format in CONFIDENCE_FORMATS, es_events=es_events)
+    df = simulate(
+        times_ut,
+        station,
+        truth,
+        rng,
+        with_confidence=station.format in CONFIDENCE_FORMATS,
+        es_events=es_events,
+    )
     return _drop_gaps(df, local, gap_days(year, truth, rng))
 
 
@@ -443,15 +459,17 @@ def soundings_table(soundings: pd.DataFrame, station: Station) -> pd.DataFrame:
     confidence = soundings["confidence"].to_numpy()
     if station.format == "ukssdc_daily":
         confidence = np.full(n, CONFIDENCE_UNKNOWN, dtype=confidence.dtype)
-    return table_from_columns({
-        "time_ut": soundings["time_ut"].to_numpy(),
-        "station": [station.code] * n,
-        "foEs_MHz": soundings["foEs_MHz"].to_numpy(),
-        "qualifier": soundings["qualifier"].tolist(),
-        "descriptor": soundings["descriptor"].tolist(),
-        "confidence": confidence,
-        "hEs_km": soundings["hEs_km"].to_numpy(),
-        "fbEs_MHz": soundings["fbEs_MHz"].to_numpy(),
-        "source_file": ["synthetic"] * n,
-        "source_line": np.arange(1, n + 1),
-    })
+    return table_from_columns(
+        {
+            "time_ut": soundings["time_ut"].to_numpy(),
+            "station": [station.code] * n,
+            "foEs_MHz": soundings["foEs_MHz"].to_numpy(),
+            "qualifier": soundings["qualifier"].tolist(),
+            "descriptor": soundings["descriptor"].tolist(),
+            "confidence": confidence,
+            "hEs_km": soundings["hEs_km"].to_numpy(),
+            "fbEs_MHz": soundings["fbEs_MHz"].to_numpy(),
+            "source_file": ["synthetic"] * n,
+            "source_line": np.arange(1, n + 1),
+        }
+    )

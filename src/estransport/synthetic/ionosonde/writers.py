@@ -52,8 +52,13 @@ def _columns(df: pd.DataFrame, names: tuple[str, ...]) -> dict[str, list]:
 
 
 def write_iiwg(
-    df: pd.DataFrame, station: Station, path: str | os.PathLike, *, meridian_deg: int,
-    year: int, scaling: str = "Manual",
+    df: pd.DataFrame,
+    station: Station,
+    path: str | os.PathLike,
+    *,
+    meridian_deg: int,
+    year: int,
+    scaling: str = "Manual",
 ) -> None:
     """Write soundings as IIWG station-month records (one per month) in one file.
 
@@ -85,9 +90,11 @@ def write_iiwg(
         ndays = calendar.monthrange(year, month)[1]
         rows_of = {d: order.get((month, d), []) for d in range(1, ndays + 1)}
         per_day = [len(rows_of[d]) for d in range(1, ndays + 1)]
-        out.append(f"{station.name:<30.30}{code:<5.5}{meridian_deg:4d}"
-                   f"{_fixed(station.lat, 5, 1)}{_fixed(station.lon, 5, 1)}"
-                   f"{scaling:<10.10}{'Edited':<10}{'synthetic (estransport)':<30.30}")
+        out.append(
+            f"{station.name:<30.30}{code:<5.5}{meridian_deg:4d}"
+            f"{_fixed(station.lat, 5, 1)}{_fixed(station.lon, 5, 1)}"
+            f"{scaling:<10.10}{'Edited':<10}{'synthetic (estransport)':<30.30}"
+        )
         ints = [year, month, ndays, 2, sum(per_day), *per_day]
         out.extend(_lines([f"{i:4d}" for i in ints], 30))
         out.append(f"{'foEs':<10}{chr(39) + 'hEs':<10}")
@@ -103,8 +110,12 @@ def write_iiwg(
                 if not rows:
                     continue
                 cells = [
-                    _cell(col[column][i], col["qualifier"][i] if letters else "",
-                          col["descriptor"][i] if letters else "", scale)
+                    _cell(
+                        col[column][i],
+                        col["qualifier"][i] if letters else "",
+                        col["descriptor"][i] if letters else "",
+                        scale,
+                    )
                     for i in rows
                 ]
                 out.extend(_lines(cells, 24))
@@ -134,7 +145,10 @@ def _summary_lines(slots: dict[int, list[float]], scale: float) -> list[str]:
 
 
 def write_ukssdc_daily(
-    df: pd.DataFrame, path: str | os.PathLike, *, year: int,
+    df: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    year: int,
 ) -> None:
     """Write hourly foEs as a UKSSDC 128-byte daily Data File (``VVVQD`` cells, 0.1 MHz).
 
@@ -165,10 +179,13 @@ def _sao_static(station: Station) -> tuple[list[str], str]:
     counts = [0] * 80
     counts[0], counts[1], counts[2], counts[3], counts[4] = 5, 1, 77, 49, 20
     counts[53], counts[54], counts[79] = 49, 49, 5
-    head = ["".join(f"{c:3d}" for c in counts[:40]), "".join(f"{c:3d}" for c in counts[40:]),
-            "".join(_fixed(v, 7, 3) for v in (1.2, 60.0, station.lat, station.lon, 50.0)),
-            f"DPS-4D synthetic/{station.ursi_code or station.code.upper()[:5]}, "
-            "estransport planted-truth generator"]
+    head = [
+        "".join(f"{c:3d}" for c in counts[:40]),
+        "".join(f"{c:3d}" for c in counts[40:]),
+        "".join(_fixed(v, 7, 3) for v in (1.2, 60.0, station.lat, station.lon, 50.0)),
+        f"DPS-4D synthetic/{station.ursi_code or station.code.upper()[:5]}, "
+        "estransport planted-truth generator",
+    ]
     return head, "9999.000"
 
 
@@ -192,9 +209,7 @@ def write_sao(df: pd.DataFrame, station: Station, path: str | os.PathLike) -> No
     _write_text(path, [line for record in sao_records(df, station) for line in record])
 
 
-def write_sao_files(
-    df: pd.DataFrame, station: Station, directory: str | os.PathLike
-) -> list[Path]:
+def write_sao_files(df: pd.DataFrame, station: Station, directory: str | os.PathLike) -> list[Path]:
     """Write soundings as one single-record SAO 4.3 file each, as a Digisonde archive keeps them.
 
     The names follow the archives' ``{URSI}_{YYYY}{DDD}{HH}{MM}{SS}.SAO``
@@ -251,11 +266,11 @@ def sao_records(df: pd.DataFrame, station: Station) -> list[list[str]]:
         One record's lines (without line ends) per row of ``df``.
     """
     head, nd = _sao_static(station)
-    col = _columns(df, ("foEs_MHz", "hEs_km", "fbEs_MHz", "qualifier", "descriptor",
-                        "confidence"))
+    col = _columns(df, ("foEs_MHz", "hEs_km", "fbEs_MHz", "qualifier", "descriptor", "confidence"))
     t = df["time_ut"]
-    stamps = (t.dt.strftime("FF%Y") + t.dt.day_of_year.map("{:03d}".format)
-              + t.dt.strftime("%m%d%H%M%S")).tolist()
+    stamps = (
+        t.dt.strftime("FF%Y") + t.dt.day_of_year.map("{:03d}".format) + t.dt.strftime("%m%d%H%M%S")
+    ).tolist()
     fill = "0" * (77 - 19)
 
     def f8(v: float) -> str:
@@ -270,17 +285,19 @@ def sao_records(df: pd.DataFrame, station: Station) -> list[list[str]]:
         flags[9] = f"{11 * SAO_CONFIDENCE_DIGIT[int(col['confidence'][i])]:2d}"
         ql = col["qualifier"][i] or "/"
         dl = col["descriptor"][i] or "/"
-        out.append([
-            *head,
-            stamp + fill,
-            g4_1_pre + f8(col["foEs_MHz"][i]) + g4_1_mid + f8(col["hEs_km"][i]) + g4_1_post,
-            g4_2,
-            g4_2,
-            g4_4_pre + f8(col["fbEs_MHz"][i]) + g4_4_post,
-            "".join(flags),
-            "/////" + ql + "/" * 43,
-            "/////" + dl + "/" * 43,
-        ])
+        out.append(
+            [
+                *head,
+                stamp + fill,
+                g4_1_pre + f8(col["foEs_MHz"][i]) + g4_1_mid + f8(col["hEs_km"][i]) + g4_1_post,
+                g4_2,
+                g4_2,
+                g4_4_pre + f8(col["fbEs_MHz"][i]) + g4_4_post,
+                "".join(flags),
+                "/////" + ql + "/" * 43,
+                "/////" + dl + "/" * 43,
+            ]
+        )
     return out
 
 
@@ -300,9 +317,11 @@ def write_saoxml(df: pd.DataFrame, station: Station, path: str | os.PathLike) ->
     code = station.ursi_code or station.code.upper()[:5]
     col = _columns(df, ("foEs_MHz", "hEs_km", "qualifier", "descriptor"))
     stamps = df["time_ut"].dt.strftime("%Y-%m-%dT%H:%M:%S.000Z").tolist()
-    opening = (f'URSICode={quoteattr(code)} StationName={quoteattr(station.name)} '
-               f'GeoLatitude="{station.lat:.3f}" GeoLongitude="{station.lon % 360:.3f}" '
-               'Source="Ionosonde" SourceType="DPS4D" ScalerType="manual">')
+    opening = (
+        f"URSICode={quoteattr(code)} StationName={quoteattr(station.name)} "
+        f'GeoLatitude="{station.lat:.3f}" GeoLongitude="{station.lon % 360:.3f}" '
+        'Source="Ionosonde" SourceType="DPS4D" ScalerType="manual">'
+    )
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<SAORecordList>"]
     for i, stamp in enumerate(stamps):
         out.append(f'  <SAORecord FormatVersion="5.0" StartTimeUTC="{stamp}" {opening}')
@@ -324,7 +343,9 @@ def write_saoxml(df: pd.DataFrame, station: Station, path: str | os.PathLike) ->
     _write_text(path, out, newline="\n")
 
 
-def write_didbase(df: pd.DataFrame, station: Station, path: str | os.PathLike, *, year: int) -> None:
+def write_didbase(
+    df: pd.DataFrame, station: Station, path: str | os.PathLike, *, year: int
+) -> None:
     """Write soundings as a GIRO ``DIDBGetValues`` export (foEs and hEs, LF).
 
     Parameters
@@ -377,7 +398,6 @@ def write_didbase(df: pd.DataFrame, station: Station, path: str | os.PathLike, *
 def _write_text(path, lines: list[str], newline: str = "\r\n") -> None:
     with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
         fh.write(newline.join(lines) + newline)
-
 
 
 def write_station_year(
