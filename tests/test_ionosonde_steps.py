@@ -212,6 +212,11 @@ from pathlib import Path
 from snakemake.api import SnakemakeApi
 from snakemake.settings.types import (ConfigSettings, OutputSettings, ResourceSettings,
                                       StorageSettings)
+def value(resource):
+    try:
+        return resource.value
+    except ValueError:  # a function of the job's input (e.g. the model rules): not known here
+        return None
 out = {}
 with SnakemakeApi(OutputSettings()) as api:
     wf = api.workflow(resource_settings=ResourceSettings(cores=1),
@@ -219,7 +224,7 @@ with SnakemakeApi(OutputSettings()) as api:
                       storage_settings=StorageSettings(), snakefile=Path(sys.argv[1]),
                       workdir=Path("."))
     for rule in wf._workflow.rules:  # the parsed rules (no public accessor in snakemake 9)
-        res = {k: v.value for k, v in rule.resources.items() if k in ("mem_mb", "runtime")}
+        res = {k: value(v) for k, v in rule.resources.items() if k in ("mem_mb", "runtime")}
         out[rule.name] = {
             "log": [str(x) for x in rule.log],
             "benchmark": None if rule.benchmark is None else str(rule.benchmark),
