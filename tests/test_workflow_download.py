@@ -22,26 +22,31 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _publish(root, doy, stream, *, arcs_per_day, seed):
+    """Put the synthetic 2008 day ``doy`` on the test server in ``stream``; returns its bytes."""
+    d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
+    d.mkdir(parents=True)
+    path = d / day_tarball_name(2008, doy, stream)
+    write_day_tarball(
+        path,
+        2008,
+        doy,
+        arcs_per_day=arcs_per_day,
+        es_fraction=0.8,
+        fill_fraction=0.02,
+        empty_member_fraction=0.003,
+        seed=seed,
+    )
+    return path.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def cdaac_server(tmp_path_factory):
     """Serve synthetic day tarballs in CDAAC's tree: DOY 1 in repro2013, DOY 201 only in postProc."""
     root = tmp_path_factory.mktemp("cdaac")
     served = {}
     for doy, stream in ((1, "repro2013"), (201, "postProc")):
-        d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
-        d.mkdir(parents=True)
-        path = d / day_tarball_name(2008, doy, stream)
-        write_day_tarball(
-            path,
-            2008,
-            doy,
-            arcs_per_day=200,
-            es_fraction=0.8,
-            fill_fraction=0.02,
-            empty_member_fraction=0.003,
-            seed=11,
-        )
-        served[doy] = path.read_bytes()
+        served[doy] = _publish(root, doy, stream, arcs_per_day=200, seed=11)
     handler = functools.partial(_QuietHandler, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -115,28 +120,11 @@ class _RecordingHandler(_QuietHandler):
         super().do_GET()
 
 
-def _publish(root, doy, stream):
-    """Put the synthetic 2008 day ``doy`` on the test server in ``stream``; returns its bytes."""
-    d = root / "gnss-ro" / "cosmic1" / stream / "level1b" / "2008" / f"{doy:03d}"
-    d.mkdir(parents=True)
-    path = d / day_tarball_name(2008, doy, stream)
-    write_day_tarball(
-        path,
-        2008,
-        doy,
-        arcs_per_day=100,
-        es_fraction=0.8,
-        fill_fraction=0.02,
-        empty_member_fraction=0.003,
-        seed=doy,
-    )
-    return path.read_bytes()
-
-
 def test_failed_batch_keeps_finished_days_and_rerun_fetches_only_the_rest(tmp_path):
     """A download batch whose second day fails: the rerun does not fetch the first day again."""
     root = tmp_path / "server"
-    served = {1: _publish(root, 1, "repro2013")}  # 2008-201 is not on the server yet
+    # 2008-201 is not on the server yet
+    served = {1: _publish(root, 1, "repro2013", arcs_per_day=100, seed=1)}
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_RecordingHandler, directory=str(root))
     )
@@ -157,7 +145,7 @@ def test_failed_batch_keeps_finished_days_and_rerun_fetches_only_the_rest(tmp_pa
         assert (raw / ".kept-001.tar.gz").read_bytes() == served[1]
         assert sum("/2008/001/" in r for r in httpd.requests) == 1
 
-        served[201] = _publish(root, 201, "postProc")
+        served[201] = _publish(root, 201, "postProc", arcs_per_day=100, seed=201)
         httpd.requests.clear()
         snakemake(wd, "--cores", "1", "results/occultation/qc_summary.csv")
         assert not [r for r in httpd.requests if "/2008/001/" in r]  # not fetched again

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from estransport.errors import ConfigError, DownloadError
 from estransport.io.atomic import atomic_path
-from estransport.io.download import NotFound, download, download_batch, is_gzip_tar
+from estransport.io.download import download_batch, download_first_found, is_gzip_tar
 
 logger = logging.getLogger(__name__)
 
@@ -239,23 +239,18 @@ def download_first_stream(
         raise ConfigError(
             f"{key}.cdaac.missing_day", f"must be 'error' or 'empty', got {missing_day!r}"
         )
-    missing: list[str] = []
-    for stream, url in stream_urls:
-        try:
-            download(
-                url,
-                dest,
-                retries=retries,
-                backoff_s=backoff_s,
-                timeout_s=timeout_s,
-                validate=is_gzip_tar,
-                what=f"{what} ({stream})",
-                sleep=sleep,
-            )
-        except NotFound as err:
-            logger.info("%s not in stream %s (HTTP %d): %s", what, stream, err.status, url)
-            missing.append(f"{url} (HTTP {err.status})")
-            continue
+    url, missing = download_first_found(
+        list(stream_urls),
+        dest,
+        what=what,
+        validate=is_gzip_tar,
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        sleep=sleep,
+    )
+    if url is not None:
+        stream = next(label for label, candidate in stream_urls if candidate == url)
         logger.info("%s taken from stream %s", what, stream)
         return url
     tried = "\n".join(f"  - {m}" for m in missing)

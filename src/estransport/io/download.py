@@ -448,6 +448,69 @@ def is_gzip_tar(path: str | os.PathLike) -> None:
         logger.debug("%s: gzip tar archive with %d members", path, members)
 
 
+def download_first_found(
+    candidates: list[tuple[str, str]],
+    dest: str | os.PathLike,
+    *,
+    what: str,
+    validate: Callable[[Path], None] | None,
+    retries: int,
+    backoff_s: float,
+    timeout_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[str | None, list[str]]:
+    """Download the first of several URLs that the server has (CDAAC streams, GIRO endpoints).
+
+    A candidate is skipped only when the server says the file does not exist
+    (HTTP 404/410, :class:`NotFound`); any other failure is raised at once, so a
+    flaky preferred source never silently becomes another source's file.
+
+    Parameters
+    ----------
+    candidates : list of (str, str)
+        ``(label, url)`` in order of preference; the label (a stream name, or
+        ``""``) is added to ``what`` in messages.
+    dest : str or os.PathLike
+        Destination file, written atomically by :func:`download`.
+    what : str
+        The item for messages, e.g. ``"COSMIC scnLv1 day 2008-100"``.
+    validate : callable or None
+        Passed to :func:`download`.
+    retries, backoff_s, timeout_s, sleep
+        Passed to :func:`download` (seconds for the times).
+
+    Returns
+    -------
+    (str or None, list of str)
+        The URL downloaded (None if no candidate exists on the server), and each
+        candidate that answered 404/410, as ``"<url> (HTTP <status>)"``.
+
+    Raises
+    ------
+    estransport.errors.DownloadError
+        On any failure other than 404/410.
+    """
+    missing: list[str] = []
+    for label, url in candidates:
+        try:
+            download(
+                url,
+                dest,
+                retries=retries,
+                backoff_s=backoff_s,
+                timeout_s=timeout_s,
+                validate=validate,
+                what=f"{what} ({label})" if label else what,
+                sleep=sleep,
+            )
+        except NotFound as err:
+            logger.info("%s not at %s (HTTP %d): %s", what, label or "this URL", err.status, url)
+            missing.append(f"{url} (HTTP {err.status})")
+            continue
+        return url, missing
+    return None, missing
+
+
 #: Name prefix of the hard link that keeps a finished download of a batch
 #: (:func:`download_batch`) beside its destination until the whole batch is done.
 KEPT_PREFIX = ".kept-"

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import DownloadError, MissingInputsError
-from ..io.download import NotFound, download
+from ..io.download import download, download_first_found
 from .didbase import read_didbase
 from .hourly import read_raw
 from .stations import Station
@@ -156,23 +156,17 @@ def download_giro_year(
         for u in (base_url, fallback_url)
         if u
     ]
-    tried = []
-    for url in urls:
-        try:
-            download(
-                url,
-                dest,
-                retries=retries,
-                backoff_s=backoff_s,
-                timeout_s=timeout_s,
-                validate=validate_didbase,
-                what=f"GIRO {station.ursi_code} {year}",
-                sleep=sleep,
-            )
-        except NotFound as err:
-            logger.info("GIRO endpoint answered HTTP %d: %s", err.status, url)
-            tried.append(f"{url} (HTTP {err.status})")
-            continue
+    url, tried = download_first_found(
+        [("", u) for u in urls],
+        dest,
+        what=f"GIRO {station.ursi_code} {year}",
+        validate=validate_didbase,
+        retries=retries,
+        backoff_s=backoff_s,
+        timeout_s=timeout_s,
+        sleep=sleep,
+    )
+    if url is not None:
         return url
     listing = "\n".join(f"  - {t}" for t in tried)
     raise DownloadError(
